@@ -1,0 +1,217 @@
+"""A small, serialisable picture of the Python expressions ormlint cares about.
+
+Extraction turns the `ast` nodes of model declarations into these records so
+that resolution (which needs the whole project) never has to look at a syntax
+tree again. Anything outside the supported shapes becomes `Other`: the
+resolver treats it as unknown and rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where an expression sits: 1-based line, 0-based column (as `ast`)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class Name:
+    """A dotted name: `Column`, `db.Column`, `sa.orm.relationship`."""
+
+    dotted: str
+    span: Optional[Span] = None
+
+    @property
+    def root(self) -> str:
+        return self.dotted.split(".", 1)[0]
+
+    @property
+    def last(self) -> str:
+        return self.dotted.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal str, int, float, bool, None or bytes."""
+
+    value: object
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Call:
+    func: "Expr"
+    args: tuple["Expr", ...] = ()
+    kwargs: tuple[tuple[str, "Expr"], ...] = ()
+    # `f(*a)` / `f(**k)`: the call's arguments are not fully known.
+    has_star: bool = False
+    span: Optional[Span] = None
+
+    def kwarg(self, name: str) -> Optional["Expr"]:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+    def has_kwarg(self, name: str) -> bool:
+        return any(key == name for key, _ in self.kwargs)
+
+
+@dataclass(frozen=True)
+class Subscript:
+    value: "Expr"
+    index: "Expr"
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A tuple, list or set display; `starred` when it unpacks something."""
+
+    items: tuple["Expr", ...]
+    kind: str = "tuple"
+    starred: bool = False
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Dict:
+    items: tuple[tuple["Expr", "Expr"], ...]
+    # `{**x}`: keys are not fully known.
+    has_unpack: bool = False
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Union_:
+    """`A | B` in an annotation."""
+
+    items: tuple["Expr", ...]
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Lambda:
+    body: "Expr"
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Other:
+    """Any expression outside the shapes above."""
+
+    kind: str = "other"
+    span: Optional[Span] = None
+
+
+Expr = Union[Name, Const, Call, Subscript, Seq, Dict, Union_, Lambda, Other]
+
+
+def span_of(node: ast.AST) -> Span:
+    line = getattr(node, "lineno", 1)
+    col = getattr(node, "col_offset", 0)
+    end_line = getattr(node, "end_lineno", None) or line
+    end_col = getattr(node, "end_col_offset", None)
+    return Span(line, col, end_line, col if end_col is None else end_col)
+
+
+def dotted_name(node: ast.AST) -> Optional[str]:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
+    """Convert an `ast` expression into an `Expr` record."""
+    if node is None:
+        return Const(None)
+    span = span_of(node)
+    if depth > 40:
+        return Other("deep", span)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        dotted = dotted_name(node)
+        if dotted is not None:
+            return Name(dotted, span)
+        return Other("attribute", span)
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, (str, int, float, bool, bytes)) or value is None:
+            return Const(value, span)
+        return Other("constant", span)
+    if isinstance(node, ast.Call):
+        args: list[Expr] = []
+        has_star = False
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                has_star = True
+                continue
+            args.append(to_expr(arg, depth + 1))
+        kwargs: list[tuple[str, Expr]] = []
+        for kw in node.keywords:
+            if kw.arg is None:
+                has_star = True
+                continue
+            kwargs.append((kw.arg, to_expr(kw.value, depth + 1)))
+        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span)
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
+            index = index.value  # type: ignore[attr-defined]
+        return Subscript(to_expr(node.value, depth + 1), to_expr(index, depth + 1), span)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        kind = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}[type(node)]
+        items = [to_expr(elt, depth + 1) for elt in node.elts if not isinstance(elt, ast.Starred)]
+        starred = any(isinstance(elt, ast.Starred) for elt in node.elts)
+        return Seq(tuple(items), kind, starred, span)
+    if isinstance(node, ast.Dict):
+        pairs: list[tuple[Expr, Expr]] = []
+        has_unpack = False
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                has_unpack = True
+                continue
+            pairs.append((to_expr(key, depth + 1), to_expr(value, depth + 1)))
+        return Dict(tuple(pairs), has_unpack, span)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left = to_expr(node.left, depth + 1)
+        right = to_expr(node.right, depth + 1)
+        items: list[Expr] = []
+        for side in (left, right):
+            items.extend(side.items if isinstance(side, Union_) else (side,))
+        return Union_(tuple(items), span)
+    if isinstance(node, ast.Lambda):
+        return Lambda(to_expr(node.body, depth + 1), span)
+    return Other(type(node).__name__, span)
+
+
+def const_str(expr: Optional[Expr]) -> Optional[str]:
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def const_bool(expr: Optional[Expr]) -> Optional[bool]:
+    if isinstance(expr, Const) and isinstance(expr.value, bool):
+        return expr.value
+    return None
+
+
+def call_name(expr: Optional[Expr]) -> Optional[str]:
+    """The dotted name a call calls: `db.Column(...)` -> `db.Column`."""
+    if isinstance(expr, Call) and isinstance(expr.func, Name):
+        return expr.func.dotted
+    return None

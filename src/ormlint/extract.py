@@ -1,0 +1,170 @@
+"""Turn one parsed file into its `ModuleFacts` (no project knowledge needed)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Iterator, Optional
+
+from ormlint.expr import Expr, Name, span_of, to_expr
+from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, ModuleFacts
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
+    """Absolute module name of `from <level dots><target> import ...`."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if target:
+        parts.append(target)
+    return ".".join(parts)
+
+
+def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+    """Module statements, looking through `if`/`try`/`with` blocks."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _top_level_statements(stmt.body, True)
+            yield from _top_level_statements(stmt.orelse, True)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            yield from _top_level_statements(stmt.body, conditional)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                yield from _top_level_statements(handler.body, True)
+            yield from _top_level_statements(stmt.orelse, conditional)  # type: ignore[attr-defined]
+            yield from _top_level_statements(stmt.finalbody, conditional)  # type: ignore[attr-defined]
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _top_level_statements(stmt.body, conditional)
+        else:
+            yield stmt, conditional
+
+
+def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list[AssignFact]:
+    span = span_of(stmt)
+    facts: list[AssignFact] = []
+    if isinstance(stmt, ast.Assign):
+        value = to_expr(stmt.value)
+        for target in stmt.targets:
+            name = _target_name(target, allow_dotted)
+            if name is not None:
+                facts.append(AssignFact(name, value, None, span, conditional))
+    elif isinstance(stmt, ast.AnnAssign):
+        name = _target_name(stmt.target, allow_dotted)
+        if name is not None:
+            value = to_expr(stmt.value) if stmt.value is not None else None
+            facts.append(AssignFact(name, value, to_expr(stmt.annotation), span, conditional))
+    return facts
+
+
+def _target_name(target: ast.expr, allow_dotted: bool) -> Optional[str]:
+    if isinstance(target, ast.Name):
+        return target.id
+    if allow_dotted and isinstance(target, ast.Attribute):
+        expr = to_expr(target)
+        if isinstance(expr, Name):
+            return expr.dotted
+    return None
+
+
+def _function_fact(node: ast.AST) -> FunctionFact:
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]
+    returns: Optional[Expr] = None
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        returns = to_expr(body[0].value)
+    args = node.args
+    params = tuple(a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs])
+    return FunctionFact(
+        name=node.name,
+        decorators=tuple(to_expr(d) for d in node.decorator_list),
+        span=span_of(node),
+        returns=returns,
+        params=params,
+        has_var_kwargs=args.kwarg is not None,
+    )
+
+
+def _has_dynamic_setattr(node: ast.ClassDef) -> bool:
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Name)
+            and sub.func.id == "setattr"
+            and sub.args
+            and isinstance(sub.args[0], ast.Name)
+            and sub.args[0].id in ("cls", "self", node.name)
+        ):
+            return True
+    return False
+
+
+def _class_fact(node: ast.ClassDef, conditional: bool) -> ClassFact:
+    body: list[AssignFact] = []
+    functions: list[FunctionFact] = []
+    nested: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            body.extend(_assign_facts(stmt, False, allow_dotted=False))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(_function_fact(stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            nested.append(stmt.name)
+    dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node)
+    return ClassFact(
+        name=node.name,
+        span=span_of(node),
+        bases=tuple(to_expr(b) for b in node.bases if not isinstance(b, ast.Starred)),
+        keywords=tuple((kw.arg, to_expr(kw.value)) for kw in node.keywords if kw.arg is not None),
+        decorators=tuple(to_expr(d) for d in node.decorator_list),
+        body=tuple(body),
+        functions=tuple(functions),
+        nested_classes=tuple(nested),
+        dynamic_attributes=dynamic,
+        conditional=conditional,
+    )
+
+
+def extract_module(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
+    imports: list[ImportFact] = []
+    star_imports: list[str] = []
+    assignments: list[AssignFact] = []
+    classes: list[ClassFact] = []
+    functions: list[FunctionFact] = []
+    for stmt, conditional in _top_level_statements(tree.body):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    imports.append(ImportFact(alias.asname, alias.name, None, stmt.lineno))
+                else:
+                    # `import a.b.c` binds `a`, through which `a.b.c` is reached.
+                    root = alias.name.split(".", 1)[0]
+                    imports.append(ImportFact(root, root, None, stmt.lineno))
+        elif isinstance(stmt, ast.ImportFrom):
+            source = resolve_relative(module, is_package, stmt.level or 0, stmt.module)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    star_imports.append(source)
+                else:
+                    imports.append(ImportFact(alias.asname or alias.name, source, alias.name, stmt.lineno))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            assignments.extend(_assign_facts(stmt, conditional, allow_dotted=True))
+        elif isinstance(stmt, ast.ClassDef):
+            classes.append(_class_fact(stmt, conditional))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(_function_fact(stmt))
+    all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    return ModuleFacts(
+        path=path,
+        module=module,
+        is_package=is_package,
+        imports=tuple(imports),
+        star_imports=tuple(star_imports),
+        assignments=tuple(assignments),
+        classes=tuple(classes),
+        functions=tuple(functions),
+        all_class_names=all_class_names,
+    )

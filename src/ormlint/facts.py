@@ -1,0 +1,80 @@
+"""Per-file facts: plain, serialisable records of what one file declares.
+
+Facts depend on the file alone (its text and its module name), which is what
+makes them cacheable by content hash. Meaning (what `db.Column` is, which
+classes are mapped) is decided later by the resolver, across files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ormlint.expr import Expr, Span
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """`local` is bound to `module` (and attribute `name` of it, if any)."""
+
+    local: str
+    module: str
+    name: Optional[str]
+    line: int
+
+
+@dataclass(frozen=True)
+class AssignFact:
+    """`target = value`, `target: annotation = value` or `target: annotation`.
+
+    At module level `target` may be dotted (`User.full_name = column_property(...)`).
+    `span` covers the whole statement: its first line is where column rules report.
+    """
+
+    target: str
+    value: Optional[Expr]
+    annotation: Optional[Expr]
+    span: Span
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    name: str
+    decorators: tuple[Expr, ...]
+    span: Span
+    # The returned expression when the body is one `return <expr>` (after a
+    # docstring): enough for `declared_attr` columns and table names.
+    returns: Optional[Expr]
+    params: tuple[str, ...]
+    has_var_kwargs: bool
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    span: Span
+    bases: tuple[Expr, ...]
+    keywords: tuple[tuple[str, Expr], ...]
+    decorators: tuple[Expr, ...]
+    body: tuple[AssignFact, ...]
+    functions: tuple[FunctionFact, ...]
+    nested_classes: tuple[str, ...]
+    # `__getattr__` defined, or `setattr(cls/self, ...)` with a computed name:
+    # its attributes cannot be known.
+    dynamic_attributes: bool
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    path: str
+    module: str
+    is_package: bool
+    imports: tuple[ImportFact, ...]
+    star_imports: tuple[str, ...]
+    assignments: tuple[AssignFact, ...]
+    classes: tuple[ClassFact, ...]
+    functions: tuple[FunctionFact, ...]
+    # Every class name defined anywhere in the file, nested ones included.
+    all_class_names: frozenset[str]
