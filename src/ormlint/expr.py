@@ -9,7 +9,7 @@ resolver treats it as unknown and rules stay silent on it.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 
@@ -29,6 +29,9 @@ class Name:
 
     dotted: str
     span: Optional[Span] = None
+    # Written inside a string annotation (`Mapped["User"]`): it names a class
+    # lazily, so it may not be imported in the module at all.
+    from_string: bool = False
 
     @property
     def root(self) -> str:
@@ -215,3 +218,42 @@ def call_name(expr: Optional[Expr]) -> Optional[str]:
     if isinstance(expr, Call) and isinstance(expr.func, Name):
         return expr.func.dotted
     return None
+
+
+def annotation_to_expr(node: ast.AST) -> Expr:
+    """Like `to_expr`, but strings inside annotations are parsed as code."""
+    return _parse_strings(to_expr(node))
+
+
+def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
+    if depth > 20:
+        return expr
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        try:
+            parsed = ast.parse(expr.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return expr
+        inner = _mark_from_string(to_expr(parsed), expr.span)
+        return _parse_strings(inner, depth + 1)
+    if isinstance(expr, Subscript):
+        return replace(expr, value=_parse_strings(expr.value, depth + 1), index=_parse_strings(expr.index, depth + 1))
+    if isinstance(expr, Seq):
+        return replace(expr, items=tuple(_parse_strings(item, depth + 1) for item in expr.items))
+    if isinstance(expr, Union_):
+        return replace(expr, items=tuple(_parse_strings(item, depth + 1) for item in expr.items))
+    return expr
+
+
+def _mark_from_string(expr: Expr, span: Optional[Span]) -> Expr:
+    """Give parsed string contents the string's own position."""
+    if isinstance(expr, Name):
+        return Name(expr.dotted, span, from_string=True)
+    if isinstance(expr, Subscript):
+        return Subscript(_mark_from_string(expr.value, span), _mark_from_string(expr.index, span), span)
+    if isinstance(expr, Seq):
+        return Seq(tuple(_mark_from_string(i, span) for i in expr.items), expr.kind, expr.starred, span)
+    if isinstance(expr, Union_):
+        return Union_(tuple(_mark_from_string(i, span) for i in expr.items), span)
+    if isinstance(expr, Const):
+        return Const(expr.value, span)
+    return expr

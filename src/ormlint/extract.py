@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Iterator, Optional
 
-from ormlint.expr import Expr, Name, span_of, to_expr
+from ormlint.expr import Expr, Name, annotation_to_expr, span_of, to_expr
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, ModuleFacts
 
 
@@ -54,7 +54,7 @@ def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list
         name = _target_name(stmt.target, allow_dotted)
         if name is not None:
             value = to_expr(stmt.value) if stmt.value is not None else None
-            facts.append(AssignFact(name, value, to_expr(stmt.annotation), span, conditional))
+            facts.append(AssignFact(name, value, annotation_to_expr(stmt.annotation), span, conditional))
     return facts
 
 
@@ -167,4 +167,5 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool) -
         classes=tuple(classes),
         functions=tuple(functions),
         all_class_names=all_class_names,
+        is_migration={"revision", "down_revision"} <= {a.target for a in assignments},
     )

@@ -78,3 +78,6 @@ class ModuleFacts:
     functions: tuple[FunctionFact, ...]
     # Every class name defined anywhere in the file, nested ones included.
     all_class_names: frozenset[str]
+    # An Alembic revision script (`revision` and `down_revision` at module
+    # level): its models are snapshots of the past, not the schema.
+    is_migration: bool = False

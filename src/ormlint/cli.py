@@ -1,0 +1,109 @@
+"""The `ormlint` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ormlint import __version__
+from ormlint.config import Config, ConfigError, find_pyproject, load_config
+from ormlint.engine import run
+from ormlint.report import write_json, write_text
+from ormlint.schema_export import schema_json, schema_mermaid
+from ormlint.selection import SelectionError, resolve_selection, split_tokens
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _check_parser() -> _Parser:
+    parser = _Parser(prog="ormlint", description="Static analysis for SQLAlchemy, Flask-SQLAlchemy and SQLModel code.")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--select", action="append", help="codes, prefixes (ORM1) or rule names to enable instead of the defaults")
+    parser.add_argument("--ignore", action="append", default=[], help="codes, prefixes or rule names to disable")
+    parser.add_argument("--extend-select", action="append", default=[], help="codes, prefixes or rule names to enable on top of the defaults")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only: no hints, no summary")
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.ormlint] from")
+    parser.add_argument("--version", action="version", version=f"ormlint {__version__}")
+    return parser
+
+
+def _schema_parser() -> _Parser:
+    parser = _Parser(prog="ormlint schema", description="Print the schema ormlint resolved.")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    parser.add_argument("--format", choices=["json", "mermaid"], default="json")
+    parser.add_argument("--config", type=Path)
+    return parser
+
+
+def _load(paths: list[str], config_path: Optional[Path]) -> tuple[list[Path], Config]:
+    resolved: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"path does not exist: {raw}")
+        resolved.append(path)
+    pyproject = config_path if config_path is not None else find_pyproject(resolved[0].resolve())
+    if config_path is not None and not config_path.is_file():
+        raise UsageError(f"config file does not exist: {config_path}")
+    return resolved, load_config(pyproject)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "schema":
+            return _schema(args[1:])
+        return _check(args)
+    except (UsageError, ConfigError, SelectionError) as exc:
+        sys.stderr.write(f"ormlint: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("ormlint: interrupted\n")
+        return 2
+
+
+def _check(argv: list[str]) -> int:
+    options = _check_parser().parse_args(argv)
+    paths, config = _load(options.paths, options.config)
+    if options.select is not None:
+        config.select = split_tokens(options.select)
+    config.ignore = config.ignore + split_tokens(options.ignore)
+    config.extend_select = config.extend_select + split_tokens(options.extend_select)
+    rules = resolve_selection(config.select, config.ignore, config.extend_select)
+    result = run(paths, config, rules)
+    if options.format == "json":
+        write_json(result.diagnostics, sys.stdout)
+    else:
+        write_text(result.diagnostics, sys.stdout, quiet=options.quiet)
+    sys.stdout.flush()
+    if result.internal_errors:
+        for line in result.internal_errors:
+            sys.stderr.write(f"ormlint: {line}\n")
+        return 2
+    if result.diagnostics and not options.exit_zero:
+        return 1
+    return 0
+
+
+def _schema(argv: list[str]) -> int:
+    options = _schema_parser().parse_args(argv)
+    paths, config = _load(options.paths, options.config)
+    result = run(paths, config, rules=[])
+    if options.format == "json":
+        json.dump(schema_json(result.index), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(schema_mermaid(result.index))
+    return 0

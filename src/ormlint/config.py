@@ -1,0 +1,96 @@
+"""`[tool.ormlint]` in pyproject.toml, merged with the command line."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ormlint_cache", ".eggs", "site-packages",
+)
+
+
+class ConfigError(ValueError):
+    """A bad setting: reported as one line on stderr, exit status 2."""
+
+
+@dataclass
+class Config:
+    select: Optional[list[str]] = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    extend_exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    external_tables: list[str] = field(default_factory=list)
+    source_of_truth: list[str] = field(default_factory=list)
+    small_tables: list[str] = field(default_factory=list)
+    path: Optional[Path] = None  # the pyproject.toml it came from
+
+
+_LIST_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "extend-select": "extend_select",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "external-tables": "external_tables",
+    "source-of-truth": "source_of_truth",
+    "small-tables": "small_tables",
+}
+
+
+def _string_list(key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ConfigError(f"[tool.ormlint] `{key}` must be a list of strings")
+
+
+def parse_config(data: dict[str, Any], path: Optional[Path] = None) -> Config:
+    config = Config(path=path)
+    for raw_key, value in data.items():
+        key = raw_key.replace("_", "-")
+        if key in _LIST_KEYS:
+            setattr(config, _LIST_KEYS[key], _string_list(raw_key, value))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a table of glob = [codes]")
+            config.per_file_ignores = {str(glob): _string_list(f"{raw_key}.{glob}", codes) for glob, codes in value.items()}
+        else:
+            raise ConfigError(f"[tool.ormlint] unknown setting `{raw_key}`")
+    return config
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    current = start if start.is_dir() else start.parent
+    for directory in (current, *current.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Optional[Path]) -> Config:
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    section = data.get("tool", {}).get("ormlint", {}) if isinstance(data.get("tool"), dict) else {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.ormlint] must be a table")
+    return parse_config(section, path)

@@ -1,0 +1,120 @@
+"""One run: discover, parse, extract, resolve, check, filter."""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ormlint.config import Config
+from ormlint.diagnostics import Diagnostic, Position, Severity
+from ormlint.discover import SourceFile, discover
+from ormlint.extract import extract_module
+from ormlint.facts import ModuleFacts
+from ormlint.index import ProjectIndex, build_index
+from ormlint.noqa import Suppressions, is_suppressed, parse_suppressions
+from ormlint.parsing import ParseFailure, parse_bytes
+from ormlint.rules import Rule, RuleContext, RuleSettings
+from ormlint.rules.analyzer import ParseError
+from ormlint.selection import codes_for, resolve_selection
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    index: ProjectIndex
+    files: int
+    internal_errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedProject:
+    modules: dict[str, ModuleFacts]
+    suppressions: dict[str, Suppressions]  # by display path
+    parse_failures: list[Diagnostic]
+    files: int
+
+
+def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
+    modules: dict[str, ModuleFacts] = {}
+    suppressions: dict[str, Suppressions] = {}
+    failures: list[Diagnostic] = []
+    for source in sources:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {exc.strerror or exc}", 1, 1)))
+            continue
+        parsed = parse_bytes(data, source.display)
+        if isinstance(parsed, ParseFailure):
+            failures.append(_parse_diagnostic(source.display, parsed))
+            continue
+        suppressions[source.display] = parse_suppressions(parsed.text)
+        try:
+            modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package)
+        except RecursionError:
+            failures.append(_parse_diagnostic(source.display, ParseFailure("the file is nested too deeply to analyse", 1, 1)))
+    return ParsedProject(modules, suppressions, failures, len(sources))
+
+
+def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
+    position = Position(failure.row, failure.column)
+    return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {failure.message}.",
+                      "Fix the file so that Python can parse it; ormlint analyses every other file.", path, position, position)
+
+
+def rule_settings(config: Config) -> RuleSettings:
+    return RuleSettings(
+        external_tables=frozenset(config.external_tables),
+        source_of_truth=tuple(config.source_of_truth),
+        small_tables=frozenset(config.small_tables),
+    )
+
+
+def run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = None) -> RunResult:
+    if rules is None:
+        rules = resolve_selection(config.select, config.ignore, config.extend_select)
+    sources = discover(paths, config.exclude + config.extend_exclude)
+    project = parse_project(sources)
+    index = build_index(project.modules)
+    context = RuleContext(index, rule_settings(config))
+    diagnostics: list[Diagnostic] = []
+    internal: list[str] = []
+    codes = {rule.code for rule in rules}
+    if ParseError.code in codes:
+        diagnostics.extend(project.parse_failures)
+    for rule_class in rules:
+        try:
+            diagnostics.extend(rule_class().check(context))
+        except Exception as exc:  # one broken rule must not hide the others
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
+    diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
+    return RunResult(diagnostics, index, project.files, internal)
+
+
+def filter_diagnostics(diagnostics: list[Diagnostic], suppressions: dict[str, Suppressions], config: Config) -> list[Diagnostic]:
+    ignored_by_glob = [(glob, codes_for(tokens)) for glob, tokens in config.per_file_ignores.items()]
+    seen: set[tuple[str, str, int, int]] = set()
+    kept: list[Diagnostic] = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (diagnostic.code, diagnostic.filename, diagnostic.location.row, diagnostic.location.column)
+        if key in seen:
+            continue  # a mixin column reported once per model using it
+        seen.add(key)
+        if is_suppressed(suppressions.get(diagnostic.filename, {}), diagnostic.location.row, diagnostic.code):
+            continue
+        if any(diagnostic.code in codes and _glob_match(diagnostic.filename, glob) for glob, codes in ignored_by_glob):
+            continue
+        kept.append(diagnostic)
+    return kept
+
+
+def _glob_match(filename: str, glob: str) -> bool:
+    normalized = filename.replace("\\", "/")
+    return fnmatch.fnmatch(normalized, glob) or fnmatch.fnmatch(normalized, f"*/{glob}") or fnmatch.fnmatch(Path(normalized).name, glob)
+
+
+__all__ = ["RunResult", "run", "Severity"]

@@ -1,0 +1,725 @@
+"""Build the project index: every mapped class, table, column, key and relationship.
+
+Input: the `ModuleFacts` of every file. Output: a `ProjectIndex` that rules
+read. Anything that cannot be resolved with certainty is marked (incomplete
+tables, unknown targets, open metadata) so that rules can stay silent on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
+from ormlint.columns import ColumnInterpreter, new_constraint_id
+from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
+from ormlint.facts import AssignFact, ModuleFacts
+from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
+from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
+from ormlint.symbols import AttrOf, ClassRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@dataclass
+class ProjectIndex:
+    modules: dict[str, ModuleFacts]
+    classes: list[MappedClass] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    # Table names seen where ormlint could not tell the metadata or the class
+    # for certain: a ForeignKey naming one of them is never reported.
+    uncertain_table_names: set[str] = field(default_factory=set)
+    # Metadata identities with a table whose name or existence is unknown.
+    open_metadata: set[str] = field(default_factory=set)
+    # Every class name (any file, any nesting) and module-level name.
+    project_names: set[str] = field(default_factory=set)
+    class_by_qualname: dict[str, MappedClass] = field(default_factory=dict)
+    bases: dict[str, DeclarativeBaseInfo] = field(default_factory=dict)
+    # Declared-but-unmapped annotations: (class, assign) for ORM119.
+    unmapped_annotations: list[tuple[MappedClass, AssignFact]] = field(default_factory=list)
+    # Duplicate attribute assignments in a class body: (class, first, second).
+    duplicate_assignments: list[tuple[MappedClass, AssignFact, AssignFact]] = field(default_factory=list)
+    reserved_metadata: list[tuple[MappedClass, Span]] = field(default_factory=list)
+
+    def tables_in(self, metadata: str) -> list[TableInfo]:
+        return [t for t in self.tables if t.metadata == metadata]
+
+    def find_tables(self, metadata: str, name: str, schema: Optional[str]) -> list[TableInfo]:
+        found = []
+        for table in self.tables:
+            if table.metadata != metadata or table.name != name:
+                continue
+            if schema is not None and table.schema is not None and table.schema != schema:
+                continue
+            found.append(table)
+        return found
+
+    def classes_named(self, registry: str, name: str) -> list[MappedClass]:
+        if "." in name:
+            return [c for c in self.classes if c.registry == registry and (c.qualname == name or c.qualname.endswith("." + name))]
+        return [c for c in self.classes if c.registry == registry and c.name == name]
+
+
+class IndexBuilder:
+    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+        self.modules = modules
+        self.symbols = SymbolTable(modules)
+        self.bases = BaseResolver(self.symbols)
+        self.columns = ColumnInterpreter(self.symbols, self.bases)
+        self.index = ProjectIndex(modules)
+        self._mapped: dict[ClassRef, Optional[MappedClass]] = {}
+        self._table_vars: dict[ValueRef, TableInfo] = {}
+
+    # -- entry point ----------------------------------------------------
+    def build(self) -> ProjectIndex:
+        for module in sorted(self.modules):
+            facts = self.modules[module]
+            self.index.project_names.update(facts.all_class_names)
+            self.index.project_names.update(a.target for a in facts.assignments if "." not in a.target)
+            self.index.project_names.update(imp.local for imp in facts.imports)
+            self.index.project_names.update(imp.name for imp in facts.imports if imp.name)
+            if facts.is_migration:
+                continue
+            for cls in facts.classes:
+                self.mapped_class(ClassRef(module, cls.name))
+        for module in sorted(self.modules):
+            if self.modules[module].is_migration:
+                continue
+            self._module_tables(module)
+            self._attached_attributes(module)
+        self._resolve_pending_foreign_keys()
+        for mapped in self.index.classes:
+            for rel in mapped.relationships.values():
+                self._resolve_target(rel)
+        for mapped in list(self.index.classes):
+            for rel in list(mapped.relationships.values()):
+                self._add_backref(rel)
+        return self.index
+
+    # -- classes --------------------------------------------------------
+    def mapped_class(self, ref: ClassRef) -> Optional[MappedClass]:
+        if ref in self._mapped:
+            return self._mapped[ref]
+        self._mapped[ref] = None
+        analysis = self.bases.analyze(ref)
+        if analysis is None or analysis.base is None or analysis.is_root:
+            self._note_uncertain(ref, analysis)
+            return None
+        base = analysis.base
+        self.index.bases[base.key] = base
+        if analysis.abstract:
+            return None
+        if base.style == "sqlmodel" and not analysis.sqlmodel_table:
+            return None
+        parent: Optional[MappedClass] = None
+        for parent_ref in analysis.project_parents:
+            candidate = self.mapped_class(parent_ref)
+            if candidate is not None:
+                parent = parent or candidate
+        facts = self.modules[ref.module]
+        mapped = MappedClass(
+            module=ref.module, name=ref.name, path=facts.path, span=analysis.fact.span,
+            base_key=base.key, registry=base.registry, metadata=self._class_metadata(analysis, base),
+            style=base.style, parent=parent, complete=not analysis.unresolved and not analysis.fact.dynamic_attributes,
+            is_declarative_2=base.is_declarative_2,
+        )
+        mro = self.bases.mro(ref)
+        ancestors = [a for a in mro[1:] if self._mapped.get(a) is None and not self._is_mapped_ancestor(a)]
+        # Attributes of the class itself and of its non-mapped ancestors
+        # (mixins, abstract bases, SQLModel data models), nearest last.
+        sources: list[ClassAnalysis] = []
+        for ancestor in reversed(ancestors):
+            ancestor_analysis = self.bases.analyze(ancestor)
+            if ancestor_analysis is not None:
+                sources.append(ancestor_analysis)
+        sources.append(analysis)
+        self._mapped[ref] = mapped
+        self.index.classes.append(mapped)
+        self.index.class_by_qualname[mapped.qualname] = mapped
+        if parent is not None:
+            parent.children.append(mapped)
+        self._collect_attributes(mapped, sources, analysis)
+        self._assign_table(mapped, sources, analysis, base)
+        return mapped
+
+    def _is_mapped_ancestor(self, ref: ClassRef) -> bool:
+        return self.mapped_class(ref) is not None
+
+    def _note_uncertain(self, ref: ClassRef, analysis: Optional[ClassAnalysis]) -> None:
+        """A class ormlint cannot place may still map a table: remember its name."""
+        if analysis is None or analysis.is_root or analysis.base is not None and not analysis.unresolved:
+            return
+        name = literal_table_name(analysis.body_value("__tablename__"))
+        if name is not None:
+            self.index.uncertain_table_names.add(name)
+
+    def _class_metadata(self, analysis: ClassAnalysis, base: DeclarativeBaseInfo) -> str:
+        bind_key = const_str(analysis.body_value("__bind_key__"))
+        if base.style == "flask" and bind_key:
+            return f"{base.metadata}[{bind_key}]"
+        return base.metadata
+
+    def _collect_attributes(self, mapped: MappedClass, sources: list[ClassAnalysis], own: ClassAnalysis) -> None:
+        base_info = own.base
+        for source in sources:
+            facts = self.modules[source.ref.module]
+            mapped.attribute_names.update(a.target for a in source.fact.body)
+            mapped.attribute_names.update(f.name for f in source.fact.functions)
+            mapped.attribute_names.update(source.fact.nested_classes)
+            if source.fact.dynamic_attributes or source.unresolved:
+                mapped.complete = False
+            for assign in source.fact.body:
+                self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=source is own)
+            for function in source.fact.functions:
+                if not self._is_declared_attr(source.ref.module, function.decorators):
+                    continue
+                if function.name.startswith("__"):
+                    continue
+                if function.returns is None:
+                    mapped.complete = False
+                    continue
+                assign = AssignFact(function.name, function.returns, None, function.span)
+                spec = self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=False)
+                if spec == "unknown":
+                    mapped.complete = False
+        if own.defines("__allow_unmapped__"):
+            mapped.allow_unmapped = True
+        for ancestor_source in sources:
+            if const_bool(ancestor_source.body_value("__allow_unmapped__")):
+                mapped.allow_unmapped = True
+        self._duplicates(mapped, own)
+        for assign in own.fact.body:
+            if assign.target == "metadata":
+                self.index.reserved_metadata.append((mapped, assign.span))
+        for function in own.fact.functions:
+            if function.name == "metadata":
+                self.index.reserved_metadata.append((mapped, function.span))
+
+    def _duplicates(self, mapped: MappedClass, own: ClassAnalysis) -> None:
+        seen: dict[str, AssignFact] = {}
+        for assign in own.fact.body:
+            if assign.value is None:
+                continue
+            first = seen.get(assign.target)
+            if first is not None:
+                self.index.duplicate_assignments.append((mapped, first, assign))
+            seen[assign.target] = assign
+
+    def _is_declared_attr(self, module: str, decorators: tuple[Expr, ...]) -> bool:
+        for decorator in decorators:
+            target = decorator.func if isinstance(decorator, Call) else decorator
+            if isinstance(target, Name):
+                dotted = target.dotted
+                if dotted.endswith(".directive") or dotted.endswith(".cascading"):
+                    dotted = dotted.rsplit(".", 1)[0]
+                if sqlalchemy_name(self.symbols.resolve(module, dotted)) == "declared_attr":
+                    return True
+        return False
+
+    def _add_attribute(
+        self, mapped: MappedClass, module: str, path: str, assign: AssignFact,
+        base: Optional[DeclarativeBaseInfo], own_body: bool,
+    ) -> str:
+        if assign.target.startswith("__") and assign.target.endswith("__"):
+            return "special"
+        spec = self.columns.interpret(module, path, assign, base, mapped.style)
+        if spec.kind == "column" and spec.column is not None:
+            column = spec.column
+            column.owner_class = mapped.name
+            mapped.columns[assign.target] = column
+        elif spec.kind == "relationship" and spec.relationship is not None:
+            mapped.columns.pop(assign.target, None)
+            mapped.relationships[assign.target] = self._relationship(mapped, module, path, assign, spec.relationship.call)
+        else:
+            mapped.columns.pop(assign.target, None)
+            mapped.relationships.pop(assign.target, None)
+            if spec.kind == "unknown" and assign.annotation is not None and not own_body:
+                mapped.complete = False
+            if (
+                own_body
+                and spec.kind == "other"
+                and assign.value is None
+                and assign.annotation is not None
+                and mapped.is_declarative_2
+            ):
+                info = self.columns.unwrap_annotation(module, assign.annotation)
+                if not info.mapped and not info.class_var:
+                    self.index.unmapped_annotations.append((mapped, assign))
+        return spec.kind
+
+    # -- relationships --------------------------------------------------
+    def _relationship(self, mapped: MappedClass, module: str, path: str, assign: AssignFact, call: Optional[Call]) -> RelationshipInfo:
+        rel = RelationshipInfo(key=assign.target, owner=mapped, path=path, span=assign.span, call=call, target_text=None)
+        target: Optional[Expr] = None
+        if call is not None:
+            target = call.args[0] if call.args else call.kwarg("argument")
+        if isinstance(target, Lambda):
+            target = target.body
+        if target is None and assign.annotation is not None:
+            info = self.columns.unwrap_annotation(module, assign.annotation)
+            target = info.inner
+        self._target_module = module
+        text = const_str(target)
+        if text is not None:
+            rel.target_text = text
+            rel.by_string = True
+        elif isinstance(target, Name):
+            rel.target_text = target.dotted
+            if target.from_string:
+                rel.by_string = True
+            else:
+                symbol = self.symbols.resolve_expr(module, target)
+                rel.target_status = "pending"
+                rel._symbol = symbol  # type: ignore[attr-defined]
+        if call is None:
+            return rel
+        backref = call.kwarg("backref")
+        if const_str(backref) is not None:
+            rel.backref = const_str(backref)
+        elif isinstance(backref, Call) and sqlalchemy_name(self.symbols.call_target(module, backref)) in BACKREF_FACTORIES:
+            rel.backref = const_str(backref.args[0]) if backref.args else None
+            rel.backref_call = backref
+        rel.back_populates = const_str(call.kwarg("back_populates"))
+        rel.secondary = call.kwarg("secondary")
+        rel.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys") or call.has_star
+        rel.viewonly = const_bool(call.kwarg("viewonly")) is True
+        overlaps = const_str(call.kwarg("overlaps"))
+        if overlaps:
+            rel.overlaps = frozenset(part.strip() for part in overlaps.split(",") if part.strip())
+        rel.cascade = const_str(call.kwarg("cascade"))
+        rel.single_parent = const_bool(call.kwarg("single_parent")) is True
+        rel.uselist = const_bool(call.kwarg("uselist"))
+        refs = []
+        for key in ("secondary", "order_by", "primaryjoin", "secondaryjoin", "foreign_keys", "remote_side"):
+            value = const_str(call.kwarg(key))
+            if value is not None:
+                refs.append((key, value))
+        rel.string_refs = tuple(refs)
+        return rel
+
+    def _resolve_target(self, rel: RelationshipInfo) -> None:
+        registry = rel.owner.registry
+        if rel.target_status == "pending":
+            symbol = getattr(rel, "_symbol", None)
+            target = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
+            if target is not None:
+                rel.target, rel.target_status = target, "resolved"
+            else:
+                rel.target_status = "unknown"
+            return
+        if not rel.by_string or rel.target_text is None:
+            return
+        name = rel.target_text
+        candidates = self.index.classes_named(registry, name)
+        if len(candidates) == 1:
+            rel.target, rel.target_status = candidates[0], "resolved"
+        elif len(candidates) > 1:
+            rel.target_status, rel.target_candidates = "ambiguous", tuple(candidates)
+        else:
+            last = name.rsplit(".", 1)[-1]
+            if last in self.index.project_names or not _IDENTIFIER.fullmatch(name):
+                rel.target_status = "unknown"
+                # A class of that name exists but is mapped elsewhere or not
+                # certainly mapped; record other registries for the message.
+                others = [c for c in self.index.classes if c.name == last and c.registry != registry]
+                if others and all(self._registry_closed(registry) for _ in (0,)):
+                    rel.target_status, rel.target_candidates = "other-registry", tuple(others)
+            else:
+                rel.target_status = "missing"
+
+    def _registry_closed(self, registry: str) -> bool:
+        """True when every class that could join the registry is known."""
+        return all(c.complete for c in self.index.classes if c.registry == registry)
+
+    def _add_backref(self, rel: RelationshipInfo) -> None:
+        if rel.backref is None or rel.target is None:
+            return
+        target = rel.target
+        existing = target.relationships.get(rel.backref)
+        created = RelationshipInfo(
+            key=rel.backref, owner=target, path=rel.path, span=rel.span, call=rel.backref_call,
+            target_text=rel.owner.name, target=rel.owner, target_status="resolved", from_backref=rel,
+        )
+        if rel.backref_call is not None:
+            call = rel.backref_call
+            created.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys")
+            created.cascade = const_str(call.kwarg("cascade"))
+            created.single_parent = const_bool(call.kwarg("single_parent")) is True
+            created.uselist = const_bool(call.kwarg("uselist"))
+            created.viewonly = const_bool(call.kwarg("viewonly")) is True
+        created.has_join_condition = created.has_join_condition or rel.has_join_condition
+        created.secondary = rel.secondary
+        created.viewonly = created.viewonly or rel.viewonly
+        if existing is None and rel.backref not in target.columns:
+            target.relationships[rel.backref] = created
+        else:
+            target.backref_clashes = getattr(target, "backref_clashes", [])  # type: ignore[attr-defined]
+        target.attribute_names.add(rel.backref)
+
+    # -- tables ---------------------------------------------------------
+    def _assign_table(self, mapped: MappedClass, sources: list[ClassAnalysis], own: ClassAnalysis, base: DeclarativeBaseInfo) -> None:
+        table_override = own.body_value("__table__")
+        if table_override is not None:
+            mapped.has_table_override = True
+            mapped.complete = False
+            table = self._table_from_call(own.ref.module, table_override, mapped.path, default_metadata=mapped.metadata)
+            if table is not None:
+                table.mapped_class = mapped
+                mapped.table = table
+                mapped.own_table = True
+            return
+        name, name_known, own_name = self._table_name(mapped, sources, own, base)
+        mapped.table_name_known = name_known
+        own_pk = any(c.primary_key for c in mapped.columns.values())
+        if mapped.parent is not None:
+            if base.style == "flask" and not own_name:
+                single = not own_pk
+            else:
+                single = name is None and name_known and not own_name
+            if single or (base.style != "flask" and not own_name and name_known and name is None):
+                mapped.inheritance = "single"
+                mapped.table = mapped.parent.table
+                if mapped.table is not None:
+                    for column in mapped.columns.values():
+                        column.table = mapped.table
+                        mapped.table.columns.append(column)
+                return
+            mapped.inheritance = "joined"
+        if not name_known:
+            self.index.open_metadata.add(mapped.metadata)
+        if name is None and name_known:
+            # No table at all: SQLAlchemy refuses the class; another rule's business.
+            mapped.table_name_known = False
+            return
+        args = self._table_args(own, sources)
+        table = TableInfo(
+            name=name if name_known else None, schema=args.get("schema"), metadata=mapped.metadata, path=mapped.path,
+            span=mapped.span, defined_by=mapped.qualname, complete=mapped.complete, mapped_class=mapped,
+        )
+        table.extend_existing = bool(args.get("extend_existing"))
+        for column in mapped.columns.values():
+            column.table = table
+            table.columns.append(column)
+        constraints = args.get("constraints")
+        if constraints is None:
+            table.complete = False
+        else:
+            self._add_constraints(table, constraints)
+        mapped.table = table
+        mapped.own_table = True
+        mapped_args = own.body_value("__mapper_args__")
+        if isinstance(mapped_args, Dict):
+            mapped.mapper_primary_key = any(const_str(k) == "primary_key" for k, _ in mapped_args.items)
+        elif mapped_args is not None:
+            mapped.mapper_primary_key = True  # unknown: assume it may name one
+        self.index.tables.append(table)
+
+    def _table_name(
+        self, mapped: MappedClass, sources: list[ClassAnalysis], own: ClassAnalysis, base: DeclarativeBaseInfo
+    ) -> tuple[Optional[str], bool, bool]:
+        """(name, known, defined-on-the-class-or-a-mixin)."""
+        # Nearest definition first: the class, then its non-mapped ancestors.
+        for source in reversed(sources):
+            for assign in source.fact.body:
+                if assign.target == "__tablename__":
+                    name = const_str(assign.value)
+                    if name is None and _is_none(assign.value):
+                        return None, True, True
+                    return name, name is not None, True
+            for function in source.fact.functions:
+                if function.name == "__tablename__":
+                    evaluated = _evaluate_tablename(function.returns, mapped.name)
+                    return evaluated, evaluated is not None, True
+        if base.root is not None:
+            root = self.bases.analyze(base.root)
+            if root is not None:
+                for function in root.fact.functions:
+                    if function.name == "__tablename__":
+                        evaluated = _evaluate_tablename(function.returns, mapped.name)
+                        return evaluated, evaluated is not None, True
+                value = root.body_value("__tablename__")
+                if value is not None:
+                    return const_str(value), const_str(value) is not None, True
+        if base.style == "sqlmodel":
+            return mapped.name.lower(), True, True
+        if base.style == "flask":
+            v3, v2 = snake_case(mapped.name), snake_case_v2(mapped.name)
+            return v3, v3 == v2, False
+        return None, True, False
+
+    def _table_args(self, own: ClassAnalysis, sources: list[ClassAnalysis]) -> dict:
+        result: dict = {"constraints": []}
+        for source in reversed(sources):
+            value = source.body_value("__table_args__")
+            declared = any(f.name == "__table_args__" for f in source.fact.functions)
+            if declared:
+                return {"constraints": None}
+            if value is None:
+                continue
+            items: list[Expr] = []
+            options: Optional[Dict] = None
+            if isinstance(value, Dict):
+                options = value
+            elif isinstance(value, Seq) and not value.starred:
+                items = list(value.items)
+                if items and isinstance(items[-1], Dict):
+                    options = items.pop()  # type: ignore[assignment]
+            else:
+                return {"constraints": None}
+            if options is not None:
+                if options.has_unpack:
+                    return {"constraints": None}
+                for key, val in options.items:
+                    if const_str(key) == "schema":
+                        result["schema"] = const_str(val)
+                        if const_str(val) is None:
+                            result["constraints"] = None
+                    if const_str(key) in ("extend_existing", "keep_existing"):
+                        result["extend_existing"] = const_bool(val) is not False
+            if result["constraints"] is not None:
+                result["constraints"] = [(source.ref.module, self.modules[source.ref.module].path, item) for item in items]
+            return result
+        return result
+
+    def _add_constraints(self, table: TableInfo, items: Iterable[tuple[str, str, Expr]]) -> None:
+        for module, path, item in items:
+            if not isinstance(item, Call):
+                table.complete = table.complete and not isinstance(item, (Name,))
+                continue
+            kind = sqlalchemy_name(self.symbols.call_target(module, item))
+            if kind not in CONSTRAINT_FACTORIES:
+                if kind is None:
+                    table.complete = False
+                continue
+            assert item.span is not None
+            if kind == "Index":
+                cols = item.args[1:]
+                name = const_str(item.args[0]) if item.args else None
+            elif kind == "ForeignKeyConstraint":
+                local = item.args[0] if item.args else item.kwarg("columns")
+                remote = item.args[1] if len(item.args) > 1 else item.kwarg("refcolumns")
+                cols = local.items if isinstance(local, Seq) else ()
+                refs = remote.items if isinstance(remote, Seq) else ()
+                constraint = ConstraintInfo(kind, tuple(const_str(c) for c in cols), path, item.span,
+                                            const_str(item.kwarg("name")), tuple(const_str(r) for r in refs))
+                table.constraints.append(constraint)
+                self._constraint_foreign_keys(table, constraint, module, item, cols, refs)
+                continue
+            else:
+                cols = item.args
+                name = const_str(item.kwarg("name"))
+            if item.has_star:
+                table.complete = False
+            table.constraints.append(ConstraintInfo(kind, tuple(_column_ref_name(c) for c in cols), path, item.span, name))
+
+    def _constraint_foreign_keys(
+        self, table: TableInfo, constraint: ConstraintInfo, module: str, call: Call,
+        cols: tuple[Expr, ...], refs: tuple[Expr, ...],
+    ) -> None:
+        constraint_id = new_constraint_id()
+        if len(cols) != len(refs) or not cols:
+            table.complete = False
+            return
+        for col_expr, ref_expr in zip(cols, refs):
+            name = _column_ref_name(col_expr)
+            column = table.column(name) if name else None
+            assert call.span is not None
+            ref = ForeignKeyRef(constraint.path, call.span, ondelete=const_str(call.kwarg("ondelete")), constraint_id=constraint_id)
+            text = const_str(ref_expr)
+            if text is not None:
+                ref.target_text = text
+            elif isinstance(ref_expr, Name):
+                ref.pending = (module, ref_expr)
+            else:
+                ref.target_known = False
+            if column is None:
+                table.complete = table.complete and name is not None
+                continue
+            column.foreign_keys.append(ref)
+
+    def _module_tables(self, module: str) -> None:
+        facts = self.modules[module]
+        for assign in facts.assignments:
+            if "." in assign.target or not isinstance(assign.value, Call):
+                continue
+            table = self._table_from_call(module, assign.value, facts.path, default_metadata=None)
+            if table is not None:
+                table.defined_by = f"{module}.{assign.target}"
+                self._table_vars[ValueRef(module, assign.target)] = table
+
+    def _table_from_call(self, module: str, call: Expr, path: str, default_metadata: Optional[str]) -> Optional[TableInfo]:
+        if not isinstance(call, Call):
+            return None
+        target = self.symbols.call_target(module, call)
+        if sqlalchemy_name(target) != TABLE_FACTORY:
+            return None
+        assert call.span is not None
+        name = const_str(call.args[0]) if call.args else const_str(call.kwarg("name"))
+        metadata_expr = call.args[1] if len(call.args) > 1 else call.kwarg("metadata")
+        metadata = self.bases.metadata_key(module, metadata_expr)
+        if metadata is None and isinstance(target, AttrOf) is False:
+            # `db.Table("x", ...)` of Flask-SQLAlchemy uses db.metadata.
+            db_symbol = self.symbols.resolve_expr(module, call.func.dotted.rsplit(".", 1)[0] and Name(call.func.dotted.rsplit(".", 1)[0])) if isinstance(call.func, Name) and "." in call.func.dotted else None
+            if isinstance(db_symbol, ValueRef) and self.symbols.is_flask_db(db_symbol):
+                metadata = f"flask:{db_symbol.module}.{db_symbol.name}"
+                if len(call.args) > 1 and const_str(call.args[1]) is None:
+                    metadata_expr = None
+        schema = const_str(call.kwarg("schema"))
+        table = TableInfo(name=name, schema=schema, metadata=metadata or f"unknown:{module}", path=path, span=call.span,
+                          defined_by=module)
+        if metadata is None or name is None:
+            if name is not None:
+                self.index.uncertain_table_names.add(name)
+            if metadata is not None:
+                self.index.open_metadata.add(metadata)
+            return None
+        if call.has_star or call.has_kwarg("autoload_with") or call.has_kwarg("autoload"):
+            table.complete = False
+        table.extend_existing = const_bool(call.kwarg("extend_existing")) is True or const_bool(call.kwarg("keep_existing")) is True
+        if call.has_kwarg("schema") and schema is None:
+            table.complete = False
+        start = 1 if metadata_expr is None and len(call.args) > 1 and const_str(call.args[1]) is not None else 2
+        constraint_items: list[tuple[str, str, Expr]] = []
+        for arg in call.args[start:]:
+            if not isinstance(arg, Call):
+                table.complete = False
+                continue
+            kind = sqlalchemy_name(self.symbols.call_target(module, arg))
+            if kind in COLUMN_FACTORIES:
+                assign = AssignFact(const_str(arg.args[0]) or "?", arg, None, arg.span or call.span)
+                spec = self.columns.interpret(module, path, assign, None, "declarative")
+                if spec.column is None or const_str(arg.args[0] if arg.args else None) is None:
+                    table.complete = False
+                    continue
+                column = spec.column
+                column.span = arg.span or call.span
+                column.table = table
+                table.columns.append(column)
+            elif kind in CONSTRAINT_FACTORIES:
+                constraint_items.append((module, path, arg))
+            elif kind not in ("CheckConstraint",):
+                table.complete = False
+        self._add_constraints(table, constraint_items)
+        self.index.tables.append(table)
+        return table
+
+    def _attached_attributes(self, module: str) -> None:
+        """`User.full_name = column_property(...)` after the class body."""
+        facts = self.modules[module]
+        for assign in facts.assignments:
+            if assign.target.count(".") != 1:
+                continue
+            owner, attr = assign.target.split(".")
+            symbol = self.symbols.resolve(module, owner)
+            mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
+            if mapped is None:
+                continue
+            mapped.attribute_names.add(attr)
+            spec = self.columns.interpret(module, facts.path, AssignFact(attr, assign.value, None, assign.span), None, mapped.style)
+            if spec.kind == "relationship" and spec.relationship is not None:
+                mapped.relationships[attr] = self._relationship(mapped, module, facts.path, AssignFact(attr, assign.value, None, assign.span), spec.relationship.call)
+            elif spec.kind == "column" and spec.column is not None:
+                spec.column.owner_class = mapped.name
+                mapped.columns[attr] = spec.column
+                if mapped.table is not None:
+                    spec.column.table = mapped.table
+                    mapped.table.columns.append(spec.column)
+
+    def _resolve_pending_foreign_keys(self) -> None:
+        for table in self.index.tables:
+            for column in table.columns:
+                for ref in column.foreign_keys:
+                    ref.column = column
+                    if ref.pending is None:
+                        continue
+                    module, expr = ref.pending
+                    ref.target_column = self._column_of(module, expr)
+                    ref.target_known = ref.target_column is not None
+
+    def _column_of(self, module: str, expr: Expr) -> Optional[ColumnInfo]:
+        symbol = self.symbols.resolve_expr(module, expr)
+        if not isinstance(symbol, AttrOf):
+            return None
+        owner = symbol.owner
+        if isinstance(owner, ClassRef):
+            mapped = self._mapped.get(owner)
+            return mapped.all_columns().get(symbol.attr) if mapped is not None else None
+        if isinstance(owner, AttrOf) and owner.attr == "c":
+            holder = owner.owner
+            if isinstance(holder, ValueRef) and holder in self._table_vars:
+                return self._table_vars[holder].column(symbol.attr)
+            if isinstance(holder, AttrOf) and holder.attr == "__table__" and isinstance(holder.owner, ClassRef):
+                mapped = self._mapped.get(holder.owner)
+                if mapped is not None and mapped.table is not None:
+                    return mapped.table.column(symbol.attr)
+        return None
+
+
+def _is_none(expr: Optional[Expr]) -> bool:
+    return isinstance(expr, Const) and expr.value is None
+
+
+def _column_ref_name(expr: Expr) -> Optional[str]:
+    text = const_str(expr)
+    if text is not None:
+        return text
+    return None
+
+
+def _evaluate_tablename(expr: Optional[Expr], class_name: str) -> Optional[str]:
+    """Table names from the common `declared_attr` patterns."""
+    if isinstance(expr, Name) and expr.dotted == "cls.__name__":
+        return class_name
+    if isinstance(expr, Call) and isinstance(expr.func, Name) and not expr.args:
+        if expr.func.dotted == "cls.__name__.lower":
+            return class_name.lower()
+    return None
+
+
+def build_index(modules: dict[str, ModuleFacts]) -> ProjectIndex:
+    return IndexBuilder(modules).build()
+
+
+@dataclass
+class ForeignKeyTarget:
+    status: str  # resolved / no-table / no-column / unknown
+    table: Optional[TableInfo] = None
+    column: Optional[ColumnInfo] = None
+    elsewhere: tuple[TableInfo, ...] = ()
+
+
+def foreign_key_target(index: ProjectIndex, ref: ForeignKeyRef, metadata: str, external: frozenset[str] = frozenset()) -> ForeignKeyTarget:
+    """Where a ForeignKey points, as far as it can be known."""
+    if ref.target_column is not None:
+        return ForeignKeyTarget("resolved", ref.target_column.table, ref.target_column)
+    parts = ref.split_target()
+    if parts is None or metadata.startswith("unknown:"):
+        return ForeignKeyTarget("unknown")
+    schema, table_name, column_name = parts
+    tables = index.find_tables(metadata, table_name, schema)
+    if not tables:
+        qualified = f"{schema}.{table_name}" if schema else table_name
+        if (
+            metadata in index.open_metadata
+            or table_name in index.uncertain_table_names
+            or table_name in external
+            or qualified in external
+        ):
+            return ForeignKeyTarget("unknown")
+        elsewhere = tuple(t for t in index.tables if t.name == table_name and t.metadata != metadata)
+        return ForeignKeyTarget("no-table", elsewhere=elsewhere)
+    if len(tables) > 1:
+        return ForeignKeyTarget("unknown")
+    table = tables[0]
+    column = table.column(column_name)
+    if column is None:
+        return ForeignKeyTarget("no-column" if table.complete else "unknown", table)
+    return ForeignKeyTarget("resolved", table, column)
+
+
+def foreign_keys_of(table: TableInfo) -> list[ForeignKeyRef]:
+    refs: list[ForeignKeyRef] = []
+    for column in table.columns:
+        refs.extend(column.foreign_keys)
+    return refs

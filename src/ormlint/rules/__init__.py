@@ -1,0 +1,30 @@
+"""The rule registry: every rule class, in code order."""
+
+from __future__ import annotations
+
+from ormlint.rules.analyzer import ParseError
+from ormlint.rules.base import Rule, RuleContext, RuleSettings
+from ormlint.rules.foreign_keys import (
+    ForeignKeySizeMismatch,
+    ForeignKeyTypeMismatch,
+    ForeignKeyUnknownColumn,
+    ForeignKeyUnknownTable,
+)
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(
+    sorted(
+        [
+            ParseError,
+            ForeignKeyUnknownTable,
+            ForeignKeyUnknownColumn,
+            ForeignKeyTypeMismatch,
+            ForeignKeySizeMismatch,
+        ],
+        key=lambda rule: rule.code,
+    )
+)
+
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+RULES_BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "RULES_BY_CODE", "RULES_BY_NAME", "Rule", "RuleContext", "RuleSettings"]

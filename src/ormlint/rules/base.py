@@ -1,0 +1,66 @@
+"""The rule base class and the context rules read."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterable, Iterator, Optional, Union
+
+from ormlint.diagnostics import Diagnostic, Position, Severity
+from ormlint.expr import Span
+from ormlint.index import ProjectIndex
+
+# A VALID/INVALID example: one source (written as `models.py`) or several files.
+Example = Union[str, dict[str, str]]
+
+
+@dataclass
+class RuleSettings:
+    external_tables: frozenset[str] = frozenset()
+    source_of_truth: tuple[str, ...] = ()
+    small_tables: frozenset[str] = frozenset()
+
+
+@dataclass
+class RuleContext:
+    index: ProjectIndex
+    settings: RuleSettings = field(default_factory=RuleSettings)
+
+
+class Rule:
+    """Base class: one rule, one code. The docstring is the rule's documentation."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    default: ClassVar[bool] = True
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def diagnostic(
+        self, path: str, span: Span, message: str, hint: Optional[str] = None, whole_span: bool = True
+    ) -> Diagnostic:
+        start = Position(span.line, span.col + 1)
+        if whole_span:
+            end = Position(span.end_line, span.end_col + 1)
+        else:
+            end = Position(span.line, span.col + 1)
+        return Diagnostic(self.code, self.severity, message, hint, path, start, end)
+
+    def line_diagnostic(self, path: str, span: Span, message: str, hint: Optional[str] = None) -> Diagnostic:
+        """A diagnostic on the first line of a (possibly multi-line) statement."""
+        return self.diagnostic(path, span, message, hint, whole_span=span.line == span.end_line)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    match = did_you_mean(name, candidates)
+    return f" Did you mean `{match}`?" if match else ""

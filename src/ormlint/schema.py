@@ -1,0 +1,225 @@
+"""The resolved schema records that rules read: tables, columns, keys, relationships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ormlint.expr import Call, Expr, Span
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column type as far as ormlint could resolve it."""
+
+    display: str  # `String(100)`, `Integer`, `Mapped[str]`
+    family: Optional[str]  # None: unknown
+    size: Optional[int] = None  # integer byte width or string length
+
+    @property
+    def known(self) -> bool:
+        return self.family is not None
+
+
+@dataclass
+class ForeignKeyRef:
+    """One `ForeignKey(...)` / `foreign_key=` target."""
+
+    path: str
+    span: Span
+    # Exactly one of these describes the target:
+    target_text: Optional[str] = None  # 'users.id' / 'billing.invoices.id'
+    target_column: Optional["ColumnInfo"] = None  # ForeignKey(User.id) resolved
+    target_known: bool = True  # False: a form ormlint cannot follow
+    ondelete: Optional[str] = None
+    # A `ForeignKey(User.id)`-style target, resolved once every class is known.
+    pending: Optional[tuple[str, Expr]] = None
+    # Columns of one ForeignKeyConstraint share an id; a column-level
+    # ForeignKey has one of its own.
+    constraint_id: int = 0
+    column: Optional["ColumnInfo"] = None
+
+    def split_target(self) -> Optional[tuple[Optional[str], str, str]]:
+        """('schema' or None, 'table', 'column') of a textual target."""
+        if self.target_text is None:
+            return None
+        parts = self.target_text.split(".")
+        if len(parts) == 2:
+            return None, parts[0], parts[1]
+        if len(parts) == 3:
+            return parts[0], parts[1], parts[2]
+        return None
+
+
+@dataclass
+class ColumnInfo:
+    key: str  # attribute name (the column name for `Table()` columns)
+    name: Optional[str]  # database column name; None when computed
+    type: ColumnType
+    path: str
+    span: Span  # the statement; rules report at span.line
+    table: Optional["TableInfo"] = None
+    foreign_keys: list[ForeignKeyRef] = field(default_factory=list)
+    primary_key: bool = False
+    nullable: Optional[bool] = None
+    index: bool = False
+    unique: bool = False
+    # The column states no type and none can be inferred (ORM114 material).
+    missing_type: bool = False
+    explicit_none_type: bool = False
+    # The column gives no type of its own (it takes the ForeignKey target's).
+    type_from_foreign_key: bool = False
+    owner_class: Optional[str] = None  # qualified class name, for messages
+
+    @property
+    def label(self) -> str:
+        owner = self.owner_class or (self.table.name if self.table else "?")
+        return f"{owner}.{self.key}"
+
+
+@dataclass
+class ConstraintInfo:
+    kind: str  # Index, UniqueConstraint, PrimaryKeyConstraint, ForeignKeyConstraint
+    columns: tuple[Optional[str], ...]  # None for a column given as an expression
+    path: str
+    span: Span
+    name: Optional[str] = None
+    ref_columns: tuple[Optional[str], ...] = ()  # ForeignKeyConstraint targets
+
+
+@dataclass
+class TableInfo:
+    name: Optional[str]  # None: computed, unknown
+    schema: Optional[str]
+    metadata: str  # metadata identity
+    path: str
+    span: Span  # `class X(...)` or `Table(` line
+    defined_by: str  # class qualname or `Table` variable
+    columns: list[ColumnInfo] = field(default_factory=list)
+    constraints: list[ConstraintInfo] = field(default_factory=list)
+    # False when some columns may be missing from `columns` (reflection,
+    # unresolved mixins, computed `__table_args__`...).
+    complete: bool = True
+    extend_existing: bool = False
+    mapped_class: Optional["MappedClass"] = None
+
+    def column(self, name: str) -> Optional[ColumnInfo]:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        for col in self.columns:
+            if col.key == name:
+                return col
+        return None
+
+    def has_column_named(self, name: str) -> bool:
+        return any(col.name == name or col.key == name for col in self.columns)
+
+    @property
+    def display(self) -> str:
+        if self.schema:
+            return f"{self.schema}.{self.name}"
+        return self.name or "?"
+
+
+@dataclass
+class RelationshipInfo:
+    key: str
+    owner: "MappedClass"
+    path: str
+    span: Span
+    call: Optional[Call]
+    # The target as written: a class name string, or a dotted class name.
+    target_text: Optional[str]
+    target: Optional["MappedClass"] = None
+    # resolved / missing / ambiguous / unknown
+    target_status: str = "unknown"
+    target_candidates: tuple["MappedClass", ...] = ()
+    backref: Optional[str] = None
+    backref_call: Optional[Call] = None
+    back_populates: Optional[str] = None
+    secondary: Optional[Expr] = None
+    has_join_condition: bool = False  # primaryjoin= or foreign_keys=
+    viewonly: bool = False
+    overlaps: frozenset[str] = frozenset()
+    cascade: Optional[str] = None
+    single_parent: bool = False
+    uselist: Optional[bool] = None
+    # Created by another class's `backref=`.
+    from_backref: Optional["RelationshipInfo"] = None
+    # String arguments (`order_by="..."`, ...) for ORM116.
+    string_refs: tuple[tuple[str, str], ...] = ()
+    # Set when the relationship's `target_text` resolves as a string lookup.
+    by_string: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.owner.name}.{self.key}"
+
+
+@dataclass
+class MappedClass:
+    module: str
+    name: str
+    path: str
+    span: Span
+    base_key: str  # declarative base identity
+    registry: str
+    metadata: str
+    style: str  # declarative / flask / sqlmodel
+    table: Optional[TableInfo] = None  # the table it maps (own or a parent's)
+    own_table: bool = False
+    parent: Optional["MappedClass"] = None
+    children: list["MappedClass"] = field(default_factory=list)
+    inheritance: Optional[str] = None  # None / single / joined
+    # Columns by attribute key, own and inherited from mixins/abstract bases.
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    relationships: dict[str, RelationshipInfo] = field(default_factory=dict)
+    # Every attribute name the class body and its non-mapped ancestors bind.
+    attribute_names: set[str] = field(default_factory=set)
+    # False when bases, mixins or attributes could not all be resolved.
+    complete: bool = True
+    is_declarative_2: bool = False
+    allow_unmapped: bool = False
+    table_name_known: bool = True
+    has_table_override: bool = False  # `__table__ = ...`
+    mapper_primary_key: bool = False  # `__mapper_args__` names primary_key
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+    def ancestors(self) -> list["MappedClass"]:
+        found: list[MappedClass] = []
+        current = self.parent
+        while current is not None and current not in found:
+            found.append(current)
+            current = current.parent
+        return found
+
+    def descendants(self) -> list["MappedClass"]:
+        found: list[MappedClass] = []
+        stack = list(self.children)
+        while stack:
+            child = stack.pop()
+            if child not in found:
+                found.append(child)
+                stack.extend(child.children)
+        return found
+
+    def all_columns(self) -> dict[str, ColumnInfo]:
+        merged: dict[str, ColumnInfo] = {}
+        for ancestor in reversed(self.ancestors()):
+            merged.update(ancestor.columns)
+        merged.update(self.columns)
+        return merged
+
+    def all_relationships(self) -> dict[str, RelationshipInfo]:
+        merged: dict[str, RelationshipInfo] = {}
+        for ancestor in reversed(self.ancestors()):
+            merged.update(ancestor.relationships)
+        merged.update(self.relationships)
+        return merged
+
+    def has_mapped_property(self, key: str) -> bool:
+        return key in self.all_columns() or key in self.all_relationships()

@@ -1,0 +1,261 @@
+"""Resolve names across modules: what does `db.Column` in `app/models.py` mean?
+
+Resolution follows imports (absolute, relative, re-exports, aliases),
+module-level assignments and star imports. It never guesses: a name it cannot
+follow resolves to None, and callers treat None as unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ormlint.expr import Call, Expr, Name
+from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
+from ormlint.knowledge import SQLALCHEMY_FAMILY_ROOTS
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    module: str
+    name: str
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}" if self.module else self.name
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    module: str
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """A module-level variable whose value is not a plain alias."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class External:
+    """Something outside the project: `sqlalchemy.orm.relationship`, `builtins.int`."""
+
+    qualname: str
+
+    @property
+    def root(self) -> str:
+        return self.qualname.split(".", 1)[0]
+
+    @property
+    def last(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class FlaskModel:
+    """`db.Model` of a Flask-SQLAlchemy object `db`."""
+
+    db: ValueRef
+
+
+@dataclass(frozen=True)
+class AttrOf:
+    """An attribute of a project object: `User.id`, `users.c`, `Base.metadata`."""
+
+    owner: "Symbol"
+    attr: str
+
+
+Symbol = Union[ClassRef, FunctionRef, ModuleRef, ValueRef, External, FlaskModel, AttrOf]
+
+Binding = Union[ClassFact, FunctionFact, AssignFact, tuple[str, Optional[str]]]
+
+BUILTIN_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "dict", "list", "set", "tuple", "object", "type", "frozenset"})
+
+_FLASK_SQLALCHEMY_CLASSES = frozenset({"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy"})
+
+
+def sqlalchemy_name(symbol: Optional[Symbol]) -> Optional[str]:
+    """`Column` for `sqlalchemy.Column`, `db.Column`, `sa.orm.mapped_column`..."""
+    if isinstance(symbol, External) and symbol.root in SQLALCHEMY_FAMILY_ROOTS:
+        return symbol.last
+    return None
+
+
+class SymbolTable:
+    """Name lookup over all modules of one project."""
+
+    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+        self.modules = modules
+        self._bindings: dict[str, dict[str, Binding]] = {}
+        self._cache: dict[tuple[str, str], Optional[Symbol]] = {}
+        self._flask_cache: dict[ValueRef, bool] = {}
+
+    # -- bindings -------------------------------------------------------
+    def bindings(self, module: str) -> dict[str, Binding]:
+        found = self._bindings.get(module)
+        if found is not None:
+            return found
+        facts = self.modules[module]
+        conditional: dict[str, Binding] = {}
+        definite: dict[str, Binding] = {}
+        ordered: list[tuple[int, str, Binding, bool]] = []
+        for imp in facts.imports:
+            ordered.append((imp.line, imp.local, (imp.module, imp.name), False))
+        for cls in facts.classes:
+            ordered.append((cls.span.line, cls.name, cls, cls.conditional))
+        for fn in facts.functions:
+            ordered.append((fn.span.line, fn.name, fn, False))
+        for assign in facts.assignments:
+            if "." not in assign.target and (assign.value is not None):
+                ordered.append((assign.span.line, assign.target, assign, assign.conditional))
+        ordered.sort(key=lambda item: item[0])
+        for _, name, binding, is_conditional in ordered:
+            target = conditional if is_conditional else definite
+            # Under `if`/`try`, the first binding is the one usually taken
+            # (`try: import x` / `except ImportError: x = None`).
+            if is_conditional and name in target:
+                continue
+            target[name] = binding
+        merged = dict(conditional)
+        merged.update(definite)
+        self._bindings[module] = merged
+        return merged
+
+    # -- resolution -----------------------------------------------------
+    def resolve(self, module: str, dotted: str) -> Optional[Symbol]:
+        parts = dotted.split(".")
+        symbol = self.lookup(module, parts[0])
+        for part in parts[1:]:
+            if symbol is None:
+                return None
+            symbol = self.member(symbol, part)
+        return symbol
+
+    def resolve_expr(self, module: str, expr: Optional[Expr]) -> Optional[Symbol]:
+        if isinstance(expr, Name):
+            return self.resolve(module, expr.dotted)
+        return None
+
+    def lookup(self, module: str, name: str, depth: int = 0) -> Optional[Symbol]:
+        key = (module, name)
+        if key in self._cache:
+            return self._cache[key]
+        self._cache[key] = None  # breaks import cycles
+        result = self._lookup(module, name, depth)
+        self._cache[key] = result
+        return result
+
+    def _lookup(self, module: str, name: str, depth: int) -> Optional[Symbol]:
+        if depth > 30 or module not in self.modules:
+            return None
+        binding = self.bindings(module).get(name)
+        if binding is None:
+            for star in self.modules[module].star_imports:
+                if star in self.modules:
+                    found = self.lookup(star, name, depth + 1)
+                    if found is not None:
+                        return found
+                elif star.split(".", 1)[0] in SQLALCHEMY_FAMILY_ROOTS:
+                    return External(f"{star}.{name}")
+            if name in BUILTIN_NAMES:
+                return External(f"builtins.{name}")
+            return None
+        if isinstance(binding, ClassFact):
+            return ClassRef(module, name)
+        if isinstance(binding, FunctionFact):
+            return FunctionRef(module, name)
+        if isinstance(binding, AssignFact):
+            value = binding.value
+            if isinstance(value, Name) and value.dotted != name:
+                # A plain alias: `BaseModel = db.Model`, `Base = base.Base`.
+                return self.resolve(module, value.dotted)
+            return ValueRef(module, name)
+        source, attr = binding
+        if attr is None:
+            return self.module_symbol(source)
+        return self.import_from(source, attr, depth)
+
+    def module_symbol(self, module: str) -> Symbol:
+        if module in self.modules or self._is_package_prefix(module):
+            return ModuleRef(module)
+        return External(module)
+
+    def _is_package_prefix(self, module: str) -> bool:
+        prefix = module + "."
+        return any(m.startswith(prefix) for m in self.modules)
+
+    def import_from(self, source: str, attr: str, depth: int = 0) -> Optional[Symbol]:
+        if source in self.modules:
+            found = self.lookup(source, attr, depth + 1)
+            if found is not None:
+                return found
+        submodule = f"{source}.{attr}"
+        if submodule in self.modules or self._is_package_prefix(submodule):
+            return ModuleRef(submodule)
+        if source in self.modules or self._is_package_prefix(source):
+            return None  # a project module without that name: unknown
+        return External(submodule)
+
+    def member(self, symbol: Symbol, attr: str) -> Optional[Symbol]:
+        if isinstance(symbol, ModuleRef):
+            return self.import_from(symbol.module, attr)
+        if isinstance(symbol, External):
+            return External(f"{symbol.qualname}.{attr}")
+        if isinstance(symbol, ValueRef) and self.is_flask_db(symbol):
+            if attr == "Model":
+                return FlaskModel(symbol)
+            if attr in ("metadata", "session", "engine"):
+                return AttrOf(symbol, attr)
+            # Flask-SQLAlchemy proxies every name of sqlalchemy and sqlalchemy.orm.
+            return External(f"sqlalchemy.{attr}")
+        return AttrOf(symbol, attr)
+
+    # -- values ---------------------------------------------------------
+    def assignment(self, ref: ValueRef) -> Optional[AssignFact]:
+        binding = self.bindings(ref.module).get(ref.name)
+        return binding if isinstance(binding, AssignFact) else None
+
+    def class_fact(self, ref: ClassRef) -> Optional[ClassFact]:
+        binding = self.bindings(ref.module).get(ref.name) if ref.module in self.modules else None
+        return binding if isinstance(binding, ClassFact) else None
+
+    def call_target(self, module: str, expr: Optional[Expr]) -> Optional[Symbol]:
+        """What a call expression calls."""
+        if isinstance(expr, Call):
+            return self.resolve_expr(module, expr.func)
+        return None
+
+    def is_flask_db(self, ref: ValueRef) -> bool:
+        cached = self._flask_cache.get(ref)
+        if cached is not None:
+            return cached
+        self._flask_cache[ref] = False
+        assign = self.assignment(ref)
+        result = False
+        if assign is not None and isinstance(assign.value, Call):
+            target = self.call_target(ref.module, assign.value)
+            result = self.is_flask_sqlalchemy_class(target)
+        self._flask_cache[ref] = result
+        return result
+
+    def is_flask_sqlalchemy_class(self, target: Optional[Symbol], depth: int = 0) -> bool:
+        if isinstance(target, External):
+            return target.qualname in _FLASK_SQLALCHEMY_CLASSES
+        if isinstance(target, ClassRef) and depth < 10:
+            fact = self.class_fact(target)
+            if fact is None:
+                return False
+            return any(
+                self.is_flask_sqlalchemy_class(self.resolve_expr(target.module, base), depth + 1)
+                for base in fact.bases
+            )
+        return False
