@@ -85,7 +85,57 @@ def _function_fact(node: ast.AST) -> FunctionFact:
         returns=returns,
         params=params,
         has_var_kwargs=args.kwarg is not None,
+        naming=_naming_shape(body),
     )
+
+
+def _str_const(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _naming_shape(body: list[ast.stmt]) -> Optional[tuple[str, str, str]]:
+    """Recognise the two common snake-case helpers by shape (never run them)."""
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    final = body[-1].value
+    # `re.sub(P, R, x).lower()` / `compiled.sub(R, x).lower()`
+    if isinstance(final, ast.Call) and isinstance(final.func, ast.Attribute) and final.func.attr == "lower":
+        inner = final.func.value
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "sub":
+            owner = inner.func.value
+            if isinstance(owner, ast.Name) and owner.id == "re" and len(inner.args) == 3:
+                pattern, repl = _str_const(inner.args[0]), _str_const(inner.args[1])
+                if pattern is not None and repl is not None:
+                    return ("sub", pattern, repl)
+            elif isinstance(owner, ast.Name) and len(inner.args) == 2:
+                repl = _str_const(inner.args[0])
+                if repl is not None:
+                    return ("sub", "var:" + owner.id, repl)
+    # `parts = re.split(P, x)` then `return "_".join(p.lower() for p in parts if p)`
+    if (
+        len(body) == 2
+        and isinstance(body[0], ast.Assign)
+        and isinstance(body[0].value, ast.Call)
+        and isinstance(body[0].value.func, ast.Attribute)
+        and body[0].value.func.attr == "split"
+        and isinstance(body[0].value.func.value, ast.Name)
+        and body[0].value.func.value.id == "re"
+        and body[0].value.args
+        and isinstance(final, ast.Call)
+        and isinstance(final.func, ast.Attribute)
+        and final.func.attr == "join"
+        and len(final.args) == 1
+        and isinstance(final.args[0], (ast.GeneratorExp, ast.ListComp))
+        and "lower" in ast.dump(final.args[0])
+        and final.args[0].generators
+        and final.args[0].generators[0].ifs
+    ):
+        pattern, separator = _str_const(body[0].value.args[0]), _str_const(final.func.value)
+        if pattern is not None and separator is not None:
+            return ("split", pattern, separator)
+    return None
 
 
 def _has_dynamic_setattr(node: ast.ClassDef) -> bool:

@@ -48,6 +48,10 @@ class FunctionFact:
     returns: Optional[Expr]
     params: tuple[str, ...]
     has_var_kwargs: bool
+    # A recognised name-transforming shape, for table-name helpers:
+    # ("split", pattern, separator): `sep.join(p.lower() for p in re.split(pattern, name) if p)`
+    # ("sub", pattern-or-"var:NAME", replacement): `re.sub(pattern, repl, name).lower()`
+    naming: Optional[tuple[str, str, str]] = None
 
 
 @dataclass(frozen=True)

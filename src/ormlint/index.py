@@ -14,10 +14,10 @@ from typing import Iterable, Optional
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
-from ormlint.facts import AssignFact, ModuleFacts
+from ormlint.facts import AssignFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
-from ormlint.symbols import AttrOf, ClassRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.symbols import AttrOf, ClassRef, FunctionRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -369,15 +369,19 @@ class IndexBuilder:
                 mapped.table = table
                 mapped.own_table = True
             return
-        name, name_known, own_name = self._table_name(mapped, sources, own, base)
+        name, name_known, origin = self._table_name(mapped, sources, own, base)
         mapped.table_name_known = name_known
         own_pk = any(c.primary_key for c in mapped.columns.values())
         if mapped.parent is not None:
-            if base.style == "flask" and not own_name:
-                single = not own_pk
+            # A subclass of a mapped class shares its parent's table unless it
+            # names its own (joined inheritance); a name that only comes from
+            # a generator counts when the class declares its own primary key,
+            # as Flask-SQLAlchemy decides.
+            if origin == "own":
+                single = name is None and name_known
             else:
-                single = name is None and name_known and not own_name
-            if single or (base.style != "flask" and not own_name and name_known and name is None):
+                single = not own_pk
+            if single:
                 mapped.inheritance = "single"
                 mapped.table = mapped.parent.table
                 if mapped.table is not None:
@@ -417,36 +421,36 @@ class IndexBuilder:
 
     def _table_name(
         self, mapped: MappedClass, sources: list[ClassAnalysis], own: ClassAnalysis, base: DeclarativeBaseInfo
-    ) -> tuple[Optional[str], bool, bool]:
-        """(name, known, defined-on-the-class-or-a-mixin)."""
+    ) -> tuple[Optional[str], bool, str]:
+        """(name, known, source): source is `own` (set on the class itself),
+        `inherited` (a mixin, abstract base or declarative root sets it) or
+        `generated` (Flask-SQLAlchemy / SQLModel naming) or `none`."""
         # Nearest definition first: the class, then its non-mapped ancestors.
         for source in reversed(sources):
+            origin = "own" if source is own else "inherited"
             for assign in source.fact.body:
                 if assign.target == "__tablename__":
                     name = const_str(assign.value)
                     if name is None and _is_none(assign.value):
-                        return None, True, True
-                    return name, name is not None, True
+                        return None, True, origin
+                    return name, name is not None, origin
             for function in source.fact.functions:
                 if function.name == "__tablename__":
-                    evaluated = _evaluate_tablename(function.returns, mapped.name)
-                    return evaluated, evaluated is not None, True
+                    evaluated = self._evaluate_tablename(source.ref.module, function, mapped.name)
+                    return evaluated, evaluated is not None, "inherited"
         if base.root is not None:
             root = self.bases.analyze(base.root)
-            if root is not None:
+            if root is not None and root not in sources:
                 for function in root.fact.functions:
                     if function.name == "__tablename__":
-                        evaluated = _evaluate_tablename(function.returns, mapped.name)
-                        return evaluated, evaluated is not None, True
-                value = root.body_value("__tablename__")
-                if value is not None:
-                    return const_str(value), const_str(value) is not None, True
+                        evaluated = self._evaluate_tablename(root.ref.module, function, mapped.name)
+                        return evaluated, evaluated is not None, "inherited"
         if base.style == "sqlmodel":
-            return mapped.name.lower(), True, True
+            return mapped.name.lower(), True, "generated"
         if base.style == "flask":
             v3, v2 = snake_case(mapped.name), snake_case_v2(mapped.name)
-            return v3, v3 == v2, False
-        return None, True, False
+            return v3, v3 == v2, "generated"
+        return None, True, "none"
 
     def _table_args(self, own: ClassAnalysis, sources: list[ClassAnalysis]) -> dict:
         result: dict = {"constraints": []}
@@ -556,15 +560,17 @@ class IndexBuilder:
             return None
         assert call.span is not None
         name = const_str(call.args[0]) if call.args else const_str(call.kwarg("name"))
-        metadata_expr = call.args[1] if len(call.args) > 1 else call.kwarg("metadata")
-        metadata = self.bases.metadata_key(module, metadata_expr)
-        if metadata is None and isinstance(target, AttrOf) is False:
-            # `db.Table("x", ...)` of Flask-SQLAlchemy uses db.metadata.
-            db_symbol = self.symbols.resolve_expr(module, call.func.dotted.rsplit(".", 1)[0] and Name(call.func.dotted.rsplit(".", 1)[0])) if isinstance(call.func, Name) and "." in call.func.dotted else None
-            if isinstance(db_symbol, ValueRef) and self.symbols.is_flask_db(db_symbol):
-                metadata = f"flask:{db_symbol.module}.{db_symbol.name}"
-                if len(call.args) > 1 and const_str(call.args[1]) is None:
-                    metadata_expr = None
+        second = call.args[1] if len(call.args) > 1 else call.kwarg("metadata")
+        metadata = self.bases.metadata_key(module, second) if second is not None else None
+        start = 2
+        if metadata is None and default_metadata is not None:
+            metadata = default_metadata
+        if metadata is None:
+            # `db.Table("x", db.Column(...))`: Flask-SQLAlchemy supplies db.metadata.
+            db_ref = self._flask_owner(module, call.func)
+            if db_ref is not None and (second is None or self.sa_call_name(module, second) in COLUMN_FACTORIES | CONSTRAINT_FACTORIES):
+                metadata = f"flask:{db_ref.module}.{db_ref.name}"
+                start = 1
         schema = const_str(call.kwarg("schema"))
         table = TableInfo(name=name, schema=schema, metadata=metadata or f"unknown:{module}", path=path, span=call.span,
                           defined_by=module)
@@ -579,7 +585,6 @@ class IndexBuilder:
         table.extend_existing = const_bool(call.kwarg("extend_existing")) is True or const_bool(call.kwarg("keep_existing")) is True
         if call.has_kwarg("schema") and schema is None:
             table.complete = False
-        start = 1 if metadata_expr is None and len(call.args) > 1 and const_str(call.args[1]) is not None else 2
         constraint_items: list[tuple[str, str, Expr]] = []
         for arg in call.args[start:]:
             if not isinstance(arg, Call):
@@ -603,6 +608,48 @@ class IndexBuilder:
         self._add_constraints(table, constraint_items)
         self.index.tables.append(table)
         return table
+
+    def _evaluate_tablename(self, module: str, function: FunctionFact, class_name: str) -> Optional[str]:
+        """Table names from `declared_attr` functions of the common shapes."""
+        expr = function.returns
+        if isinstance(expr, Name) and expr.dotted == "cls.__name__":
+            return class_name
+        if isinstance(expr, Call) and isinstance(expr.func, Name):
+            if not expr.args and expr.func.dotted == "cls.__name__.lower":
+                return class_name.lower()
+            if len(expr.args) == 1 and isinstance(expr.args[0], Name) and expr.args[0].dotted == "cls.__name__":
+                helper = self.symbols.resolve_expr(module, expr.func)
+                if isinstance(helper, FunctionRef):
+                    binding = self.symbols.bindings(helper.module).get(helper.name)
+                    if isinstance(binding, FunctionFact) and binding.naming is not None:
+                        return self._naming(helper.module, binding.naming, class_name)
+            return None
+        if function.naming is not None:
+            return self._naming(module, function.naming, class_name)
+        return None
+
+    def _naming(self, module: str, naming: tuple[str, str, str], class_name: str) -> Optional[str]:
+        pattern: Optional[str] = naming[1]
+        if naming[1].startswith("var:"):
+            symbol = self.symbols.resolve(module, naming[1][4:])
+            assign = self.symbols.assignment(symbol) if isinstance(symbol, ValueRef) else None
+            value = assign.value if assign is not None else None
+            pattern = None
+            if isinstance(value, Call) and isinstance(value.func, Name) and value.func.dotted == "re.compile" and value.args:
+                pattern = const_str(value.args[0])
+        if pattern is None:
+            return None
+        return _apply_naming(naming, pattern, class_name)
+
+    def _flask_owner(self, module: str, func: Expr) -> Optional[ValueRef]:
+        if isinstance(func, Name) and "." in func.dotted:
+            owner = self.symbols.resolve(module, func.dotted.rsplit(".", 1)[0])
+            if isinstance(owner, ValueRef) and self.symbols.is_flask_db(owner):
+                return owner
+        return None
+
+    def sa_call_name(self, module: str, expr: Expr) -> Optional[str]:
+        return sqlalchemy_name(self.symbols.call_target(module, expr)) if isinstance(expr, Call) else None
 
     def _attached_attributes(self, module: str) -> None:
         """`User.full_name = column_property(...)` after the class body."""
@@ -667,14 +714,14 @@ def _column_ref_name(expr: Expr) -> Optional[str]:
     return None
 
 
-def _evaluate_tablename(expr: Optional[Expr], class_name: str) -> Optional[str]:
-    """Table names from the common `declared_attr` patterns."""
-    if isinstance(expr, Name) and expr.dotted == "cls.__name__":
-        return class_name
-    if isinstance(expr, Call) and isinstance(expr.func, Name) and not expr.args:
-        if expr.func.dotted == "cls.__name__.lower":
-            return class_name.lower()
-    return None
+def _apply_naming(naming: tuple[str, str, str], pattern: str, class_name: str) -> Optional[str]:
+    """Apply a recognised snake-case helper shape to a class name."""
+    try:
+        if naming[0] == "split":
+            return naming[2].join(part.lower() for part in re.split(pattern, class_name) if part)
+        return re.sub(pattern, naming[2], class_name).lower()
+    except (re.error, IndexError):
+        return None
 
 
 def build_index(modules: dict[str, ModuleFacts]) -> ProjectIndex:

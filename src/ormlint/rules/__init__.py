@@ -10,6 +10,14 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownColumn,
     ForeignKeyUnknownTable,
 )
+from ormlint.rules.tables import (
+    ColumnWithoutType,
+    ConstraintUnknownColumn,
+    DuplicateTableName,
+    IdColumnWithoutForeignKey,
+    MissingPrimaryKey,
+    TableMappedTwiceDiffers,
+)
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted(
@@ -19,6 +27,12 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             ForeignKeyUnknownColumn,
             ForeignKeyTypeMismatch,
             ForeignKeySizeMismatch,
+            DuplicateTableName,
+            TableMappedTwiceDiffers,
+            MissingPrimaryKey,
+            ConstraintUnknownColumn,
+            ColumnWithoutType,
+            IdColumnWithoutForeignKey,
         ],
         key=lambda rule: rule.code,
     )

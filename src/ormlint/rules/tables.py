@@ -1,0 +1,917 @@
+"""ORM109-ORM111, ORM113-ORM115: tables, their columns and constraints."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from typing import Iterator, Optional
+
+from ormlint.diagnostics import Diagnostic, Severity
+from ormlint.knowledge import COMPARABLE_FAMILIES
+from ormlint.rules.base import Rule, RuleContext, suggestion
+from ormlint.schema import ColumnInfo, MappedClass, TableInfo
+
+
+def _definition_label(table: TableInfo) -> str:
+    return f"`{table.mapped_class.name}`" if table.mapped_class else f"`Table('{table.name}')`"
+
+
+class DuplicateTableName(Rule):
+    """## What it does
+    Flags two mapped classes or `Table()` objects that define the same table
+    name (and schema) in the same MetaData.
+
+    ## Why is this bad?
+    SQLAlchemy raises "Table 'x' is already defined for this MetaData instance"
+    as soon as the second module is imported, or, with `extend_existing`, merges
+    two definitions silently.
+
+    ## Example
+    ```python
+    class User(Base):
+        __tablename__ = "users"
+
+    class Account(Base):
+        __tablename__ = "users"
+    ```
+
+    ## Use instead
+    Give each class its own table, or map the second class onto the first's
+    table through inheritance.
+    """
+
+    code = "ORM109"
+    name = "duplicate-table"
+    severity = Severity.ERROR
+    summary = "two mapped classes or Table()s define the same table in one MetaData"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        groups: dict[tuple[str, Optional[str], str], list[TableInfo]] = defaultdict(list)
+        for table in ctx.index.tables:
+            if table.name is not None and not table.metadata.startswith(("unknown:", "inline:")):
+                groups[(table.metadata, table.schema, table.name)].append(table)
+        for tables in groups.values():
+            if len(tables) < 2 or any(t.extend_existing for t in tables):
+                continue
+            ordered = sorted(tables, key=lambda t: (t.path, t.span.line))
+            first = ordered[0]
+            for other in ordered[1:]:
+                message = (
+                    f"{_definition_label(other)} defines table `{other.display}`, already defined by "
+                    f"{_definition_label(first)} at {first.path}:{first.span.line} in the same MetaData."
+                )
+                hint = "Rename one of the tables, or reuse the existing definition (inheritance, or import the Table object)."
+                yield self.diagnostic(other.path, other.span, message, hint, whole_span=False)
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+Other = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class LegacyUser(Other):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class UserView(Base):
+    __tablename__ = "users"
+    __table_args__ = {"extend_existing": True}
+    id = Column(Integer, primary_key=True)
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Employee(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    kind = db.Column(db.String(20))
+
+class Manager(Employee):
+    level = db.Column(db.Integer)
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Account(Base):  # ORM109
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/a.py": """
+from app import db
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+""",
+            "app/b.py": """
+from app import db
+
+class Tag(db.Model):  # ORM109
+    id = db.Column(db.Integer, primary_key=True)
+""",
+        },
+        """
+from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy.orm import DeclarativeBase
+
+class Base(DeclarativeBase):
+    pass
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+
+posts = Table(  # ORM109
+    "posts",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+)
+""",
+    ]
+
+
+def _truth_of(tables: list[TableInfo], globs: tuple[str, ...]) -> Optional[TableInfo]:
+    if globs:
+        matching = [t for t in tables if any(fnmatch.fnmatch(t.path, g) or fnmatch.fnmatch(t.path, f"*/{g}") for g in globs)]
+        return matching[0] if len(matching) == 1 else None
+    ordered = sorted(tables, key=lambda t: (-len(t.columns), t.path))
+    if len(ordered) > 1 and len(ordered[0].columns) == len(ordered[1].columns):
+        return None  # no clear source of truth: stay silent
+    return ordered[0]
+
+
+class TableMappedTwiceDiffers(Rule):
+    """## What it does
+    Compares the classes that map the same table name on different declarative
+    bases (for example `model.py` generated by sqlcodegen and `db/models.py`
+    written by hand) and reports each column that differs: missing, of another
+    type family, or of other nullability.
+
+    ## Why is this bad?
+    Two pictures of one table drift apart: code that uses one mapping writes
+    rows the other cannot read, and migrations generated from either are wrong.
+
+    ## Example
+    ```python
+    # model.py
+    class Users(BaseA):
+        __tablename__ = "users"
+        id = mapped_column(Text, primary_key=True)
+        wallet = mapped_column(Text, nullable=False)
+
+    # db/models.py
+    class User(BaseB):
+        __tablename__ = "users"
+        id = mapped_column(Integer, primary_key=True)   # differs
+    ```
+
+    ## Use instead
+    Keep one mapping per table, or make the second agree column by column.
+
+    ## Options
+    `source_of_truth`: glob of the file whose mapping is right. Without it, the
+    mapping with the most columns is taken as the truth.
+    """
+
+    code = "ORM110"
+    name = "table-mappings-differ"
+    severity = Severity.WARNING
+    summary = "one table is mapped on two bases and the mappings disagree"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        groups: dict[tuple[Optional[str], str], list[TableInfo]] = defaultdict(list)
+        for table in ctx.index.tables:
+            if table.name is not None and table.mapped_class is not None and table.complete:
+                groups[(table.schema, table.name)].append(table)
+        for tables in groups.values():
+            if len({t.metadata for t in tables}) < 2:
+                continue
+            truth = _truth_of(tables, ctx.settings.source_of_truth)
+            if truth is None:
+                continue
+            for other in tables:
+                if other.metadata == truth.metadata:
+                    continue
+                yield from self._compare(truth, other)
+
+    def _compare(self, truth: TableInfo, other: TableInfo) -> Iterator[Diagnostic]:
+        truth_label = _definition_label(truth)
+        for column in truth.columns:
+            if column.name is None:
+                continue
+            mine = other.column(column.name)
+            if mine is None:
+                message = f"{_definition_label(other)} maps table `{other.display}` without column `{column.name}`, which {truth_label} ({truth.path}) has."
+                yield self.diagnostic(other.path, other.span, message, f"Add `{column.name}` to {_definition_label(other)} or remove it from {truth_label}.", whole_span=False)
+                continue
+            if mine.type.known and column.type.known and mine.type.family != column.type.family and {mine.type.family, column.type.family} <= COMPARABLE_FAMILIES:
+                message = f"`{mine.label}` is {mine.type.display} but {truth_label} maps `{column.name}` of table `{truth.display}` as {column.type.display}."
+                yield self.line_diagnostic(mine.path, mine.span, message, f"Declare `{mine.key}` as {column.type.display}, like {truth.path}.")
+            elif mine.nullable is not None and column.nullable is not None and mine.nullable != column.nullable and not (mine.primary_key or column.primary_key):
+                message = f"`{mine.label}` is {'nullable' if mine.nullable else 'NOT NULL'} but {truth_label} maps `{column.name}` as {'nullable' if column.nullable else 'NOT NULL'}."
+                yield self.line_diagnostic(mine.path, mine.span, message, f"Set nullable={column.nullable} on `{mine.key}`, like {truth.path}.")
+        for mine in other.columns:
+            if mine.name is not None and truth.column(mine.name) is None:
+                message = f"`{mine.label}` maps column `{mine.name}` of table `{other.display}`, which {truth_label} ({truth.path}) does not have."
+                yield self.line_diagnostic(mine.path, mine.span, message, f"Remove `{mine.key}` or add it to {truth_label}.")
+
+    VALID = [
+        {
+            "model.py": """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Users(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    email = Column(Text, nullable=False)
+""",
+            "db/models.py": """
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(200))
+""",
+        },
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class A(Base):
+    __tablename__ = "a"
+    id = Column(Integer, primary_key=True)
+
+class B(Base):
+    __tablename__ = "b"
+    id = Column(Integer, primary_key=True)
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\nreporting = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db, reporting
+
+class Event(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(50), nullable=False)
+
+class EventRow(reporting.Model):
+    __tablename__ = "event"
+    id = reporting.Column(reporting.Integer, primary_key=True)
+    name = reporting.Column(reporting.String(50), nullable=False)
+""",
+        },
+    ]
+    INVALID = [
+        {
+            "model.py": """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Users(Base):
+    __tablename__ = "users"
+    id = Column(Text, primary_key=True)
+    walletAddress = Column(Text, nullable=False)
+    username = Column(Text)
+""",
+            "db/models.py": """
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):  # ORM110
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # ORM110
+    wallet_address: Mapped[str] = mapped_column("walletAddress", String)
+""",
+        },
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\nreporting = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db, reporting
+
+class Event(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(50), nullable=False)
+    kind = db.Column(db.String(10))
+
+class EventRow(reporting.Model):  # ORM110
+    __tablename__ = "event"
+    id = reporting.Column(reporting.Integer, primary_key=True)
+    name = reporting.Column(reporting.String(50), nullable=True)  # ORM110
+""",
+        },
+        {
+            "schema.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Project(Base):
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255), nullable=False)
+    status = Column(String(20), nullable=False)
+    owner = Column(String(20), nullable=False)
+""",
+            "app.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+AppBase = declarative_base()
+
+class Project(AppBase):  # ORM110
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255), nullable=False)
+    label = Column(String(20))  # ORM110
+""",
+        },
+    ]
+
+
+class MissingPrimaryKey(Rule):
+    """## What it does
+    Flags a concrete mapped class whose table has no primary key column, own or
+    inherited from a mixin or abstract base.
+
+    ## Why is this bad?
+    SQLAlchemy refuses to map it: "could not assemble any primary key columns
+    for mapped table". Flask-SQLAlchemy then also skips the generated table name.
+
+    ## Example
+    ```python
+    class AuditEntry(Base):
+        __tablename__ = "audit_entries"
+        message = Column(Text)
+    ```
+
+    ## Use instead
+    ```python
+    class AuditEntry(Base):
+        __tablename__ = "audit_entries"
+        id = Column(Integer, primary_key=True)
+        message = Column(Text)
+    ```
+    """
+
+    code = "ORM111"
+    name = "missing-primary-key"
+    severity = Severity.ERROR
+    summary = "a mapped class has no primary key"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for mapped in ctx.index.classes:
+            table = mapped.table
+            if not mapped.own_table or table is None or mapped.inheritance is not None:
+                continue
+            if not mapped.complete or not table.complete or mapped.has_table_override or mapped.mapper_primary_key:
+                continue
+            if any(c.primary_key for c in table.columns) or any(c.kind == "PrimaryKeyConstraint" for c in table.constraints):
+                continue
+            message = f"`{mapped.name}` maps table `{table.display}` without any primary key column."
+            hint = "Add a primary key column (`id = Column(Integer, primary_key=True)`), or mark the class `__abstract__ = True` if it is a base."
+            yield self.diagnostic(mapped.path, mapped.span, message, hint, whole_span=False)
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    text = Column(Text)
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Note(IdMixin, Base):
+    __tablename__ = "notes"
+    text: Mapped[str]
+
+class Tagging(Base):
+    __tablename__ = "taggings"
+    note_id: Mapped[int]
+    tag: Mapped[str]
+    __table_args__ = (PrimaryKeyConstraint("note_id", "tag"),)
+
+from sqlalchemy import PrimaryKeyConstraint
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Base(db.Model):
+    __abstract__ = True
+    created = db.Column(db.DateTime)
+
+class Item(Base):
+    id = db.Column(db.Integer, primary_key=True)
+
+class SpecialItem(Item):
+    extra = db.Column(db.String(10))
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class AuditEntry(Base):  # ORM111
+    __tablename__ = "audit_entries"
+    message = Column(Text)
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Setting(Base):  # ORM111
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column()
+    value: Mapped[str]
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Log(db.Model):  # ORM111
+    __tablename__ = "logs"
+    line = db.Column(db.Text)
+""",
+        },
+    ]
+
+
+class ConstraintUnknownColumn(Rule):
+    """## What it does
+    Checks that every column an `Index`, `UniqueConstraint`,
+    `PrimaryKeyConstraint` or `ForeignKeyConstraint` names (as a string, in
+    `__table_args__` or `Table()`) exists in the table.
+
+    ## Why is this bad?
+    SQLAlchemy raises a `KeyError`/`ArgumentError` while building the table, so
+    the module cannot be imported; a renamed column leaves its index behind.
+
+    ## Example
+    ```python
+    __table_args__ = (Index("ix_users_mail", "mail"),)  # the column is `email`
+    ```
+
+    ## Use instead
+    ```python
+    __table_args__ = (Index("ix_users_email", "email"),)
+    ```
+    """
+
+    code = "ORM113"
+    name = "constraint-unknown-column"
+    severity = Severity.ERROR
+    summary = "an index or constraint names a column the table lacks"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for table in ctx.index.tables:
+            if not table.complete:
+                continue
+            names = [c.name for c in table.columns if c.name] + [c.key for c in table.columns]
+            for constraint in table.constraints:
+                for column in constraint.columns:
+                    if column is None or table.has_column_named(column):
+                        continue
+                    message = f"{constraint.kind} on table `{table.display}` names column `{column}`, which the table does not have."
+                    hint = ("Name an existing column." + suggestion(column, names)).strip()
+                    yield self.line_diagnostic(constraint.path, constraint.span, message, hint)
+
+    VALID = [
+        """
+from sqlalchemy import Column, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(200))
+    org = Column(Integer)
+    __table_args__ = (Index("ix_users_email", "email"), UniqueConstraint("org", "email"))
+""",
+        """
+from sqlalchemy import Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Pet(Base):
+    __tablename__ = "pets"
+    __table_args__ = (Index("ix_pets_owner", "ownerId"), {"schema": "zoo"})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[str] = mapped_column("ownerId", String(36))
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+tags = db.Table(
+    "tags",
+    db.Column("tag_id", db.Integer),
+    db.Column("page_id", db.Integer),
+    db.PrimaryKeyConstraint("tag_id", "page_id"),
+)
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Index, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(200))
+    __table_args__ = (Index("ix_users_mail", "mail"),)  # ORM113
+""",
+        """
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("org_id", "user"),  # ORM113
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int]
+    user_id: Mapped[int]
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+tags = db.Table(
+    "tags",
+    db.Column("tag_id", db.Integer),
+    db.Column("page_id", db.Integer),
+    db.PrimaryKeyConstraint("tag_id", "post_id"),  # ORM113
+)
+""",
+        },
+    ]
+
+
+class ColumnWithoutType(Rule):
+    """## What it does
+    Flags a column with an explicit `type_=None`, or a `Column()` /
+    `mapped_column()` with no type, no ForeignKey to take one from, and no
+    `Mapped[...]` annotation to infer one from.
+
+    ## Why is this bad?
+    The column gets SQLAlchemy's `NullType`: `CREATE TABLE` fails ("can't render
+    element of type NullType") and the model silently disagrees with the
+    migration that created the real column.
+
+    ## Example
+    ```python
+    alert_context = Column("alert_context", type_=None, nullable=True)
+    ```
+
+    ## Use instead
+    ```python
+    alert_context = Column("alert_context", JSONB, nullable=True)
+    ```
+    """
+
+    code = "ORM114"
+    name = "column-without-type"
+    severity = Severity.ERROR
+    summary = "a column has no type"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for column in _all_columns(ctx):
+            if column.explicit_none_type:
+                message = f"`{column.label}` is declared with `type_=None`: SQLAlchemy gives it NullType."
+            elif column.missing_type:
+                message = f"`{column.label}` has no type and no ForeignKey to take one from: SQLAlchemy gives it NullType."
+            else:
+                continue
+            yield self.line_diagnostic(column.path, column.span, message, "Give the column its real type, as the migration created it.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(ForeignKey("users.id"))
+""",
+        """
+from typing import Optional
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[Optional[str]] = mapped_column()
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Item(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column("item_name", db.String(20))
+""",
+        },
+    ]
+    INVALID = [
+        """
+from typing import Optional
+from sqlalchemy import Column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class TeacherIntervention(Base):
+    __tablename__ = "teacher_interventions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_context: Mapped[Optional[dict]] = Column(  # ORM114
+        "alert_context",
+        type_=None,
+        nullable=True,
+    )
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    value = Column(nullable=True)  # ORM114
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Item(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column("item_label")  # ORM114
+""",
+        },
+    ]
+
+
+def _all_columns(ctx: RuleContext) -> Iterator[ColumnInfo]:
+    seen: set[int] = set()
+    for table in ctx.index.tables:
+        for column in table.columns:
+            if id(column) not in seen:
+                seen.add(id(column))
+                yield column
+
+
+def _candidate_tables(prefix: str) -> set[str]:
+    names = {prefix, prefix + "s", prefix + "es"}
+    if prefix.endswith("y"):
+        names.add(prefix[:-1] + "ies")
+    return names
+
+
+class IdColumnWithoutForeignKey(Rule):
+    """## What it does
+    Flags a `<name>_id` column without a ForeignKey when a table named `<name>`
+    (or its plural) exists in the same MetaData: `user_id` next to `users`.
+
+    ## Why is this bad?
+    Without the constraint the database accepts ids of rows that do not exist
+    and keeps ids of rows that were deleted. The fourth audit in ormlint's seeds
+    found nine such `user_id` columns.
+
+    ## Example
+    ```python
+    class UsageEvent(Base):
+        user_id = Column(Integer, nullable=False)  # table `users` exists
+    ```
+
+    ## Use instead
+    ```python
+        user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+    ```
+    """
+
+    code = "ORM115"
+    name = "id-column-without-fk"
+    severity = Severity.WARNING
+    summary = "a `<name>_id` column has no ForeignKey although table `<name>` exists"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        names_by_metadata: dict[str, set[str]] = defaultdict(set)
+        for table in ctx.index.tables:
+            if table.name:
+                names_by_metadata[table.metadata].add(table.name)
+        for table in ctx.index.tables:
+            owner = table.mapped_class
+            if owner is not None and any(r.has_join_condition for c in [owner, *owner.descendants()] for r in c.relationships.values()):
+                continue  # the class joins on its own terms: the missing FK is deliberate
+            for column in table.columns:
+                name = column.name or ""
+                if not name.endswith("_id") or column.foreign_keys or column.primary_key or len(name) <= 3:
+                    continue
+                if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
+                    continue
+                targets = sorted(_candidate_tables(name[:-3]) & names_by_metadata[table.metadata])
+                targets = [t for t in targets if t != table.name]
+                if not targets:
+                    continue
+                message = f"`{column.label}` looks like a reference to table `{targets[0]}` but has no ForeignKey."
+                hint = f"Add `ForeignKey(\"{targets[0]}.id\")` (or the key it references) so the database enforces the reference."
+                yield self.line_diagnostic(column.path, column.span, message, hint)
+
+    VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    stripe_customer_id = Column(Integer)
+""",
+        """
+from sqlalchemy import ForeignKeyConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Org(Base):
+    __tablename__ = "orgs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (ForeignKeyConstraint(["org_id"], ["orgs.id"]),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int]
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Account(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Mirror(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    account_id = db.Column(db.Integer)
+    account = db.relationship(
+        "Account", primaryjoin="foreign(Mirror.account_id) == Account.id"
+    )
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class UsageEvent(Base):
+    __tablename__ = "usage_events"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, nullable=False)  # ORM115
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Category(Base):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int]  # ORM115
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Project(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    project_id = db.Column(db.Integer, index=True)  # ORM115
+""",
+        },
+    ]
+
+
+__all__ = [
+    "ColumnWithoutType",
+    "ConstraintUnknownColumn",
+    "DuplicateTableName",
+    "IdColumnWithoutForeignKey",
+    "MissingPrimaryKey",
+    "TableMappedTwiceDiffers",
+]
