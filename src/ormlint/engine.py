@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ from ormlint.rules.analyzer import ParseError
 from ormlint.selection import codes_for, resolve_selection
 
 
+_NAMES_IN_UNPARSED = re.compile(r"""(?:class\s+|["'])([A-Za-z_][\w.]*)""")
+
+
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic]
@@ -35,12 +39,16 @@ class ParsedProject:
     suppressions: dict[str, Suppressions]  # by display path
     parse_failures: list[Diagnostic]
     files: int
+    # Quoted names and class names seen in files that could not be parsed:
+    # tables and classes they may define, so rules stay silent about them.
+    unparsed_names: set[str] = field(default_factory=set)
 
 
 def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
     modules: dict[str, ModuleFacts] = {}
     suppressions: dict[str, Suppressions] = {}
     failures: list[Diagnostic] = []
+    unparsed_names: set[str] = set()
     for source in sources:
         try:
             data = source.path.read_bytes()
@@ -50,13 +58,14 @@ def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
         parsed = parse_bytes(data, source.display)
         if isinstance(parsed, ParseFailure):
             failures.append(_parse_diagnostic(source.display, parsed))
+            unparsed_names.update(_NAMES_IN_UNPARSED.findall(data.decode("utf-8", "replace")))
             continue
         suppressions[source.display] = parse_suppressions(parsed.text)
         try:
             modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package)
         except RecursionError:
             failures.append(_parse_diagnostic(source.display, ParseFailure("the file is nested too deeply to analyse", 1, 1)))
-    return ParsedProject(modules, suppressions, failures, len(sources))
+    return ParsedProject(modules, suppressions, failures, len(sources), unparsed_names)
 
 
 def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
@@ -78,7 +87,7 @@ def run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = N
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
     sources = discover(paths, config.exclude + config.extend_exclude)
     project = parse_project(sources)
-    index = build_index(project.modules)
+    index = build_index(project.modules, project.unparsed_names)
     context = RuleContext(index, rule_settings(config))
     diagnostics: list[Diagnostic] = []
     internal: list[str] = []

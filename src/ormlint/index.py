@@ -41,6 +41,10 @@ class ProjectIndex:
     # Duplicate attribute assignments in a class body: (class, first, second).
     duplicate_assignments: list[tuple[MappedClass, AssignFact, AssignFact]] = field(default_factory=list)
     reserved_metadata: list[tuple[MappedClass, Span]] = field(default_factory=list)
+    # Relationships that declare `backref=` (resolved targets only).
+    backref_sources: list[RelationshipInfo] = field(default_factory=list)
+    # Tables reachable by name for `secondary=` strings and variables.
+    table_vars: dict[str, TableInfo] = field(default_factory=dict)
 
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]
@@ -234,6 +238,8 @@ class IndexBuilder:
         else:
             mapped.columns.pop(assign.target, None)
             mapped.relationships.pop(assign.target, None)
+            if spec.kind == "property":
+                mapped.properties.add(assign.target)
             if spec.kind == "unknown" and assign.annotation is not None and not own_body:
                 mapped.complete = False
             if (
@@ -250,7 +256,7 @@ class IndexBuilder:
 
     # -- relationships --------------------------------------------------
     def _relationship(self, mapped: MappedClass, module: str, path: str, assign: AssignFact, call: Optional[Call]) -> RelationshipInfo:
-        rel = RelationshipInfo(key=assign.target, owner=mapped, path=path, span=assign.span, call=call, target_text=None)
+        rel = RelationshipInfo(key=assign.target, owner=mapped, path=path, span=assign.span, call=call, target_text=None, module=module)
         target: Optional[Expr] = None
         if call is not None:
             target = call.args[0] if call.args else call.kwarg("argument")
@@ -282,6 +288,7 @@ class IndexBuilder:
             rel.backref_call = backref
         rel.back_populates = const_str(call.kwarg("back_populates"))
         rel.secondary = call.kwarg("secondary")
+        rel.has_secondary_join = call.has_kwarg("secondaryjoin")
         rel.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys") or call.has_star
         rel.viewonly = const_bool(call.kwarg("viewonly")) is True
         overlaps = const_str(call.kwarg("overlaps"))
@@ -298,7 +305,30 @@ class IndexBuilder:
         rel.string_refs = tuple(refs)
         return rel
 
+    def _resolve_secondary(self, rel: RelationshipInfo) -> None:
+        expr = rel.secondary
+        if expr is None:
+            return
+        rel.secondary_status = "unknown"
+        if isinstance(expr, Lambda):
+            expr = expr.body
+        text = const_str(expr)
+        if text is not None:
+            schema, _, name = text.rpartition(".")
+            found = self.index.find_tables(rel.owner.metadata, name, schema or None)
+            if len(found) == 1:
+                rel.secondary_table, rel.secondary_status = found[0], "resolved"
+            return
+        symbol = self.symbols.resolve_expr(rel.module, expr)
+        if isinstance(symbol, ValueRef) and symbol in self._table_vars:
+            rel.secondary_table, rel.secondary_status = self._table_vars[symbol], "resolved"
+        elif isinstance(symbol, AttrOf) and symbol.attr == "__table__" and isinstance(symbol.owner, ClassRef):
+            mapped = self._mapped.get(symbol.owner)
+            if mapped is not None and mapped.table is not None:
+                rel.secondary_table, rel.secondary_status = mapped.table, "resolved"
+
     def _resolve_target(self, rel: RelationshipInfo) -> None:
+        self._resolve_secondary(rel)
         registry = rel.owner.registry
         if rel.target_status == "pending":
             symbol = getattr(rel, "_symbol", None)
@@ -353,8 +383,7 @@ class IndexBuilder:
         created.viewonly = created.viewonly or rel.viewonly
         if existing is None and rel.backref not in target.columns:
             target.relationships[rel.backref] = created
-        else:
-            target.backref_clashes = getattr(target, "backref_clashes", [])  # type: ignore[attr-defined]
+        self.index.backref_sources.append(rel)
         target.attribute_names.add(rel.backref)
 
     # -- tables ---------------------------------------------------------
@@ -551,6 +580,7 @@ class IndexBuilder:
             if table is not None:
                 table.defined_by = f"{module}.{assign.target}"
                 self._table_vars[ValueRef(module, assign.target)] = table
+                self.index.table_vars[f"{module}.{assign.target}"] = table
 
     def _table_from_call(self, module: str, call: Expr, path: str, default_metadata: Optional[str]) -> Optional[TableInfo]:
         if not isinstance(call, Call):
@@ -724,8 +754,12 @@ def _apply_naming(naming: tuple[str, str, str], pattern: str, class_name: str) -
         return None
 
 
-def build_index(modules: dict[str, ModuleFacts]) -> ProjectIndex:
-    return IndexBuilder(modules).build()
+def build_index(modules: dict[str, ModuleFacts], unparsed_names: Iterable[str] = ()) -> ProjectIndex:
+    builder = IndexBuilder(modules)
+    names = set(unparsed_names)
+    builder.index.uncertain_table_names |= names
+    builder.index.project_names |= names
+    return builder.build()
 
 
 @dataclass
@@ -770,3 +804,39 @@ def foreign_keys_of(table: TableInfo) -> list[ForeignKeyRef]:
     for column in table.columns:
         refs.extend(column.foreign_keys)
     return refs
+
+
+def foreign_key_constraints(index: ProjectIndex, source: TableInfo, target: TableInfo) -> Optional[dict[int, list[ColumnInfo]]]:
+    """Foreign key constraints of `source` that reference `target`: id -> local columns.
+
+    None when it cannot be known (an incomplete table, a ForeignKey whose
+    target ormlint cannot resolve).
+    """
+    if not source.complete:
+        return None
+    found: dict[int, list[ColumnInfo]] = {}
+    for column in source.columns:
+        for ref in column.foreign_keys:
+            resolved = foreign_key_target(index, ref, source.metadata)
+            if resolved.status == "unknown" or (resolved.status == "no-table" and not ref.target_text):
+                return None
+            if resolved.table is target:
+                found.setdefault(ref.constraint_id, []).append(column)
+    return found
+
+
+def join_constraints(index: ProjectIndex, left: TableInfo, right: TableInfo) -> Optional[dict[int, list[ColumnInfo]]]:
+    """The foreign key paths SQLAlchemy's join_condition() would consider between two tables."""
+    if not (left.complete and right.complete):
+        return None
+    forward = foreign_key_constraints(index, right, left)
+    if forward is None:
+        return None
+    if left is right:
+        return forward
+    backward = foreign_key_constraints(index, left, right)
+    if backward is None:
+        return None
+    merged = dict(forward)
+    merged.update(backward)
+    return merged

@@ -21,7 +21,7 @@ class ColumnType:
         return self.family is not None
 
 
-@dataclass
+@dataclass(eq=False)
 class ForeignKeyRef:
     """One `ForeignKey(...)` / `foreign_key=` target."""
 
@@ -51,7 +51,7 @@ class ForeignKeyRef:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class ColumnInfo:
     key: str  # attribute name (the column name for `Table()` columns)
     name: Optional[str]  # database column name; None when computed
@@ -77,7 +77,7 @@ class ColumnInfo:
         return f"{owner}.{self.key}"
 
 
-@dataclass
+@dataclass(eq=False)
 class ConstraintInfo:
     kind: str  # Index, UniqueConstraint, PrimaryKeyConstraint, ForeignKeyConstraint
     columns: tuple[Optional[str], ...]  # None for a column given as an expression
@@ -87,7 +87,7 @@ class ConstraintInfo:
     ref_columns: tuple[Optional[str], ...] = ()  # ForeignKeyConstraint targets
 
 
-@dataclass
+@dataclass(eq=False)
 class TableInfo:
     name: Optional[str]  # None: computed, unknown
     schema: Optional[str]
@@ -122,7 +122,7 @@ class TableInfo:
         return self.name or "?"
 
 
-@dataclass
+@dataclass(eq=False)
 class RelationshipInfo:
     key: str
     owner: "MappedClass"
@@ -151,13 +151,18 @@ class RelationshipInfo:
     string_refs: tuple[tuple[str, str], ...] = ()
     # Set when the relationship's `target_text` resolves as a string lookup.
     by_string: bool = False
+    module: str = ""
+    secondary_table: Optional["TableInfo"] = None
+    # none / resolved / unknown
+    secondary_status: str = "none"
+    has_secondary_join: bool = False
 
     @property
     def label(self) -> str:
         return f"{self.owner.name}.{self.key}"
 
 
-@dataclass
+@dataclass(eq=False)
 class MappedClass:
     module: str
     name: str
@@ -177,6 +182,9 @@ class MappedClass:
     relationships: dict[str, RelationshipInfo] = field(default_factory=dict)
     # Every attribute name the class body and its non-mapped ancestors bind.
     attribute_names: set[str] = field(default_factory=set)
+    # Mapper properties that are neither columns nor relationships
+    # (column_property, synonym, composite, association_proxy...).
+    properties: set[str] = field(default_factory=set)
     # False when bases, mixins or attributes could not all be resolved.
     complete: bool = True
     is_declarative_2: bool = False
@@ -221,5 +229,12 @@ class MappedClass:
         merged.update(self.relationships)
         return merged
 
-    def has_mapped_property(self, key: str) -> bool:
-        return key in self.all_columns() or key in self.all_relationships()
+    def hierarchy(self) -> list["MappedClass"]:
+        """The class, its mapped ancestors and its mapped descendants."""
+        return [self, *self.ancestors(), *self.descendants()]
+
+    def all_attribute_names(self) -> set[str]:
+        names = set(self.attribute_names)
+        for ancestor in self.ancestors():
+            names |= ancestor.attribute_names
+        return names

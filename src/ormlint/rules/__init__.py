@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from ormlint.rules.analyzer import ParseError
 from ormlint.rules.base import Rule, RuleContext, RuleSettings
+from ormlint.rules.declarations import AttributeAssignedTwice, ReservedMetadataAttribute, UnmappedAnnotation
 from ormlint.rules.foreign_keys import (
     ForeignKeySizeMismatch,
     ForeignKeyTypeMismatch,
     ForeignKeyUnknownColumn,
     ForeignKeyUnknownTable,
+)
+from ormlint.rules.relationships import (
+    AmbiguousClassName,
+    BackPopulatesMismatch,
+    BackrefClash,
+    ConflictingRelationships,
+    DeleteOrphanWithoutSingleParent,
+    RelationshipUnknownTarget,
+    RelationshipWithoutJoinPath,
 )
 from ormlint.rules.tables import (
     ColumnWithoutType,
@@ -33,6 +43,16 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             ConstraintUnknownColumn,
             ColumnWithoutType,
             IdColumnWithoutForeignKey,
+            RelationshipUnknownTarget,
+            BackrefClash,
+            BackPopulatesMismatch,
+            RelationshipWithoutJoinPath,
+            AmbiguousClassName,
+            DeleteOrphanWithoutSingleParent,
+            ConflictingRelationships,
+            AttributeAssignedTwice,
+            UnmappedAnnotation,
+            ReservedMetadataAttribute,
         ],
         key=lambda rule: rule.code,
     )
