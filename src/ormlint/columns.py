@@ -199,6 +199,11 @@ class ColumnInterpreter:
                 return self._column(module, path, assign, inner, annotation, base, style)  # type: ignore[arg-type]
         if name in COLUMN_FACTORIES:
             return self._column(module, path, assign, value, annotation, base, style)  # type: ignore[arg-type]
+        if name == "column_property" and isinstance(value, Call):
+            # `column_property(Column(...), Parent.col)`: a real column of this table.
+            for arg in value.args:
+                if isinstance(arg, Call) and self.sa_name(module, arg) in COLUMN_FACTORIES:
+                    return self._column(module, path, assign, arg, None, base, style)
         if name == "Field" and style == "sqlmodel":
             return self._column(module, path, assign, value, annotation, base, style)  # type: ignore[arg-type]
         if name in RELATIONSHIP_FACTORIES:

@@ -156,7 +156,7 @@ def _class_fact(node: ast.ClassDef, conditional: bool) -> ClassFact:
     body: list[AssignFact] = []
     functions: list[FunctionFact] = []
     nested: list[str] = []
-    for stmt in node.body:
+    for stmt, _ in _top_level_statements(node.body):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             body.extend(_assign_facts(stmt, False, allow_dotted=False))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -192,7 +192,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool) -
                 else:
                     # `import a.b.c` binds `a`, through which `a.b.c` is reached.
                     root = alias.name.split(".", 1)[0]
-                    imports.append(ImportFact(root, root, None, stmt.lineno))
+                    imports.append(ImportFact(root, root, None, stmt.lineno, loads=alias.name))
         elif isinstance(stmt, ast.ImportFrom):
             source = resolve_relative(module, is_package, stmt.level or 0, stmt.module)
             for alias in stmt.names:

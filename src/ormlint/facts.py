@@ -21,6 +21,8 @@ class ImportFact:
     module: str
     name: Optional[str]
     line: int
+    # `import a.b.c` binds `a` but loads `a.b.c`.
+    loads: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Iterable, Optional
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
+from ormlint.imports import ImportGraph
 from ormlint.facts import AssignFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
@@ -45,6 +46,7 @@ class ProjectIndex:
     backref_sources: list[RelationshipInfo] = field(default_factory=list)
     # Tables reachable by name for `secondary=` strings and variables.
     table_vars: dict[str, TableInfo] = field(default_factory=dict)
+    imports: Optional[ImportGraph] = None
 
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]
@@ -59,10 +61,19 @@ class ProjectIndex:
             found.append(table)
         return found
 
-    def classes_named(self, registry: str, name: str) -> list[MappedClass]:
+    def classes_named(self, registry: str, name: str, near: Optional[str] = None) -> list[MappedClass]:
+        """Mapped classes of a registry called `name` (or at module path `name`),
+        restricted to those loaded in one process with module `near`."""
         if "." in name:
-            return [c for c in self.classes if c.registry == registry and (c.qualname == name or c.qualname.endswith("." + name))]
-        return [c for c in self.classes if c.registry == registry and c.name == name]
+            found = [c for c in self.classes if c.registry == registry and (c.qualname == name or c.qualname.endswith("." + name))]
+        else:
+            found = [c for c in self.classes if c.registry == registry and c.name == name]
+        if near is not None and self.imports is not None:
+            found = [c for c in found if self.imports.coloaded(near, c.module)]
+        return found
+
+    def coloaded(self, first: str, second: str) -> bool:
+        return self.imports is None or self.imports.coloaded(first, second)
 
 
 class IndexBuilder:
@@ -77,6 +88,7 @@ class IndexBuilder:
 
     # -- entry point ----------------------------------------------------
     def build(self) -> ProjectIndex:
+        self.index.imports = ImportGraph(self.modules)
         for module in sorted(self.modules):
             facts = self.modules[module]
             self.index.project_names.update(facts.all_class_names)
@@ -240,7 +252,8 @@ class IndexBuilder:
             mapped.relationships.pop(assign.target, None)
             if spec.kind == "property":
                 mapped.properties.add(assign.target)
-            if spec.kind == "unknown" and assign.annotation is not None and not own_body:
+            if spec.kind == "unknown":
+                # An attribute ormlint cannot interpret may be a column.
                 mapped.complete = False
             if (
                 own_body
@@ -287,7 +300,7 @@ class IndexBuilder:
             rel.backref = const_str(backref.args[0]) if backref.args else None
             rel.backref_call = backref
         rel.back_populates = const_str(call.kwarg("back_populates"))
-        rel.secondary = call.kwarg("secondary")
+        rel.secondary = call.kwarg("secondary") or (call.args[1] if len(call.args) > 1 else None)
         rel.has_secondary_join = call.has_kwarg("secondaryjoin")
         rel.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys") or call.has_star
         rel.viewonly = const_bool(call.kwarg("viewonly")) is True
@@ -341,7 +354,10 @@ class IndexBuilder:
         if not rel.by_string or rel.target_text is None:
             return
         name = rel.target_text
-        candidates = self.index.classes_named(registry, name)
+        candidates = self.index.classes_named(registry, name, near=rel.module)
+        if not candidates and self.index.classes_named(registry, name):
+            rel.target_status = "unknown"  # mapped only in modules never loaded with this one
+            return
         if len(candidates) == 1:
             rel.target, rel.target_status = candidates[0], "resolved"
         elif len(candidates) > 1:
@@ -422,13 +438,16 @@ class IndexBuilder:
         if not name_known:
             self.index.open_metadata.add(mapped.metadata)
         if name is None and name_known:
-            # No table at all: SQLAlchemy refuses the class; another rule's business.
+            # No table ormlint can see: SQLAlchemy refuses the class, or
+            # something ormlint cannot follow names it.
             mapped.table_name_known = False
+            self.index.open_metadata.add(mapped.metadata)
             return
         args = self._table_args(own, sources)
         table = TableInfo(
             name=name if name_known else None, schema=args.get("schema"), metadata=mapped.metadata, path=mapped.path,
             span=mapped.span, defined_by=mapped.qualname, complete=mapped.complete, mapped_class=mapped,
+            module=mapped.module,
         )
         table.extend_existing = bool(args.get("extend_existing"))
         for column in mapped.columns.values():
@@ -458,7 +477,7 @@ class IndexBuilder:
         for source in reversed(sources):
             origin = "own" if source is own else "inherited"
             for assign in source.fact.body:
-                if assign.target == "__tablename__":
+                if assign.target == "__tablename__" and assign.value is not None:
                     name = const_str(assign.value)
                     if name is None and _is_none(assign.value):
                         return None, True, origin
@@ -603,7 +622,7 @@ class IndexBuilder:
                 start = 1
         schema = const_str(call.kwarg("schema"))
         table = TableInfo(name=name, schema=schema, metadata=metadata or f"unknown:{module}", path=path, span=call.span,
-                          defined_by=module)
+                          defined_by=module, module=module)
         if metadata is None or name is None:
             if name is not None:
                 self.index.uncertain_table_names.add(name)

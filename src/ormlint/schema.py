@@ -95,6 +95,7 @@ class TableInfo:
     path: str
     span: Span  # `class X(...)` or `Table(` line
     defined_by: str  # class qualname or `Table` variable
+    module: str = ""
     columns: list[ColumnInfo] = field(default_factory=list)
     constraints: list[ConstraintInfo] = field(default_factory=list)
     # False when some columns may be missing from `columns` (reflection,

@@ -178,6 +178,11 @@ class SymbolTable:
             if isinstance(value, Name) and value.dotted != name:
                 # A plain alias: `BaseModel = db.Model`, `Base = base.Base`.
                 return self.resolve(module, value.dotted)
+            if isinstance(value, Call) and isinstance(value.func, Name) and value.args and isinstance(value.args[0], Name):
+                # `Column = functools.partial(db.Column, nullable=False)` calls what it wraps.
+                wrapper = self.resolve(module, value.func.dotted)
+                if isinstance(wrapper, External) and wrapper.qualname == "functools.partial":
+                    return self.resolve(module, value.args[0].dotted)
             return ValueRef(module, name)
         source, attr = binding
         if attr is None:

@@ -729,10 +729,10 @@ class AmbiguousClassName(Rule):
                 if key == "secondary":
                     continue
                 for token in _CLASS_TOKEN.findall(text):
-                    if len(ctx.index.classes_named(rel.owner.registry, token)) > 1 and token not in names:
+                    if len(ctx.index.classes_named(rel.owner.registry, token, near=rel.module)) > 1 and token not in names:
                         names.append(token)
             for name in names:
-                candidates = ctx.index.classes_named(rel.owner.registry, name)
+                candidates = ctx.index.classes_named(rel.owner.registry, name, near=rel.module)
                 paths = ", ".join(sorted(c.qualname for c in candidates))
                 message = f"`{rel.label}` refers to class `{name}` by name, but {len(candidates)} mapped classes of its registry are called `{name}`: {paths}."
                 hint = f"Use a module-qualified path such as \"{sorted(c.qualname for c in candidates)[0]}\", or rename one of the classes."
@@ -766,6 +766,7 @@ class Tag(Base):
     __tablename__ = "shop_tags"
     id = Column(Integer, primary_key=True)
 """,
+            "main.py": "import blog.models\nimport shop.models\n",
         },
         """
 from sqlalchemy import Column, ForeignKey, Integer
@@ -841,6 +842,7 @@ class Tag(Base):
     __tablename__ = "shop_tags"
     id = Column(Integer, primary_key=True)
 """,
+            "main.py": "import blog.models\nimport shop.models\n",
         },
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
@@ -863,9 +865,10 @@ class Cart(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     items = db.relationship("app.one.Item", order_by="Item.id")  # ORM116
 """,
+            "app/views.py": "from app import one, two\n",
         },
         {
-            "x/__init__.py": "",
+            "x/__init__.py": "from x import a, b\n",
             "x/base.py": """
 from sqlalchemy.orm import DeclarativeBase
 

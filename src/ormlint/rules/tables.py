@@ -54,8 +54,12 @@ class DuplicateTableName(Rule):
             if len(tables) < 2 or any(t.extend_existing for t in tables):
                 continue
             ordered = sorted(tables, key=lambda t: (t.path, t.span.line))
-            first = ordered[0]
-            for other in ordered[1:]:
+            for position, other in enumerate(ordered[1:], start=1):
+                # Only definitions that one process loads together collide.
+                earlier = [t for t in ordered[:position] if ctx.index.coloaded(t.module, other.module)]
+                if not earlier:
+                    continue
+                first = earlier[0]
                 message = (
                     f"{_definition_label(other)} defines table `{other.display}`, already defined by "
                     f"{_definition_label(first)} at {first.path}:{first.span.line} in the same MetaData."
@@ -137,6 +141,7 @@ from app import db
 class Tag(db.Model):  # ORM109
     id = db.Column(db.Integer, primary_key=True)
 """,
+            "wsgi.py": "from app import a, b\n",
         },
         """
 from sqlalchemy import Column, ForeignKey, Integer, Table
@@ -787,11 +792,12 @@ class IdColumnWithoutForeignKey(Rule):
     summary = "a `<name>_id` column has no ForeignKey although table `<name>` exists"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        names_by_metadata: dict[str, set[str]] = defaultdict(set)
+        tables_by_metadata: dict[str, list[TableInfo]] = defaultdict(list)
         for table in ctx.index.tables:
             if table.name:
-                names_by_metadata[table.metadata].add(table.name)
+                tables_by_metadata[table.metadata].append(table)
         for table in ctx.index.tables:
+            names = {t.name for t in tables_by_metadata[table.metadata] if t.name and ctx.index.coloaded(t.module, table.module)}
             owner = table.mapped_class
             if owner is not None and any(r.has_join_condition for c in [owner, *owner.descendants()] for r in c.relationships.values()):
                 continue  # the class joins on its own terms: the missing FK is deliberate
@@ -801,7 +807,7 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
                     continue
-                targets = sorted(_candidate_tables(name[:-3]) & names_by_metadata[table.metadata])
+                targets = sorted(_candidate_tables(name[:-3]) & names)
                 targets = [t for t in targets if t != table.name]
                 if not targets:
                     continue
