@@ -58,6 +58,9 @@ class Call:
     # `f(*a)` / `f(**k)`: the call's arguments are not fully known.
     has_star: bool = False
     span: Optional[Span] = None
+    # The `**k` expressions, which a resolver may be able to expand.
+    star_kwargs: tuple["Expr", ...] = ()
+    star_args: bool = False
 
     def kwarg(self, name: str) -> Optional["Expr"]:
         for key, value in self.kwargs:
@@ -157,19 +160,21 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
         return Other("constant", span)
     if isinstance(node, ast.Call):
         args: list[Expr] = []
-        has_star = False
+        star_args = False
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                has_star = True
+                star_args = True
                 continue
             args.append(to_expr(arg, depth + 1))
         kwargs: list[tuple[str, Expr]] = []
+        star_kwargs: list[Expr] = []
         for kw in node.keywords:
             if kw.arg is None:
-                has_star = True
+                star_kwargs.append(to_expr(kw.value, depth + 1))
                 continue
             kwargs.append((kw.arg, to_expr(kw.value, depth + 1)))
-        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span)
+        has_star = star_args or bool(star_kwargs)
+        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args)
     if isinstance(node, ast.Subscript):
         index = node.slice
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety

@@ -86,6 +86,7 @@ def _function_fact(node: ast.AST) -> FunctionFact:
         params=params,
         has_var_kwargs=args.kwarg is not None,
         naming=_naming_shape(body),
+        return_annotation=annotation_to_expr(node.returns) if node.returns is not None else None,
     )
 
 

@@ -54,6 +54,7 @@ class FunctionFact:
     # ("split", pattern, separator): `sep.join(p.lower() for p in re.split(pattern, name) if p)`
     # ("sub", pattern-or-"var:NAME", replacement): `re.sub(pattern, repl, name).lower()`
     naming: Optional[tuple[str, str, str]] = None
+    return_annotation: Optional[Expr] = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, lite
 from ormlint.columns import ColumnInterpreter, new_constraint_id
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
 from ormlint.imports import ImportGraph
-from ormlint.facts import AssignFact, FunctionFact, ModuleFacts
+from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
 from ormlint.symbols import AttrOf, ClassRef, FunctionRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
@@ -186,7 +186,7 @@ class IndexBuilder:
             if source.fact.dynamic_attributes or source.unresolved:
                 mapped.complete = False
             for assign in source.fact.body:
-                self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=source is own)
+                self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=source is own, scope=source.fact)
             for function in source.fact.functions:
                 if not self._is_declared_attr(source.ref.module, function.decorators):
                     continue
@@ -195,8 +195,8 @@ class IndexBuilder:
                 if function.returns is None:
                     mapped.complete = False
                     continue
-                assign = AssignFact(function.name, function.returns, None, function.span)
-                spec = self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=False)
+                assign = AssignFact(function.name, function.returns, function.return_annotation, function.span)
+                spec = self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=False, scope=source.fact)
                 if spec == "unknown":
                     mapped.complete = False
         if own.defines("__allow_unmapped__"):
@@ -235,7 +235,7 @@ class IndexBuilder:
 
     def _add_attribute(
         self, mapped: MappedClass, module: str, path: str, assign: AssignFact,
-        base: Optional[DeclarativeBaseInfo], own_body: bool,
+        base: Optional[DeclarativeBaseInfo], own_body: bool, scope: Optional[ClassFact] = None,
     ) -> str:
         if assign.target.startswith("__") and assign.target.endswith("__"):
             return "special"
@@ -246,7 +246,8 @@ class IndexBuilder:
             mapped.columns[assign.target] = column
         elif spec.kind == "relationship" and spec.relationship is not None:
             mapped.columns.pop(assign.target, None)
-            mapped.relationships[assign.target] = self._relationship(mapped, module, path, assign, spec.relationship.call)
+            call = self._expand_star_kwargs(module, spec.relationship.call, scope)
+            mapped.relationships[assign.target] = self._relationship(mapped, module, path, assign, call)
         else:
             mapped.columns.pop(assign.target, None)
             mapped.relationships.pop(assign.target, None)
@@ -268,6 +269,24 @@ class IndexBuilder:
         return spec.kind
 
     # -- relationships --------------------------------------------------
+    def _expand_star_kwargs(self, module: str, call: Optional[Call], scope: Optional[ClassFact]) -> Optional[Call]:
+        """`relationship(X, **common_args)` with a literal dict in the class body or module."""
+        if call is None or not call.star_kwargs:
+            return call
+        kwargs = list(call.kwargs)
+        for star in call.star_kwargs:
+            value: Optional[Expr] = None
+            if isinstance(star, Name) and "." not in star.dotted:
+                if scope is not None:
+                    value = next((a.value for a in scope.body if a.target == star.dotted), None)
+                if value is None:
+                    symbol = self.symbols.resolve(module, star.dotted)
+                    assign = self.symbols.assignment(symbol) if isinstance(symbol, ValueRef) else None
+                    value = assign.value if assign is not None else None
+            if not isinstance(value, Dict) or value.has_unpack or any(const_str(k) is None for k, _ in value.items):
+                return call
+            kwargs.extend((const_str(k) or "", v) for k, v in value.items)
+        return Call(call.func, call.args, tuple(kwargs), call.star_args, call.span)
     def _relationship(self, mapped: MappedClass, module: str, path: str, assign: AssignFact, call: Optional[Call]) -> RelationshipInfo:
         rel = RelationshipInfo(key=assign.target, owner=mapped, path=path, span=assign.span, call=call, target_text=None, module=module)
         target: Optional[Expr] = None
