@@ -62,7 +62,7 @@ def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
             continue
         suppressions[source.display] = parse_suppressions(parsed.text)
         try:
-            modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package)
+            modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package, parsed.text)
         except RecursionError:
             failures.append(_parse_diagnostic(source.display, ParseFailure("the file is nested too deeply to analyse", 1, 1)))
     return ParsedProject(modules, suppressions, failures, len(sources), unparsed_names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, span_of, to_expr
@@ -139,7 +140,11 @@ def _naming_shape(body: list[ast.stmt]) -> Optional[tuple[str, str, str]]:
     return None
 
 
-def _has_dynamic_setattr(node: ast.ClassDef) -> bool:
+def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool:
+    if lines is not None:
+        segment = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
+        if not any("setattr" in line for line in segment):
+            return False  # the common case, without walking the class
     for sub in ast.walk(node):
         if (
             isinstance(sub, ast.Call)
@@ -153,7 +158,7 @@ def _has_dynamic_setattr(node: ast.ClassDef) -> bool:
     return False
 
 
-def _class_fact(node: ast.ClassDef, conditional: bool) -> ClassFact:
+def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]] = None) -> ClassFact:
     body: list[AssignFact] = []
     functions: list[FunctionFact] = []
     nested: list[str] = []
@@ -164,7 +169,7 @@ def _class_fact(node: ast.ClassDef, conditional: bool) -> ClassFact:
             functions.append(_function_fact(stmt))
         elif isinstance(stmt, ast.ClassDef):
             nested.append(stmt.name)
-    dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node)
+    dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node, lines)
     return ClassFact(
         name=node.name,
         span=span_of(node),
@@ -179,7 +184,12 @@ def _class_fact(node: ast.ClassDef, conditional: bool) -> ClassFact:
     )
 
 
-def extract_module(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
+_CLASS_NAME = re.compile(r"^[ \t]*class[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, text: Optional[str] = None) -> ModuleFacts:
+    # Lines are only needed to look for `setattr`; an empty list means "none here".
+    lines: Optional[list[str]] = None if text is None else (text.splitlines() if "setattr" in text else [])
     imports: list[ImportFact] = []
     star_imports: list[str] = []
     assignments: list[AssignFact] = []
@@ -204,10 +214,14 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool) -
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             assignments.extend(_assign_facts(stmt, conditional, allow_dotted=True))
         elif isinstance(stmt, ast.ClassDef):
-            classes.append(_class_fact(stmt, conditional))
+            classes.append(_class_fact(stmt, conditional, lines))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(_function_fact(stmt))
-    all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    if text is not None:
+        # A regex over the text finds nested class names without walking the tree.
+        all_class_names = frozenset(_CLASS_NAME.findall(text))
+    else:
+        all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     return ModuleFacts(
         path=path,
         module=module,

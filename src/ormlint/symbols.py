@@ -98,6 +98,7 @@ class SymbolTable:
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._cache: dict[tuple[str, str], Optional[Symbol]] = {}
         self._flask_cache: dict[ValueRef, bool] = {}
+        self._prefixes: Optional[set[str]] = None
 
     # -- bindings -------------------------------------------------------
     def bindings(self, module: str) -> dict[str, Binding]:
@@ -195,8 +196,13 @@ class SymbolTable:
         return External(module)
 
     def _is_package_prefix(self, module: str) -> bool:
-        prefix = module + "."
-        return any(m.startswith(prefix) for m in self.modules)
+        if self._prefixes is None:
+            prefixes: set[str] = set()
+            for name in self.modules:
+                parts = name.split(".")
+                prefixes.update(".".join(parts[:end]) for end in range(1, len(parts)))
+            self._prefixes = prefixes
+        return module in self._prefixes
 
     def import_from(self, source: str, attr: str, depth: int = 0) -> Optional[Symbol]:
         if source in self.modules:
