@@ -57,6 +57,10 @@ class AnnotationInfo:
     optional: bool
     class_var: bool
     collection: bool
+    # The module `inner` must be resolved in (an `Annotated` alias may live elsewhere).
+    module: str = ""
+    # `mapped_column(...)` found inside `Annotated[...]`, with its module.
+    annotated_column: Optional[tuple[str, Call]] = None
 
 
 class ColumnInterpreter:
@@ -71,9 +75,19 @@ class ColumnInterpreter:
 
     # -- annotations ----------------------------------------------------
     def unwrap_annotation(self, module: str, annotation: Optional[Expr]) -> AnnotationInfo:
-        info = AnnotationInfo(annotation, False, False, False, False)
+        info = AnnotationInfo(annotation, False, False, False, False, module)
         current = annotation
         for _ in range(8):
+            if isinstance(current, Name) and info.mapped:
+                # `intpk = Annotated[int, mapped_column(primary_key=True)]`, used as `Mapped[intpk]`.
+                symbol = self.symbols.resolve_expr(module, current)
+                assign = self.symbols.assignment(symbol) if isinstance(symbol, ValueRef) else None
+                if assign is not None and isinstance(assign.value, Subscript) and isinstance(symbol, ValueRef):
+                    if self._annotation_head(symbol.module, assign.value.value) == "Annotated":
+                        module = symbol.module
+                        info.module = module
+                        current = assign.value
+                        continue
             if isinstance(current, Subscript):
                 head = self._annotation_head(module, current.value)
                 if head in MAPPED_ANNOTATIONS:
@@ -91,6 +105,9 @@ class ColumnInterpreter:
                     current = self._strip_none(info, current.index.items)
                     continue
                 if head == "Annotated" and isinstance(current.index, Seq) and current.index.items:
+                    for extra in current.index.items[1:]:
+                        if isinstance(extra, Call) and self.sa_name(module, extra) in COLUMN_FACTORIES:
+                            info.annotated_column = (module, extra)
                     current = current.index.items[0]
                     continue
                 if head in _CONTAINER_NAMES:
@@ -231,6 +248,10 @@ class ColumnInterpreter:
         base: Optional[DeclarativeBaseInfo],
         style: str,
     ) -> AttributeSpec:
+        if annotation is not None and annotation.annotated_column is not None:
+            call = _merge_columns(annotation.annotated_column[1], call)
+            if annotation.annotated_column[0] != module and call is annotation.annotated_column[1]:
+                module = annotation.annotated_column[0]
         factory = self.sa_name(module, call) if call is not None else None
         if factory == "Field":
             sa_column = call.kwarg("sa_column") if call is not None else None
@@ -295,7 +316,7 @@ class ColumnInterpreter:
             if not column.explicit_none_type:
                 column.type = self.resolve_type(module, type_expr)
         elif annotation is not None and annotation.inner is not None:
-            column.type = self.annotation_type(module, annotation.inner, base)
+            column.type = self.annotation_type(annotation.module or module, annotation.inner, base)
             if column.type.family == "string" and call is not None and factory == "Field":
                 max_length = call.kwarg("max_length")
                 if isinstance(max_length, Const) and isinstance(max_length.value, int):
@@ -344,6 +365,16 @@ class ColumnInterpreter:
         else:
             ref.target_known = False
         return ref
+
+
+def _merge_columns(annotated: Call, explicit: Optional[Call]) -> Call:
+    """`Mapped[intpk] = mapped_column(...)`: the explicit call's arguments win."""
+    if explicit is None:
+        return annotated
+    kwargs = dict(annotated.kwargs)
+    kwargs.update(explicit.kwargs)
+    args = explicit.args if explicit.args else annotated.args
+    return Call(explicit.func, args, tuple(kwargs.items()), explicit.has_star or annotated.has_star, explicit.span)
 
 
 def _type_display(expr: Expr) -> str:
