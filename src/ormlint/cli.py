@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -20,9 +22,24 @@ class UsageError(Exception):
     pass
 
 
+class _Exit(Exception):
+    """argparse finished the run itself (`--help`, `--version`)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message)
+
+    def exit(self, status: int = 0, message: Optional[str] = None) -> None:  # type: ignore[override]
+        # Return from main() instead of raising SystemExit, so that main()
+        # called in-process always returns its exit status.
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
 
 
 def _check_parser() -> _Parser:
@@ -66,12 +83,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args and args[0] == "schema":
             return _schema(args[1:])
         return _check(args)
+    except _Exit as exc:
+        return exc.status
     except (UsageError, ConfigError, SelectionError) as exc:
-        sys.stderr.write(f"ormlint: error: {exc}\n")
+        sys.stderr.write(f"ormlint: error: {_one_line(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("ormlint: interrupted\n")
         return 2
+    except BrokenPipeError:
+        # The reader went away (`ormlint | head`): stop quietly, and keep
+        # Python from complaining when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except Exception as exc:  # a bug in ormlint: one line, not a traceback
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+        sys.stderr.write(f"ormlint: internal error: {type(exc).__name__}: {_one_line(str(exc))}{where}\n")
+        return 2
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _check(argv: list[str]) -> int:

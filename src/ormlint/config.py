@@ -56,16 +56,41 @@ def _string_list(key: str, value: Any) -> list[str]:
     raise ConfigError(f"[tool.ormlint] `{key}` must be a list of strings")
 
 
+# Settings whose values are rule selectors (codes, prefixes, kebab names).
+_SELECTOR_KEYS = {"select", "ignore", "extend-select"}
+
+
+def _check_selectors(key: str, tokens: list[str]) -> None:
+    from ormlint.selection import SelectionError, match_token  # the rule registry imports much
+
+    for token in tokens:
+        try:
+            match_token(token)
+        except SelectionError as exc:
+            raise ConfigError(f"[tool.ormlint] `{key}`: {exc}") from exc
+
+
 def parse_config(data: dict[str, Any], path: Optional[Path] = None) -> Config:
     config = Config(path=path)
+    given: dict[str, str] = {}
     for raw_key, value in data.items():
         key = raw_key.replace("_", "-")
+        if key in given:
+            raise ConfigError(f"[tool.ormlint] `{raw_key}` is given twice (also as `{given[key]}`)")
+        given[key] = raw_key
         if key in _LIST_KEYS:
-            setattr(config, _LIST_KEYS[key], _string_list(raw_key, value))
+            values = _string_list(raw_key, value)
+            if key in _SELECTOR_KEYS:
+                _check_selectors(raw_key, values)
+            setattr(config, _LIST_KEYS[key], values)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a table of glob = [codes]")
-            config.per_file_ignores = {str(glob): _string_list(f"{raw_key}.{glob}", codes) for glob, codes in value.items()}
+            ignores: dict[str, list[str]] = {}
+            for glob, codes in value.items():
+                ignores[str(glob)] = _string_list(f"{raw_key}.{glob}", codes)
+                _check_selectors(f"{raw_key}.{glob}", ignores[str(glob)])
+            config.per_file_ignores = ignores
         else:
             raise ConfigError(f"[tool.ormlint] unknown setting `{raw_key}`")
     return config

@@ -6,7 +6,7 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 
 @dataclass(frozen=True)
@@ -17,29 +17,55 @@ class SourceFile:
     is_package: bool
 
 
-def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
-    parts = relative.replace(os.sep, "/").split("/")
+def _normalize_pattern(pattern: str) -> str:
+    pattern = pattern.replace("\\", "/").rstrip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern
+
+
+def is_excluded(relative: str, patterns: Iterable[str], project_relative: Optional[str] = None) -> bool:
+    """Whether a path is excluded.
+
+    `relative` is the path under the walked PATH: a pattern matches it whole or
+    any one of its parts (`node_modules`). `project_relative` is the path under
+    the directory of the pyproject.toml the patterns came from: path patterns
+    (`app/legacy`, `migrations/*.py`) are anchored there, so they work whichever
+    directory ormlint is run from or pointed at.
+    """
+    relative = relative.replace(os.sep, "/")
+    parts = relative.split("/")
+    if project_relative is not None:
+        project_relative = project_relative.replace(os.sep, "/")
+        if project_relative == ".." or project_relative.startswith("../"):
+            project_relative = None
     for pattern in patterns:
-        pattern = pattern.rstrip("/")
+        pattern = _normalize_pattern(pattern)
+        if not pattern:
+            continue
         if fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+        if project_relative is not None and "/" in pattern and fnmatch.fnmatch(project_relative, pattern):
             return True
     return False
 
 
-def _walk(root: Path, patterns: list[str]) -> Iterator[Path]:
+def _walk(root: Path, patterns: list[str], project_root: Optional[Path] = None) -> Iterator[Path]:
+    def excluded(full: Path) -> bool:
+        relative = os.path.relpath(full, root)
+        project_relative = os.path.relpath(full, project_root) if project_root is not None else None
+        return is_excluded(relative, patterns, project_relative)
+
+    # os.walk does not follow symbolic links to directories, so a link loop
+    # cannot make it run forever; unreadable directories are skipped.
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(directory)
-        keep = []
-        for name in sorted(dirnames):
-            relative = os.path.relpath(base / name, root)
-            if not is_excluded(relative, patterns):
-                keep.append(name)
-        dirnames[:] = keep
+        dirnames[:] = [name for name in sorted(dirnames) if not excluded(base / name)]
         for name in sorted(filenames):
             if not name.endswith(".py"):
                 continue
             full = base / name
-            if is_excluded(os.path.relpath(full, root), patterns) or not full.is_file():
+            if excluded(full) or not full.is_file():
                 continue
             yield full
 
@@ -63,14 +89,20 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
     return ".".join(relative.parts), is_package
 
 
-def discover(paths: list[Path], exclude: list[str]) -> list[SourceFile]:
-    """Python files under `paths`, each once, with display names and module names."""
+def discover(paths: list[Path], exclude: list[str], project_root: Optional[Path] = None) -> list[SourceFile]:
+    """Python files under `paths`, each once, with display names and module names.
+
+    `project_root` anchors path patterns in `exclude` (the directory of the
+    pyproject.toml they were read from).
+    """
+    if project_root is not None:
+        project_root = project_root.resolve()
     found: list[SourceFile] = []
     seen: set[Path] = set()
     used_modules: set[str] = set()
     for given in paths:
         root = given.resolve()
-        files: Iterable[Path] = [root] if root.is_file() else _walk(root, exclude)
+        files: Iterable[Path] = [root] if root.is_file() else _walk(root, exclude, project_root)
         base = root.parent if root.is_file() else root
         for path in files:
             resolved = path.resolve()

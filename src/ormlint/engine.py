@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -42,6 +43,9 @@ class ParsedProject:
     # Quoted names and class names seen in files that could not be parsed:
     # tables and classes they may define, so rules stay silent about them.
     unparsed_names: set[str] = field(default_factory=set)
+    # The source text of every parsed file, by display path.
+    texts: dict[str, str] = field(default_factory=dict)
+    internal_errors: list[str] = field(default_factory=list)
 
 
 def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
@@ -49,6 +53,8 @@ def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
     suppressions: dict[str, Suppressions] = {}
     failures: list[Diagnostic] = []
     unparsed_names: set[str] = set()
+    texts: dict[str, str] = {}
+    internal: list[str] = []
     for source in sources:
         try:
             data = source.path.read_bytes()
@@ -61,11 +67,22 @@ def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
             unparsed_names.update(_NAMES_IN_UNPARSED.findall(data.decode("utf-8", "replace")))
             continue
         suppressions[source.display] = parse_suppressions(parsed.text)
+        texts[source.display] = parsed.text
         try:
             modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package, parsed.text)
         except RecursionError:
             failures.append(_parse_diagnostic(source.display, ParseFailure("the file is nested too deeply to analyse", 1, 1)))
-    return ParsedProject(modules, suppressions, failures, len(sources), unparsed_names)
+            unparsed_names.update(_NAMES_IN_UNPARSED.findall(parsed.text))
+        except Exception as exc:  # a bug in extraction: lose this file, not the run
+            internal.append(f"internal error while reading {source.display}: {_describe(exc)}")
+            unparsed_names.update(_NAMES_IN_UNPARSED.findall(parsed.text))
+    return ParsedProject(modules, suppressions, failures, len(sources), unparsed_names, texts, internal)
+
+
+def _describe(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
@@ -85,27 +102,56 @@ def rule_settings(config: Config) -> RuleSettings:
 def run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = None) -> RunResult:
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
-    sources = discover(paths, config.exclude + config.extend_exclude)
+    sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
     project = parse_project(sources)
     index = build_index(project.modules, project.unparsed_names)
     context = RuleContext(index, rule_settings(config))
     diagnostics: list[Diagnostic] = []
-    internal: list[str] = []
+    internal: list[str] = list(project.internal_errors)
     codes = {rule.code for rule in rules}
     if ParseError.code in codes:
         diagnostics.extend(project.parse_failures)
     for rule_class in rules:
         try:
-            diagnostics.extend(rule_class().check(context))
+            found = [_character_columns(d, project.texts) for d in rule_class().check(context)]
         except Exception as exc:  # one broken rule must not hide the others
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
+            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {_describe(exc)}")
+        else:
+            diagnostics.extend(found)
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
     return RunResult(diagnostics, index, project.files, internal)
 
 
+def project_root(config: Config) -> Optional[Path]:
+    """The directory path patterns in the configuration are relative to."""
+    return config.path.resolve().parent if config.path is not None else None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _character_columns(diagnostic: Diagnostic, texts: dict[str, str]) -> Diagnostic:
+    """Rules report `ast` columns (UTF-8 byte offsets); the output has character columns."""
+    text = texts.get(diagnostic.filename)
+    if text is None or text.isascii():
+        return diagnostic
+    lines = _LINE_BREAK.split(text)
+
+    def convert(position: Position) -> Position:
+        if not 1 <= position.row <= len(lines):
+            return position
+        line = lines[position.row - 1]
+        if line.isascii():
+            return position
+        prefix = line.encode("utf-8", "surrogatepass")[: max(position.column - 1, 0)]
+        return Position(position.row, len(prefix.decode("utf-8", "ignore")) + 1)
+
+    return replace(diagnostic, location=convert(diagnostic.location), end_location=convert(diagnostic.end_location))
+
+
 def filter_diagnostics(diagnostics: list[Diagnostic], suppressions: dict[str, Suppressions], config: Config) -> list[Diagnostic]:
     ignored_by_glob = [(glob, codes_for(tokens)) for glob, tokens in config.per_file_ignores.items()]
+    root = project_root(config)
     seen: set[tuple[str, str, int, int]] = set()
     kept: list[Diagnostic] = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
@@ -115,15 +161,33 @@ def filter_diagnostics(diagnostics: list[Diagnostic], suppressions: dict[str, Su
         seen.add(key)
         if is_suppressed(suppressions.get(diagnostic.filename, {}), diagnostic.location.row, diagnostic.code):
             continue
-        if any(diagnostic.code in codes and _glob_match(diagnostic.filename, glob) for glob, codes in ignored_by_glob):
-            continue
+        if ignored_by_glob:
+            names = _glob_candidates(diagnostic.filename, root)
+            if any(diagnostic.code in codes and _glob_match(names, glob) for glob, codes in ignored_by_glob):
+                continue
         kept.append(diagnostic)
     return kept
 
 
-def _glob_match(filename: str, glob: str) -> bool:
-    normalized = filename.replace("\\", "/")
-    return fnmatch.fnmatch(normalized, glob) or fnmatch.fnmatch(normalized, f"*/{glob}") or fnmatch.fnmatch(Path(normalized).name, glob)
+def _glob_candidates(filename: str, root: Optional[Path]) -> list[str]:
+    """The names a per-file-ignores glob is matched against: the reported path and,
+    when the glob comes from a pyproject.toml, the path relative to its directory."""
+    names = [filename.replace("\\", "/")]
+    if root is not None:
+        relative = os.path.relpath(os.path.abspath(filename), root).replace("\\", "/")
+        if relative != ".." and not relative.startswith("../"):
+            names.append(relative)
+    return names
+
+
+def _glob_match(names: list[str], glob: str) -> bool:
+    glob = glob.replace("\\", "/")
+    while glob.startswith("./"):
+        glob = glob[2:]
+    return any(
+        fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(name, f"*/{glob}") or fnmatch.fnmatch(name.rsplit("/", 1)[-1], glob)
+        for name in names
+    )
 
 
 __all__ = ["RunResult", "run", "Severity"]

@@ -1,41 +1,98 @@
-"""Suppression comments: `# noqa`, `# noqa: ORM101,ORM103`, `# ormlint: noqa[ORM101]`."""
+"""Suppression comments: `# noqa`, `# noqa: ORM101,ORM103`, `# ormlint: noqa[ORM101]`.
+
+Only real comments count (not `# noqa` inside a string), and a comment belongs
+to the line Python numbers it on (`\\r`, `\\r\\n` and `\\n` end lines; a form
+feed does not).
+"""
 
 from __future__ import annotations
 
+import io
 import re
-from typing import Optional
+import tokenize
+from typing import Iterator, Optional
 
-from ormlint.selection import codes_for
+from ormlint.selection import codes_for, is_rule_name
 
-_NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<codes>[\w\-]+(?:[,\s]+[\w\-]+)*))?", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa\b(?P<colon>:\s*(?P<rest>.*))?", re.IGNORECASE)
 _ORMLINT_NOQA = re.compile(r"#\s*ormlint:\s*noqa(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_CODE = re.compile(r"[A-Za-z]+[0-9]+")
+_TOKEN = re.compile(r"[^,\s]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # line -> None (every code suppressed) or the suppressed codes
 Suppressions = dict[int, Optional[frozenset[str]]]
 
 
+def _leading_codes(rest: str) -> list[str]:
+    """The codes at the start of `rest` (`ORM101, ORM103 because ...`): stop at the first non-code."""
+    tokens: list[str] = []
+    position = 0
+    while True:
+        separator = re.match(r"[,\s]*", rest[position:])
+        position += separator.end() if separator else 0
+        match = _TOKEN.match(rest, position)
+        if match is None:
+            break
+        token = match.group()
+        if not (_CODE.fullmatch(token) or is_rule_name(token)):
+            break
+        tokens.append(token)
+        position = match.end()
+    return tokens
+
+
+def _comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment text) for every comment in `text`."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                yield token.start[0], token.string
+        return
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    # Not tokenizable: fall back to every line's text from its first `#`.
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if "#" in line:
+            yield number, line[line.index("#"):]
+
+
+def parse_comment(comment: str) -> tuple[bool, Optional[frozenset[str]]]:
+    """(is a suppression, codes or None for all) for one comment's text."""
+    codes: Optional[set[str]] = set()
+    matched = False
+    for match in _ORMLINT_NOQA.finditer(comment):
+        matched = True
+        tokens = match.group("codes")
+        if tokens is None or not tokens.strip():
+            codes = None
+        elif codes is not None:
+            codes.update(codes_for(re.split(r"[,\s]+", tokens.strip())))
+    for match in _NOQA.finditer(comment):
+        matched = True
+        tokens = _leading_codes(match.group("rest") or "") if match.group("colon") else []
+        if not tokens:
+            codes = None
+        elif codes is not None:
+            codes.update(codes_for(tokens))
+    return matched, (None if codes is None else frozenset(codes))
+
+
 def parse_suppressions(text: str) -> Suppressions:
     found: Suppressions = {}
-    if "noqa" not in text and "NOQA" not in text:
+    if "noqa" not in text.lower():
         return found
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "#" not in line:
+    for number, comment in _comments(text):
+        if "noqa" not in comment.lower():
             continue
-        lowered = line.lower()
-        if "noqa" not in lowered:
+        matched, codes = parse_comment(comment)
+        if not matched:
             continue
-        codes: Optional[set[str]] = set()
-        matched = False
-        for pattern in (_ORMLINT_NOQA, _NOQA):
-            for match in pattern.finditer(line):
-                matched = True
-                tokens = match.group("codes")
-                if tokens is None or not tokens.strip():
-                    codes = None
-                elif codes is not None:
-                    codes.update(codes_for(re.split(r"[,\s]+", tokens.strip())))
-        if matched:
-            found[number] = None if codes is None else frozenset(codes)
+        previous = found.get(number, frozenset())
+        if codes is None or previous is None:
+            found[number] = None
+        else:
+            found[number] = previous | codes
     return found
 
 

@@ -27,6 +27,10 @@ def match_token(token: str) -> list[type[Rule]]:
     raise SelectionError(f"unknown rule selector `{token}` (expected a code such as ORM103, a prefix such as ORM1, or a rule name such as fk-type-mismatch)")
 
 
+def is_rule_name(token: str) -> bool:
+    return token.strip() in RULES_BY_NAME
+
+
 def split_tokens(values: Optional[Iterable[str]]) -> list[str]:
     tokens: list[str] = []
     for value in values or ():
