@@ -45,7 +45,8 @@ def _leading_codes(rest: str) -> list[str]:
 def _comments(text: str) -> Iterator[tuple[int, str]]:
     """(line, comment text) for every comment in `text`."""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        # newline=None: `\r` and `\r\n` end lines, as they do for `ast`.
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type == tokenize.COMMENT:
                 yield token.start[0], token.string
         return
