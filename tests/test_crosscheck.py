@@ -1080,8 +1080,7 @@ class Post(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM101 misses an unqualified ForeignKey('users.id') to a table that only exists as auth.users")
-def test_gap_orm101_unqualified_reference_to_schema_table(xc: CrossCheck) -> None:
+def test_fixed_gap_orm101_unqualified_reference_to_schema_table(xc: CrossCheck) -> None:
     xc.write({"xc101_schema.py": ORM101_SCHEMA_UNQUALIFIED})
     module = xc.load("xc101_schema")
     with pytest.raises(sa_exc.NoReferencedTableError, match=r"could not find table 'users'"):
@@ -1109,11 +1108,7 @@ class Post(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap(
-    "ORM102 accepts the mapped attribute name (`user_id`) in ForeignKey('users.user_id'), but a column declared "
-    "mapped_column('id') is keyed `id` in the Table: SQLAlchemy raises NoReferencedColumnError"
-)
-def test_gap_orm102_foreign_key_names_attribute_not_column(xc: CrossCheck) -> None:
+def test_fixed_gap_orm102_foreign_key_names_attribute_not_column(xc: CrossCheck) -> None:
     xc.write({"xc102_attr.py": ORM102_ATTRIBUTE_NOT_COLUMN})
     module = xc.load("xc102_attr")
     with pytest.raises(sa_exc.NoReferencedColumnError, match=r"table 'users' has no column named 'user_id'"):
@@ -1138,8 +1133,7 @@ posts = Table(
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM102 flags ForeignKey('users.uid') where Column('id', key='uid'): SQLAlchemy resolves FK strings by column key and accepts it")
-def test_gap_orm102_foreign_key_to_column_key_is_valid(xc: CrossCheck) -> None:
+def test_fixed_gap_orm102_foreign_key_to_column_key_is_valid(xc: CrossCheck) -> None:
     xc.write({"xc102_key.py": ORM102_TABLE_COLUMN_KEY.replace("REF", "uid").replace("MARK", "")})
     module = xc.load("xc102_key")
     resolve_foreign_keys(module.metadata)
@@ -1148,8 +1142,7 @@ def test_gap_orm102_foreign_key_to_column_key_is_valid(xc: CrossCheck) -> None:
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM102 misses ForeignKey('users.id') where Column('id', key='uid'): the key is `uid`, SQLAlchemy raises NoReferencedColumnError")
-def test_gap_orm102_foreign_key_to_column_name_when_key_differs(xc: CrossCheck) -> None:
+def test_fixed_gap_orm102_foreign_key_to_column_name_when_key_differs(xc: CrossCheck) -> None:
     xc.write({"xc102_name.py": ORM102_TABLE_COLUMN_KEY.replace("REF", "id").replace("MARK", "  # ORM102")})
     module = xc.load("xc102_name")
     with pytest.raises(sa_exc.NoReferencedColumnError, match=r"table 'users' has no column named 'id'"):
@@ -1173,11 +1166,7 @@ class Pet(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap(
-    "ORM113 accepts the attribute name `owner_id` in Index(...), but the column is mapped_column('ownerId') "
-    "and keyed `ownerId`: SQLAlchemy raises ConstraintColumnNotFoundError at class creation"
-)
-def test_gap_orm113_constraint_names_attribute_not_column(xc: CrossCheck) -> None:
+def test_fixed_gap_orm113_constraint_names_attribute_not_column(xc: CrossCheck) -> None:
     xc.write({"xc113_attr.py": ORM113_ATTRIBUTE_NOT_COLUMN})
     with pytest.raises(sa_exc.ArgumentError, match=r"Can't create Index on table 'pets': no column named 'owner_id' is present"):
         xc.load("xc113_attr")
@@ -1200,8 +1189,7 @@ events = Table(
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM113 flags Index('ix', 'kind') where Column('kind_code', key='kind'): SQLAlchemy resolves constraint strings by key and accepts it")
-def test_gap_orm113_constraint_names_column_key_is_valid(xc: CrossCheck) -> None:
+def test_fixed_gap_orm113_constraint_names_column_key_is_valid(xc: CrossCheck) -> None:
     xc.write({"xc113_key.py": ORM113_TABLE_COLUMN_KEY.replace("REF", "kind").replace("MARK", "")})
     module = xc.load("xc113_key")
     module.metadata.create_all(create_engine("sqlite://"))
@@ -1209,8 +1197,7 @@ def test_gap_orm113_constraint_names_column_key_is_valid(xc: CrossCheck) -> None
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM113 misses Index('ix', 'kind_code') where Column('kind_code', key='kind'): SQLAlchemy raises ConstraintColumnNotFoundError")
-def test_gap_orm113_constraint_names_column_name_when_key_differs(xc: CrossCheck) -> None:
+def test_fixed_gap_orm113_constraint_names_column_name_when_key_differs(xc: CrossCheck) -> None:
     xc.write({"xc113_name.py": ORM113_TABLE_COLUMN_KEY.replace("REF", "kind_code").replace("MARK", "  # ORM113")})
     with pytest.raises(sa_exc.ArgumentError, match=r"Can't create Index on table 'events': no column named 'kind_code' is present"):
         xc.load("xc113_name")
@@ -1232,8 +1219,7 @@ class Node(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM117 misses a self-referential many-to-one (remote_side=[id]) with delete-orphan and no single_parent")
-def test_gap_orm117_self_referential_many_to_one(xc: CrossCheck) -> None:
+def test_fixed_gap_orm117_self_referential_many_to_one(xc: CrossCheck) -> None:
     xc.write({"xc117_self.py": ORM117_SELF_REFERENTIAL})
     xc.load("xc117_self")
     with pytest.raises(sa_exc.ArgumentError, match=r"For many-to-one relationship Node\.parent, delete-orphan cascade") as raised:
@@ -1257,11 +1243,7 @@ class Item(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap(
-    "ORM119 flags a plain annotation on a MappedAsDataclass model (its own INVALID example #2), but SQLAlchemy "
-    "accepts it as an unmapped dataclass field"
-)
-def test_gap_orm119_plain_annotation_on_mapped_as_dataclass_is_valid(xc: CrossCheck) -> None:
+def test_fixed_gap_orm119_plain_annotation_on_mapped_as_dataclass_is_valid(xc: CrossCheck) -> None:
     xc.write({"xc119_dataclass.py": ORM119_DATACLASS_FIELD})
     module = xc.load_cleanly("xc119_dataclass")
     item = module.Item(note="kept on the instance")
@@ -1287,7 +1269,6 @@ class User(Base):
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM119 only looks at annotations without a value; `x: str = mapped_column(...)` / `x: 'User' = relationship(...)` fail as well")
 @pytest.mark.parametrize(
     "attribute, name",
     [
@@ -1296,7 +1277,7 @@ class User(Base):
     ],
     ids=["mapped_column", "relationship"],
 )
-def test_gap_orm119_plain_annotation_with_orm_value(xc: CrossCheck, attribute: str, name: str) -> None:
+def test_fixed_gap_orm119_plain_annotation_with_orm_value(xc: CrossCheck, attribute: str, name: str) -> None:
     xc.write({"xc119_value.py": ORM119_WITH_VALUE.replace("ATTRIBUTE", attribute)})
     with pytest.raises(MappedAnnotationError, match=rf'Type annotation for "User\.{name}" can\'t be correctly interpreted'):
         xc.load("xc119_value")
@@ -1343,7 +1324,6 @@ class Document(PARENT):
 
 
 @pytest.mark.crosscheck
-@known_gap("ORM120 misses `metadata = Column(...)` declared on an __abstract__ base or a mixin of a mapped class")
 @pytest.mark.parametrize(
     "holder, parent",
     [
@@ -1352,7 +1332,7 @@ class Document(PARENT):
     ],
     ids=["abstract-base", "mixin"],
 )
-def test_gap_orm120_inherited_metadata_attribute(xc: CrossCheck, holder: str, parent: str) -> None:
+def test_fixed_gap_orm120_inherited_metadata_attribute(xc: CrossCheck, holder: str, parent: str) -> None:
     xc.write({"xc120_inherited.py": ORM120_INHERITED.replace("HOLDER", holder).replace("PARENT", parent)})
     if SA_VERSION < (2, 1):
         with pytest.raises(sa_exc.InvalidRequestError, match=r"Attribute name 'metadata' is reserved when using the Declarative API"):

@@ -250,6 +250,19 @@ class BaseResolver:
             else:
                 analysis.unresolved = True
 
+    def uses_dataclass_mixin(self, ref: ClassRef) -> bool:
+        fact = self.symbols.class_fact(ref)
+        if fact is None:
+            return False
+        for base in fact.bases:
+            symbol = self.symbols.resolve_expr(ref.module, base.value if isinstance(base, Subscript) else base)
+            if sqlalchemy_name(symbol) == "MappedAsDataclass":
+                return True
+        return any(f.name == "__sa_dataclass_metadata_key__" for f in fact.functions) or any(
+            sqlalchemy_name(self.symbols.resolve_expr(ref.module, d.func if isinstance(d, Call) else d)) == "mapped_as_dataclass"
+            for d in fact.decorators
+        )
+
     def mro(self, ref: ClassRef) -> list[ClassRef]:
         """Project ancestors in method resolution order, the class first."""
         order: list[ClassRef] = []

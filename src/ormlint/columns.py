@@ -289,6 +289,11 @@ class ColumnInterpreter:
             name_kw = call.kwarg("name")
             if name_kw is not None:
                 column.name = const_str(name_kw)
+            key_kw = call.kwarg("key")
+            if key_kw is not None:
+                column.explicit_key = const_str(key_kw)
+                if column.explicit_key is None:
+                    column.name = None  # a computed key: the column cannot be looked up
             if call.has_star:
                 has_type_argument = True
         elif call is not None and factory == "Field":

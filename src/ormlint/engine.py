@@ -87,7 +87,7 @@ def _describe(exc: BaseException) -> str:
 
 def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
     position = Position(failure.row, failure.column)
-    return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {failure.message}.",
+    return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {failure.message.rstrip('.')}.",
                       "Fix the file so that Python can parse it; ormlint analyses every other file.", path, position, position)
 
 

@@ -48,6 +48,9 @@ class Const:
 
     value: object
     span: Optional[Span] = None
+    # For strings SQLAlchemy evaluates as Python (`order_by="User.name"`):
+    # the parsed expression, filled in at extraction.
+    parsed: Optional["Expr"] = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,14 @@ class Call:
     # The `**k` expressions, which a resolver may be able to expand.
     star_kwargs: tuple["Expr", ...] = ()
     star_args: bool = False
+    # Where each keyword name is written (same order as `kwargs`).
+    keyword_spans: tuple[Span, ...] = ()
+
+    def keyword_span(self, name: str) -> Optional[Span]:
+        for (key, value), span in zip(self.kwargs, self.keyword_spans):
+            if key == name:
+                return span
+        return None
 
     def kwarg(self, name: str) -> Optional["Expr"]:
         for key, value in self.kwargs:
@@ -112,6 +123,15 @@ class Lambda:
 
 
 @dataclass(frozen=True)
+class Attr:
+    """An attribute of something that is not a plain dotted name: `query(User).first().name`."""
+
+    value: "Expr"
+    attr: str
+    span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
 class Other:
     """Any expression outside the shapes above."""
 
@@ -119,7 +139,7 @@ class Other:
     span: Optional[Span] = None
 
 
-Expr = Union[Name, Const, Call, Subscript, Seq, Dict, Union_, Lambda, Other]
+Expr = Union[Name, Const, Call, Subscript, Seq, Dict, Union_, Lambda, Attr, Other]
 
 
 def span_of(node: ast.AST) -> Span:
@@ -152,7 +172,8 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
         dotted = dotted_name(node)
         if dotted is not None:
             return Name(dotted, span)
-        return Other("attribute", span)
+        assert isinstance(node, ast.Attribute)
+        return Attr(to_expr(node.value, depth + 1), node.attr, span)
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, (str, int, float, bool, bytes)) or value is None:
@@ -167,14 +188,20 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
                 continue
             args.append(to_expr(arg, depth + 1))
         kwargs: list[tuple[str, Expr]] = []
+        keyword_spans: list[Span] = []
         star_kwargs: list[Expr] = []
         for kw in node.keywords:
             if kw.arg is None:
                 star_kwargs.append(to_expr(kw.value, depth + 1))
                 continue
             kwargs.append((kw.arg, to_expr(kw.value, depth + 1)))
+            line = getattr(kw, "lineno", None) or span.line
+            col = getattr(kw, "col_offset", None)
+            col = col if col is not None else span.col
+            keyword_spans.append(Span(line, col, line, col + len(kw.arg)))
         has_star = star_args or bool(star_kwargs)
-        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args)
+        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
+                    tuple(keyword_spans))
     if isinstance(node, ast.Subscript):
         index = node.slice
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
@@ -203,7 +230,19 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
         return Union_(tuple(items), span)
     if isinstance(node, ast.Lambda):
         return Lambda(to_expr(node.body, depth + 1), span)
+    if isinstance(node, ast.Await):
+        # Typing does not care whether a result was awaited.
+        return to_expr(node.value, depth + 1)
+    kind = _VALUE_KINDS.get(type(node))
+    if kind is not None:
+        return Other(kind, span)
     return Other(type(node).__name__, span)
+
+
+# Expressions whose Python value kind is known without evaluating them.
+_VALUE_KINDS: dict[type, str] = {
+    ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict", ast.JoinedStr: "str",
+}
 
 
 def const_str(expr: Optional[Expr]) -> Optional[str]:
@@ -261,4 +300,43 @@ def _mark_from_string(expr: Expr, span: Optional[Span]) -> Expr:
         return Union_(tuple(_mark_from_string(i, span) for i in expr.items), span)
     if isinstance(expr, Const):
         return Const(expr.value, span)
+    return expr
+
+
+# relationship() arguments SQLAlchemy evaluates as Python expressions when given as strings.
+EVALUATED_STRING_ARGUMENTS = frozenset({"order_by", "primaryjoin", "secondaryjoin", "foreign_keys", "remote_side", "secondary"})
+
+
+def parse_evaluated_strings(expr: Expr) -> Expr:
+    """Attach parsed expressions to the string arguments of relationship-like calls."""
+    if isinstance(expr, Call):
+        changed = False
+        kwargs = []
+        for key, value in expr.kwargs:
+            if key in EVALUATED_STRING_ARGUMENTS and isinstance(value, Const) and isinstance(value.value, str):
+                value = replace(value, parsed=_parse_string_expr(value.value, value.span))
+                changed = True
+            elif isinstance(value, Call):
+                inner = parse_evaluated_strings(value)
+                changed = changed or inner is not value
+                value = inner
+            kwargs.append((key, value))
+        args = list(expr.args)
+        if args and isinstance(args[0], Const) and isinstance(args[0].value, str):
+            args[0] = replace(args[0], parsed=_parse_string_expr(args[0].value, args[0].span))
+            changed = True
+        if changed:
+            return replace(expr, args=tuple(args), kwargs=tuple(kwargs))
+    return expr
+
+
+def _parse_string_expr(text: str, span: Optional[Span]) -> Optional[Expr]:
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return _mark_from_string(_respan(to_expr(node), span), span)
+
+
+def _respan(expr: Expr, span: Optional[Span]) -> Expr:
     return expr

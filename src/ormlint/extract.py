@@ -6,7 +6,8 @@ import ast
 import re
 from typing import Iterable, Iterator, Optional
 
-from ormlint.expr import Expr, Name, annotation_to_expr, span_of, to_expr
+from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
+from ormlint.usage_extract import ScopeFacts, extract_usage
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, ModuleFacts
 
 
@@ -46,7 +47,7 @@ def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list
     span = span_of(stmt)
     facts: list[AssignFact] = []
     if isinstance(stmt, ast.Assign):
-        value = to_expr(stmt.value)
+        value = parse_evaluated_strings(to_expr(stmt.value)) if not allow_dotted or isinstance(stmt.targets[0], ast.Attribute) else to_expr(stmt.value)
         for target in stmt.targets:
             name = _target_name(target, allow_dotted)
             if name is not None:
@@ -54,7 +55,7 @@ def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list
     elif isinstance(stmt, ast.AnnAssign):
         name = _target_name(stmt.target, allow_dotted)
         if name is not None:
-            value = to_expr(stmt.value) if stmt.value is not None else None
+            value = parse_evaluated_strings(to_expr(stmt.value)) if stmt.value is not None else None
             facts.append(AssignFact(name, value, annotation_to_expr(stmt.annotation), span, conditional))
     return facts
 
@@ -76,7 +77,7 @@ def _function_fact(node: ast.AST) -> FunctionFact:
         body = body[1:]
     returns: Optional[Expr] = None
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
-        returns = to_expr(body[0].value)
+        returns = parse_evaluated_strings(to_expr(body[0].value))
     args = node.args
     params = tuple(a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs])
     return FunctionFact(
@@ -233,4 +234,5 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         functions=tuple(functions),
         all_class_names=all_class_names,
         is_migration={"revision", "down_revision"} <= {a.target for a in assignments},
+        scopes=extract_usage(tree),
     )

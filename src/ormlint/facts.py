@@ -8,9 +8,12 @@ classes are mapped) is decided later by the resolver, across files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ormlint.expr import Expr, Span
+
+if TYPE_CHECKING:
+    from ormlint.usage_extract import ScopeFacts
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,5 @@ class ModuleFacts:
     # An Alembic revision script (`revision` and `down_revision` at module
     # level): its models are snapshots of the past, not the schema.
     is_migration: bool = False
+    # How the file uses names: attribute references, calls, variable bindings.
+    scopes: tuple["ScopeFacts", ...] = ()

@@ -41,22 +41,28 @@ class ProjectIndex:
     unmapped_annotations: list[tuple[MappedClass, AssignFact]] = field(default_factory=list)
     # Duplicate attribute assignments in a class body: (class, first, second).
     duplicate_assignments: list[tuple[MappedClass, AssignFact, AssignFact]] = field(default_factory=list)
-    reserved_metadata: list[tuple[MappedClass, Span]] = field(default_factory=list)
+    reserved_metadata: list[tuple[MappedClass, str, Span]] = field(default_factory=list)
     # Relationships that declare `backref=` (resolved targets only).
     backref_sources: list[RelationshipInfo] = field(default_factory=list)
     # Tables reachable by name for `secondary=` strings and variables.
     table_vars: dict[str, TableInfo] = field(default_factory=dict)
     imports: Optional[ImportGraph] = None
+    symbols: Optional[SymbolTable] = None
 
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]
 
     def find_tables(self, metadata: str, name: str, schema: Optional[str]) -> list[TableInfo]:
+        """Tables a ForeignKey string `[schema.]name.column` can reach.
+
+        An unqualified reference only reaches tables without a schema of their
+        own; a qualified one also reaches tables whose schema comes from the
+        MetaData (recorded as None)."""
         found = []
         for table in self.tables:
             if table.metadata != metadata or table.name != name:
                 continue
-            if schema is not None and table.schema is not None and table.schema != schema:
+            if table.schema is not None and table.schema != schema:
                 continue
             found.append(table)
         return found
@@ -89,6 +95,7 @@ class IndexBuilder:
     # -- entry point ----------------------------------------------------
     def build(self) -> ProjectIndex:
         self.index.imports = ImportGraph(self.modules)
+        self.index.symbols = self.symbols
         for module in sorted(self.modules):
             facts = self.modules[module]
             self.index.project_names.update(facts.all_class_names)
@@ -141,6 +148,7 @@ class IndexBuilder:
             is_declarative_2=base.is_declarative_2,
         )
         mro = self.bases.mro(ref)
+        mapped.dataclass_style = any(self.bases.uses_dataclass_mixin(a) for a in mro)
         ancestors = [a for a in mro[1:] if self._mapped.get(a) is None and not self._is_mapped_ancestor(a)]
         # Attributes of the class itself and of its non-mapped ancestors
         # (mixins, abstract bases, SQLModel data models), nearest last.
@@ -205,12 +213,16 @@ class IndexBuilder:
             if const_bool(ancestor_source.body_value("__allow_unmapped__")):
                 mapped.allow_unmapped = True
         self._duplicates(mapped, own)
-        for assign in own.fact.body:
-            if assign.target == "metadata":
-                self.index.reserved_metadata.append((mapped, assign.span))
-        for function in own.fact.functions:
-            if function.name == "metadata":
-                self.index.reserved_metadata.append((mapped, function.span))
+        for source in sources:
+            if source.is_root:
+                continue  # a declarative base may set its MetaData as `metadata`
+            path = self.modules[source.ref.module].path
+            for assign in source.fact.body:
+                if assign.target == "metadata":
+                    self.index.reserved_metadata.append((mapped, path, assign.span))
+            for function in source.fact.functions:
+                if function.name == "metadata":
+                    self.index.reserved_metadata.append((mapped, path, function.span))
 
     def _duplicates(self, mapped: MappedClass, own: ClassAnalysis) -> None:
         seen: dict[str, AssignFact] = {}
@@ -256,17 +268,21 @@ class IndexBuilder:
             if spec.kind == "unknown":
                 # An attribute ormlint cannot interpret may be a column.
                 mapped.complete = False
-            if (
-                own_body
-                and spec.kind == "other"
-                and assign.value is None
-                and assign.annotation is not None
-                and mapped.is_declarative_2
-            ):
-                info = self.columns.unwrap_annotation(module, assign.annotation)
-                if not info.mapped and not info.class_var:
-                    self.index.unmapped_annotations.append((mapped, assign))
+            if own_body and spec.kind == "other" and assign.value is None:
+                self._check_unmapped_annotation(mapped, module, assign)
+        if own_body and spec.kind in ("column", "relationship") and isinstance(assign.value, Call):
+            # `nickname: str = mapped_column(...)` / `friend: "User" = relationship()`
+            # (a plain `Column()` keeps working under a non-Mapped annotation).
+            if self.sa_call_name(module, assign.value) in ("mapped_column", "relationship"):
+                self._check_unmapped_annotation(mapped, module, assign)
         return spec.kind
+
+    def _check_unmapped_annotation(self, mapped: MappedClass, module: str, assign: AssignFact) -> None:
+        if assign.annotation is None or not mapped.is_declarative_2 or mapped.dataclass_style:
+            return
+        info = self.columns.unwrap_annotation(module, assign.annotation)
+        if not info.mapped and not info.class_var:
+            self.index.unmapped_annotations.append((mapped, assign))
 
     # -- relationships --------------------------------------------------
     def _expand_star_kwargs(self, module: str, call: Optional[Call], scope: Optional[ClassFact]) -> Optional[Call]:
@@ -321,6 +337,7 @@ class IndexBuilder:
         rel.back_populates = const_str(call.kwarg("back_populates"))
         rel.secondary = call.kwarg("secondary") or (call.args[1] if len(call.args) > 1 else None)
         rel.has_secondary_join = call.has_kwarg("secondaryjoin")
+        rel.has_remote_side = call.has_kwarg("remote_side")
         rel.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys") or call.has_star
         rel.viewonly = const_bool(call.kwarg("viewonly")) is True
         overlaps = const_str(call.kwarg("overlaps"))
@@ -833,7 +850,8 @@ def foreign_key_target(index: ProjectIndex, ref: ForeignKeyRef, metadata: str, e
     table = tables[0]
     column = table.column(column_name)
     if column is None:
-        return ForeignKeyTarget("no-column" if table.complete else "unknown", table)
+        known = table.complete and all(c.column_key is not None for c in table.columns)
+        return ForeignKeyTarget("no-column" if known else "unknown", table)
     return ForeignKeyTarget("resolved", table, column)
 
 

@@ -70,6 +70,12 @@ class ColumnInfo:
     # The column gives no type of its own (it takes the ForeignKey target's).
     type_from_foreign_key: bool = False
     owner_class: Optional[str] = None  # qualified class name, for messages
+    explicit_key: Optional[str] = None  # `Column(..., key="uid")`
+
+    @property
+    def column_key(self) -> Optional[str]:
+        """The key of `table.c`: what ForeignKey strings and constraint strings name."""
+        return self.explicit_key or self.name
 
     @property
     def label(self) -> str:
@@ -104,17 +110,20 @@ class TableInfo:
     extend_existing: bool = False
     mapped_class: Optional["MappedClass"] = None
 
-    def column(self, name: str) -> Optional[ColumnInfo]:
+    def column(self, key: str) -> Optional[ColumnInfo]:
+        """The column `table.c[key]` finds (SQLAlchemy resolves ForeignKey and
+        constraint strings by column key: the `key=` given, else the name)."""
         for col in self.columns:
-            if col.name == name:
-                return col
-        for col in self.columns:
-            if col.key == name:
+            if col.column_key == key:
                 return col
         return None
 
-    def has_column_named(self, name: str) -> bool:
-        return any(col.name == name or col.key == name for col in self.columns)
+    def column_named(self, name: str) -> Optional[ColumnInfo]:
+        """The column with this database name."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
 
     @property
     def display(self) -> str:
@@ -157,6 +166,7 @@ class RelationshipInfo:
     # none / resolved / unknown
     secondary_status: str = "none"
     has_secondary_join: bool = False
+    has_remote_side: bool = False
 
     @property
     def label(self) -> str:
@@ -189,6 +199,8 @@ class MappedClass:
     # False when bases, mixins or attributes could not all be resolved.
     complete: bool = True
     is_declarative_2: bool = False
+    # MappedAsDataclass: plain annotations are unmapped dataclass fields.
+    dataclass_style: bool = False
     allow_unmapped: bool = False
     table_name_known: bool = True
     has_table_override: bool = False  # `__table__ = ...`

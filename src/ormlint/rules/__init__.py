@@ -20,6 +20,12 @@ from ormlint.rules.relationships import (
     RelationshipUnknownTarget,
     RelationshipWithoutJoinPath,
 )
+from ormlint.rules.usage import (
+    UnknownClassAttribute,
+    UnknownColumnKeyword,
+    UnknownConstructorKeyword,
+    UnknownInstanceAttribute,
+)
 from ormlint.rules.tables import (
     ColumnWithoutType,
     ConstraintUnknownColumn,
@@ -53,6 +59,10 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             AttributeAssignedTwice,
             UnmappedAnnotation,
             ReservedMetadataAttribute,
+            UnknownClassAttribute,
+            UnknownConstructorKeyword,
+            UnknownColumnKeyword,
+            UnknownInstanceAttribute,
         ],
         key=lambda rule: rule.code,
     )

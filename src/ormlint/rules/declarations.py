@@ -182,15 +182,18 @@ class User(Base):
     cache: dict
 """,
         """
+from typing import Optional
 from sqlalchemy import Column, Integer
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
 
-Base = declarative_base()
+class Base(MappedAsDataclass, DeclarativeBase):
+    pass
 
-class User(Base):
-    __tablename__ = "users"
-    id = Column(Integer, primary_key=True)
-    greeting: str = "hello"
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True, init=False)
+    note: "Optional[str]" = None
+    greeting: str = Column(Integer)
 """,
     ]
     INVALID = [
@@ -206,16 +209,17 @@ class User(Base):
     nickname: str  # ORM119
 """,
         """
-from typing import Optional
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-class Base(MappedAsDataclass, DeclarativeBase):
+class Base(DeclarativeBase):
     pass
 
 class Item(Base):
     __tablename__ = "items"
-    id: Mapped[int] = mapped_column(primary_key=True, init=False)
-    note: "Optional[str]"  # ORM119
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note: str = mapped_column(String(30))  # ORM119
+    parent: "Item" = relationship(remote_side=[id])  # ORM119
 """,
         {
             "db/__init__.py": "",
@@ -270,10 +274,10 @@ class ReservedMetadataAttribute(Rule):
     summary = "a mapped class defines `metadata`"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for mapped, span in ctx.index.reserved_metadata:
+        for mapped, path, span in ctx.index.reserved_metadata:
             message = f"`{mapped.name}.metadata` is reserved for the declarative MetaData."
             hint = "Rename the attribute (e.g. `metadata_ = Column(\"metadata\", JSON)` keeps the column name)."
-            yield self.line_diagnostic(mapped.path, span, message, hint)
+            yield self.line_diagnostic(path, span, message, hint)
 
     VALID = [
         """

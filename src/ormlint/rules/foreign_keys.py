@@ -215,7 +215,7 @@ class ForeignKeyUnknownColumn(Rule):
                 continue
             parts = ref.split_target()
             assert parts is not None
-            names = [c.name for c in target.table.columns if c.name]
+            names = [c.column_key for c in target.table.columns if c.column_key]
             message = f"`{column.label}` references `{target.table.display}.{parts[2]}`, but table `{target.table.display}` has no column `{parts[2]}`."
             hint = ("Reference an existing column of the table." + suggestion(parts[2], names)).strip()
             yield self.line_diagnostic(ref.path, ref.span, message, hint)

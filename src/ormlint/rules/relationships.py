@@ -1068,7 +1068,13 @@ def _direction(ctx: RuleContext, rel: RelationshipInfo) -> Optional[str]:
     if rel.has_join_condition or rel.target is None:
         return None
     left, right = rel.owner.table, rel.target.table
-    if left is None or right is None or left is right:
+    if left is None or right is None:
+        return None
+    if left is right:
+        # Self-referential: `remote_side` makes it many-to-one.
+        paths = foreign_key_constraints(ctx.index, left, left)
+        if paths is not None and len(paths) == 1:
+            return "many-to-one" if rel.has_remote_side else "one-to-many"
         return None
     outgoing = foreign_key_constraints(ctx.index, left, right)
     incoming = foreign_key_constraints(ctx.index, right, left)
@@ -1157,12 +1163,20 @@ class ConflictingRelationships(Rule):
             columns = _synced_columns(ctx, rel)
             for column in columns or ():
                 writers.setdefault(id(column), []).append(rel)
+        # A pair whose backrefs collide fails earlier (ORM106); SQLAlchemy never gets here.
+        clashing = {
+            frozenset((id(rel.owner), id(rel.target)))
+            for rel in ctx.index.backref_sources
+            if rel.target is not None and _hierarchy_sources(rel, ctx.index)
+        }
         reported: set[int] = set()
         for rels in writers.values():
             ordered = sorted(rels, key=lambda r: (r.path, r.span.line, r.key))
             for index, later in enumerate(ordered):
                 for earlier in ordered[:index]:
                     if id(later) in reported or _linked(earlier, later) or earlier.span == later.span:
+                        continue
+                    if any(frozenset((id(r.owner), id(r.target))) in clashing for r in (earlier, later)):
                         continue
                     reported.add(id(later))
                     message = (

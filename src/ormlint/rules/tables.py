@@ -167,10 +167,9 @@ def _truth_of(tables: list[TableInfo], globs: tuple[str, ...]) -> Optional[Table
     if globs:
         matching = [t for t in tables if any(fnmatch.fnmatch(t.path, g) or fnmatch.fnmatch(t.path, f"*/{g}") for g in globs)]
         return matching[0] if len(matching) == 1 else None
-    ordered = sorted(tables, key=lambda t: (-len(t.columns), t.path))
-    if len(ordered) > 1 and len(ordered[0].columns) == len(ordered[1].columns):
-        return None  # no clear source of truth: stay silent
-    return ordered[0]
+    # The mapping with the most columns; on a tie, the first by path, so the
+    # disagreement is still reported, on one side, deterministically.
+    return sorted(tables, key=lambda t: (-len(t.columns), t.path))[0]
 
 
 class TableMappedTwiceDiffers(Rule):
@@ -232,7 +231,7 @@ class TableMappedTwiceDiffers(Rule):
         for column in truth.columns:
             if column.name is None:
                 continue
-            mine = other.column(column.name)
+            mine = other.column_named(column.name)
             if mine is None:
                 message = f"{_definition_label(other)} maps table `{other.display}` without column `{column.name}`, which {truth_label} ({truth.path}) has."
                 yield self.diagnostic(other.path, other.span, message, f"Add `{column.name}` to {_definition_label(other)} or remove it from {truth_label}.", whole_span=False)
@@ -244,7 +243,7 @@ class TableMappedTwiceDiffers(Rule):
                 message = f"`{mine.label}` is {'nullable' if mine.nullable else 'NOT NULL'} but {truth_label} maps `{column.name}` as {'nullable' if column.nullable else 'NOT NULL'}."
                 yield self.line_diagnostic(mine.path, mine.span, message, f"Set nullable={column.nullable} on `{mine.key}`, like {truth.path}.")
         for mine in other.columns:
-            if mine.name is not None and truth.column(mine.name) is None:
+            if mine.name is not None and truth.column_named(mine.name) is None:
                 message = f"`{mine.label}` maps column `{mine.name}` of table `{other.display}`, which {truth_label} ({truth.path}) does not have."
                 yield self.line_diagnostic(mine.path, mine.span, message, f"Remove `{mine.key}` or add it to {truth_label}.")
 
@@ -535,10 +534,12 @@ class ConstraintUnknownColumn(Rule):
         for table in ctx.index.tables:
             if not table.complete:
                 continue
-            names = [c.name for c in table.columns if c.name] + [c.key for c in table.columns]
+            names = [c.column_key for c in table.columns if c.column_key]
+            if any(c.column_key is None for c in table.columns):
+                continue
             for constraint in table.constraints:
                 for column in constraint.columns:
-                    if column is None or table.has_column_named(column):
+                    if column is None or table.column(column) is not None:
                         continue
                     message = f"{constraint.kind} on table `{table.display}` names column `{column}`, which the table does not have."
                     hint = ("Name an existing column." + suggestion(column, names)).strip()

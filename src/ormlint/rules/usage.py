@@ -1,0 +1,754 @@
+"""ORM201-ORM206: code that uses the models (repositories, services, views)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from ormlint.diagnostics import Diagnostic, Severity
+from ormlint.expr import Call, Const, Dict, Expr, Name, Other, Seq, Span
+from ormlint.knowledge import COMPARABLE_FAMILIES
+from ormlint.rules.base import Rule, RuleContext, suggestion
+from ormlint.schema import ColumnInfo, MappedClass
+from ormlint.symbols import sqlalchemy_name
+from ormlint.usage import ScopeContext, Type, UsageResolver
+
+
+def _resolver(ctx: RuleContext) -> UsageResolver:
+    cached = getattr(ctx, "_usage_resolver", None)
+    if cached is None:
+        from ormlint.symbols import SymbolTable
+
+        cached = UsageResolver(ctx.index, ctx.index.symbols or SymbolTable(ctx.index.modules))
+        ctx._usage_resolver = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str) -> Optional[str]:
+    """A hint when `attr` is certainly not an attribute of `model`, else None."""
+    if resolver.has_attribute(model, attr) is not False:
+        return None
+    universe = resolver.universe(model) or frozenset()
+    candidates = [n for n in universe if not n.startswith("_")]
+    return suggestion(attr, candidates).strip()
+
+
+class UnknownClassAttribute(Rule):
+    """## What it does
+    Flags an attribute of a mapped class that the class does not have:
+    `User.name` when the column is `username`, also `getattr(User, "name")`.
+    Columns, relationships, backrefs declared on other classes, synonyms,
+    hybrid and column properties, methods, class attributes, inherited and
+    mixin attributes, and what SQLAlchemy, Flask-SQLAlchemy and SQLModel add
+    all count. Classes with an unresolvable base, `__getattr__` or dynamic
+    `setattr` are never flagged.
+
+    ## Why is this bad?
+    Python raises AttributeError only when that line runs: often a rarely used
+    search or report path, in production. Type checkers miss it for classic
+    declarative and Flask-SQLAlchemy models.
+
+    ## Example
+    ```python
+    users = User.query.filter(User.name.ilike(pattern)).all()  # the column is `username`
+    ```
+
+    ## Use instead
+    ```python
+    users = User.query.filter(User.username.ilike(pattern)).all()
+    ```
+    """
+
+    code = "ORM201"
+    name = "unknown-class-attribute"
+    severity = Severity.ERROR
+    summary = "unknown attribute on a mapped class"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for ref in scope.scope.attributes:
+                if ref.store or not ref.base:
+                    continue
+                model = resolver.mapped(scope.module, Name(ref.base))
+                if model is None or _shadowed(scope, ref.base):
+                    continue
+                hint = _unknown_attribute(resolver, model, ref.attr)
+                if hint is not None:
+                    yield self.diagnostic(scope.facts.path, ref.span, f"`{model.name}` has no attribute `{ref.attr}`.",
+                                          hint or f"Use an attribute `{model.name}` defines ({model.path}).")
+            for call in scope.scope.calls:
+                if isinstance(call.func, Name) and call.func.dotted == "getattr" and len(call.args) >= 2:
+                    model = resolver.mapped(scope.module, call.args[0])
+                    attr = call.args[1]
+                    if model is None or not isinstance(attr, Const) or not isinstance(attr.value, str) or len(call.args) > 2:
+                        continue
+                    hint = _unknown_attribute(resolver, model, attr.value)
+                    if hint is not None and attr.span is not None:
+                        yield self.diagnostic(scope.facts.path, attr.span, f"`{model.name}` has no attribute `{attr.value}`.",
+                                              hint or f"Use an attribute `{model.name}` defines.")
+
+    VALID = [
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80))
+
+    def display(self):
+        return self.username
+""",
+            "app/repo.py": """
+from app.models import User
+
+def search(pattern):
+    return User.query.filter(User.username.ilike(pattern)).order_by(User.id).all()
+
+def table_name():
+    return User.__tablename__, User.query, User.display, getattr(User, "username")
+""",
+        },
+        """
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+
+class Base(DeclarativeBase):
+    pass
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first: Mapped[str]
+    last: Mapped[str]
+
+    @hybrid_property
+    def full_name(self):
+        return self.first + " " + self.last
+
+class Entry(Base):
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    account: Mapped[Account] = relationship(backref="entries")
+
+stmt = select(Account).where(Account.full_name == "x", Account.entries.any())
+""",
+        """
+from sqlalchemy import Column, Integer
+from some_library import Magic
+
+class Strange(Magic):
+    __tablename__ = "strange"
+    id = Column(Integer, primary_key=True)
+
+print(Strange.anything)
+""",
+    ]
+    INVALID = [
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80))
+""",
+            "app/repositories/user_repository.py": """
+from app.models import User
+
+def search(pattern):
+    return User.query.filter(User.name.ilike(pattern)).all()  # ORM201
+""",
+        },
+        """
+from sqlalchemy import desc, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class AAAchievement(Base):
+    __tablename__ = "aa_achievements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    awarded_at: Mapped[int]
+
+stmt = select(AAAchievement).order_by(desc(AAAchievement.earned_at))  # ORM201
+""",
+        """
+from sqlmodel import Field, SQLModel
+
+class Hero(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+def sort_key():
+    return getattr(Hero, "nmae")  # ORM201
+""",
+    ]
+
+
+def _shadowed(scope: ScopeContext, base: str) -> bool:
+    """A local variable or parameter named like the class hides it."""
+    head = base.split(".", 1)[0]
+    return any(b[0] == head for b in scope.scope.bindings) or any(p == head for p, _ in scope.scope.params)
+
+
+def _constructor_allows(resolver: UsageResolver, model: MappedClass) -> Optional[frozenset[str]]:
+    """Keyword names the class constructor accepts; None when any may be."""
+    for klass in [model, *model.ancestors()]:
+        fact = resolver.symbols.class_fact(resolver.mro_refs(klass)[0])
+        if fact is None:
+            return None
+        init = next((f for f in fact.functions if f.name == "__init__"), None)
+        if init is not None:
+            return None if init.has_var_kwargs else frozenset(init.params)
+    for ref in resolver.index.imports and []:
+        pass
+    return resolver.universe(model)
+
+
+class UnknownConstructorKeyword(Rule):
+    """## What it does
+    Flags a keyword argument of a mapped class constructor that names no
+    attribute of the class: `AAAchievement(points=10)` when the model has no
+    `points`. Classes that define their own `__init__` are checked against its
+    parameters (and never when it takes `**kwargs`).
+
+    ## Why is this bad?
+    SQLAlchemy's default constructor raises TypeError ("'points' is an invalid
+    keyword argument"); SQLModel table models silently drop the value. Either
+    way the data never reaches the database.
+
+    ## Example
+    ```python
+    AAAchievement(achievement_type=kind, title=title, points=10)
+    ```
+
+    ## Use instead
+    Pass only attributes the model defines, or add the column to the model
+    (and a migration).
+    """
+
+    code = "ORM202"
+    name = "unknown-constructor-keyword"
+    severity = Severity.ERROR
+    summary = "unknown keyword argument in a mapped class constructor"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for call in scope.scope.calls:
+                if not isinstance(call.func, Name) or not call.kwargs or _shadowed(scope, call.func.dotted):
+                    continue
+                model = resolver.mapped(scope.module, call.func)
+                if model is None:
+                    continue
+                allowed = _constructor_allows(resolver, model)
+                if allowed is None:
+                    continue
+                for (key, value), span in zip(call.kwargs, call.keyword_spans):
+                    if key in allowed:
+                        continue
+                    hint = suggestion(key, [n for n in allowed if not n.startswith("_")]).strip()
+                    yield self.diagnostic(scope.facts.path, span, f"`{model.name}` has no attribute `{key}` to set in its constructor.",
+                                          hint or f"Pass only attributes `{model.name}` defines, or add a `{key}` column.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Badge(Base):
+    __tablename__ = "badges"
+    id = Column(Integer, primary_key=True)
+    badge_name = Column(String(50))
+
+badge = Badge(badge_name="gold")
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Point(Base):
+    __tablename__ = "points"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    x: Mapped[int]
+
+    def __init__(self, **kwargs):
+        super().__init__(**{k: v for k, v in kwargs.items() if k != "legacy"})
+
+p = Point(x=1, legacy=True)
+""",
+        """
+from sqlmodel import Field, Relationship, SQLModel
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    heroes: list["Hero"] = Relationship(back_populates="team")
+
+class Hero(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    team: Team | None = Relationship(back_populates="heroes")
+
+hero = Hero(team=Team(name="x"))
+""",
+    ]
+    INVALID = [
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models/health.py": """
+from datetime import datetime
+from app import db
+
+class AAAchievement(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    badge_id = db.Column(db.String(50))
+    badge_name = db.Column(db.String(100))
+    badge_description = db.Column(db.Text)
+    awarded_at = db.Column(db.DateTime, default=datetime.utcnow)
+""",
+            "app/repositories/therapeutic_repository.py": """
+from app.models.health import AAAchievement
+
+def award(kind, title, description):
+    return AAAchievement(
+        achievement_type=kind,  # ORM202
+        badge_name=title,
+        badge_description=description,
+        points=10,  # ORM202
+    )
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str]
+
+note = Note(text="hello")  # ORM202
+""",
+        """
+from sqlmodel import Field, SQLModel
+
+class Hero(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+hero = Hero(nmae="Deadpond")  # ORM202
+""",
+    ]
+
+
+def _filter_by_model(resolver: UsageResolver, scope: ScopeContext, call: Call) -> Optional[MappedClass]:
+    func = call.func
+    from ormlint.expr import Attr
+
+    if isinstance(func, Attr):
+        base = resolver.infer(scope, func.value)
+    elif isinstance(func, Name) and "." in func.dotted:
+        base = resolver.infer(scope, Name(func.dotted.rsplit(".", 1)[0]))
+    else:
+        return None
+    if base is not None and base.kind in ("query", "select"):
+        return base.model
+    return None
+
+
+def _statement_model(resolver: UsageResolver, scope: ScopeContext, expr: Expr, functions: frozenset[str]) -> Optional[MappedClass]:
+    """`insert(User)` / `update(User)`: the model of a DML statement."""
+    if isinstance(expr, Call) and isinstance(expr.func, Name) and len(expr.args) == 1:
+        if sqlalchemy_name(resolver.symbols.resolve_expr(scope.module, expr.func)) in functions:
+            return resolver.mapped(scope.module, expr.args[0])
+    from ormlint.expr import Attr
+
+    if isinstance(expr, Call) and isinstance(expr.func, Attr) and expr.func.attr in ("where", "filter", "returning", "execution_options"):
+        return _statement_model(resolver, scope, expr.func.value, functions)
+    return None
+
+
+def _column_keys(model: MappedClass) -> set[str]:
+    names: set[str] = set()
+    for key, column in model.all_columns().items():
+        names.add(key)
+        if column.name:
+            names.add(column.name)
+    return names
+
+
+class UnknownColumnKeyword(Rule):
+    """## What it does
+    Flags a column name that the model does not have, used as a keyword in
+    `filter_by()`, `insert(M).values()`, `update(M).values()`, or as a string
+    key in `query(M).update({...})` and `bulk_insert_mappings(M, [...])`.
+
+    ## Why is this bad?
+    SQLAlchemy raises InvalidRequestError ("Entity namespace for 'users' has no
+    property 'name'") or CompileError ("Unconsumed column names") only when
+    the query runs.
+
+    ## Example
+    ```python
+    session.query(User).filter_by(name=name).first()  # the column is `username`
+    ```
+
+    ## Use instead
+    ```python
+    session.query(User).filter_by(username=name).first()
+    ```
+    """
+
+    code = "ORM203"
+    name = "unknown-column-keyword"
+    severity = Severity.ERROR
+    summary = "unknown column name in filter_by(), values(), update() or bulk mappings"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for call in scope.scope.calls:
+                method = _method_name(call)
+                if method == "filter_by" and call.kwargs:
+                    model = _filter_by_model(resolver, scope, call)
+                    if model is not None:
+                        yield from self._keywords(resolver, scope, model, call, attributes=True)
+                elif method == "values" and call.kwargs:
+                    from ormlint.expr import Attr
+
+                    receiver = call.func.value if isinstance(call.func, Attr) else None
+                    model = _statement_model(resolver, scope, receiver, frozenset({"insert", "update"})) if receiver is not None else None
+                    if model is not None:
+                        yield from self._keywords(resolver, scope, model, call, attributes=False)
+                elif method == "update" and call.args and isinstance(call.args[0], Dict):
+                    model = _filter_by_model(resolver, scope, call)
+                    if model is not None:
+                        yield from self._dict_keys(resolver, scope, model, call.args[0])
+                elif method in ("bulk_insert_mappings", "bulk_update_mappings") and len(call.args) >= 2:
+                    model = resolver.mapped(scope.module, call.args[0])
+                    mappings = call.args[1]
+                    if model is not None and isinstance(mappings, Seq):
+                        for item in mappings.items:
+                            if isinstance(item, Dict):
+                                yield from self._dict_keys(resolver, scope, model, item)
+
+    def _keywords(self, resolver: UsageResolver, scope: ScopeContext, model: MappedClass, call: Call, attributes: bool) -> Iterator[Diagnostic]:
+        universe = resolver.universe(model)
+        if universe is None:
+            return
+        allowed = set(universe) if attributes else _column_keys(model) | set(universe)
+        for (key, _), span in zip(call.kwargs, call.keyword_spans):
+            if key not in allowed:
+                hint = suggestion(key, _column_keys(model)).strip()
+                yield self.diagnostic(scope.facts.path, span, f"`{model.name}` has no column `{key}`.", hint or f"Use a column of `{model.name}`.")
+
+    def _dict_keys(self, resolver: UsageResolver, scope: ScopeContext, model: MappedClass, mapping: Dict) -> Iterator[Diagnostic]:
+        universe = resolver.universe(model)
+        if universe is None or mapping.has_unpack:
+            return
+        allowed = _column_keys(model) | set(universe)
+        for key, _ in mapping.items:
+            if isinstance(key, Const) and isinstance(key.value, str) and key.value not in allowed and key.span is not None:
+                hint = suggestion(key.value, _column_keys(model)).strip()
+                yield self.diagnostic(scope.facts.path, key.span, f"`{model.name}` has no column `{key.value}`.", hint or f"Use a column of `{model.name}`.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80))
+
+def find(session: Session, name):
+    return session.query(User).filter_by(username=name).first()
+""",
+        """
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Pet(Base):
+    __tablename__ = "pets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[str] = mapped_column("ownerId")
+
+stmt = insert(Pet).values(owner_id="a")
+stmt2 = update(Pet).where(Pet.id == 1).values(ownerId="b")
+stmt3 = select(Pet).filter_by(owner_id="a")
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column(db.String(20))
+
+class Page(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    tag_id = db.Column(db.Integer, db.ForeignKey("tag.id"))
+
+def rename():
+    Tag.query.filter_by(label="a").update({"label": "b"})
+    return Page.query.join(Tag).filter_by(label="b").all()
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80))
+
+def find(session: Session, name):
+    return session.query(User).filter_by(name=name).first()  # ORM203
+""",
+        """
+from sqlalchemy import insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Pet(Base):
+    __tablename__ = "pets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+stmt = insert(Pet).values(nmae="Rex")  # ORM203
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column(db.String(20))
+
+def rename():
+    Tag.query.filter_by(label="a").update({"title": "b"})  # ORM203
+""",
+        },
+    ]
+
+
+def _method_name(call: Call) -> Optional[str]:
+    from ormlint.expr import Attr
+
+    if isinstance(call.func, Attr):
+        return call.func.attr
+    if isinstance(call.func, Name) and "." in call.func.dotted:
+        return call.func.last
+    return None
+
+
+class UnknownInstanceAttribute(Rule):
+    """## What it does
+    Flags an attribute read on an instance of a mapped class when the
+    instance's type is certain: a parameter annotated `user: User`, the result
+    of `session.get(User, id)`, `User.query.get()/first()/one()`,
+    `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
+    a constructor call, or a relationship attribute of such an instance.
+
+    ## Why is this bad?
+    AttributeError at run time, typically in a view or a serializer that the
+    tests do not reach.
+
+    ## Example
+    ```python
+    def show(user: User):
+        return user.name  # the column is `username`
+    ```
+
+    ## Use instead
+    ```python
+        return user.username
+    ```
+    """
+
+    code = "ORM204"
+    name = "unknown-instance-attribute"
+    severity = Severity.ERROR
+    summary = "unknown attribute on an instance of a mapped class"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        stored = _stored_attributes(resolver)
+        for scope in resolver.contexts():
+            for ref in scope.scope.attributes:
+                if ref.store or ref.base == "self":
+                    continue
+                if ref.base_expr is not None:
+                    inferred = resolver.infer(scope, ref.base_expr)
+                elif resolver.mapped(scope.module, Name(ref.base)) is not None and not _shadowed(scope, ref.base):
+                    continue  # a class, ORM201's business
+                else:
+                    inferred = resolver.infer(scope, Name(ref.base))
+                if inferred is None or inferred.kind != "instance":
+                    continue
+                model = inferred.model
+                if ref.attr in stored.get(id(model), set()):
+                    continue
+                hint = _unknown_attribute(resolver, model, ref.attr)
+                if hint is not None:
+                    subject = f"`{ref.base}` is" if ref.base else "This value is"
+                    yield self.diagnostic(scope.facts.path, ref.span, f"{subject} a `{model.name}`, which has no attribute `{ref.attr}`.",
+                                          hint or f"Use an attribute `{model.name}` defines.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80))
+
+def show(session: Session, user_id: int):
+    user = session.get(User, user_id)
+    return user.username, user.id
+""",
+        """
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    children: Mapped[list["Child"]] = relationship(back_populates="parent")
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+    parent: Mapped[Parent] = relationship(back_populates="children")
+
+def names(session: Session):
+    for parent in session.scalars(select(Parent)).all():
+        for child in parent.children:
+            child.nickname = "x"
+            yield child.parent_id, child.nickname
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+def show(user: "User", other):
+    user = other
+    return user.anything
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80))
+
+def show(user: User):
+    return user.name  # ORM204
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(80))
+""",
+            "app/views.py": """
+from app.models import Post
+
+def titles():
+    return [post.titel for post in Post.query.all()]  # ORM204
+
+def one(post_id):
+    post = Post.query.get(post_id)
+    return post.body  # ORM204
+""",
+        },
+        """
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    children: Mapped[list["Child"]] = relationship(back_populates="parent")
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+    parent: Mapped[Parent] = relationship(back_populates="children")
+
+def first_child(session: Session):
+    parent = session.scalars(select(Parent)).first()
+    return parent.children[0].name  # ORM204
+""",
+    ]
+
+
+def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
+    """Attributes code sets on instances (`user.score = 3`): they exist afterwards."""
+    stored: dict[int, set[str]] = {}
+    for scope in resolver.contexts():
+        for ref in scope.scope.attributes:
+            if not ref.store or ref.base == "self" or not ref.base:
+                continue
+            inferred = resolver.infer(scope, Name(ref.base))
+            if inferred is not None and inferred.kind == "instance":
+                stored.setdefault(id(inferred.model), set()).add(ref.attr)
+    return stored

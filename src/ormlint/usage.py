@@ -1,0 +1,322 @@
+"""Resolve how code uses the models: what type an expression has, what a class offers.
+
+Built on the project index and the per-file scope facts. Every answer is
+either certain or None; usage rules report only certain answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript
+from ormlint.facts import ModuleFacts
+from ormlint.index import ProjectIndex, foreign_key_constraints
+from ormlint.schema import MappedClass, RelationshipInfo
+from ormlint.symbols import ClassRef, External, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.usage_extract import ScopeFacts
+
+# What the libraries add to every mapped class, by style (data, not logic).
+LIBRARY_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "common": frozenset({
+        "metadata", "registry", "_sa_instance_state", "_sa_class_manager", "_sa_registry",
+        "awaitable_attrs", "mro",
+    }),
+    "flask": frozenset({"query", "query_class"}),
+    "sqlmodel": frozenset({
+        "model_validate", "model_validate_json", "model_dump", "model_dump_json", "model_fields", "model_config",
+        "model_copy", "model_construct", "model_json_schema", "model_fields_set", "model_computed_fields",
+        "model_extra", "model_post_init", "model_rebuild", "model_parametrized_name", "sqlmodel_update",
+        "dict", "json", "copy", "parse_obj", "parse_raw", "from_orm", "schema", "schema_json", "construct",
+        "update_forward_refs", "validate",
+    }),
+}
+
+# Query methods that keep the entity a query returns.
+_SAME_QUERY = frozenset({
+    "filter", "filter_by", "where", "order_by", "limit", "offset", "options", "distinct", "group_by", "having",
+    "execution_options", "with_for_update", "params", "enable_eagerloads", "populate_existing", "autoflush",
+    "yield_per", "correlate", "slice", "union", "union_all", "prefix_with", "suffix_with", "with_hint",
+})
+# Query methods that switch the entity filter_by() applies to.
+_ENTITY_CHANGING = frozenset({"join", "outerjoin", "select_from", "join_from", "with_entities", "add_columns", "add_entity", "from_self"})
+_ONE_RESULT = frozenset({"first", "one", "one_or_none", "get", "get_or_404", "first_or_404", "one_or_404", "scalar"})
+_SCALAR_RESULT = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
+_SELECT_FUNCTIONS = frozenset({"select"})
+
+
+@dataclass(frozen=True)
+class Type:
+    kind: str  # class / instance / list / query / select / scalars / result
+    model: MappedClass
+
+
+@dataclass
+class ScopeContext:
+    module: str
+    facts: ModuleFacts
+    scope: ScopeFacts
+    class_scope: Optional[ScopeFacts]
+
+
+class UsageResolver:
+    def __init__(self, index: ProjectIndex, symbols: SymbolTable) -> None:
+        self.index = index
+        self.symbols = symbols
+        self._by_ref: dict[ClassRef, MappedClass] = {ClassRef(c.module, c.name): c for c in index.classes}
+        self._instance_attributes = self._collect_instance_attributes()
+        self._universes: dict[int, Optional[frozenset[str]]] = {}
+
+    # -- universes --------------------------------------------------------
+    def _collect_instance_attributes(self) -> dict[tuple[str, str], set[str]]:
+        """Attributes methods set on `self`, by (module, class)."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for module, facts in self.index.modules.items():
+            for scope in facts.scopes:
+                if scope.class_name is None:
+                    continue
+                for ref in scope.attributes:
+                    if ref.store and ref.base == "self":
+                        found.setdefault((module, scope.class_name), set()).add(ref.attr)
+        return found
+
+    def universe(self, model: MappedClass) -> Optional[frozenset[str]]:
+        """Every attribute a mapped class certainly has; None when that cannot be known."""
+        key = id(model)
+        if key in self._universes:
+            return self._universes[key]
+        result: Optional[frozenset[str]] = None
+        chain = [model, *model.ancestors()]
+        if all(c.complete for c in chain) and not self._custom_flask_model(model):
+            names: set[str] = set(LIBRARY_ATTRIBUTES["common"]) | LIBRARY_ATTRIBUTES.get(model.style, frozenset())
+            for klass in chain:
+                names |= klass.attribute_names | set(klass.columns) | set(klass.relationships) | klass.properties
+                names |= self._instance_attributes.get((klass.module, klass.name), set())
+            for ref in self.mro_refs(model):
+                names |= self._instance_attributes.get((ref.module, ref.name), set())
+            result = frozenset(names)
+        self._universes[key] = result
+        return result
+
+    def mro_refs(self, model: MappedClass) -> list[ClassRef]:
+        refs: list[ClassRef] = []
+        for klass in [model, *model.ancestors()]:
+            refs.append(ClassRef(klass.module, klass.name))
+        return refs
+
+    def _custom_flask_model(self, model: MappedClass) -> bool:
+        """`SQLAlchemy(model_class=...)` gives db.Model attributes ormlint cannot list."""
+        if model.style != "flask":
+            return False
+        module_name, _, db_name = model.base_key[len("flask:"):].rpartition(".")
+        assign = self.symbols.assignment(ValueRef(module_name, db_name))
+        return assign is not None and isinstance(assign.value, Call) and assign.value.has_kwarg("model_class")
+
+    def has_attribute(self, model: MappedClass, name: str) -> Optional[bool]:
+        if name.startswith("__") and name.endswith("__"):
+            return True
+        universe = self.universe(model)
+        if universe is None:
+            return None
+        return name in universe
+
+    # -- scopes ----------------------------------------------------------
+    def contexts(self) -> Iterator[ScopeContext]:
+        for module, facts in sorted(self.index.modules.items()):
+            if facts.is_migration:
+                continue
+            class_scopes = {s.name: s for s in facts.scopes if s.class_name == s.name}
+            for scope in facts.scopes:
+                class_scope = class_scopes.get(scope.class_name) if scope.class_name else None
+                yield ScopeContext(module, facts, scope, class_scope)
+
+    # -- types -----------------------------------------------------------
+    def mapped(self, module: str, expr: Optional[Expr]) -> Optional[MappedClass]:
+        """The mapped class an expression names (`User`, `models.User`)."""
+        if not isinstance(expr, Name):
+            return None
+        symbol = self.symbols.resolve_expr(module, expr)
+        return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
+
+    def infer(self, ctx: ScopeContext, expr: Optional[Expr], depth: int = 0) -> Optional[Type]:
+        if expr is None or depth > 12:
+            return None
+        if isinstance(expr, Name):
+            return self._infer_name(ctx, expr.dotted, depth)
+        if isinstance(expr, Call):
+            return self._infer_call(ctx, expr, depth)
+        if isinstance(expr, Subscript):
+            inner = self.infer(ctx, expr.value, depth + 1)
+            if inner is not None and inner.kind == "list" and isinstance(expr.index, Const) and isinstance(expr.index.value, int):
+                return Type("instance", inner.model)
+            return None
+        if isinstance(expr, Attr):
+            base = self.infer(ctx, expr.value, depth + 1)
+            return self._member(base, expr.attr)
+        return None
+
+    def _infer_name(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
+        if depth > 12 or dotted.count(".") > 8:
+            return None  # real code never types anything this deep
+        scope = ctx.scope
+        bindings = [b for b in scope.bindings if b[0] == dotted]
+        if bindings:
+            types = {self._binding_type(ctx, kind, value, depth) for _, kind, value in bindings}
+            if len(types) == 1:
+                return types.pop()
+            annotated = [b for b in bindings if b[1] == "annotation"]
+            if len(annotated) == 1:
+                return self._binding_type(ctx, "annotation", annotated[0][2], depth)
+            return None
+        head, _, rest = dotted.partition(".")
+        if head == dotted:
+            for name, annotation in scope.params:
+                if name == dotted:
+                    return self.annotation_type(ctx.module, annotation) if annotation is not None else None
+            if dotted == "self":
+                return None
+            model = self.mapped(ctx.module, Name(dotted))
+            return Type("class", model) if model is not None else None
+        if head == "self" and ctx.class_scope is not None and "." not in rest:
+            # `self.owner` typed by `owner: User` in the class body.
+            annotations = [b for b in ctx.class_scope.bindings if b[0] == rest and b[1] == "annotation"]
+            assigned = [b for b in scope.bindings if b[0] == dotted]
+            if len(annotations) == 1 and not assigned:
+                return self.annotation_type(ctx.module, annotations[0][2])
+            return None
+        model = self.mapped(ctx.module, Name(dotted))
+        if model is not None:
+            return Type("class", model)
+        base, _, attr = dotted.rpartition(".")
+        return self._member(self._infer_name(ctx, base, depth + 1), attr)
+
+    def _binding_type(self, ctx: ScopeContext, kind: str, value: Expr, depth: int) -> Optional[Type]:
+        if kind == "annotation":
+            return self.annotation_type(ctx.module, value)
+        inferred = self.infer(ctx, value, depth + 1)
+        if kind == "for":
+            if inferred is not None and inferred.kind in ("list", "query", "scalars"):
+                return Type("instance", inferred.model)
+            return None
+        return inferred
+
+    def annotation_type(self, module: str, annotation: Optional[Expr]) -> Optional[Type]:
+        """`user: User` / `Optional[User]` / `list[User]`."""
+        if isinstance(annotation, Name):
+            model = self.mapped(module, annotation) if not annotation.from_string else self._by_name(annotation.dotted)
+            return Type("instance", model) if model is not None else None
+        if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
+            head = annotation.value.last
+            if head == "Optional":
+                return self.annotation_type(module, annotation.index)
+            if head in ("list", "List", "Sequence", "Iterable", "set", "Set"):
+                inner = self.annotation_type(module, annotation.index)
+                return Type("list", inner.model) if inner is not None and inner.kind == "instance" else None
+        from ormlint.expr import Union_
+
+        if isinstance(annotation, Union_):
+            rest = [item for item in annotation.items if not (isinstance(item, Const) and item.value is None) and not (isinstance(item, Name) and item.dotted == "None")]
+            if len(rest) == 1:
+                return self.annotation_type(module, rest[0])
+        return None
+
+    def _by_name(self, name: str) -> Optional[MappedClass]:
+        found = [c for c in self.index.classes if c.name == name]
+        return found[0] if len(found) == 1 else None
+
+    def _infer_call(self, ctx: ScopeContext, call: Call, depth: int) -> Optional[Type]:
+        func = call.func
+        model = self.mapped(ctx.module, func) if isinstance(func, Name) else None
+        if model is not None:
+            return Type("instance", model)
+        if isinstance(func, Name):
+            symbol = self.symbols.resolve_expr(ctx.module, func)
+            if sqlalchemy_name(symbol) in _SELECT_FUNCTIONS and len(call.args) == 1:
+                target = self.mapped(ctx.module, call.args[0])
+                return Type("select", target) if target is not None else None
+            if "." not in func.dotted:
+                return None
+            receiver, method = func.dotted.rsplit(".", 1)
+            base = self._infer_name(ctx, receiver, depth + 1)
+        elif isinstance(func, Attr):
+            method = func.attr
+            base = self.infer(ctx, func.value, depth + 1)
+        else:
+            return None
+        if method == "query" and len(call.args) == 1 and not call.kwargs:
+            target = self.mapped(ctx.module, call.args[0])
+            if target is not None:
+                return Type("query", target)
+        if method in ("get", "get_one") and len(call.args) >= 2:
+            target = self.mapped(ctx.module, call.args[0])
+            if target is not None:
+                return Type("instance", target)
+        if method in ("scalars", "execute", "scalar") and call.args:
+            statement = self.infer(ctx, call.args[0], depth + 1)
+            if statement is not None and statement.kind == "select":
+                kind = {"scalars": "scalars", "execute": "result", "scalar": "instance"}[method]
+                return Type(kind, statement.model)
+        return self._method_result(base, method)
+
+    def _method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
+        if base is None:
+            return None
+        if base.kind in ("query", "select"):
+            if method in _SAME_QUERY:
+                return base
+            if base.kind == "query":
+                if method in _ONE_RESULT:
+                    return Type("instance", base.model)
+                if method == "all":
+                    return Type("list", base.model)
+            return None
+        if base.kind == "scalars":
+            if method in ("first", "one", "one_or_none"):
+                return Type("instance", base.model)
+            if method == "all":
+                return Type("list", base.model)
+            if method in ("unique",):
+                return base
+            return None
+        if base.kind == "result":
+            if method in _SCALAR_RESULT:
+                return Type("instance", base.model)
+            if method == "scalars":
+                return Type("scalars", base.model)
+            return None
+        return None
+
+    def _member(self, base: Optional[Type], attr: str) -> Optional[Type]:
+        if base is None:
+            return None
+        if base.kind == "class" and attr == "query" and base.model.style == "flask":
+            return Type("query", base.model)
+        if base.kind == "instance":
+            rel = base.model.all_relationships().get(attr)
+            if rel is not None and rel.target is not None:
+                collection = self.is_collection(rel)
+                if collection is True:
+                    return Type("list", rel.target)
+                if collection is False:
+                    return Type("instance", rel.target)
+        return None
+
+    def is_collection(self, rel: RelationshipInfo) -> Optional[bool]:
+        if rel.uselist is not None:
+            return rel.uselist
+        if rel.secondary is not None:
+            return True
+        if rel.target is None or rel.has_join_condition:
+            return None
+        left, right = rel.owner.table, rel.target.table
+        if left is None or right is None or left is right:
+            return None
+        outgoing = foreign_key_constraints(self.index, left, right)
+        incoming = foreign_key_constraints(self.index, right, left)
+        if outgoing is None or incoming is None:
+            return None
+        if len(outgoing) == 1 and not incoming:
+            return False
+        if len(incoming) == 1 and not outgoing:
+            return True
+        return None

@@ -1,0 +1,178 @@
+"""Usage facts: how one file uses names (attributes, constructor calls, queries).
+
+Recorded per scope (module, class body, function), file-locally and without
+knowing which names are models: the resolver decides that across files.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+from ormlint.expr import Call, Expr, Span, annotation_to_expr, dotted_name, to_expr
+
+# Method names whose calls may carry column names or return model instances.
+_INTERESTING_METHODS = frozenset({
+    "filter_by", "values", "update", "bulk_insert_mappings", "bulk_update_mappings", "get", "get_or_404",
+    "first", "first_or_404", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "scalar_one_or_none",
+    "execute", "query", "select", "getattr", "insert",
+})
+
+
+@dataclass(frozen=True)
+class AttributeRef:
+    base: str  # dotted name the attribute is taken from: `User`, `user`, `self.owner`
+    attr: str
+    span: Span  # the attribute name itself
+    store: bool = False
+    value: Optional[Expr] = None  # the assigned value, for stores
+    # When the base is not a dotted name (`parent.children[0].name`, `q.first().x`).
+    base_expr: Optional[Expr] = None
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    name: str  # `<module>`, `func`, `Class.method`
+    class_name: Optional[str]  # the class whose method this is (for `self`)
+    params: tuple[tuple[str, Optional[Expr]], ...]
+    # (variable, kind, expression): kind is `assign`, `annotation` or `for`.
+    bindings: tuple[tuple[str, str, Expr], ...]
+    attributes: tuple[AttributeRef, ...]
+    calls: tuple[Call, ...]
+
+
+def _attr_span(node: ast.Attribute) -> Span:
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    start_col = max(end_col - len(node.attr), 0) if end_line == node.lineno or end_line else node.col_offset
+    return Span(end_line, start_col, end_line, end_col)
+
+
+class _ScopeWalker:
+    def __init__(self) -> None:
+        self.scopes: list[ScopeFacts] = []
+
+    def scope(self, name: str, class_name: Optional[str], params: tuple[tuple[str, Optional[Expr]], ...], body: list[ast.AST]) -> None:
+        bindings: list[tuple[str, str, Expr]] = []
+        attributes: list[AttributeRef] = []
+        calls: list[Call] = []
+        nested: list[tuple[str, Optional[str], ast.AST]] = []
+        stack: list[ast.AST] = list(reversed(body))
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                nested.append((f"{name}.{node.name}" if name != "<module>" else node.name, class_name if name == class_name else None, node))  # type: ignore[attr-defined]
+                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.ClassDef:
+                qual = node.name if name == "<module>" else f"{name}.{node.name}"  # type: ignore[attr-defined]
+                nested.append((qual, qual, node))
+                stack.extend(node.bases)  # type: ignore[attr-defined]
+                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Assign:
+                value = node.value  # type: ignore[attr-defined]
+                for target in node.targets:  # type: ignore[attr-defined]
+                    if isinstance(target, ast.Name):
+                        bindings.append((target.id, "assign", to_expr(value)))
+                    elif isinstance(target, ast.Attribute):
+                        self._attribute(target, attributes, stack, store=True, value=to_expr(value))
+                    else:
+                        stack.append(target)
+                stack.append(value)
+                continue
+            if kind is ast.AnnAssign:
+                target = node.target  # type: ignore[attr-defined]
+                annotation = annotation_to_expr(node.annotation)  # type: ignore[attr-defined]
+                value = node.value  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    bindings.append((target.id, "annotation", annotation))
+                elif isinstance(target, ast.Attribute):
+                    dotted = dotted_name(target)
+                    if dotted is not None:
+                        bindings.append((dotted, "annotation", annotation))
+                    self._attribute(target, attributes, stack, store=True, value=to_expr(value) if value is not None else None)
+                if value is not None:
+                    stack.append(value)
+                continue
+            if kind is ast.For or kind is ast.AsyncFor:
+                target = node.target  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                stack.append(node.iter)  # type: ignore[attr-defined]
+                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+                stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
+                continue
+            if kind is ast.comprehension:
+                target = node.target  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                stack.append(node.iter)  # type: ignore[attr-defined]
+                stack.extend(node.ifs)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Attribute:
+                self._attribute(node, attributes, stack)  # type: ignore[arg-type]
+                continue
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                if node.keywords or method in _INTERESTING_METHODS or (method and method[:1].isupper()):  # type: ignore[attr-defined]
+                    expr = to_expr(node)
+                    if isinstance(expr, Call):
+                        calls.append(expr)
+                stack.append(func)
+                stack.extend(node.args)  # type: ignore[attr-defined]
+                stack.extend(kw.value for kw in node.keywords)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Lambda:
+                stack.append(node.body)  # type: ignore[attr-defined]
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls)))
+        for nested_name, nested_class, nested_node in nested:
+            if isinstance(nested_node, ast.ClassDef):
+                self.scope(nested_name, nested_class, (), list(nested_node.body))
+            else:
+                assert isinstance(nested_node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                args = nested_node.args
+                params = tuple(
+                    (a.arg, annotation_to_expr(a.annotation) if a.annotation is not None else None)
+                    for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]
+                )
+                self.scope(nested_name, nested_class, params, list(nested_node.body))
+
+    def _attribute(
+        self, node: ast.Attribute, attributes: list[AttributeRef], stack: list[ast.AST],
+        store: bool = False, value: Optional[Expr] = None,
+    ) -> None:
+        # Record every level of a dotted chain: `User.name.ilike` gives
+        # (User, name) and (User.name, ilike). Only the first levels matter to
+        # typing, so very long chains are cut rather than walked quadratically.
+        chain: list[ast.Attribute] = []
+        current: ast.AST = node
+        while isinstance(current, ast.Attribute):
+            chain.append(current)
+            current = current.value
+        chain.reverse()  # root-most attribute first
+        if isinstance(current, ast.Name):
+            base = current.id
+            for position, link in enumerate(chain[:_MAX_CHAIN]):
+                is_outer = link is node
+                attributes.append(AttributeRef(base, link.attr, _attr_span(link), store and is_outer, value if is_outer else None))
+                base = f"{base}.{link.attr}"
+            return
+        if isinstance(current, (ast.Subscript, ast.Call)) and not store and chain:
+            first = chain[0]
+            attributes.append(AttributeRef("", first.attr, _attr_span(first), False, None, to_expr(current)))
+        stack.append(current)
+
+
+_MAX_CHAIN = 10
+
+
+def extract_usage(tree: ast.Module) -> tuple[ScopeFacts, ...]:
+    walker = _ScopeWalker()
+    walker.scope("<module>", None, (), list(tree.body))
+    return tuple(walker.scopes)
