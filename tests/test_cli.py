@@ -390,3 +390,19 @@ def test_python_m_closed_pipe_gives_no_traceback(tmp_path: Path) -> None:
     stderr = process.stderr.read().decode()
     process.wait(timeout=60)
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "utf-8:strict", "latin-1"])
+def test_python_m_output_encoding_cannot_crash(tmp_path: Path, encoding: str) -> None:
+    source = MODELS.replace("user_id = db.Column", "ü_id = db.Column").replace("class Points", "class Pünkte")
+    make_project(tmp_path, modèles=source)
+    env = dict(os.environ, PYTHONIOENCODING=encoding)
+    result = subprocess.run(
+        [sys.executable, "-m", "ormlint", "-q", "app"], cwd=tmp_path, capture_output=True, env=env, timeout=60,
+    )
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 1, stderr
+    assert stderr == ""
+    line = result.stdout.decode("latin-1")
+    assert ":7:5: ORM103 " in line
+    assert "_id" in line

@@ -230,3 +230,27 @@ def test_clean_project_with_full_config(tmp_path: Path, capsys) -> None:
     )
     status, diagnostics, err = run_json(capsys, str(tmp_path))
     assert (status, diagnostics, err) == (0, [], "")
+
+
+def test_pyproject_without_ormlint_table_is_passed_over(tmp_path: Path, capsys) -> None:
+    # A sub-package's own pyproject.toml does not hide the project's [tool.ormlint].
+    make_project(tmp_path / "packages" / "svc", models=MODELS)
+    write_pyproject(tmp_path, "[tool.ormlint]\nignore = [\"ORM103\"]\n")
+    write_pyproject(tmp_path / "packages" / "svc", "[project]\nname = \"svc\"\n")
+    assert reported(capsys, str(tmp_path / "packages" / "svc")) == []
+
+
+def test_nearest_ormlint_table_wins(tmp_path: Path, capsys) -> None:
+    make_project(tmp_path / "svc", models=MODELS, orders=UNKNOWN_TABLE)
+    write_pyproject(tmp_path, "[tool.ormlint]\nignore = [\"ORM103\"]\n")
+    write_pyproject(tmp_path / "svc", "[tool.ormlint]\nignore = [\"ORM101\"]\n")
+    assert [code for _, code in reported(capsys, str(tmp_path / "svc"))] == ["ORM103"]
+
+
+def test_unparsable_nearer_pyproject_is_an_error(tmp_path: Path, capsys) -> None:
+    make_project(tmp_path / "svc", models=MODELS)
+    write_pyproject(tmp_path, "[tool.ormlint]\nignore = [\"ORM103\"]\n")
+    write_pyproject(tmp_path / "svc", "[project\n")
+    status = main([str(tmp_path / "svc")])
+    _, err = capsys.readouterr()
+    assert status == 2 and len(err.splitlines()) == 1 and "pyproject.toml" in err

@@ -77,8 +77,24 @@ def _load(paths: list[str], config_path: Optional[Path]) -> tuple[list[Path], Co
     return resolved, load_config(pyproject)
 
 
+def _tolerant_output() -> None:
+    """Never fail on a character the terminal cannot show (a non-ASCII name under an
+    ASCII locale, an undecodable file name): escape it instead."""
+    for stream in (sys.stdout, sys.stderr):
+        errors = getattr(stream, "errors", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if errors == "surrogateescape" and encoding == "utf8":
+            continue  # undecodable file names go out as the bytes they were
+        if errors in ("strict", "surrogateescape"):
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_output()
     try:
         if args and args[0] == "schema":
             return _schema(args[1:])

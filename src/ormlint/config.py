@@ -97,10 +97,23 @@ def parse_config(data: dict[str, Any], path: Optional[Path] = None) -> Config:
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml, from `start` upwards, that has a `[tool.ormlint]` table.
+
+    A pyproject.toml without one (a sub-package's own) is passed over, as Ruff
+    does; one that cannot be read or parsed is returned, so the error shows.
+    """
     current = start if start.is_dir() else start.parent
     for directory in (current, *current.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if not candidate.is_file():
+            continue
+        try:
+            with candidate.open("rb") as handle:
+                data = tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError):
+            return candidate
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "ormlint" in tool:
             return candidate
     return None
 

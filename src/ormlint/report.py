@@ -9,11 +9,20 @@ from typing import TextIO
 from ormlint.diagnostics import Diagnostic
 
 
+def _write(out: TextIO, line: str) -> None:
+    try:
+        out.write(line)
+    except UnicodeEncodeError:
+        # A character the output encoding lacks: escape it rather than fail.
+        encoding = getattr(out, "encoding", None) or "ascii"
+        out.write(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+
+
 def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False) -> None:
     for diagnostic in diagnostics:
-        out.write(f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}: {diagnostic.code} {diagnostic.message}\n")
+        _write(out, f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}: {diagnostic.code} {diagnostic.message}\n")
         if diagnostic.hint and not quiet:
-            out.write(f"    hint: {diagnostic.hint}\n")
+            _write(out, f"    hint: {diagnostic.hint}\n")
     if not quiet and diagnostics:
         counts = Counter(d.severity.value for d in diagnostics)
         detail = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s])
