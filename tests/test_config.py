@@ -254,3 +254,12 @@ def test_unparsable_nearer_pyproject_is_an_error(tmp_path: Path, capsys) -> None
     status = main([str(tmp_path / "svc")])
     _, err = capsys.readouterr()
     assert status == 2 and len(err.splitlines()) == 1 and "pyproject.toml" in err
+
+
+def test_composite_min_sites() -> None:
+    assert Config().composite_min_sites == 2
+    assert parse_config({"composite-min-sites": 3}).composite_min_sites == 3
+    assert parse_config({"composite_min_sites": 1}).composite_min_sites == 1
+    for bad in (0, -1, "2", True, 2.5):
+        with pytest.raises(ConfigError, match="composite"):
+            parse_config({"composite-min-sites": bad})

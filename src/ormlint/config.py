@@ -33,6 +33,7 @@ class Config:
     external_tables: list[str] = field(default_factory=list)
     source_of_truth: list[str] = field(default_factory=list)
     small_tables: list[str] = field(default_factory=list)
+    composite_min_sites: int = 2  # ORM303: queries filtering the same columns together
     path: Optional[Path] = None  # the pyproject.toml it came from
 
 
@@ -83,6 +84,10 @@ def parse_config(data: dict[str, Any], path: Optional[Path] = None) -> Config:
             if key in _SELECTOR_KEYS:
                 _check_selectors(raw_key, values)
             setattr(config, _LIST_KEYS[key], values)
+        elif key == "composite-min-sites":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a positive integer")
+            config.composite_min_sites = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a table of glob = [codes]")
