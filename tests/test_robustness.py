@@ -344,3 +344,60 @@ def test_many_small_problems_in_one_tree(tmp_path: Path, capsys) -> None:
         MODELS_FINDING,
         ("app/nul.py", 1, "ORM001"),
     ]
+
+
+# --- ormlint's own bugs: one line on stderr, exit 2, the rest still reported -----------
+
+
+def test_a_crashing_rule_is_one_line_and_the_others_still_report(tmp_path: Path, capsys, monkeypatch) -> None:
+    from ormlint.rules import RULES_BY_CODE
+
+    def boom(self, ctx):
+        raise RuntimeError("boom\nsecond line")
+        yield  # pragma: no cover
+
+    project(tmp_path)
+    (tmp_path / "app" / "broken.py").write_text("def f(:\n")
+    monkeypatch.setattr(RULES_BY_CODE["ORM101"], "check", boom)
+    status = main(["--format", "json", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1 and "ORM101" in err and "RuntimeError" in err
+    assert sorted(d["code"] for d in json.loads(out)) == ["ORM001", "ORM103"]
+
+
+def test_a_crash_while_reading_one_file_loses_only_that_file(tmp_path: Path, capsys, monkeypatch) -> None:
+    import ormlint.engine as engine
+
+    real = engine.extract_module
+
+    def flaky(tree, path, *args, **kwargs):
+        if path.endswith("other.py"):
+            raise ValueError("cannot cope")
+        return real(tree, path, *args, **kwargs)
+
+    project(tmp_path)
+    (tmp_path / "app" / "other.py").write_text(OTHER.lstrip("\n"))
+    monkeypatch.setattr(engine, "extract_module", flaky)
+    status = main(["-q", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1 and "other.py" in err and "ValueError" in err
+    (line,) = out.splitlines()
+    assert line.startswith(f"{tmp_path / 'app' / 'models.py'}:7:5: ORM103 ")
+
+
+def test_a_crash_anywhere_else_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    import ormlint.engine as engine
+
+    def broken(*args, **kwargs):
+        raise KeyError("index")
+
+    project(tmp_path)
+    monkeypatch.setattr(engine, "build_index", broken)
+    status = main([str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert "Traceback" not in err and len(err.splitlines()) == 1 and "internal error" in err

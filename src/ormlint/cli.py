@@ -143,7 +143,7 @@ def _check(argv: list[str]) -> int:
     sys.stdout.flush()
     if result.internal_errors:
         for line in result.internal_errors:
-            sys.stderr.write(f"ormlint: {line}\n")
+            sys.stderr.write(f"ormlint: {_one_line(line)}\n")
         return 2
     if result.diagnostics and not options.exit_zero:
         return 1
