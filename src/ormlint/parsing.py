@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import ast
 import codecs
+import functools
 import io
+import re
+import sys
+import threading
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Any, Callable, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,266 @@ def parse_text(text: str, filename: str) -> Union[ParsedFile, ParseFailure]:
 
 
 def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
-    """Parse code written for a newer Python than the running one.
+    """Parse code written for a newer Python than the running one; None if that fails too.
 
-    Placeholder until the libcst-based fallback lands: returns None (the file
-    is then reported as ORM001).
+    libcst parses any grammar from 3.0 to 3.14; the constructs the running
+    interpreter lacks are rewritten to older equivalents that span the same lines
+    (see `_downgrader`), and the result goes through `ast.parse`. Row numbers of
+    every statement are kept; columns on rewritten lines may shift. Never raises.
     """
-    return None
+    # libcst's parser needs memory quadratic in nesting depth and a deep native
+    # stack (10,000 nested parentheses take gigabytes, then crash the process).
+    # CPython rejects more than 200 nested brackets in every version anyway.
+    if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
+        return None
+    result: list[Optional[ast.Module]] = [None]
+
+    def work() -> None:
+        result[0] = _downgrade_and_parse(text, filename)
+
+    try:
+        _run_with_large_stack(work)
+    except Exception:
+        return None
+    return result[0]
+
+
+_MAX_BRACKET_DEPTH = 200  # CPython's tokenizer limit (MAXLEVEL)
+
+# Comments, pre-PEP 701 string literals (their brackets don't nest) and brackets.
+# An approximation: it only has to bound the nesting libcst will see.
+_BRACKET_SCAN = re.compile(
+    r"""
+    \#[^\r\n]*
+    | \"\"\"(?:\\.|[^\\])*?\"\"\" | '''(?:\\.|[^\\])*?'''
+    | "(?:\\.|[^"\\\r\n])*" | '(?:\\.|[^'\\\r\n])*'
+    | (?P<open>[(\[{]) | (?P<close>[)\]}])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKET_SCAN.finditer(text):
+        if match.lastgroup == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.lastgroup == "close":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+# libcst's native parser recurses ~6.5 KiB of C stack per nesting level: 200
+# levels overflow the small stacks of non-main threads (512 KiB on macOS), so
+# it gets a thread of its own with a known, ample stack (reserved, not committed).
+_STACK_SIZE = 64 * 1024 * 1024
+_STACK_LOCK = threading.Lock()  # threading.stack_size() is process-wide
+
+
+def _run_with_large_stack(work: Callable[[], None]) -> None:
+    try:
+        with _STACK_LOCK:
+            previous = threading.stack_size(_STACK_SIZE)
+            try:
+                thread = threading.Thread(target=work, name="ormlint-parse", daemon=True)
+                thread.start()
+            finally:
+                threading.stack_size(previous)
+    except (RuntimeError, ValueError):  # no settable stack size, or no thread to be had
+        work()
+        return
+    thread.join()
+
+
+def _downgrade_and_parse(text: str, filename: str) -> Optional[ast.Module]:
+    try:
+        import libcst
+
+        module = libcst.parse_module(text)
+        code = module.visit(_downgrader()(module)).code
+        if _line_breaks(code) != _line_breaks(text):  # a rewrite bug: better no tree than wrong rows
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(code, filename=filename)
+    except Exception:  # libcst's ParserSyntaxError, SyntaxError, RecursionError, MemoryError...
+        return None
+
+
+def _line_breaks(code: str) -> int:
+    return code.count("\n") + code.count("\r") - code.count("\r\n")
+
+
+# The running interpreter's version; a module global so that tests can pretend.
+_PY = sys.version_info[:2]
+
+
+def _compiles(expression: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(f"(\n{expression}\n)", mode="eval")
+    except Exception:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _downgrader() -> Any:
+    """The libcst transformer class; built on first use, as importing libcst takes ~0.2 s.
+
+    Every rewrite keeps the line breaks of what it removes, as backslash
+    continuations at the same place, so all following code keeps its rows.
+    """
+    import libcst as cst
+
+    class Downgrader(cst.CSTTransformer):
+        def __init__(self, module: cst.Module) -> None:
+            super().__init__()
+            self.module = module
+            self.continuation = " \\" + module.default_newline
+
+        def lines(self, *nodes: object) -> int:
+            """Line breaks in the code of `nodes` (None and MaybeSentinel count none)."""
+            return sum(_line_breaks(self.module.code_for_node(n)) for n in nodes if isinstance(n, cst.CSTNode))
+
+        def padded(self, whitespace: cst.SimpleWhitespace, lines: int) -> cst.SimpleWhitespace:
+            # Never empty: it may separate a keyword from what follows.
+            return cst.SimpleWhitespace((whitespace.value + self.continuation * lines) or " ")
+
+        @staticmethod
+        def unsupported(params: Optional[cst.TypeParameters]) -> bool:
+            """Whether the running Python lacks the `type` statement or these type parameters."""
+            if _PY >= (3, 13):
+                return False
+            if _PY < (3, 12):  # PEP 695
+                return True
+            return params is not None and any(p.default is not None for p in params.params)  # PEP 696
+
+        @staticmethod
+        def parenthesized(node: Any) -> Any:
+            if isinstance(node, cst.Tuple) and not node.lpar:
+                return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return node
+
+        def placeholder(self, node: Any) -> cst.SimpleString:
+            """A plain string spanning the lines of `node` (the analysis doesn't read f-string contents)."""
+            lines = self.lines(node.with_changes(lpar=[], rpar=[]))
+            value = '"""' + self.module.default_newline * lines + '"""' if lines else '""'
+            return cst.SimpleString(value, lpar=node.lpar, rpar=node.rpar)
+
+        # PEP 758 (3.14): `except A, B:` -> `except (A, B):`, same tree.
+        def leave_ExceptHandler(self, original: Any, updated: cst.ExceptHandler) -> Any:
+            return updated.with_changes(type=self.parenthesized(updated.type))
+
+        def leave_ExceptStarHandler(self, original: Any, updated: cst.ExceptStarHandler) -> Any:
+            return updated.with_changes(type=self.parenthesized(updated.type))
+
+        # PEP 654 (3.11): `except*` -> `except`.
+        def leave_TryStar(self, original: Any, updated: cst.TryStar) -> Any:
+            if _PY >= (3, 11):
+                return updated
+            handlers = [
+                cst.ExceptHandler(
+                    body=h.body,
+                    type=h.type,
+                    name=h.name,
+                    leading_lines=h.leading_lines,
+                    whitespace_after_except=self.padded(
+                        cst.SimpleWhitespace(h.whitespace_after_except.value + h.whitespace_after_star.value), 0
+                    ),
+                    whitespace_before_colon=h.whitespace_before_colon,
+                )
+                for h in updated.handlers
+            ]
+            return cst.Try(
+                body=updated.body,
+                handlers=handlers,
+                orelse=updated.orelse,
+                finalbody=updated.finalbody,
+                leading_lines=updated.leading_lines,
+                whitespace_before_colon=updated.whitespace_before_colon,
+            )
+
+        # PEP 695 (3.12) and 696 (3.13): drop type parameters...
+        def leave_FunctionDef(self, original: Any, updated: cst.FunctionDef) -> Any:
+            params = updated.type_parameters
+            if params is None or not self.unsupported(params):
+                return updated
+            lost = self.lines(params, updated.whitespace_after_type_parameters)
+            return updated.with_changes(
+                type_parameters=None,
+                whitespace_after_name=self.padded(updated.whitespace_after_name, lost),
+                whitespace_after_type_parameters=cst.SimpleWhitespace(""),
+            )
+
+        def leave_ClassDef(self, original: Any, updated: cst.ClassDef) -> Any:
+            params = updated.type_parameters
+            if params is None or not self.unsupported(params):
+                return updated
+            lost = self.lines(params, updated.whitespace_after_type_parameters)
+            return updated.with_changes(
+                type_parameters=None,
+                whitespace_after_name=self.padded(updated.whitespace_after_name, lost),
+                whitespace_after_type_parameters=cst.SimpleWhitespace(""),
+            )
+
+        # ... and `type X[T] = V` -> `X = V`.
+        def leave_TypeAlias(self, original: Any, updated: cst.TypeAlias) -> Any:
+            if not self.unsupported(updated.type_parameters):
+                return updated
+            lost = self.lines(
+                updated.whitespace_after_type,
+                updated.whitespace_after_name,
+                updated.type_parameters,
+                updated.whitespace_after_type_parameters,
+            )
+            target = cst.AssignTarget(
+                updated.name,
+                whitespace_before_equal=self.padded(cst.SimpleWhitespace(" "), lost),
+                whitespace_after_equal=updated.whitespace_after_equals,
+            )
+            return cst.Assign(targets=[target], value=updated.value, semicolon=updated.semicolon)
+
+        # PEP 634 (3.10): `match s:` -> `if s:`, each `case P if G:` -> a nested `if G:`.
+        def leave_Match(self, original: Any, updated: cst.Match) -> Any:
+            if _PY >= (3, 10):
+                return updated
+            cases = [
+                cst.If(
+                    test=case.guard if case.guard is not None else cst.Name("True"),
+                    body=case.body,
+                    leading_lines=case.leading_lines,
+                    whitespace_before_test=self.padded(
+                        case.whitespace_after_case,
+                        self.lines(case.pattern, case.whitespace_before_if, case.whitespace_after_if),
+                    ),
+                    whitespace_after_test=case.whitespace_before_colon,
+                )
+                for case in updated.cases
+            ]
+            block = cst.IndentedBlock(
+                body=cases, header=updated.whitespace_after_colon, indent=updated.indent, footer=updated.footer
+            )
+            return cst.If(
+                test=self.parenthesized(updated.subject),
+                body=block,
+                leading_lines=updated.leading_lines,
+                whitespace_before_test=self.padded(updated.whitespace_after_match, 0),
+                whitespace_after_test=updated.whitespace_before_colon,
+            )
+
+        # PEP 701 (3.12): f-strings the old tokenizer can't read; PEP 750 (3.14): t-strings.
+        def leave_FormattedString(self, original: cst.FormattedString, updated: Any) -> Any:
+            if _PY >= (3, 12) or _compiles(self.module.code_for_node(original)):
+                return updated
+            return self.placeholder(original)
+
+        def leave_TemplatedString(self, original: cst.TemplatedString, updated: Any) -> Any:
+            return updated if _PY >= (3, 14) else self.placeholder(original)
+
+    return Downgrader
 
 
 def parse_bytes(data: bytes, filename: str) -> Union[ParsedFile, ParseFailure]:
