@@ -80,8 +80,16 @@ class UsageResolver:
                         found.setdefault((module, scope.class_name), set()).add(ref.attr)
         return found
 
-    def universe(self, model: MappedClass) -> Optional[frozenset[str]]:
-        """Every attribute a mapped class certainly has; None when that cannot be known."""
+    def universe(self, model: MappedClass, with_subclasses: bool = False) -> Optional[frozenset[str]]:
+        """Every attribute a mapped class certainly has; None when that cannot be known.
+
+        `with_subclasses`: for instances, which may be of a mapped subclass (a
+        query on a polymorphic base returns subclass instances)."""
+        if with_subclasses and model.descendants():
+            parts = [self.universe(c) for c in [model, *model.descendants()]]
+            if any(p is None for p in parts):
+                return None
+            return frozenset().union(*parts)  # type: ignore[arg-type]
         key = id(model)
         if key in self._universes:
             return self._universes[key]
@@ -112,10 +120,10 @@ class UsageResolver:
         assign = self.symbols.assignment(ValueRef(module_name, db_name))
         return assign is not None and isinstance(assign.value, Call) and assign.value.has_kwarg("model_class")
 
-    def has_attribute(self, model: MappedClass, name: str) -> Optional[bool]:
+    def has_attribute(self, model: MappedClass, name: str, with_subclasses: bool = False) -> Optional[bool]:
         if name.startswith("__") and name.endswith("__"):
             return True
-        universe = self.universe(model)
+        universe = self.universe(model, with_subclasses)
         if universe is None:
             return None
         return name in universe

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Call, Expr, Span, annotation_to_expr, dotted_name, to_expr
+from ormlint.expr import Call, Expr, Other, Span, annotation_to_expr, dotted_name, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -49,6 +49,16 @@ def _attr_span(node: ast.Attribute) -> Span:
     return Span(end_line, start_col, end_line, end_col)
 
 
+# A binding whose value ormlint does not follow: it makes the variable's type unknown.
+_OPAQUE = Other("opaque")
+
+
+def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> None:
+    for sub in ast.walk(target):
+        if isinstance(sub, ast.Name):
+            bindings.append((sub.id, "other", _OPAQUE))
+
+
 class _ScopeWalker:
     def __init__(self) -> None:
         self.scopes: list[ScopeFacts] = []
@@ -63,6 +73,8 @@ class _ScopeWalker:
             node = stack.pop()
             kind = type(node)
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                if name != class_name:
+                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
                 nested.append((f"{name}.{node.name}" if name != "<module>" else node.name, class_name if name == class_name else None, node))  # type: ignore[attr-defined]
                 stack.extend(node.decorator_list)  # type: ignore[attr-defined]
                 continue
@@ -80,8 +92,40 @@ class _ScopeWalker:
                     elif isinstance(target, ast.Attribute):
                         self._attribute(target, attributes, stack, store=True, value=to_expr(value))
                     else:
+                        _opaque_targets(target, bindings)
                         stack.append(target)
                 stack.append(value)
+                continue
+            if kind is ast.AugAssign or kind is ast.NamedExpr:
+                target = node.target  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    if kind is ast.NamedExpr:
+                        bindings.append((target.id, "assign", to_expr(node.value)))  # type: ignore[attr-defined]
+                    else:
+                        bindings.append((target.id, "other", _OPAQUE))
+                stack.append(node.value)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.With or kind is ast.AsyncWith:
+                for item in node.items:  # type: ignore[attr-defined]
+                    if item.optional_vars is not None:
+                        _opaque_targets(item.optional_vars, bindings)
+                    stack.append(item.context_expr)
+                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+                continue
+            if kind is ast.ExceptHandler:
+                if node.name:  # type: ignore[attr-defined]
+                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
+                if node.type is not None:  # type: ignore[attr-defined]
+                    stack.append(node.type)  # type: ignore[attr-defined]
+                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Import or kind is ast.ImportFrom:
+                for alias in node.names:  # type: ignore[attr-defined]
+                    bindings.append(((alias.asname or alias.name).split(".")[0], "other", _OPAQUE))
+                continue
+            if kind is ast.Global or kind is ast.Nonlocal:
+                for global_name in node.names:  # type: ignore[attr-defined]
+                    bindings.append((global_name, "other", _OPAQUE))
                 continue
             if kind is ast.AnnAssign:
                 target = node.target  # type: ignore[attr-defined]
@@ -101,6 +145,8 @@ class _ScopeWalker:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                else:
+                    _opaque_targets(target, bindings)
                 stack.append(node.iter)  # type: ignore[attr-defined]
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
@@ -109,6 +155,8 @@ class _ScopeWalker:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                else:
+                    _opaque_targets(target, bindings)
                 stack.append(node.iter)  # type: ignore[attr-defined]
                 stack.extend(node.ifs)  # type: ignore[attr-defined]
                 continue

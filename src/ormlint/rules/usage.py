@@ -24,11 +24,11 @@ def _resolver(ctx: RuleContext) -> UsageResolver:
     return cached
 
 
-def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str) -> Optional[str]:
+def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str, instance: bool = False) -> Optional[str]:
     """A hint when `attr` is certainly not an attribute of `model`, else None."""
-    if resolver.has_attribute(model, attr) is not False:
+    if resolver.has_attribute(model, attr, with_subclasses=instance) is not False:
         return None
-    universe = resolver.universe(model) or frozenset()
+    universe = resolver.universe(model, with_subclasses=instance) or frozenset()
     candidates = [n for n in universe if not n.startswith("_")]
     return suggestion(attr, candidates).strip()
 
@@ -620,7 +620,7 @@ class UnknownInstanceAttribute(Rule):
                 model = inferred.model
                 if ref.attr in stored.get(id(model), set()):
                     continue
-                hint = _unknown_attribute(resolver, model, ref.attr)
+                hint = _unknown_attribute(resolver, model, ref.attr, instance=True)
                 if hint is not None:
                     subject = f"`{ref.base}` is" if ref.base else "This value is"
                     yield self.diagnostic(scope.facts.path, ref.span, f"{subject} a `{model.name}`, which has no attribute `{ref.attr}`.",
