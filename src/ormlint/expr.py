@@ -143,10 +143,13 @@ Expr = Union[Name, Const, Call, Subscript, Seq, Dict, Union_, Lambda, Attr, Othe
 
 
 def span_of(node: ast.AST) -> Span:
-    line = getattr(node, "lineno", 1)
-    col = getattr(node, "col_offset", 0)
-    end_line = getattr(node, "end_lineno", None) or line
-    end_col = getattr(node, "end_col_offset", None)
+    try:
+        line = node.lineno  # type: ignore[attr-defined]
+        col = node.col_offset  # type: ignore[attr-defined]
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        end_col = node.end_col_offset  # type: ignore[attr-defined]
+    except AttributeError:  # nodes without positions (arguments, comprehension, ...)
+        return Span(1, 0, 1, 0)
     return Span(line, col, end_line, col if end_col is None else end_col)
 
 

@@ -25,11 +25,25 @@ def resolve_relative(module: str, is_package: bool, level: int, target: Optional
     return ".".join(parts)
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
-    """Module statements, looking through `if`/`try`/`with` blocks."""
+    """Module statements, looking through `if`/`try`/`with` blocks.
+
+    Classes under `if TYPE_CHECKING:` never run: they are skipped (imports
+    there still count, for string annotations)."""
     for stmt in body:
         if isinstance(stmt, ast.If):
-            yield from _top_level_statements(stmt.body, True)
+            if _is_type_checking(stmt.test):
+                for inner, _ in _top_level_statements(stmt.body, True):
+                    if not isinstance(inner, ast.ClassDef):
+                        yield inner, True
+            else:
+                yield from _top_level_statements(stmt.body, True)
             yield from _top_level_statements(stmt.orelse, True)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             yield from _top_level_statements(stmt.body, conditional)  # type: ignore[attr-defined]

@@ -93,6 +93,9 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
     # CPython rejects more than 200 nested brackets in every version anyway.
     if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
         return None
+    quick = _parse_with_line_rewrites(text, filename)
+    if quick is not None:
+        return quick
     result: list[Optional[ast.Module]] = [None]
 
     def work() -> None:
@@ -106,6 +109,31 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
 
 
 _MAX_BRACKET_DEPTH = 200  # CPython's tokenizer limit (MAXLEVEL)
+
+# The newer constructs real code uses most, each confined to one line and
+# rewritable in place: `except A, B:` (3.14), `type X = ...` (3.12) and type
+# parameters on `def`/`class` (3.12). Trying these first avoids libcst (about
+# 0.3 s a file) for most files; anything else still goes through libcst.
+_LINE_REWRITES = (
+    (re.compile(r"^([ \t]*)except([ \t]*\*?)[ \t]+(?!\()([^\n:#()]+,[^\n:#]+?)[ \t]*:", re.MULTILINE), r"\1except\2 (\3):"),
+    (re.compile(r"^([ \t]*)type[ \t]+([A-Za-z_]\w*)[ \t]*(?:\[[^\n=]*?\])?[ \t]*=", re.MULTILINE), r"\1\2 ="),
+    (re.compile(r"^([ \t]*(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*)\[[^\n]*?\](?=\()", re.MULTILINE), r"\1"),
+    (re.compile(r"^([ \t]*class[ \t]+[A-Za-z_]\w*)\[[^\n]*?\](?=[(:])", re.MULTILINE), r"\1"),
+)
+
+
+def _parse_with_line_rewrites(text: str, filename: str) -> Optional[ast.Module]:
+    rewritten = text
+    for pattern, replacement in _LINE_REWRITES:
+        rewritten = pattern.sub(replacement, rewritten)
+    if rewritten == text:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(rewritten, filename=filename)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 # Comments, pre-PEP 701 string literals (their brackets don't nest) and brackets.
 # An approximation: it only has to bound the nesting libcst will see.

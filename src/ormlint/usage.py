@@ -57,6 +57,23 @@ class ScopeContext:
     facts: ModuleFacts
     scope: ScopeFacts
     class_scope: Optional[ScopeFacts]
+    # Built on first use: bindings by variable, inferred types by dotted name.
+    _bindings: Optional[dict[str, list[tuple[str, str, Expr]]]] = None
+    _params: Optional[dict[str, Optional[Expr]]] = None
+    _types: Optional[dict[str, Optional["Type"]]] = None
+
+    def bindings_of(self, name: str) -> list[tuple[str, str, Expr]]:
+        if self._bindings is None:
+            grouped: dict[str, list[tuple[str, str, Expr]]] = {}
+            for binding in self.scope.bindings:
+                grouped.setdefault(binding[0], []).append(binding)
+            self._bindings = grouped
+        return self._bindings.get(name, [])
+
+    def param(self, name: str) -> tuple[bool, Optional[Expr]]:
+        if self._params is None:
+            self._params = dict(self.scope.params)
+        return name in self._params, self._params.get(name)
 
 
 class UsageResolver:
@@ -66,6 +83,7 @@ class UsageResolver:
         self._by_ref: dict[ClassRef, MappedClass] = {ClassRef(c.module, c.name): c for c in index.classes}
         self._instance_attributes = self._collect_instance_attributes()
         self._universes: dict[int, Optional[frozenset[str]]] = {}
+        self._contexts: Optional[list[ScopeContext]] = None
 
     # -- universes --------------------------------------------------------
     def _collect_instance_attributes(self) -> dict[tuple[str, str], set[str]]:
@@ -129,14 +147,19 @@ class UsageResolver:
         return name in universe
 
     # -- scopes ----------------------------------------------------------
-    def contexts(self) -> Iterator[ScopeContext]:
-        for module, facts in sorted(self.index.modules.items()):
-            if facts.is_migration:
-                continue
-            class_scopes = {s.name: s for s in facts.scopes if s.class_name == s.name}
-            for scope in facts.scopes:
-                class_scope = class_scopes.get(scope.class_name) if scope.class_name else None
-                yield ScopeContext(module, facts, scope, class_scope)
+    def contexts(self) -> list[ScopeContext]:
+        """Every scope of every non-migration module (built once, shared by the usage rules)."""
+        if self._contexts is None:
+            contexts: list[ScopeContext] = []
+            for module, facts in sorted(self.index.modules.items()):
+                if facts.is_migration:
+                    continue
+                class_scopes = {s.name: s for s in facts.scopes if s.class_name == s.name}
+                for scope in facts.scopes:
+                    class_scope = class_scopes.get(scope.class_name) if scope.class_name else None
+                    contexts.append(ScopeContext(module, facts, scope, class_scope))
+            self._contexts = contexts
+        return self._contexts
 
     # -- types -----------------------------------------------------------
     def mapped(self, module: str, expr: Optional[Expr]) -> Optional[MappedClass]:
@@ -164,10 +187,20 @@ class UsageResolver:
         return None
 
     def _infer_name(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
+        if ctx._types is None:
+            ctx._types = {}
+        if dotted in ctx._types:
+            return ctx._types[dotted]
+        ctx._types[dotted] = None  # breaks `x = x.parent` cycles
+        result = self._infer_name_uncached(ctx, dotted, depth)
+        ctx._types[dotted] = result
+        return result
+
+    def _infer_name_uncached(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
         if depth > 12 or dotted.count(".") > 8:
             return None  # real code never types anything this deep
         scope = ctx.scope
-        bindings = [b for b in scope.bindings if b[0] == dotted]
+        bindings = ctx.bindings_of(dotted)
         if bindings:
             types = {self._binding_type(ctx, kind, value, depth) for _, kind, value in bindings}
             if len(types) == 1:
@@ -178,9 +211,9 @@ class UsageResolver:
             return None
         head, _, rest = dotted.partition(".")
         if head == dotted:
-            for name, annotation in scope.params:
-                if name == dotted:
-                    return self.annotation_type(ctx.module, annotation) if annotation is not None else None
+            is_param, annotation = ctx.param(dotted)
+            if is_param:
+                return self.annotation_type(ctx.module, annotation) if annotation is not None else None
             if dotted == "self":
                 return None
             model = self.mapped(ctx.module, Name(dotted))
@@ -188,7 +221,7 @@ class UsageResolver:
         if head == "self" and ctx.class_scope is not None and "." not in rest:
             # `self.owner` typed by `owner: User` in the class body.
             annotations = [b for b in ctx.class_scope.bindings if b[0] == rest and b[1] == "annotation"]
-            assigned = [b for b in scope.bindings if b[0] == dotted]
+            assigned = ctx.bindings_of(dotted)
             if len(annotations) == 1 and not assigned:
                 return self.annotation_type(ctx.module, annotations[0][2])
             return None

@@ -166,7 +166,9 @@ class _ScopeWalker:
             if kind is ast.Call:
                 func = node.func  # type: ignore[attr-defined]
                 method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-                if node.keywords or method in _INTERESTING_METHODS or (method and method[:1].isupper()):  # type: ignore[attr-defined]
+                # Constructor calls (capitalised names) and the query methods the
+                # usage rules read; other calls only matter through their parts.
+                if method in _INTERESTING_METHODS or (method and method[:1].isupper()):
                     expr = to_expr(node)
                     if isinstance(expr, Call):
                         calls.append(expr)

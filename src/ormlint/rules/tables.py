@@ -765,6 +765,18 @@ def _candidate_tables(prefix: str) -> set[str]:
     return names
 
 
+def _same_key_type(ctx: RuleContext, table: TableInfo, column: ColumnInfo, target_name: str) -> bool:
+    """The column's type family is the target's primary key family (an
+    `account_id` string next to an integer `accounts.id` is some other id)."""
+    targets = ctx.index.find_tables(table.metadata, target_name, None)
+    if len(targets) != 1:
+        return False
+    keys = [c for c in targets[0].columns if c.primary_key]
+    if len(keys) != 1 or not keys[0].type.known or not column.type.known:
+        return False
+    return keys[0].type.family == column.type.family
+
+
 class IdColumnWithoutForeignKey(Rule):
     """## What it does
     Flags a `<name>_id` column without a ForeignKey when a table named `<name>`
@@ -809,7 +821,7 @@ class IdColumnWithoutForeignKey(Rule):
                 if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
                     continue
                 targets = sorted(_candidate_tables(name[:-3]) & names)
-                targets = [t for t in targets if t != table.name]
+                targets = [t for t in targets if t != table.name and _same_key_type(ctx, table, column, t)]
                 if not targets:
                     continue
                 message = f"`{column.label}` looks like a reference to table `{targets[0]}` but has no ForeignKey."

@@ -197,7 +197,7 @@ def sort_key():
 def _shadowed(scope: ScopeContext, base: str) -> bool:
     """A local variable or parameter named like the class hides it."""
     head = base.split(".", 1)[0]
-    return any(b[0] == head for b in scope.scope.bindings) or any(p == head for p, _ in scope.scope.params)
+    return bool(scope.bindings_of(head)) or scope.param(head)[0]
 
 
 def _constructor_allows(resolver: UsageResolver, model: MappedClass) -> Optional[frozenset[str]]:
