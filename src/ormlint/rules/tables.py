@@ -163,6 +163,24 @@ posts = Table(  # ORM109
     ]
 
 
+_AUXILIARY_DIRS = frozenset({"tests", "test", "testing", "examples", "example", "docs", "doc", "docs_src"})
+
+
+def _is_auxiliary(path: str) -> bool:
+    """Test, example and documentation code: programs of their own."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return bool(_AUXILIARY_DIRS.intersection(parts[:-1])) or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo) -> bool:
+    """Two mappings describe one database when they are loaded together, or
+    when both belong to the application itself (not tests, examples or docs)."""
+    if ctx.index.coloaded(first.module, second.module):
+        return True
+    return not _is_auxiliary(first.path) and not _is_auxiliary(second.path)
+
+
 def _truth_of(tables: list[TableInfo], globs: tuple[str, ...]) -> Optional[TableInfo]:
     if globs:
         matching = [t for t in tables if any(fnmatch.fnmatch(t.path, g) or fnmatch.fnmatch(t.path, f"*/{g}") for g in globs)]
@@ -222,7 +240,7 @@ class TableMappedTwiceDiffers(Rule):
             if truth is None:
                 continue
             for other in tables:
-                if other.metadata == truth.metadata:
+                if other.metadata == truth.metadata or not _same_application(ctx, truth, other):
                     continue
                 yield from self._compare(truth, other)
 
