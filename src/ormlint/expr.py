@@ -334,12 +334,20 @@ def parse_evaluated_strings(expr: Expr) -> Expr:
 
 
 def _parse_string_expr(text: str, span: Optional[Span]) -> Optional[Expr]:
+    """The dotted names an evaluated string mentions, as a tuple of `Name`s
+    (all a rule needs: which classes, tables and attributes it refers to)."""
     try:
-        node = ast.parse(text.strip(), mode="eval").body
+        tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _mark_from_string(_respan(to_expr(node), span), span)
-
-
-def _respan(expr: Expr, span: Optional[Span]) -> Expr:
-    return expr
+    inner: set[int] = set()
+    names: list[Expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            inner.add(id(node.value))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Attribute, ast.Name)) and id(node) not in inner:
+            dotted = dotted_name(node)
+            if dotted is not None:
+                names.append(Name(dotted, span, from_string=True))
+    return Seq(tuple(names), "tuple", False, span)

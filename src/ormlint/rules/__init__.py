@@ -25,6 +25,8 @@ from ormlint.rules.usage import (
     UnknownColumnKeyword,
     UnknownConstructorKeyword,
     UnknownInstanceAttribute,
+    UnknownNameInRelationshipString,
+    ValueDoesNotFitColumn,
 )
 from ormlint.rules.tables import (
     ColumnWithoutType,
@@ -63,6 +65,8 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UnknownConstructorKeyword,
             UnknownColumnKeyword,
             UnknownInstanceAttribute,
+            ValueDoesNotFitColumn,
+            UnknownNameInRelationshipString,
         ],
         key=lambda rule: rule.code,
     )

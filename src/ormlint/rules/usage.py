@@ -752,3 +752,405 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
             if inferred is not None and inferred.kind == "instance":
                 stored.setdefault(id(inferred.model), set()).add(ref.attr)
     return stored
+
+
+_CONTAINER_ANNOTATIONS = {
+    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict",
+    "list": "list", "List": "list", "Sequence": "list", "set": "set", "Set": "set", "tuple": "tuple", "Tuple": "tuple",
+}
+# Families a Python container cannot be stored in without serialising it first.
+_SCALAR_FAMILIES = frozenset({"string", "integer", "float", "numeric", "boolean", "datetime", "date", "time", "uuid"})
+
+
+def _value_kind(scope: ScopeContext, value: Expr) -> Optional[str]:
+    """dict / list / set / tuple / str / int / float / bool, when certain."""
+    if isinstance(value, Dict):
+        return "dict"
+    if isinstance(value, Seq):
+        return value.kind
+    if isinstance(value, Other) and value.kind in ("list", "set", "dict", "str"):
+        return value.kind
+    if isinstance(value, Const):
+        if isinstance(value.value, bool):
+            return "bool"
+        for kind in (str, int, float):
+            if isinstance(value.value, kind):
+                return kind.__name__
+        return None
+    if isinstance(value, Name) and "." not in value.dotted:
+        if scope.bindings_of(value.dotted):
+            return None
+        is_param, annotation = scope.param(value.dotted)
+        if is_param and annotation is not None:
+            head = annotation.value if hasattr(annotation, "index") and hasattr(annotation, "value") else annotation
+            if isinstance(head, Name):
+                return _CONTAINER_ANNOTATIONS.get(head.last)
+    return None
+
+
+def _misfit(kind: Optional[str], column: ColumnInfo, value: Expr) -> bool:
+    family = column.type.family
+    if kind is None or family is None:
+        return False
+    if kind in ("dict", "list", "set", "tuple"):
+        return family in _SCALAR_FAMILIES
+    if kind == "str" and isinstance(value, Const) and isinstance(value.value, str):
+        if family == "integer":
+            return not value.value.strip().lstrip("-").isdigit()
+        return family == "boolean"
+    return False
+
+
+class ValueDoesNotFitColumn(Rule):
+    """## What it does
+    Flags a value whose kind cannot fit the column it is stored in: a dict,
+    list or set (a literal, or a parameter annotated `Dict`/`List`) passed to a
+    `Text`/`String`/`Integer`/`DateTime` column, a non-numeric string to an
+    `Integer` column, a string to a `Boolean` column; in constructor keywords,
+    attribute assignments on instances of known type, and `values()`.
+    JSON, ARRAY, PickleType and custom types of unknown `impl` accept anything.
+
+    ## Why is this bad?
+    The driver refuses the value at flush ("can't adapt type 'dict'"), or worse,
+    stores its `str()` and the data can no longer be read back as structure.
+
+    ## Example
+    ```python
+    def save(emotions: Dict, urges: Dict):
+        return DBTDiaryCard(emotions=emotions, urges=urges)  # both columns are Text
+    ```
+
+    ## Use instead
+    Serialise explicitly (`json.dumps(urges)`), or declare the column `JSON`.
+    """
+
+    code = "ORM205"
+    name = "value-does-not-fit-column"
+    severity = Severity.WARNING
+    summary = "a value's type cannot fit the column it is stored in"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for call in scope.scope.calls:
+                if isinstance(call.func, Name) and call.kwargs and not _shadowed(scope, call.func.dotted):
+                    model = resolver.mapped(scope.module, call.func)
+                    if model is not None:
+                        yield from self._pairs(scope, model, zip(call.kwargs, call.keyword_spans))
+            for ref in scope.scope.attributes:
+                if not ref.store or ref.value is None or not ref.base or ref.base == "self":
+                    continue
+                inferred = resolver.infer(scope, Name(ref.base))
+                if inferred is not None and inferred.kind == "instance":
+                    yield from self._pairs(scope, inferred.model, [((ref.attr, ref.value), ref.span)])
+
+    def _pairs(self, scope: ScopeContext, model: MappedClass, pairs) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
+        columns = model.all_columns()
+        for (key, value), span in pairs:
+            column = columns.get(key)
+            if column is None:
+                continue
+            kind = _value_kind(scope, value)
+            if _misfit(kind, column, value):
+                message = f"`{model.name}.{key}` is {column.type.display} ({column.type.family}) but receives a {kind}."
+                hint = "Serialise the value (json.dumps) or declare the column JSON." if kind in ("dict", "list", "set", "tuple") else f"Pass a value of the column's type ({column.type.family})."
+                yield self.diagnostic(scope.facts.path, span, message, hint)
+
+    VALID = [
+        """
+from typing import Dict
+from sqlalchemy import JSON, Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class DiaryCard(Base):
+    __tablename__ = "diary_cards"
+    id = Column(Integer, primary_key=True)
+    emotions = Column(JSON)
+    note = Column(Text)
+
+def save(emotions: Dict, note: str):
+    return DiaryCard(emotions=emotions, note=note)
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Counter(Base):
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int]
+    tags: Mapped[dict] = mapped_column()
+
+c = Counter(value="42", tags={"a": 1})
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Setting(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    enabled = db.Column(db.Boolean)
+    payload = db.Column(db.PickleType)
+
+def store(setting: Setting):
+    setting.payload = [1, 2]
+    setting.enabled = True
+""",
+        },
+    ]
+    INVALID = [
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models/health.py": """
+from app import db
+
+class DBTDiaryCard(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    triggers = db.Column(db.Text)
+    urges = db.Column(db.Text)
+    skills_used = db.Column(db.Text)
+""",
+            "app/repositories/therapeutic_repository.py": """
+from typing import Dict, List
+from app.models.health import DBTDiaryCard
+
+def create_card(emotions: Dict, urges: Dict, skills_used: List[str], triggers: str):
+    return DBTDiaryCard(
+        triggers=triggers,
+        urges=urges,  # ORM205
+        skills_used=skills_used,  # ORM205
+    )
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Counter(Base):
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int]
+    active: Mapped[bool]
+
+c = Counter(value="many", active="yes")  # ORM205
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    interests = Column(String(200))
+
+def update(session: Session, profile_id: int):
+    profile = session.get(Profile, profile_id)
+    profile.interests = ["chess", "go"]  # ORM205
+""",
+    ]
+
+
+# Names SQLAlchemy puts in the namespace of relationship() strings (besides
+# classes, tables and modules): anything lower-case is left alone as well.
+_SQLALCHEMY_STRING_NAMES = frozenset({
+    "Integer", "String", "Text", "Boolean", "DateTime", "Date", "Numeric", "Float", "True", "False", "None",
+})
+
+
+class UnknownNameInRelationshipString(Rule):
+    """## What it does
+    Parses the Python expressions SQLAlchemy evaluates inside `relationship()`
+    string arguments (`order_by=`, `primaryjoin=`, `secondaryjoin=`,
+    `foreign_keys=`, `remote_side=`, `secondary=`) and checks every `Class.attr`
+    and bare class name in them against the mapped classes of the registry.
+
+    ## Why is this bad?
+    The strings are evaluated at mapper configuration: a renamed column or a
+    misspelt class fails the first query of the application with
+    InvalidRequestError, and no type checker looks inside strings.
+
+    ## Example
+    ```python
+    posts = relationship("Post", order_by="Post.created")  # the column is `created_at`
+    ```
+
+    ## Use instead
+    ```python
+    posts = relationship("Post", order_by="Post.created_at")
+    ```
+    """
+
+    code = "ORM206"
+    name = "unknown-name-in-relationship-string"
+    severity = Severity.ERROR
+    summary = "a relationship() string expression names an unknown class or attribute"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for mapped in ctx.index.classes:
+            for rel in mapped.relationships.values():
+                if rel.from_backref is not None or rel.call is None:
+                    continue
+                for key, value in rel.call.kwargs:
+                    if not isinstance(value, Const) or value.parsed is None:
+                        continue
+                    for problem in self._problems(ctx, resolver, rel.owner, rel.module, key, value.parsed):
+                        yield self.line_diagnostic(rel.path, rel.span, f"`{rel.label}` {key}=: {problem[0]}", problem[1])
+
+    def _problems(self, ctx: RuleContext, resolver: UsageResolver, owner: MappedClass, module: str, key: str, expr: Expr) -> Iterator[tuple[str, str]]:
+        for name in _names_in(expr):
+            parts = name.split(".")
+            head = parts[0]
+            if not head[:1].isupper() or head in _SQLALCHEMY_STRING_NAMES:
+                continue  # functions (and_, foreign, desc), tables and modules
+            candidates = ctx.index.classes_named(owner.registry, head, near=module)
+            if not candidates:
+                if head in ctx.index.project_names or any(t.name == head for t in ctx.index.tables):
+                    continue
+                yield (f"`{head}` is not a mapped class.", "Name a mapped class of the same declarative base.")
+                continue
+            if len(candidates) > 1 or len(parts) < 2:
+                continue
+            target = candidates[0]
+            attr = parts[1]
+            hint = _unknown_attribute(resolver, target, attr)
+            if hint is not None:
+                yield (f"`{target.name}` has no attribute `{attr}`.", hint or f"Use an attribute of `{target.name}`.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post", order_by="desc(Post.created_at)", primaryjoin="and_(User.id == foreign(Post.author_id))")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(Integer)
+    created_at = Column(DateTime)
+""",
+        """
+from sqlalchemy import Column, ForeignKey, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+links = Table("links", Base.metadata, Column("a_id", ForeignKey("a.id")), Column("b_id", ForeignKey("b.id")))
+
+class A(Base):
+    __tablename__ = "a"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bs: Mapped[list["B"]] = relationship(secondary="links", order_by="B.id")
+
+class B(Base):
+    __tablename__ = "b"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Forum(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    topics = db.relationship("Topic", order_by="Topic.last_updated.desc()")
+
+class Topic(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    forum_id = db.Column(db.Integer, db.ForeignKey("forum.id"))
+    last_updated = db.Column(db.DateTime)
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post", order_by="Post.created")  # ORM206
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(ForeignKey("users.id"))
+    created_at = Column(DateTime)
+""",
+        """
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class A(Base):
+    __tablename__ = "a"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bs: Mapped[list["B"]] = relationship(primaryjoin="A.id == Bee.a_id")  # ORM206
+
+class B(Base):
+    __tablename__ = "b"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a_id: Mapped[int] = mapped_column(ForeignKey("a.id"))
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Forum(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    topics = db.relationship("Topic", order_by="Topic.last_update.desc()")  # ORM206
+
+class Topic(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    forum_id = db.Column(db.Integer, db.ForeignKey("forum.id"))
+    last_updated = db.Column(db.DateTime)
+""",
+        },
+    ]
+
+
+def _names_in(expr: Expr) -> Iterator[str]:
+    """Every dotted name in a parsed expression."""
+    from ormlint.expr import Attr, Lambda, Subscript, Union_
+
+    stack: list[Expr] = [expr]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Name):
+            yield current.dotted
+        elif isinstance(current, Call):
+            stack.append(current.func)
+            stack.extend(current.args)
+            stack.extend(v for _, v in current.kwargs)
+        elif isinstance(current, Attr):
+            stack.append(current.value)
+        elif isinstance(current, Seq):
+            stack.extend(current.items)
+        elif isinstance(current, (Subscript,)):
+            stack.extend((current.value, current.index))
+        elif isinstance(current, Union_):
+            stack.extend(current.items)
+        elif isinstance(current, Lambda):
+            stack.append(current.body)
