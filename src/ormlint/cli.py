@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
+import tempfile
 import traceback
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
 from ormlint.config import Config, ConfigError, find_pyproject, load_config
 from ormlint.engine import run
-from ormlint.report import write_json, write_text
+from ormlint.report import FORMATS, use_colour, write_explanation, write_report
+from ormlint.rules import RULES_BY_CODE, RULES_BY_NAME, Rule
 from ormlint.schema_export import schema_json, schema_mermaid
 from ormlint.selection import SelectionError, resolve_selection, split_tokens
 
@@ -45,7 +48,10 @@ class _Parser(argparse.ArgumentParser):
 def _check_parser() -> _Parser:
     parser = _Parser(prog="ormlint", description="Static analysis for SQLAlchemy, Flask-SQLAlchemy and SQLModel code.")
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--format", choices=list(FORMATS), default="text", help="text (default), json, sarif (2.1.0) or github (workflow commands)")
+    parser.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code instead of the diagnostics")
+    parser.add_argument("--output-file", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--explain", metavar="RULE", help="print the documentation of a rule (code or name) and exit")
     parser.add_argument("--select", action="append", help="codes, prefixes (ORM1) or rule names to enable instead of the defaults")
     parser.add_argument("--ignore", action="append", default=[], help="codes, prefixes or rule names to disable")
     parser.add_argument("--extend-select", action="append", default=[], help="codes, prefixes or rule names to enable on top of the defaults")
@@ -129,6 +135,12 @@ def _one_line(text: str) -> str:
 
 def _check(argv: list[str]) -> int:
     options = _check_parser().parse_args(argv)
+    if options.explain is not None:
+        return _explain(options.explain, options.output_file)
+    if options.statistics and options.format != "text":
+        raise UsageError(f"--statistics prints a table and cannot be combined with --format {options.format}")
+    if options.output_file is not None:
+        _check_output_file(options.output_file)
     paths, config = _load(options.paths, options.config)
     if options.select is not None:
         config.select = split_tokens(options.select)
@@ -136,11 +148,14 @@ def _check(argv: list[str]) -> int:
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
     result = run(paths, config, rules)
-    if options.format == "json":
-        write_json(result.diagnostics, sys.stdout)
-    else:
-        write_text(result.diagnostics, sys.stdout, quiet=options.quiet)
-    sys.stdout.flush()
+
+    def render(out: TextIO, colour: bool) -> None:
+        write_report(
+            result.diagnostics, out, format=options.format, quiet=options.quiet,
+            colour=colour and options.format == "text", statistics=options.statistics,
+        )
+
+    _emit(render, options.output_file)
     if result.internal_errors:
         for line in result.internal_errors:
             sys.stderr.write(f"ormlint: {_one_line(line)}\n")
@@ -148,6 +163,66 @@ def _check(argv: list[str]) -> int:
     if result.diagnostics and not options.exit_zero:
         return 1
     return 0
+
+
+def _find_rule(token: str) -> Optional[type[Rule]]:
+    token = token.strip()
+    return RULES_BY_NAME.get(token) or RULES_BY_CODE.get(token.upper())
+
+
+def _explain(token: str, output_file: Optional[Path]) -> int:
+    rule = _find_rule(token)
+    if rule is None:
+        raise UsageError(f"unknown rule `{token}` for --explain (expected a code such as ORM103 or a rule name such as fk-type-mismatch)")
+    if output_file is not None:
+        _check_output_file(output_file)
+    _emit(lambda out, colour: write_explanation(rule, out), output_file)
+    return 0
+
+
+def _emit(render: Callable[[TextIO, bool], None], output_file: Optional[Path]) -> None:
+    """Render to standard output (colour only on a terminal), or atomically to a file."""
+    if output_file is None:
+        render(sys.stdout, use_colour(sys.stdout))
+        sys.stdout.flush()
+        return
+    try:
+        _write_atomically(output_file, lambda out: render(out, False))
+    except OSError as exc:
+        raise UsageError(f"cannot write {output_file}: {exc.strerror or exc}") from exc
+
+
+def _check_output_file(path: Path) -> None:
+    """Fail before the analysis, not after it, when the report cannot go where asked."""
+    if path.is_dir():
+        raise UsageError(f"output file is a directory: {path}")
+    if not path.parent.is_dir():
+        raise UsageError(f"directory of the output file does not exist: {path.parent}")
+
+
+def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
+    """A temporary file in the same directory, renamed over `path` once complete: a
+    reader never sees half a report, and a failed run leaves the old one in place."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as stream:
+            render(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def _schema(argv: list[str]) -> int:

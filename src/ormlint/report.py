@@ -1,12 +1,33 @@
-"""Print diagnostics: text (default) or the JSON output contract."""
+"""Print diagnostics: text (default), the JSON output contract, SARIF 2.1.0,
+GitHub Actions workflow commands, or per-code statistics."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
+import re
 from collections import Counter
-from typing import TextIO
+from pathlib import PurePath
+from typing import Optional, TextIO
+from urllib.parse import quote, urlsplit
 
-from ormlint.diagnostics import Diagnostic
+from ormlint import __version__
+from ormlint.diagnostics import DOCS_URL, Diagnostic, Severity
+from ormlint.docs import render_rule
+from ormlint.rules import ALL_RULES, RULES_BY_CODE, Rule
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_DOCS = urlsplit(DOCS_URL)
+INFORMATION_URI = f"{_DOCS.scheme}://{_DOCS.netloc}/"
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+# ANSI: bold red, bold yellow, bold cyan.
+_COLOUR = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+_RESET = "\033[0m"
 
 
 def _write(out: TextIO, line: str) -> None:
@@ -18,9 +39,22 @@ def _write(out: TextIO, line: str) -> None:
         out.write(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
-def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False) -> None:
+def use_colour(out: TextIO) -> bool:
+    """Colour only on a terminal, never in a file or a pipe, and not when NO_COLOR is set
+    (https://no-color.org: any non-empty value) or the terminal is `dumb`."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(out, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
+def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False, colour: bool = False) -> None:
     for diagnostic in diagnostics:
-        _write(out, f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}: {diagnostic.code} {diagnostic.message}\n")
+        code = f"{_COLOUR[diagnostic.severity]}{diagnostic.code}{_RESET}" if colour else diagnostic.code
+        _write(out, f"{diagnostic.filename}:{diagnostic.location.row}:{diagnostic.location.column}: {code} {diagnostic.message}\n")
         if diagnostic.hint and not quiet:
             _write(out, f"    hint: {diagnostic.hint}\n")
     if not quiet and diagnostics:
@@ -32,3 +66,182 @@ def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False) 
 def write_json(diagnostics: list[Diagnostic], out: TextIO) -> None:
     json.dump([d.to_json() for d in diagnostics], out, indent=2)
     out.write("\n")
+
+
+# --- statistics -------------------------------------------------------------------
+
+
+def write_statistics(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    """`  12  ORM103  fk-type-mismatch` per code, most frequent first (then by code),
+    and the total. Nothing at all when there are no diagnostics."""
+    if not diagnostics:
+        return
+    counts = Counter(d.code for d in diagnostics)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max(4, len(str(len(diagnostics))))
+    for code, count in ordered:
+        rule = RULES_BY_CODE.get(code)
+        name = rule.name if rule is not None else ""
+        _write(out, f"{count:>{width}}  {code}  {name}".rstrip() + "\n")
+    total = len(diagnostics)
+    out.write(f"Found {total} problem{'s' if total != 1 else ''}.\n")
+
+
+# --- GitHub Actions workflow commands ------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _slashed(filename: str) -> str:
+    """Forward slashes on Windows; on POSIX a backslash is part of the name."""
+    return filename.replace("\\", "/") if os.sep == "\\" else filename
+
+
+def _with_hint(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.message} {diagnostic.hint}" if diagnostic.hint else diagnostic.message
+
+
+def github_line(diagnostic: Diagnostic) -> str:
+    start, end = _region(diagnostic)
+    properties = ",".join(
+        f"{key}={_escape_property(str(value))}"
+        for key, value in (
+            ("file", _slashed(diagnostic.filename)),
+            ("line", start[0]),
+            ("col", start[1]),
+            ("endLine", end[0]),
+            ("endColumn", end[1]),
+            ("title", diagnostic.code),
+        )
+    )
+    return f"::{_GITHUB_COMMAND[diagnostic.severity]} {properties}::{_escape_data(_with_hint(diagnostic))}"
+
+
+def write_github(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    for diagnostic in diagnostics:
+        _write(out, github_line(diagnostic) + "\n")
+
+
+# --- SARIF 2.1.0 --------------------------------------------------------------------
+
+
+def _region(diagnostic: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+    """1-based start and (exclusive) end, never before the start."""
+    start = (max(1, diagnostic.location.row), max(1, diagnostic.location.column))
+    end = (max(1, diagnostic.end_location.row), max(1, diagnostic.end_location.column))
+    if end < start:
+        end = start
+    return start, end
+
+
+def _artifact_uri(filename: str) -> str:
+    """The path as given, as a URI reference: relative paths stay relative (forward
+    slashes, percent-encoded where a URI needs it), absolute ones become `file:` URIs."""
+    path = PurePath(filename)
+    if path.is_absolute():
+        try:
+            return path.as_uri()
+        except ValueError:
+            pass
+    return quote(_slashed(filename), safe="/", errors="surrogateescape")
+
+
+def _what_it_does(rule: type[Rule]) -> str:
+    body = inspect.cleandoc(rule.__doc__ or "")
+    match = re.search(r"^## What it does\n(.*?)(?=^## |\Z)", body, re.S | re.M)
+    text = " ".join(match.group(1).split()) if match else ""
+    return text or rule.summary[0].upper() + rule.summary[1:] + "."
+
+
+def _sarif_rule(rule: type[Rule]) -> dict[str, object]:
+    docs = render_rule(rule)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _what_it_does(rule)},
+        "help": {"text": docs, "markdown": docs},
+        "helpUri": DOCS_URL.format(code=rule.code),
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+    }
+
+
+def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, object]:
+    start, end = _region(diagnostic)
+    result: dict[str, object] = {"ruleId": diagnostic.code}
+    if diagnostic.code in rule_index:
+        result["ruleIndex"] = rule_index[diagnostic.code]
+    result["level"] = _SARIF_LEVEL[diagnostic.severity]
+    result["message"] = {"text": _with_hint(diagnostic)}
+    result["locations"] = [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": _artifact_uri(diagnostic.filename)},
+                "region": {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]},
+            }
+        }
+    ]
+    return result
+
+
+def sarif_log(diagnostics: list[Diagnostic], rules: Optional[tuple[type[Rule], ...]] = None) -> dict[str, object]:
+    rules = ALL_RULES if rules is None else rules
+    rule_index = {rule.code: position for position, rule in enumerate(rules)}
+    driver = {
+        "name": "ormlint",
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [_sarif_rule(rule) for rule in rules],
+    }
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                # ormlint counts columns in characters, not UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
+                "results": [_sarif_result(d, rule_index) for d in diagnostics],
+            }
+        ],
+    }
+
+
+def write_sarif(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    json.dump(sarif_log(diagnostics), out, indent=2)
+    out.write("\n")
+
+
+# --- dispatch ------------------------------------------------------------------------
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def write_report(
+    diagnostics: list[Diagnostic],
+    out: TextIO,
+    format: str = "text",
+    quiet: bool = False,
+    colour: bool = False,
+    statistics: bool = False,
+) -> None:
+    if statistics:
+        write_statistics(diagnostics, out)
+    elif format == "json":
+        write_json(diagnostics, out)
+    elif format == "sarif":
+        write_sarif(diagnostics, out)
+    elif format == "github":
+        write_github(diagnostics, out)
+    else:
+        write_text(diagnostics, out, quiet=quiet, colour=colour)
+
+
+def write_explanation(rule: type[Rule], out: TextIO) -> None:
+    _write(out, render_rule(rule))
