@@ -27,7 +27,7 @@ class User(db.Model):
     id = db.Column(db.Integer, primary_key=True)
 class Points(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.String(100), db.ForeignKey("users.id"))
+    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)
 """
 
 # Line 7: a FK to a table nobody defines (ORM101).
@@ -38,7 +38,7 @@ class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
 class Line(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id"))
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), index=True)
 """
 
 CLEAN = """
@@ -48,7 +48,7 @@ class User(db.Model):
     id = db.Column(db.Integer, primary_key=True)
 class Points(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
 """
 
 CONTRACT_KEYS = {"code", "severity", "message", "hint", "filename", "location", "end_location", "fix", "url"}
@@ -219,8 +219,8 @@ def test_json_filename_absolute_for_absolute_path(tmp_path: Path, capsys) -> Non
 
 def test_json_columns_count_characters_not_bytes(tmp_path: Path, capsys) -> None:
     source = MODELS.replace(
-        '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"))',
-        '    """ éé """; user_id = db.Column(db.String(100), db.ForeignKey("users.id"))',
+        '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)',
+        '    """ éé """; user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)',
     )
     make_project(tmp_path, models=source)
     _, diagnostics = json_diagnostics(capsys, str(tmp_path))

@@ -18,7 +18,7 @@ EXTERNAL_FK = """
 from app import db
 class Profile(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    account_id = db.Column(db.Integer, db.ForeignKey("auth_users.id"))
+    account_id = db.Column(db.Integer, db.ForeignKey("auth_users.id"), index=True)
 """
 
 

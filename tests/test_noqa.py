@@ -22,9 +22,9 @@ class Points(db.Model):
     id = db.Column(db.Integer, primary_key=True)
 """
 # Line 7 of the file: ORM103 (String FK to an Integer key).
-MISMATCH = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"))'
+MISMATCH = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)'
 # Line 7: ORM103; line 8: ORM101 (a FK to a table nobody defines).
-BOTH = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"))\n    other_id = db.Column(db.String(10), db.ForeignKey("nowhere.id"))'
+BOTH = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)\n    other_id = db.Column(db.String(10), db.ForeignKey("nowhere.id"), index=True)'
 
 
 def codes_in(root: Path, body: str) -> list[tuple[int, str]]:
@@ -89,35 +89,35 @@ def test_does_not_suppress(tmp_path: Path, comment: str) -> None:
 
 def test_only_the_named_code_on_that_line_is_suppressed(tmp_path: Path) -> None:
     assert codes_in(tmp_path, BOTH) == [(7, "ORM103"), (8, "ORM101")]
-    body = BOTH.replace('"nowhere.id"))', '"nowhere.id"))  # noqa: ORM101')
+    body = BOTH.replace('"nowhere.id"), index=True)', '"nowhere.id"), index=True)  # noqa: ORM101')
     assert codes_in(tmp_path, body) == [(7, "ORM103")]
-    body = BOTH.replace('"nowhere.id"))', '"nowhere.id"))  # noqa: ORM103')
+    body = BOTH.replace('"nowhere.id"), index=True)', '"nowhere.id"), index=True)  # noqa: ORM103')
     assert codes_in(tmp_path, body) == [(7, "ORM103"), (8, "ORM101")]
-    body = BOTH.replace('"users.id"))', '"users.id"))  # noqa: ORM101')
+    body = BOTH.replace('"users.id"), index=True)', '"users.id"), index=True)  # noqa: ORM101')
     assert codes_in(tmp_path, body) == [(7, "ORM103"), (8, "ORM101")]
 
 
 def test_noqa_inside_a_string_does_not_suppress(tmp_path: Path) -> None:
-    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), comment="# noqa")'
+    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True, comment="# noqa")'
     assert codes_in(tmp_path, body) == [(7, "ORM103")]
-    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), comment="x")  # noqa'
+    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True, comment="x")  # noqa'
     assert codes_in(tmp_path, body) == []
 
 
 def test_noqa_in_a_docstring_line_does_not_suppress_that_line(tmp_path: Path) -> None:
-    body = '    """Points.\n    # noqa\n    """\n    user_id = db.Column(db.String(100), db.ForeignKey("users.id"))'
+    body = '    """Points.\n    # noqa\n    """\n    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True)'
     assert codes_in(tmp_path, body) == [(10, "ORM103")]
     # A multi-line string that starts on the reported line.
-    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), doc="""# noqa\n    """)'
+    body = '    user_id = db.Column(db.String(100), db.ForeignKey("users.id"), index=True, doc="""# noqa\n    """)'
     assert codes_in(tmp_path, body) == [(7, "ORM103")]
 
 
 def test_comment_must_be_on_the_first_line_of_the_statement(tmp_path: Path) -> None:
-    first = '    user_id = db.Column(  # noqa: ORM103\n        db.String(100),\n        db.ForeignKey("users.id"),\n    )'
+    first = '    user_id = db.Column(  # noqa: ORM103\n        db.String(100),\n        db.ForeignKey("users.id"),\n        index=True,\n    )'
     assert codes_in(tmp_path, first) == []
-    later = '    user_id = db.Column(\n        db.String(100),\n        db.ForeignKey("users.id"),\n    )  # noqa: ORM103'
+    later = '    user_id = db.Column(\n        db.String(100),\n        db.ForeignKey("users.id"),\n        index=True,\n    )  # noqa: ORM103'
     assert codes_in(tmp_path, later) == [(7, "ORM103")]
-    middle = '    user_id = db.Column(\n        db.String(100),  # noqa: ORM103\n        db.ForeignKey("users.id"),\n    )'
+    middle = '    user_id = db.Column(\n        db.String(100),  # noqa: ORM103\n        db.ForeignKey("users.id"),\n        index=True,\n    )'
     assert codes_in(tmp_path, middle) == [(7, "ORM103")]
 
 

@@ -74,7 +74,7 @@ def test_unparsable_file_keeps_rules_silent_about_what_it_may_define(tmp_path: P
         "app/orders.py": 'from app import db\nclass Order(db.Model:\n    __tablename__ = "orders"\n',
         "app/lines.py": (
             "from app import db\nclass Line(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
-            '    order_id = db.Column(db.Integer, db.ForeignKey("orders.id"))\n'
+            '    order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), index=True)\n'
         ),
     })
     assert found(capsys, tmp_path) == [("app/orders.py", 2, "ORM001")]
@@ -153,7 +153,7 @@ def test_deep_but_parsable_expressions_in_models(tmp_path: Path, capsys) -> None
             "from app import db\nclass Deep(db.Model):\n"
             f"    __tablename__ = {chain(repr('t'))}\n"
             f"    id = db.Column(db.Integer, primary_key=True, default={chain('1')})\n"
-            f"    other_id = db.Column(db.Integer, db.ForeignKey({chain(repr('x'))}))\n"
+            f"    other_id = db.Column(db.Integer, db.ForeignKey({chain(repr('x'))}), index=True)\n"
             f"    r = db.relationship({chain(repr('User'))})\n"
             f"x = Deep{'.id' * depth}\n"
         ),

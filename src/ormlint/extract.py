@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
 from ormlint.usage_extract import ScopeFacts, extract_usage
-from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, ModuleFacts
+from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
@@ -94,6 +94,7 @@ def _function_fact(node: ast.AST) -> FunctionFact:
         returns = parse_evaluated_strings(to_expr(body[0].value))
     args = node.args
     params = tuple(a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs])
+    forwards = args.kwarg is not None and _only_forwards_kwargs(node, args.kwarg.arg)
     return FunctionFact(
         name=node.name,
         decorators=tuple(to_expr(d) for d in node.decorator_list),
@@ -103,7 +104,23 @@ def _function_fact(node: ast.AST) -> FunctionFact:
         has_var_kwargs=args.kwarg is not None,
         naming=_naming_shape(body),
         return_annotation=annotation_to_expr(node.returns) if node.returns is not None else None,
+        forwards_kwargs=forwards,
     )
+
+
+def _only_forwards_kwargs(node: ast.AST, kwargs_name: str) -> bool:
+    """`def __init__(self, *args, **kwargs): super().__init__(**kwargs)`: every use
+    of `kwargs` is `**kwargs` in a `super(...).__init__(...)` call."""
+    forwarded: set[int] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "__init__":
+            owner = sub.func.value
+            if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+                for keyword in sub.keywords:
+                    if keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == kwargs_name:
+                        forwarded.add(id(keyword.value))
+    uses = [sub for sub in ast.walk(node) if isinstance(sub, ast.Name) and sub.id == kwargs_name]
+    return bool(forwarded) and all(id(use) in forwarded for use in uses)
 
 
 def _str_const(node: Optional[ast.AST]) -> Optional[str]:
@@ -210,6 +227,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
     assignments: list[AssignFact] = []
     classes: list[ClassFact] = []
     functions: list[FunctionFact] = []
+    calls: list[Expr] = []
     for stmt, conditional in _top_level_statements(tree.body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -232,11 +250,14 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
             classes.append(_class_fact(stmt, conditional, lines))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(_function_fact(stmt))
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            calls.append(to_expr(stmt.value))
     if text is not None:
         # A regex over the text finds nested class names without walking the tree.
         all_class_names = frozenset(_CLASS_NAME.findall(text))
     else:
         all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    is_migration = {"revision", "down_revision"} <= {a.target for a in assignments}
     return ModuleFacts(
         path=path,
         module=module,
@@ -247,6 +268,75 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         classes=tuple(classes),
         functions=tuple(functions),
         all_class_names=all_class_names,
-        is_migration={"revision", "down_revision"} <= {a.target for a in assignments},
-        scopes=extract_usage(tree),
+        is_migration=is_migration,
+        scopes=extract_usage(tree, module, is_package),
+        calls=tuple(calls),
+        migration_indexes=migration_indexes(tree) if is_migration else (),
     )
+
+
+_INDEX_FLAGS = ("index", "unique", "primary_key")
+
+
+def _literal_strings(node: Optional[ast.AST]) -> Optional[tuple[str, ...]]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return tuple(values) if len(values) == len(node.elts) else None
+    return None
+
+
+def migration_indexes(tree: ast.Module) -> tuple[MigrationIndex, ...]:
+    """Indexes, unique and primary keys an Alembic revision creates (by leading columns).
+
+    Reads `op.create_index`, `op.create_unique_constraint`, `op.create_primary_key`,
+    `op.create_table` / `op.add_column` columns with index/unique/primary_key, and
+    the same inside `with op.batch_alter_table("t") as batch_op:`."""
+    found: list[MigrationIndex] = []
+    batch_tables: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "batch_alter_table"
+                    and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+                    and isinstance(item.optional_vars, ast.Name)
+                ):
+                    batch_tables[item.optional_vars.id] = call.args[0].value
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method = node.func.attr
+        receiver = node.func.value.id if isinstance(node.func.value, ast.Name) else None
+        batch_table = batch_tables.get(receiver or "")
+        args = node.args
+        if method in ("create_index", "create_unique_constraint", "create_primary_key"):
+            if batch_table is not None:
+                table, columns = batch_table, _literal_strings(args[1]) if len(args) > 1 else None
+            else:
+                table = args[1].value if len(args) > 1 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str) else None
+                columns = _literal_strings(args[2]) if len(args) > 2 else None
+            if table and columns:
+                found.append(MigrationIndex(table, columns, node.lineno))
+        elif method in ("create_table", "add_column"):
+            if batch_table is not None and method == "add_column":
+                table, column_args = batch_table, args
+            elif args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+                table, column_args = args[0].value, args[1:]
+            else:
+                continue
+            for arg in column_args:
+                if not isinstance(arg, ast.Call) or not isinstance(arg.func, (ast.Attribute, ast.Name)):
+                    continue
+                kind = arg.func.attr if isinstance(arg.func, ast.Attribute) else arg.func.id
+                if kind == "Column" and arg.args and isinstance(arg.args[0], ast.Constant) and isinstance(arg.args[0].value, str):
+                    flags = {kw.arg for kw in arg.keywords if isinstance(kw.value, ast.Constant) and kw.value.value is True}
+                    if flags & set(_INDEX_FLAGS):
+                        found.append(MigrationIndex(table, (arg.args[0].value,), arg.lineno))
+                elif kind in ("PrimaryKeyConstraint", "UniqueConstraint", "Index"):
+                    names = [a.value for a in arg.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                    if kind == "Index":
+                        names = names[1:]
+                    if names:
+                        found.append(MigrationIndex(table, tuple(names), arg.lineno))
+    return tuple(found)

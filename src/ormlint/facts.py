@@ -58,6 +58,8 @@ class FunctionFact:
     # ("sub", pattern-or-"var:NAME", replacement): `re.sub(pattern, repl, name).lower()`
     naming: Optional[tuple[str, str, str]] = None
     return_annotation: Optional[Expr] = None
+    # `**kwargs` only passed on to `super().__init__(**kwargs)`.
+    forwards_kwargs: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,3 +95,14 @@ class ModuleFacts:
     is_migration: bool = False
     # How the file uses names: attribute references, calls, variable bindings.
     scopes: tuple["ScopeFacts", ...] = ()
+    # Top-level call statements (`Index("ix", User.email)`).
+    calls: tuple[Expr, ...] = ()
+    # Indexes an Alembic revision creates: (table, leading columns..., line).
+    migration_indexes: tuple["MigrationIndex", ...] = ()
+
+
+@dataclass(frozen=True)
+class MigrationIndex:
+    table: str
+    columns: tuple[str, ...]
+    line: int

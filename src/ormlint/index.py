@@ -20,6 +20,7 @@ from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FA
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
 from ormlint.symbols import AttrOf, ClassRef, FunctionRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
 
+_DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -48,6 +49,8 @@ class ProjectIndex:
     table_vars: dict[str, TableInfo] = field(default_factory=dict)
     imports: Optional[ImportGraph] = None
     symbols: Optional[SymbolTable] = None
+    # Leading-column lists of indexes Alembic revisions create, by table name.
+    migration_indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]
@@ -112,6 +115,13 @@ class IndexBuilder:
             self._module_tables(module)
             self._attached_attributes(module)
         self._resolve_pending_foreign_keys()
+        for module in sorted(self.modules):
+            facts = self.modules[module]
+            if facts.is_migration:
+                for created in facts.migration_indexes:
+                    self.index.migration_indexes.setdefault(created.table, []).append(created.columns)
+            else:
+                self._module_indexes(module)
         for mapped in self.index.classes:
             for rel in mapped.relationships.values():
                 self._resolve_target(rel)
@@ -493,7 +503,7 @@ class IndexBuilder:
         if constraints is None:
             table.complete = False
         else:
-            self._add_constraints(table, constraints)
+            self._add_constraints(table, constraints, {key: col.column_key for key, col in mapped.columns.items()})
         mapped.table = table
         mapped.own_table = True
         mapped_args = own.body_value("__mapper_args__")
@@ -570,7 +580,18 @@ class IndexBuilder:
             return result
         return result
 
-    def _add_constraints(self, table: TableInfo, items: Iterable[tuple[str, str, Expr]]) -> None:
+    def _add_constraints(
+        self, table: TableInfo, items: Iterable[tuple[str, str, Expr]], attribute_keys: Optional[dict[str, Optional[str]]] = None
+    ) -> None:
+        keys = attribute_keys or {}
+
+        def column_ref(expr: Expr) -> Optional[str]:
+            # A string names a column key; a bare name in the class body names
+            # the column assigned to that attribute.
+            if isinstance(expr, Name) and expr.dotted in keys:
+                return keys[expr.dotted]
+            return _column_ref_name(expr)
+
         for module, path, item in items:
             if not isinstance(item, Call):
                 table.complete = table.complete and not isinstance(item, (Name,))
@@ -599,7 +620,8 @@ class IndexBuilder:
                 name = const_str(item.kwarg("name"))
             if item.has_star:
                 table.complete = False
-            table.constraints.append(ConstraintInfo(kind, tuple(_column_ref_name(c) for c in cols), path, item.span, name))
+            qualified = any(key.split("_", 1)[0] in _DIALECTS for key, _ in item.kwargs) or item.has_star
+            table.constraints.append(ConstraintInfo(kind, tuple(column_ref(c) for c in cols), path, item.span, name, qualified=qualified))
 
     def _constraint_foreign_keys(
         self, table: TableInfo, constraint: ConstraintInfo, module: str, call: Call,
@@ -725,6 +747,21 @@ class IndexBuilder:
         if pattern is None:
             return None
         return _apply_naming(naming, pattern, class_name)
+
+    def _module_indexes(self, module: str) -> None:
+        """`Index("ix_users_email", User.email)` at module level."""
+        facts = self.modules[module]
+        candidates = [a.value for a in facts.assignments if a.value is not None] + list(facts.calls)
+        for call in candidates:
+            if not isinstance(call, Call) or len(call.args) < 2 or self.sa_call_name(module, call) != "Index":
+                continue
+            columns = [self._column_of(module, arg) for arg in call.args[1:]]
+            first = columns[0]
+            if first is None or first.table is None or call.span is None:
+                continue
+            keys = tuple(c.column_key if c is not None and c.table is first.table else None for c in columns)
+            qualified = any(key.split("_", 1)[0] in _DIALECTS for key, _ in call.kwargs) or call.has_star
+            first.table.constraints.append(ConstraintInfo("Index", keys, facts.path, call.span, const_str(call.args[0]), qualified=qualified))
 
     def _flask_owner(self, module: str, func: Expr) -> Optional[ValueRef]:
         if isinstance(func, Name) and "." in func.dotted:

@@ -91,6 +91,9 @@ class ConstraintInfo:
     span: Span
     name: Optional[str] = None
     ref_columns: tuple[Optional[str], ...] = ()  # ForeignKeyConstraint targets
+    # Dialect options (`postgresql_where=`, `postgresql_ops=`...): a partial or
+    # special index, never a duplicate of a plain one.
+    qualified: bool = False
 
 
 @dataclass(eq=False)

@@ -162,10 +162,19 @@ class UsageResolver:
         return self._contexts
 
     # -- types -----------------------------------------------------------
-    def mapped(self, module: str, expr: Optional[Expr]) -> Optional[MappedClass]:
+    def mapped(self, module: str, expr: Optional[Expr], ctx: Optional["ScopeContext"] = None) -> Optional[MappedClass]:
         """The mapped class an expression names (`User`, `models.User`)."""
         if not isinstance(expr, Name):
             return None
+        if ctx is not None:
+            head, _, rest = expr.dotted.partition(".")
+            imported = [b for b in ctx.bindings_of(head) if b[1] == "import"]
+            if imported and len(imported) == len(ctx.bindings_of(head)) and isinstance(imported[0][2], Const):
+                source, _, name = str(imported[0][2].value).partition(":")
+                symbol = self.symbols.import_from(source, name)
+                for part in rest.split(".") if rest else ():
+                    symbol = self.symbols.member(symbol, part) if symbol is not None else None
+                return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
         symbol = self.symbols.resolve_expr(module, expr)
         return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
 
@@ -200,7 +209,10 @@ class UsageResolver:
         if depth > 12 or dotted.count(".") > 8:
             return None  # real code never types anything this deep
         scope = ctx.scope
-        bindings = ctx.bindings_of(dotted)
+        bindings = [b for b in ctx.bindings_of(dotted) if b[1] != "import"]
+        if not bindings and ctx.bindings_of(dotted):
+            model = self.mapped(ctx.module, Name(dotted), ctx)
+            return Type("class", model) if model is not None else None
         if bindings:
             types = {self._binding_type(ctx, kind, value, depth) for _, kind, value in bindings}
             if len(types) == 1:
@@ -216,7 +228,7 @@ class UsageResolver:
                 return self.annotation_type(ctx.module, annotation) if annotation is not None else None
             if dotted == "self":
                 return None
-            model = self.mapped(ctx.module, Name(dotted))
+            model = self.mapped(ctx.module, Name(dotted), ctx)
             return Type("class", model) if model is not None else None
         if head == "self" and ctx.class_scope is not None and "." not in rest:
             # `self.owner` typed by `owner: User` in the class body.
@@ -225,7 +237,7 @@ class UsageResolver:
             if len(annotations) == 1 and not assigned:
                 return self.annotation_type(ctx.module, annotations[0][2])
             return None
-        model = self.mapped(ctx.module, Name(dotted))
+        model = self.mapped(ctx.module, Name(dotted), ctx)
         if model is not None:
             return Type("class", model)
         base, _, attr = dotted.rpartition(".")
@@ -267,13 +279,13 @@ class UsageResolver:
 
     def _infer_call(self, ctx: ScopeContext, call: Call, depth: int) -> Optional[Type]:
         func = call.func
-        model = self.mapped(ctx.module, func) if isinstance(func, Name) else None
+        model = self.mapped(ctx.module, func, ctx) if isinstance(func, Name) else None
         if model is not None:
             return Type("instance", model)
         if isinstance(func, Name):
             symbol = self.symbols.resolve_expr(ctx.module, func)
             if sqlalchemy_name(symbol) in _SELECT_FUNCTIONS and len(call.args) == 1:
-                target = self.mapped(ctx.module, call.args[0])
+                target = self.mapped(ctx.module, call.args[0], ctx)
                 return Type("select", target) if target is not None else None
             if "." not in func.dotted:
                 return None
@@ -285,11 +297,11 @@ class UsageResolver:
         else:
             return None
         if method == "query" and len(call.args) == 1 and not call.kwargs:
-            target = self.mapped(ctx.module, call.args[0])
+            target = self.mapped(ctx.module, call.args[0], ctx)
             if target is not None:
                 return Type("query", target)
         if method in ("get", "get_one") and len(call.args) >= 2:
-            target = self.mapped(ctx.module, call.args[0])
+            target = self.mapped(ctx.module, call.args[0], ctx)
             if target is not None:
                 return Type("instance", target)
         if method in ("scalars", "execute", "scalar") and call.args:

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Call, Expr, Other, Span, annotation_to_expr, dotted_name, to_expr
+from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -60,8 +60,22 @@ def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> N
 
 
 class _ScopeWalker:
-    def __init__(self) -> None:
+    def __init__(self, module: str = "", is_package: bool = False) -> None:
         self.scopes: list[ScopeFacts] = []
+        self.module = module
+        self.is_package = is_package
+
+    def resolve_relative(self, level: int, target: Optional[str]) -> str:
+        parts = self.module.split(".") if self.module else []
+        if level == 0:
+            return target or ""
+        if not self.is_package:
+            parts = parts[:-1]
+        if level > 1:
+            parts = parts[: max(len(parts) - (level - 1), 0)]
+        if target:
+            parts.append(target)
+        return ".".join(parts)
 
     def scope(self, name: str, class_name: Optional[str], params: tuple[tuple[str, Optional[Expr]], ...], body: list[ast.AST]) -> None:
         bindings: list[tuple[str, str, Expr]] = []
@@ -119,9 +133,19 @@ class _ScopeWalker:
                     stack.append(node.type)  # type: ignore[attr-defined]
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 continue
-            if kind is ast.Import or kind is ast.ImportFrom:
+            if kind is ast.ImportFrom and name != "<module>":
+                # `from app.models import User` inside a function: the name
+                # still denotes that class (module-level imports are already
+                # in the module's symbol table).
+                source = self.resolve_relative(node.level or 0, node.module)  # type: ignore[attr-defined]
                 for alias in node.names:  # type: ignore[attr-defined]
-                    bindings.append(((alias.asname or alias.name).split(".")[0], "other", _OPAQUE))
+                    if alias.name != "*":
+                        bindings.append((alias.asname or alias.name, "import", Const(f"{source}:{alias.name}")))
+                continue
+            if kind is ast.Import or kind is ast.ImportFrom:
+                if name != "<module>":
+                    for alias in node.names:  # type: ignore[attr-defined]
+                        bindings.append(((alias.asname or alias.name).split(".")[0], "other", _OPAQUE))
                 continue
             if kind is ast.Global or kind is ast.Nonlocal:
                 for global_name in node.names:  # type: ignore[attr-defined]
@@ -222,7 +246,7 @@ class _ScopeWalker:
 _MAX_CHAIN = 10
 
 
-def extract_usage(tree: ast.Module) -> tuple[ScopeFacts, ...]:
-    walker = _ScopeWalker()
+def extract_usage(tree: ast.Module, module: str = "", is_package: bool = False) -> tuple[ScopeFacts, ...]:
+    walker = _ScopeWalker(module, is_package)
     walker.scope("<module>", None, (), list(tree.body))
     return tuple(walker.scopes)

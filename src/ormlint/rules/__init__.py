@@ -11,6 +11,7 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownColumn,
     ForeignKeyUnknownTable,
 )
+from ormlint.rules.indexes import ForeignKeyWithoutIndex, RedundantIndex
 from ormlint.rules.relationships import (
     AmbiguousClassName,
     BackPopulatesMismatch,
@@ -67,6 +68,8 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UnknownInstanceAttribute,
             ValueDoesNotFitColumn,
             UnknownNameInRelationshipString,
+            ForeignKeyWithoutIndex,
+            RedundantIndex,
         ],
         key=lambda rule: rule.code,
     )

@@ -70,7 +70,7 @@ class UnknownClassAttribute(Rule):
             for ref in scope.scope.attributes:
                 if ref.store or not ref.base:
                     continue
-                model = resolver.mapped(scope.module, Name(ref.base))
+                model = resolver.mapped(scope.module, Name(ref.base), scope)
                 if model is None or _shadowed(scope, ref.base):
                     continue
                 hint = _unknown_attribute(resolver, model, ref.attr)
@@ -79,7 +79,7 @@ class UnknownClassAttribute(Rule):
                                           hint or f"Use an attribute `{model.name}` defines ({model.path}).")
             for call in scope.scope.calls:
                 if isinstance(call.func, Name) and call.func.dotted == "getattr" and len(call.args) >= 2:
-                    model = resolver.mapped(scope.module, call.args[0])
+                    model = resolver.mapped(scope.module, call.args[0], scope)
                     attr = call.args[1]
                     if model is None or not isinstance(attr, Const) or not isinstance(attr.value, str) or len(call.args) > 2:
                         continue
@@ -195,23 +195,29 @@ def sort_key():
 
 
 def _shadowed(scope: ScopeContext, base: str) -> bool:
-    """A local variable or parameter named like the class hides it."""
+    """A local variable or parameter named like the class hides it (a local
+    `from ... import` of the class does not)."""
     head = base.split(".", 1)[0]
-    return bool(scope.bindings_of(head)) or scope.param(head)[0]
+    return any(b[1] != "import" for b in scope.bindings_of(head)) or scope.param(head)[0]
 
 
 def _constructor_allows(resolver: UsageResolver, model: MappedClass) -> Optional[frozenset[str]]:
     """Keyword names the class constructor accepts; None when any may be."""
+    extra: set[str] = set()
     for klass in [model, *model.ancestors()]:
         fact = resolver.symbols.class_fact(resolver.mro_refs(klass)[0])
         if fact is None:
             return None
         init = next((f for f in fact.functions if f.name == "__init__"), None)
         if init is not None:
-            return None if init.has_var_kwargs else frozenset(init.params)
-    for ref in resolver.index.imports and []:
-        pass
-    return resolver.universe(model)
+            if init.has_var_kwargs and not init.forwards_kwargs:
+                return None
+            if not init.has_var_kwargs:
+                return frozenset(init.params)
+            # A pass-through `__init__(**kwargs)`: the default constructor decides.
+            extra.update(init.params)
+    universe = resolver.universe(model)
+    return None if universe is None else universe | extra
 
 
 class UnknownConstructorKeyword(Rule):
@@ -247,7 +253,7 @@ class UnknownConstructorKeyword(Rule):
             for call in scope.scope.calls:
                 if not isinstance(call.func, Name) or not call.kwargs or _shadowed(scope, call.func.dotted):
                     continue
-                model = resolver.mapped(scope.module, call.func)
+                model = resolver.mapped(scope.module, call.func, scope)
                 if model is None:
                     continue
                 allowed = _constructor_allows(resolver, model)
@@ -376,7 +382,7 @@ def _statement_model(resolver: UsageResolver, scope: ScopeContext, expr: Expr, f
     """`insert(User)` / `update(User)`: the model of a DML statement."""
     if isinstance(expr, Call) and isinstance(expr.func, Name) and len(expr.args) == 1:
         if sqlalchemy_name(resolver.symbols.resolve_expr(scope.module, expr.func)) in functions:
-            return resolver.mapped(scope.module, expr.args[0])
+            return resolver.mapped(scope.module, expr.args[0], scope)
     from ormlint.expr import Attr
 
     if isinstance(expr, Call) and isinstance(expr.func, Attr) and expr.func.attr in ("where", "filter", "returning", "execution_options"):
@@ -441,7 +447,7 @@ class UnknownColumnKeyword(Rule):
                     if model is not None:
                         yield from self._dict_keys(resolver, scope, model, call.args[0])
                 elif method in ("bulk_insert_mappings", "bulk_update_mappings") and len(call.args) >= 2:
-                    model = resolver.mapped(scope.module, call.args[0])
+                    model = resolver.mapped(scope.module, call.args[0], scope)
                     mappings = call.args[1]
                     if model is not None and isinstance(mappings, Seq):
                         for item in mappings.items:
@@ -611,7 +617,7 @@ class UnknownInstanceAttribute(Rule):
                     continue
                 if ref.base_expr is not None:
                     inferred = resolver.infer(scope, ref.base_expr)
-                elif resolver.mapped(scope.module, Name(ref.base)) is not None and not _shadowed(scope, ref.base):
+                elif resolver.mapped(scope.module, Name(ref.base), scope) is not None and not _shadowed(scope, ref.base):
                     continue  # a class, ORM201's business
                 else:
                     inferred = resolver.infer(scope, Name(ref.base))
@@ -834,7 +840,7 @@ class ValueDoesNotFitColumn(Rule):
         for scope in resolver.contexts():
             for call in scope.scope.calls:
                 if isinstance(call.func, Name) and call.kwargs and not _shadowed(scope, call.func.dotted):
-                    model = resolver.mapped(scope.module, call.func)
+                    model = resolver.mapped(scope.module, call.func, scope)
                     if model is not None:
                         yield from self._pairs(scope, model, zip(call.kwargs, call.keyword_spans))
             for ref in scope.scope.attributes:
