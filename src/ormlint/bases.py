@@ -10,6 +10,7 @@ from ormlint.facts import ClassFact
 from ormlint.knowledge import (
     DECLARATIVE_BASE_CLASSES,
     DECLARATIVE_BASE_FACTORIES,
+    KNOWN_EXTERNAL_MIXINS,
     NEUTRAL_LIBRARY_BASES,
     TYPE_DECORATOR_BASES,
 )
@@ -47,6 +48,8 @@ class ClassAnalysis:
     sqlmodel_table: bool = False
     is_type_decorator: bool = False
     is_enum: bool = False
+    # Attributes that known library mixins (flask_login.UserMixin) add.
+    external_attributes: set[str] = field(default_factory=set)
 
     def body_value(self, name: str) -> Optional[Expr]:
         for assign in self.fact.body:
@@ -223,6 +226,8 @@ class BaseResolver:
                     analysis.is_enum = True
                 elif name in NEUTRAL_LIBRARY_BASES or symbol.root in _NEUTRAL_ROOTS:
                     continue
+                elif symbol.qualname in KNOWN_EXTERNAL_MIXINS:
+                    analysis.external_attributes |= KNOWN_EXTERNAL_MIXINS[symbol.qualname]
                 else:
                     analysis.unresolved = True
             elif isinstance(symbol, FlaskModel):

@@ -201,6 +201,7 @@ class IndexBuilder:
             mapped.attribute_names.update(a.target for a in source.fact.body)
             mapped.attribute_names.update(f.name for f in source.fact.functions)
             mapped.attribute_names.update(source.fact.nested_classes)
+            mapped.attribute_names.update(source.external_attributes)
             if source.fact.dynamic_attributes or source.unresolved:
                 mapped.complete = False
             for assign in source.fact.body:

@@ -125,3 +125,11 @@ def snake_case_v2(name: str) -> str:
         return "_" + word.lower()
 
     return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
+
+
+# Mixins from other libraries whose attributes are known and fixed: a model
+# using them stays fully known (its other attributes can still be checked).
+KNOWN_EXTERNAL_MIXINS: dict[str, frozenset[str]] = {
+    "flask_login.UserMixin": frozenset({"is_active", "is_authenticated", "is_anonymous", "get_id"}),
+    "flask_login.mixins.UserMixin": frozenset({"is_active", "is_authenticated", "is_anonymous", "get_id"}),
+}

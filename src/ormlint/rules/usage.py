@@ -191,6 +191,23 @@ class Hero(SQLModel, table=True):
 def sort_key():
     return getattr(Hero, "nmae")  # ORM201
 """,
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from flask_login import UserMixin
+from app import db
+
+class User(db.Model, UserMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(200))
+""",
+            "app/auth.py": """
+from app.models import User
+
+def find(name):
+    return User.query.filter(User.usernmae == name, User.is_active).first()  # ORM201
+""",
+        },
     ]
 
 
@@ -360,6 +377,24 @@ class Hero(SQLModel, table=True):
 
 hero = Hero(nmae="Deadpond")  # ORM202
 """,
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Pages(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    route = db.Column(db.String(128))
+
+    def __init__(self, *args, **kwargs):
+        super(Pages, self).__init__(**kwargs)
+""",
+            "app/views.py": """
+def create():
+    from app.models import Pages
+    return Pages(rotue="index")  # ORM202
+""",
+        },
     ]
 
 
