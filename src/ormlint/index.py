@@ -501,6 +501,7 @@ class IndexBuilder:
             column.table = table
             table.columns.append(column)
         constraints = args.get("constraints")
+        table.constraints_known = constraints is not None and not any(src.unresolved for src in sources)
         if constraints is None:
             table.complete = False
         else:
@@ -690,6 +691,7 @@ class IndexBuilder:
             return None
         if call.has_star or call.has_kwarg("autoload_with") or call.has_kwarg("autoload"):
             table.complete = False
+            table.constraints_known = False
         table.extend_existing = const_bool(call.kwarg("extend_existing")) is True or const_bool(call.kwarg("keep_existing")) is True
         if call.has_kwarg("schema") and schema is None:
             table.complete = False

@@ -110,6 +110,9 @@ class TableInfo:
     # False when some columns may be missing from `columns` (reflection,
     # unresolved mixins, computed `__table_args__`...).
     complete: bool = True
+    # False when an index or constraint may exist that ormlint cannot see
+    # (computed `__table_args__`, a base class it cannot read).
+    constraints_known: bool = True
     extend_existing: bool = False
     mapped_class: Optional["MappedClass"] = None
 

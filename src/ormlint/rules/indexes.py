@@ -70,7 +70,9 @@ class ForeignKeyWithoutIndex(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for table in ctx.index.tables:
-            if not table.complete or table.name is None:
+            # Unknown attributes do not matter here (they cannot be indexes);
+            # unknown `__table_args__` or base classes might hold one.
+            if not table.constraints_known or table.name is None:
                 continue
             for column in table.columns:
                 if not column.foreign_keys or column.column_key is None:
