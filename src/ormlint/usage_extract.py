@@ -52,6 +52,20 @@ def _attr_span(node: ast.Attribute) -> Span:
 # A binding whose value ormlint does not follow: it makes the variable's type unknown.
 _OPAQUE = Other("opaque")
 
+# Values whose type inference can follow; anything else is recorded as opaque
+# without converting it (most assignments in real code are of this kind).
+_TYPED_VALUES = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Await)
+# Values whose kind ORM205 reads when they are stored into a column.
+_KIND_VALUES = (ast.Dict, ast.List, ast.Set, ast.Tuple, ast.Constant, ast.Name, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr)
+
+
+def _binding_value(node: ast.AST) -> Expr:
+    return to_expr(node) if isinstance(node, _TYPED_VALUES) else _OPAQUE
+
+
+def _stored_value(node: ast.AST) -> Expr:
+    return to_expr(node) if isinstance(node, _KIND_VALUES) else _OPAQUE
+
 
 def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> None:
     for sub in ast.walk(target):
@@ -102,9 +116,9 @@ class _ScopeWalker:
                 value = node.value  # type: ignore[attr-defined]
                 for target in node.targets:  # type: ignore[attr-defined]
                     if isinstance(target, ast.Name):
-                        bindings.append((target.id, "assign", to_expr(value)))
+                        bindings.append((target.id, "assign", _binding_value(value)))
                     elif isinstance(target, ast.Attribute):
-                        self._attribute(target, attributes, stack, store=True, value=to_expr(value))
+                        self._attribute(target, attributes, stack, store=True, value=_stored_value(value))
                     else:
                         _opaque_targets(target, bindings)
                         stack.append(target)
@@ -114,7 +128,7 @@ class _ScopeWalker:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     if kind is ast.NamedExpr:
-                        bindings.append((target.id, "assign", to_expr(node.value)))  # type: ignore[attr-defined]
+                        bindings.append((target.id, "assign", _binding_value(node.value)))  # type: ignore[attr-defined]
                     else:
                         bindings.append((target.id, "other", _OPAQUE))
                 stack.append(node.value)  # type: ignore[attr-defined]
@@ -161,7 +175,7 @@ class _ScopeWalker:
                     dotted = dotted_name(target)
                     if dotted is not None:
                         bindings.append((dotted, "annotation", annotation))
-                    self._attribute(target, attributes, stack, store=True, value=to_expr(value) if value is not None else None)
+                    self._attribute(target, attributes, stack, store=True, value=_stored_value(value) if value is not None else None)
                 if value is not None:
                     stack.append(value)
                 continue
