@@ -317,6 +317,9 @@ class ColumnInterpreter:
                             column.name = const_str(val)
         if call is not None:
             self._column_flags(module, column, call, factory)
+            column.defaults = tuple((k, v) for k, v in call.kwargs if k in ("default", "onupdate", "default_factory"))
+            column.factory = factory
+        column.module = module
         if has_type_argument:
             if not column.explicit_none_type:
                 column.type = self.resolve_type(module, type_expr)

@@ -71,6 +71,12 @@ class ColumnInfo:
     type_from_foreign_key: bool = False
     owner_class: Optional[str] = None  # qualified class name, for messages
     explicit_key: Optional[str] = None  # `Column(..., key="uid")`
+    # `default=`, `onupdate=`, `default_factory=` as written, the module to
+    # resolve them in, and the factory (`Column`, `mapped_column`, `Field`).
+    defaults: tuple[tuple[str, Expr], ...] = ()
+    module: str = ""
+    factory: Optional[str] = None
+    ondelete: Optional[str] = None
 
     @property
     def column_key(self) -> Optional[str]:

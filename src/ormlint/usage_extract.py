@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, to_expr
+from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, span_of, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -32,6 +32,18 @@ class AttributeRef:
 
 
 @dataclass(frozen=True)
+class OperatorUse:
+    """A Python operator applied to `base.attr`: `== None`, `is None`, `in`, `and`, `not`."""
+
+    base: str
+    attr: str
+    operator: str  # `==`, `!=`, `is`, `is not`, `in`, `not in`, `and`, `or`, `not`
+    operand: Optional[object]  # the constant compared with (None/True/False) for == and !=
+    span: Span  # the whole comparison or operation
+    in_condition: bool  # directly inside filter()/where()/having()/and_()/or_()
+
+
+@dataclass(frozen=True)
 class ScopeFacts:
     name: str  # `<module>`, `func`, `Class.method`
     class_name: Optional[str]  # the class whose method this is (for `self`)
@@ -40,6 +52,7 @@ class ScopeFacts:
     bindings: tuple[tuple[str, str, Expr], ...]
     attributes: tuple[AttributeRef, ...]
     calls: tuple[Call, ...]
+    operators: tuple[OperatorUse, ...] = ()
 
 
 def _attr_span(node: ast.Attribute) -> Span:
@@ -57,6 +70,49 @@ _OPAQUE = Other("opaque")
 _TYPED_VALUES = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Await)
 # Values whose kind ORM205 reads when they are stored into a column.
 _KIND_VALUES = (ast.Dict, ast.List, ast.Set, ast.Tuple, ast.Constant, ast.Name, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr)
+
+
+_CONDITION_CALLS = frozenset({"filter", "where", "having", "and_", "or_", "not_"})
+_COMPARE_NAMES = {ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+
+
+def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
+    if isinstance(node, ast.Attribute):
+        base = dotted_name(node.value)
+        if base is not None:
+            return base, node.attr
+    return None
+
+
+def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) -> None:
+    span = span_of(node)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        name = _COMPARE_NAMES.get(type(node.ops[0]))
+        if name is None:
+            return
+        left, right = node.left, node.comparators[0]
+        for side, other in ((left, right), (right, left)):
+            target = _dotted_attribute(side)
+            if target is None:
+                continue
+            if name in ("in", "not in") and side is left:
+                continue  # `Model.col in x` is a containment test on x: not this shape
+            operand = other.value if isinstance(other, ast.Constant) else _NOT_CONSTANT
+            found.append(OperatorUse(target[0], target[1], name, operand, span, in_condition))
+            return
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            target = _dotted_attribute(value)
+            if target is not None:
+                found.append(OperatorUse(target[0], target[1], "and" if isinstance(node.op, ast.And) else "or", _NOT_CONSTANT, span, in_condition))
+                return
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        target = _dotted_attribute(node.operand)
+        if target is not None:
+            found.append(OperatorUse(target[0], target[1], "not", _NOT_CONSTANT, span, in_condition))
+
+
+_NOT_CONSTANT = "<not a constant>"
 
 
 def _binding_value(node: ast.AST) -> Expr:
@@ -95,6 +151,8 @@ class _ScopeWalker:
         bindings: list[tuple[str, str, Expr]] = []
         attributes: list[AttributeRef] = []
         calls: list[Call] = []
+        operators: list[OperatorUse] = []
+        conditions: set[int] = set()  # ids of nodes that are arguments of filter()/where()...
         nested: list[tuple[str, Optional[str], ast.AST]] = []
         stack: list[ast.AST] = list(reversed(body))
         while stack:
@@ -201,9 +259,13 @@ class _ScopeWalker:
             if kind is ast.Attribute:
                 self._attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
+            if kind is ast.Compare or kind is ast.BoolOp or kind is ast.UnaryOp:
+                _operators(node, operators, id(node) in conditions)
             if kind is ast.Call:
                 func = node.func  # type: ignore[attr-defined]
                 method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                if method in _CONDITION_CALLS:
+                    conditions.update(id(arg) for arg in node.args)  # type: ignore[attr-defined]
                 # Constructor calls (capitalised names) and the query methods the
                 # usage rules read; other calls only matter through their parts.
                 if method in _INTERESTING_METHODS or (method and method[:1].isupper()):
@@ -218,7 +280,7 @@ class _ScopeWalker:
                 stack.append(node.body)  # type: ignore[attr-defined]
                 continue
             stack.extend(ast.iter_child_nodes(node))
-        self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls)))
+        self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls), tuple(operators)))
         for nested_name, nested_class, nested_node in nested:
             if isinstance(nested_node, ast.ClassDef):
                 self.scope(nested_name, nested_class, (), list(nested_node.body))

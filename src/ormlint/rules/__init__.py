@@ -5,6 +5,13 @@ from __future__ import annotations
 from ormlint.rules.analyzer import ParseError
 from ormlint.rules.base import Rule, RuleContext, RuleSettings
 from ormlint.rules.declarations import AttributeAssignedTwice, ReservedMetadataAttribute, UnmappedAnnotation
+from ormlint.rules.expressions import (
+    DefaultEvaluatedOnce,
+    MutableDefault,
+    NoneOrBoolComparison,
+    PythonOperatorInCondition,
+    UtcnowDefault,
+)
 from ormlint.rules.foreign_keys import (
     ForeignKeySizeMismatch,
     ForeignKeyTypeMismatch,
@@ -70,6 +77,11 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UnknownNameInRelationshipString,
             ForeignKeyWithoutIndex,
             RedundantIndex,
+            NoneOrBoolComparison,
+            UtcnowDefault,
+            DefaultEvaluatedOnce,
+            MutableDefault,
+            PythonOperatorInCondition,
         ],
         key=lambda rule: rule.code,
     )

@@ -1,0 +1,668 @@
+"""ORM401-ORM404, ORM409: column defaults and Python operators in SQL expressions."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ormlint.diagnostics import Diagnostic, Severity
+from ormlint.expr import Call, Dict, Expr, Name, Seq
+from ormlint.rules.base import Rule, RuleContext
+from ormlint.rules.usage import _resolver
+from ormlint.schema import ColumnInfo
+from ormlint.symbols import External
+
+# Calls that give a different value each time: as a default they must be
+# passed, not called (then every row shares the import-time value).
+VALUE_FACTORIES = frozenset({
+    "uuid.uuid1", "uuid.uuid4", "uuid.uuid6", "uuid.uuid7",
+    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
+    "time.time", "time.time_ns", "time.monotonic",
+    "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
+    "random.random", "random.randint", "random.getrandbits",
+})
+
+
+def _columns(ctx: RuleContext) -> Iterator[ColumnInfo]:
+    seen: set[int] = set()
+    for table in ctx.index.tables:
+        for column in table.columns:
+            if id(column) not in seen:
+                seen.add(id(column))
+                yield column
+
+
+def _qualname(ctx: RuleContext, module: str, expr: Optional[Expr]) -> Optional[str]:
+    symbols = ctx.index.symbols
+    if symbols is None or not isinstance(expr, Name):
+        return None
+    symbol = symbols.resolve_expr(module, expr)
+    return symbol.qualname if isinstance(symbol, External) else None
+
+
+class NoneOrBoolComparison(Rule):
+    """## What it does
+    Flags `== None`, `!= None`, `== True`, `== False`, `!= True`, `!= False` on
+    a mapped column or relationship of a class (`User.deleted_at == None`).
+
+    ## Why is this bad?
+    SQLAlchemy does turn these into `IS NULL`/`= true`, but linters flag them
+    (E711/E712) and their usual "fix", `is None`, silently turns the query into
+    `WHERE false`. `.is_(None)` says what is meant and survives every linter.
+
+    ## Example
+    ```python
+    active = session.query(Exercise).filter(Exercise.deleted_at == None)  # noqa: E711
+    ```
+
+    ## Use instead
+    ```python
+    active = session.query(Exercise).filter(Exercise.deleted_at.is_(None))
+    ```
+
+    ## Fix safety
+    The replacement (`.is_(None)`, `.is_not(None)`, `.is_(True)`, `.is_(False)`)
+    compiles to the same SQL: safe (the automatic fix is not built yet).
+    """
+
+    code = "ORM401"
+    name = "none-or-bool-comparison"
+    severity = Severity.WARNING
+    summary = "`== None` / `== True` on a column inside a SQL expression"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for use in scope.scope.operators:
+                if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
+                    continue
+                model = resolver.mapped(scope.module, Name(use.base), scope)
+                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
+                    continue
+                method = "is_" if use.operator == "==" else "is_not"
+                replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
+                message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
+                yield self.diagnostic(scope.facts.path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+
+    VALID = [
+        """
+from sqlalchemy import Column, DateTime, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+stmt = select(Exercise).where(Exercise.deleted_at.is_(None))
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from flask import g
+from app import db
+
+class Risk(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    resolved = db.Column(db.Boolean)
+
+def current(risk: Risk):
+    return g.current_org == None or risk.resolved == False
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Flag(Base):
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[bool]
+
+    def describe(self):
+        return "x == None"
+
+query = Flag.on.is_(True)
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, DateTime, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+stmt = select(Exercise).where(Exercise.deleted_at == None)  # ORM401
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Risk(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    resolved = db.Column(db.Boolean)
+
+def unresolved():
+    return Risk.query.filter(Risk.resolved == False).all()  # ORM401
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Flag(Base):
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[bool]
+
+query = Flag.on != True  # ORM401
+""",
+    ]
+
+
+class PythonOperatorInCondition(Rule):
+    """## What it does
+    Flags a Python operator applied to a mapped column inside `filter()`,
+    `where()`, `having()`, `and_()` or `or_()`: `Model.col is None`,
+    `x in Model.col`, `Model.a and Model.b`, `not Model.flag`.
+
+    ## Why is this bad?
+    Python evaluates these before SQLAlchemy sees them: `is None` is `False`,
+    `and` returns one operand, `not` a constant. The query silently filters on
+    `true`/`false`, or raises.
+
+    ## Example
+    ```python
+    session.query(Task).filter(Task.done is None)
+    ```
+
+    ## Use instead
+    ```python
+    session.query(Task).filter(Task.done.is_(None))
+    ```
+    (`.in_()`, `and_()`, `or_()`, `~`/`not_()` for the other operators.)
+    """
+
+    code = "ORM409"
+    name = "python-operator-in-condition"
+    severity = Severity.ERROR
+    summary = "a Python operator where a SQL operator was meant"
+
+    _REMEDY = {
+        "is": ".is_(...)", "is not": ".is_not(...)", "in": ".in_(...)", "not in": ".not_in(...)",
+        "and": "and_(...)", "or": "or_(...)", "not": "~ or not_(...)",
+    }
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        resolver = _resolver(ctx)
+        for scope in resolver.contexts():
+            for use in scope.scope.operators:
+                if not use.in_condition or use.operator in ("==", "!="):
+                    continue
+                model = resolver.mapped(scope.module, Name(use.base), scope)
+                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
+                    continue
+                message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
+                yield self.diagnostic(scope.facts.path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer, and_, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    done = Column(Integer)
+    owner = Column(Integer)
+
+stmt = select(Task).where(and_(Task.done.is_(None), Task.owner.in_([1, 2])), ~Task.done.is_(None))
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    done: Mapped[bool]
+
+def check(task: Task):
+    if task.done is None or not task.done:
+        return Task.done is None
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    tags = db.Column(db.JSON)
+
+def tagged(name):
+    return Task.query.filter(Task.tags.contains([name])).all()
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    done = Column(Integer)
+
+stmt = select(Task).where(Task.done is None)  # ORM409
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    done: Mapped[bool]
+    owner: Mapped[int]
+
+def mine(session: Session, owners):
+    return session.query(Task).filter(not Task.done).all()  # ORM409
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    done = db.Column(db.Boolean)
+    owner = db.Column(db.Integer)
+
+def open_tasks(owner):
+    return Task.query.filter(Task.done and Task.owner).all()  # ORM409
+""",
+        },
+    ]
+
+
+class UtcnowDefault(Rule):
+    """## What it does
+    Flags `default=`/`onupdate=` (and SQLModel `default_factory=`) set to
+    `datetime.utcnow`.
+
+    ## Why is this bad?
+    `datetime.utcnow` is deprecated since Python 3.12 and returns a naive
+    datetime: stored values carry no timezone, and code comparing them with
+    aware datetimes raises TypeError.
+
+    ## Example
+    ```python
+    awarded_at = db.Column(db.DateTime, default=datetime.utcnow)
+    ```
+
+    ## Use instead
+    ```python
+    awarded_at = db.Column(db.DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+    ```
+    or `server_default=func.now()`.
+
+    ## Fix safety
+    Unsafe: stored values change from naive to aware (the automatic fix is not built yet).
+    """
+
+    code = "ORM402"
+    name = "utcnow-default"
+    severity = Severity.WARNING
+    summary = "`default=datetime.utcnow` (deprecated, naive)"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for column in _columns(ctx):
+            for key, value in column.defaults:
+                if _qualname(ctx, column.module, value) == "datetime.datetime.utcnow":
+                    message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
+                    yield self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
+
+    VALID = [
+        """
+from datetime import datetime, timezone
+from sqlalchemy import Column, DateTime, Integer, func
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Event(Base):
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+    created = Column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+    updated = Column(DateTime, server_default=func.now(), onupdate=func.now())
+""",
+        """
+import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=datetime.datetime.now)
+""",
+        """
+from datetime import datetime
+from sqlmodel import Field, SQLModel
+
+def utcnow():
+    return datetime.now()
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+""",
+    ]
+    INVALID = [
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from datetime import datetime
+from app import db
+
+class Award(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    awarded_at = db.Column(db.DateTime, default=datetime.utcnow)  # ORM402
+""",
+        },
+        """
+import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(onupdate=datetime.datetime.utcnow)  # ORM402
+""",
+        """
+from datetime import datetime
+from sqlmodel import Field, SQLModel
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=datetime.utcnow)  # ORM402
+""",
+    ]
+
+
+class DefaultEvaluatedOnce(Rule):
+    """## What it does
+    Flags `default=`/`onupdate=` given the *result* of a call that produces a
+    fresh value each time: `default=uuid.uuid4()`, `default=datetime.now()`,
+    `default=datetime.utcnow()`, `default=secrets.token_hex()`.
+
+    ## Why is this bad?
+    The call runs once, when the module is imported: every row gets the same
+    id, timestamp or token (a unique column then fails on the second insert).
+
+    ## Example
+    ```python
+    id = Column(UUID, primary_key=True, default=uuid.uuid4())
+    ```
+
+    ## Use instead
+    ```python
+    id = Column(UUID, primary_key=True, default=uuid.uuid4)
+    ```
+
+    ## Fix safety
+    Safe: pass the callable (the automatic fix is not built yet).
+    """
+
+    code = "ORM403"
+    name = "default-evaluated-once"
+    severity = Severity.ERROR
+    summary = "a default is a call evaluated once at import time"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for column in _columns(ctx):
+            for key, value in column.defaults:
+                if key == "default_factory" or not isinstance(value, Call):
+                    continue
+                qualname = _factory_called(ctx, column.module, value)
+                if qualname is not None:
+                    short = qualname.rsplit(".", 1)[-1] if qualname else "?"
+                    message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
+                    yield self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+
+    VALID = [
+        """
+import uuid
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id = Column(String(36), primary_key=True, default=uuid.uuid4)
+    label = Column(String(20), default=str(1))
+""",
+        """
+from datetime import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=datetime.now)
+""",
+        """
+import uuid
+from sqlmodel import Field, SQLModel
+
+class Item(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+""",
+    ]
+    INVALID = [
+        """
+import uuid
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id = Column(String(36), primary_key=True, default=uuid.uuid4())  # ORM403
+""",
+        """
+from datetime import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=datetime.now())  # ORM403
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+import secrets
+from app import db
+
+class ApiKey(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(64), default=secrets.token_hex())  # ORM403
+""",
+        },
+    ]
+
+
+def _callee(call: Call) -> str:
+    return call.func.dotted if isinstance(call.func, Name) else "..."
+
+
+def _factory_called(ctx: RuleContext, module: str, call: Call, depth: int = 0) -> Optional[str]:
+    """The value factory a default expression calls at import: `uuid.uuid4()`,
+    also wrapped as `str(uuid.uuid4())` (a lambda defers it, and is not entered)."""
+    qualname = _qualname(ctx, module, call.func)
+    if qualname in VALUE_FACTORIES:
+        return qualname
+    if depth < 4:
+        for arg in [*call.args, *(v for _, v in call.kwargs)]:
+            if isinstance(arg, Call):
+                found = _factory_called(ctx, module, arg, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+class MutableDefault(Rule):
+    """## What it does
+    Flags a mutable literal as a column default: `default={}`, `default=[]`,
+    `default=set()`, `default=dict()`, `default=list()`. SQLModel and pydantic
+    copy field defaults, so `Field(default={})` is left alone.
+
+    ## Why is this bad?
+    One object is shared by every row the process inserts: mutating the value
+    of one instance before flush changes the default of all later ones.
+
+    ## Example
+    ```python
+    options = Column(JSON, default={})
+    ```
+
+    ## Use instead
+    ```python
+    options = Column(JSON, default=dict)
+    ```
+
+    ## Fix safety
+    Safe: `dict`/`list` build a fresh value per row (the automatic fix is not built yet).
+    """
+
+    code = "ORM404"
+    name = "mutable-default"
+    severity = Severity.ERROR
+    summary = "a mutable literal shared by every row as a default"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for column in _columns(ctx):
+            if column.factory == "Field":
+                continue  # pydantic copies defaults per instance
+            for key, value in column.defaults:
+                if key != "default":
+                    continue
+                kind = _mutable_kind(ctx, column.module, value)
+                if kind is not None:
+                    message = f"`{column.label}` has a mutable default ({kind}) shared by every row."
+                    yield self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
+
+    VALID = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    options = Column(JSON, default=dict)
+    tags = Column(JSON, default=lambda: [])
+""",
+        """
+from sqlmodel import Field, SQLModel
+
+class Profile(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    settings: dict = Field(default={}, sa_type=None)
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Counter(Base):
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    options = Column(JSON, default={})  # ORM404
+""",
+        """
+from sqlalchemy import JSON
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tags: Mapped[list] = mapped_column(JSON, default=[])  # ORM404
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Board(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    members = db.Column(db.PickleType, default=set())  # ORM404
+""",
+        },
+    ]
+
+
+def _mutable_kind(ctx: RuleContext, module: str, value: Expr) -> Optional[str]:
+    if isinstance(value, Dict):
+        return "dict"
+    if isinstance(value, Seq) and value.kind in ("list", "set"):
+        return value.kind
+    if isinstance(value, Call) and not value.args and not value.kwargs:
+        qualname = _qualname(ctx, module, value.func)
+        if qualname in ("builtins.dict", "builtins.list", "builtins.set"):
+            return qualname.split(".")[1]
+    return None
