@@ -297,7 +297,19 @@ class IndexBuilder:
 
     # -- relationships --------------------------------------------------
     def _expand_star_kwargs(self, module: str, call: Optional[Call], scope: Optional[ClassFact]) -> Optional[Call]:
-        """`relationship(X, **common_args)` with a literal dict in the class body or module."""
+        """`relationship(X, **common_args)` with a literal dict in the class body or module;
+        SQLModel's `Relationship(sa_relationship_kwargs={...}, cascade_delete=True)`."""
+        if call is not None and (call.has_kwarg("sa_relationship_kwargs") or call.has_kwarg("cascade_delete")):
+            kwargs = [(k, v) for k, v in call.kwargs if k not in ("sa_relationship_kwargs", "cascade_delete")]
+            extra = call.kwarg("sa_relationship_kwargs")
+            has_star = call.has_star
+            if isinstance(extra, Dict) and not extra.has_unpack and all(const_str(k) is not None for k, _ in extra.items):
+                kwargs.extend((const_str(k) or "", v) for k, v in extra.items)
+            elif extra is not None:
+                has_star = True  # options ormlint cannot read
+            if const_bool(call.kwarg("cascade_delete")) is True:
+                kwargs.append(("cascade", Const("all, delete-orphan")))
+            call = Call(call.func, call.args, tuple(kwargs), has_star, call.span, call.star_kwargs, call.star_args)
         if call is None or not call.star_kwargs:
             return call
         kwargs = list(call.kwargs)
@@ -349,6 +361,7 @@ class IndexBuilder:
         rel.secondary = call.kwarg("secondary") or (call.args[1] if len(call.args) > 1 else None)
         rel.has_secondary_join = call.has_kwarg("secondaryjoin")
         rel.has_remote_side = call.has_kwarg("remote_side")
+        rel.passive_deletes = call.kwarg("passive_deletes") is not None and const_bool(call.kwarg("passive_deletes")) is not False
         rel.has_join_condition = call.has_kwarg("primaryjoin") or call.has_kwarg("foreign_keys") or call.has_star
         rel.viewonly = const_bool(call.kwarg("viewonly")) is True
         overlaps = const_str(call.kwarg("overlaps"))
@@ -441,6 +454,7 @@ class IndexBuilder:
             created.single_parent = const_bool(call.kwarg("single_parent")) is True
             created.uselist = const_bool(call.kwarg("uselist"))
             created.viewonly = const_bool(call.kwarg("viewonly")) is True
+            created.passive_deletes = call.kwarg("passive_deletes") is not None and const_bool(call.kwarg("passive_deletes")) is not False
         created.has_join_condition = created.has_join_condition or rel.has_join_condition
         created.secondary = rel.secondary
         created.viewonly = created.viewonly or rel.viewonly

@@ -179,6 +179,7 @@ class RelationshipInfo:
     secondary_status: str = "none"
     has_secondary_join: bool = False
     has_remote_side: bool = False
+    passive_deletes: bool = False
 
     @property
     def label(self) -> str:

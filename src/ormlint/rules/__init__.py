@@ -6,6 +6,7 @@ from ormlint.rules.analyzer import ParseError
 from ormlint.rules.base import Rule, RuleContext, RuleSettings
 from ormlint.rules.declarations import AttributeAssignedTwice, ReservedMetadataAttribute, UnmappedAnnotation
 from ormlint.rules.expressions import (
+    ContradictoryDeleteRule,
     DefaultEvaluatedOnce,
     MutableDefault,
     NoneOrBoolComparison,
@@ -81,6 +82,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UtcnowDefault,
             DefaultEvaluatedOnce,
             MutableDefault,
+            ContradictoryDeleteRule,
             PythonOperatorInCondition,
         ],
         key=lambda rule: rule.code,

@@ -666,3 +666,180 @@ def _mutable_kind(ctx: RuleContext, module: str, value: Expr) -> Optional[str]:
         if qualname in ("builtins.dict", "builtins.list", "builtins.set"):
             return qualname.split(".")[1]
     return None
+
+
+class ContradictoryDeleteRule(Rule):
+    """## What it does
+    Flags delete behaviour that contradicts itself:
+    `ForeignKey(..., ondelete="SET NULL")` on a NOT NULL column; and a NOT NULL
+    foreign key with `ondelete="CASCADE"` whose one-to-many relationship (or
+    backref) collection on the parent has neither a `cascade` that includes
+    delete nor `passive_deletes=True`.
+
+    ## Why is this bad?
+    The database cannot set a NOT NULL column to NULL. And when the parent is
+    deleted through the ORM, SQLAlchemy first sets the children's foreign key
+    to NULL (its default for a collection it does not cascade to), which the
+    NOT NULL column refuses: IntegrityError, although the database would have
+    cascaded the delete by itself.
+
+    ## Example
+    ```python
+    class Child(Base):
+        parent_id = Column(ForeignKey("parents.id", ondelete="CASCADE"), nullable=False)
+
+    class Parent(Base):
+        children = relationship("Child")
+    ```
+
+    ## Use instead
+    ```python
+        children = relationship("Child", cascade="all, delete-orphan", passive_deletes=True)
+    ```
+    """
+
+    code = "ORM405"
+    name = "contradictory-delete-rule"
+    severity = Severity.WARNING
+    summary = "ondelete rule that contradicts the column or its relationship"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        from ormlint.index import foreign_key_target, join_constraints
+
+        collections = self._collections(ctx)
+        for column in _columns(ctx):
+            not_null = column.nullable is False or column.primary_key
+            for ref in column.foreign_keys:
+                rule = (ref.ondelete or "").upper()
+                if rule == "SET NULL" and not_null:
+                    message = f"`{column.label}` is NOT NULL but its ForeignKey says ondelete='SET NULL'."
+                    yield self.line_diagnostic(column.path, column.span, message, "Make the column nullable, or change the ondelete rule.")
+                elif rule == "CASCADE" and not_null and column.table is not None:
+                    target = foreign_key_target(ctx.index, ref, column.table.metadata)
+                    if target.table is None:
+                        continue
+                    for rel in collections.get((id(target.table), id(column.table)), []):
+                        paths = join_constraints(ctx.index, target.table, column.table)
+                        if paths is None or len(paths) != 1:
+                            continue
+                        message = (
+                            f"`{column.label}` is NOT NULL with ondelete='CASCADE', but `{rel.label}` neither cascades deletes "
+                            f"nor sets passive_deletes: deleting a `{rel.owner.name}` first sets it to NULL (IntegrityError)."
+                        )
+                        yield self.line_diagnostic(column.path, column.span, message, f"Give `{rel.label}` cascade=\"all, delete-orphan\" and/or passive_deletes=True.")
+                        break
+
+    def _collections(self, ctx: RuleContext) -> dict[tuple[int, int], list]:  # type: ignore[type-arg]
+        """Writable one-to-many relationships without delete cascade, by (parent table, child table)."""
+        from ormlint.rules.relationships import _direction, _relationships
+
+        found: dict[tuple[int, int], list] = {}  # type: ignore[type-arg]
+        for rel in _relationships(ctx.index, include_backrefs=True):
+            if rel.viewonly or rel.passive_deletes or rel.target is None or rel.has_join_condition or rel.secondary is not None:
+                continue
+            cascade = (rel.cascade or "").replace(" ", "").split(",")
+            if "all" in cascade or "delete" in cascade:
+                continue
+            if rel.owner.table is None or rel.target.table is None or _direction(ctx, rel) != "one-to-many":
+                continue
+            found.setdefault((id(rel.owner.table), id(rel.target.table)), []).append(rel)
+        return found
+
+    VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(Integer, primary_key=True)
+    children = relationship("Child", cascade="all, delete-orphan", passive_deletes=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(ForeignKey("parents.id", ondelete="CASCADE"), nullable=False)
+    other_id = Column(ForeignKey("parents.id", ondelete="SET NULL"), nullable=True)
+""",
+        """
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    children: Mapped[list["Child"]] = relationship(passive_deletes=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    user = db.relationship("User", backref=db.backref("tasks", lazy=True, cascade="all, delete-orphan"))
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(Integer, primary_key=True)
+    children = relationship("Child")
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(ForeignKey("parents.id", ondelete="CASCADE"), nullable=False)  # ORM405
+""",
+        """
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))  # ORM405
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)  # ORM405
+    user = db.relationship("User", backref=db.backref("tasks", lazy=True))
+""",
+        },
+    ]
