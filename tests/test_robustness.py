@@ -368,9 +368,9 @@ def test_a_crashing_rule_is_one_line_and_the_others_still_report(tmp_path: Path,
 
 
 def test_a_crash_while_reading_one_file_loses_only_that_file(tmp_path: Path, capsys, monkeypatch) -> None:
-    import ormlint.engine as engine
+    import ormlint.filefacts as filefacts
 
-    real = engine.extract_module
+    real = filefacts.extract_module
 
     def flaky(tree, path, *args, **kwargs):
         if path.endswith("other.py"):
@@ -379,7 +379,7 @@ def test_a_crash_while_reading_one_file_loses_only_that_file(tmp_path: Path, cap
 
     project(tmp_path)
     (tmp_path / "app" / "other.py").write_text(OTHER.lstrip("\n"))
-    monkeypatch.setattr(engine, "extract_module", flaky)
+    monkeypatch.setattr(filefacts, "extract_module", flaky)
     status = main(["-q", str(tmp_path)])
     out, err = capsys.readouterr()
     assert status == 2

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
+from ormlint.cache import CACHE_DIR_NAME, FactsCache, remove_cache
 from ormlint.config import Config, ConfigError, find_pyproject, load_config
-from ormlint.engine import run
+from ormlint.engine import RunResult, run
 from ormlint.report import FORMATS, use_colour, write_explanation, write_report
 from ormlint.rules import RULES_BY_CODE, RULES_BY_NAME, Rule
 from ormlint.schema_export import schema_json, schema_mermaid
@@ -58,14 +59,29 @@ def _check_parser() -> _Parser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     parser.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only: no hints, no summary")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.ormlint] from")
+    _cache_options(parser)
     parser.add_argument("--version", action="version", version=f"ormlint {__version__}")
     return parser
+
+
+def _cache_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of per-file facts")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR", help=f"keep the cache in DIR (default: {CACHE_DIR_NAME} at the project root)")
 
 
 def _schema_parser() -> _Parser:
     parser = _Parser(prog="ormlint schema", description="Print the schema ormlint resolved.")
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     parser.add_argument("--format", choices=["json", "mermaid"], default="json")
+    parser.add_argument("--config", type=Path)
+    _cache_options(parser)
+    return parser
+
+
+def _clean_parser() -> _Parser:
+    parser = _Parser(prog="ormlint clean", description=f"Remove the cache directory ({CACHE_DIR_NAME} at the project root of PATH).")
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="a directory or file of the project (default: .)")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR", help="remove this cache directory instead")
     parser.add_argument("--config", type=Path)
     return parser
 
@@ -104,6 +120,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args and args[0] == "schema":
             return _schema(args[1:])
+        if args and args[0] == "clean":
+            return _clean(args[1:])
         return _check(args)
     except _Exit as exc:
         return exc.status
@@ -147,7 +165,8 @@ def _check(argv: list[str]) -> int:
     config.ignore = config.ignore + split_tokens(options.ignore)
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
-    result = run(paths, config, rules)
+    result = run(paths, config, rules, cache=_cache(options, paths, config))
+    debug_stats(result)
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(
@@ -162,6 +181,50 @@ def _check(argv: list[str]) -> int:
         return 2
     if result.diagnostics and not options.exit_zero:
         return 1
+    return 0
+
+
+def debug_stats(result: RunResult, prefix: str = "ormlint") -> None:
+    """With ORMLINT_DEBUG_STATS set, one line on stderr: how many files were parsed
+    and how many came from the cache."""
+    if os.environ.get("ORMLINT_DEBUG_STATS"):
+        sys.stderr.write(f"{prefix}: stats: files={result.files} parsed={result.parsed_files} cache_hits={result.cache_hits}\n")
+
+
+def cache_directory(paths: list[Path], config: Config) -> Optional[Path]:
+    """`.ormlint_cache` in the directory of the configuration's pyproject.toml, else
+    in the first PATH when it is a directory; None (no cache) for lone files."""
+    if config.path is not None:
+        return config.path.resolve().parent / CACHE_DIR_NAME
+    if paths and paths[0].is_dir():
+        return paths[0].resolve() / CACHE_DIR_NAME
+    return None
+
+
+def _cache(options: argparse.Namespace, paths: list[Path], config: Config) -> Optional[FactsCache]:
+    if options.no_cache:
+        return None
+    directory = options.cache_dir if options.cache_dir is not None else cache_directory(paths, config)
+    return FactsCache(directory) if directory is not None else None
+
+
+def _clean(argv: list[str]) -> int:
+    options = _clean_parser().parse_args(argv)
+    if options.cache_dir is not None:
+        directory: Optional[Path] = options.cache_dir
+    else:
+        paths, config = _load([options.path], options.config)
+        directory = cache_directory(paths, config)
+        if directory is None:
+            raise UsageError(f"no project directory for {options.path}: give a directory or --cache-dir")
+    assert directory is not None
+    try:
+        removed = remove_cache(directory)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot remove {directory}: {exc.strerror or exc}") from exc
+    sys.stdout.write(f"ormlint: {'removed' if removed else 'no cache at'} {directory}\n")
     return 0
 
 
@@ -228,7 +291,7 @@ def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
 def _schema(argv: list[str]) -> int:
     options = _schema_parser().parse_args(argv)
     paths, config = _load(options.paths, options.config)
-    result = run(paths, config, rules=[])
+    result = run(paths, config, rules=[], cache=_cache(options, paths, config))
     if options.format == "json":
         json.dump(schema_json(result.index), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import re
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.discover import SourceFile, discover
-from ormlint.extract import extract_module
+from ormlint.cache import FactsCache, file_key
 from ormlint.facts import ModuleFacts
+from ormlint.filefacts import FileOutcome, analyse_file
 from ormlint.index import ProjectIndex, build_index
-from ormlint.noqa import Suppressions, is_suppressed, parse_suppressions
-from ormlint.parsing import ParseFailure, parse_bytes
+from ormlint.noqa import Suppressions, is_suppressed, suppressions_from_comments
+from ormlint.parsing import ParseFailure, decode_source
 from ormlint.rules import Rule, RuleContext, RuleSettings
 from ormlint.rules.analyzer import ParseError
 from ormlint.selection import codes_for, resolve_selection
-
-
-_NAMES_IN_UNPARSED = re.compile(r"""(?:class\s+|["'])([A-Za-z_][\w.]*)""")
 
 
 @dataclass
@@ -32,6 +32,8 @@ class RunResult:
     index: ProjectIndex
     files: int
     internal_errors: list[str] = field(default_factory=list)
+    parsed_files: int = 0  # files parsed and extracted in this run
+    cache_hits: int = 0  # files whose facts came from the cache
 
 
 @dataclass
@@ -43,43 +45,77 @@ class ParsedProject:
     # Quoted names and class names seen in files that could not be parsed:
     # tables and classes they may define, so rules stay silent about them.
     unparsed_names: set[str] = field(default_factory=set)
-    # The source text of every parsed file, by display path.
+    # The source text of every parsed file that is not pure ASCII, by display path.
     texts: dict[str, str] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
+    parsed_files: int = 0  # parsed and extracted in this run
+    cache_hits: int = 0  # taken from the cache instead
 
 
-def parse_project(sources: Sequence[SourceFile]) -> ParsedProject:
-    modules: dict[str, ModuleFacts] = {}
-    suppressions: dict[str, Suppressions] = {}
-    failures: list[Diagnostic] = []
-    unparsed_names: set[str] = set()
-    texts: dict[str, str] = {}
-    internal: list[str] = []
+def parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache] = None) -> ParsedProject:
+    """Parse and extract every file, or take its outcome from `cache`."""
+    with no_cyclic_gc():
+        return _parse_project(sources, cache)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Facts and the index are millions of small objects, nearly all freed by
+    reference counting: the cyclic garbage collector would scan them over and
+    over while they are created, which costs more time than parsing the files
+    (or unpickling their facts from the cache). Pause it meanwhile; whatever
+    cyclic garbage a run leaves is collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> ParsedProject:
+    project = ParsedProject({}, {}, [], len(sources))
     for source in sources:
         try:
             data = source.path.read_bytes()
         except OSError as exc:
-            failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {exc.strerror or exc}", 1, 1)))
+            project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {exc.strerror or exc}", 1, 1)))
             continue
-        parsed = parse_bytes(data, source.display)
-        if isinstance(parsed, ParseFailure):
-            failures.append(_parse_diagnostic(source.display, parsed))
-            unparsed_names.update(_NAMES_IN_UNPARSED.findall(data.decode("utf-8", "replace")))
-            continue
-        suppressions[source.display] = parse_suppressions(parsed.text)
-        texts[source.display] = parsed.text
-        try:
-            modules[source.module] = extract_module(parsed.tree, source.display, source.module, source.is_package, parsed.text)
-        except RecursionError:
-            failures.append(_parse_diagnostic(source.display, ParseFailure("the file is nested too deeply to analyse", 1, 1)))
-            unparsed_names.update(_NAMES_IN_UNPARSED.findall(parsed.text))
-        except Exception as exc:  # a bug in extraction: lose this file, not the run
-            internal.append(f"internal error while reading {source.display}: {_describe(exc)}")
-            unparsed_names.update(_NAMES_IN_UNPARSED.findall(parsed.text))
-    return ParsedProject(modules, suppressions, failures, len(sources), unparsed_names, texts, internal)
+        outcome: Optional[FileOutcome] = None
+        key = b""
+        if cache is not None:
+            key = file_key(source, data)
+            outcome = cache.load(source, key)
+        if outcome is None:
+            outcome = analyse_file(data, source)
+            project.parsed_files += 1
+            if cache is not None:
+                cache.store(source, key, outcome)
+        else:
+            project.cache_hits += 1
+        _add_outcome(project, source, data, outcome)
+    return project
 
 
-def _describe(exc: BaseException) -> str:
+def _add_outcome(project: ParsedProject, source: SourceFile, data: bytes, outcome: FileOutcome) -> None:
+    if outcome.noqa is not None:
+        project.suppressions[source.display] = suppressions_from_comments(outcome.noqa)
+        if not data.isascii():
+            # Only needed to turn byte columns into character columns.
+            text = decode_source(data)
+            if isinstance(text, str):
+                project.texts[source.display] = text
+    if outcome.facts is not None:
+        project.modules[source.module] = outcome.facts
+    if outcome.failure is not None:
+        project.parse_failures.append(_parse_diagnostic(source.display, outcome.failure))
+    project.unparsed_names.update(outcome.unparsed_names)
+    if outcome.internal_error is not None:
+        project.internal_errors.append(outcome.internal_error)
+
+
+def describe_exception(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -99,11 +135,18 @@ def rule_settings(config: Config) -> RuleSettings:
     )
 
 
-def run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = None) -> RunResult:
+def run(
+    paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = None, cache: Optional[FactsCache] = None
+) -> RunResult:
+    with no_cyclic_gc():
+        return _run(paths, config, rules, cache)
+
+
+def _run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]], cache: Optional[FactsCache]) -> RunResult:
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
     sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
-    project = parse_project(sources)
+    project = parse_project(sources, cache)
     index = build_index(project.modules, project.unparsed_names)
     context = RuleContext(index, rule_settings(config))
     diagnostics: list[Diagnostic] = []
@@ -115,11 +158,11 @@ def run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = N
         try:
             found = [_character_columns(d, project.texts) for d in rule_class().check(context)]
         except Exception as exc:  # one broken rule must not hide the others
-            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {_describe(exc)}")
+            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {describe_exception(exc)}")
         else:
             diagnostics.extend(found)
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
-    return RunResult(diagnostics, index, project.files, internal)
+    return RunResult(diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits)
 
 
 def project_root(config: Config) -> Optional[Path]:

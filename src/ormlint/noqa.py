@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ormlint.selection import codes_for, is_rule_name
 
@@ -79,13 +79,17 @@ def parse_comment(comment: str) -> tuple[bool, Optional[frozenset[str]]]:
     return matched, (None if codes is None else frozenset(codes))
 
 
-def parse_suppressions(text: str) -> Suppressions:
-    found: Suppressions = {}
+def noqa_comments(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, comment) for every comment that mentions noqa: what the file says,
+    before rule names are looked up (so it can be cached whatever rules exist)."""
     if "noqa" not in text.lower():
-        return found
-    for number, comment in _comments(text):
-        if "noqa" not in comment.lower():
-            continue
+        return ()
+    return tuple((number, comment) for number, comment in _comments(text) if "noqa" in comment.lower())
+
+
+def suppressions_from_comments(comments: Iterable[tuple[int, str]]) -> Suppressions:
+    found: Suppressions = {}
+    for number, comment in comments:
         matched, codes = parse_comment(comment)
         if not matched:
             continue
@@ -95,6 +99,10 @@ def parse_suppressions(text: str) -> Suppressions:
         else:
             found[number] = previous | codes
     return found
+
+
+def parse_suppressions(text: str) -> Suppressions:
+    return suppressions_from_comments(noqa_comments(text))
 
 
 def is_suppressed(suppressions: Suppressions, line: int, code: str) -> bool:

@@ -1,0 +1,196 @@
+"""The on-disk cache of per-file outcomes (facts, suppressions, parse failures).
+
+Layout of a cache directory (by default `.ormlint_cache/` at the project root)::
+
+    .gitignore        `*`: git never sees the cache
+    CACHEDIR.TAG      marks it as a cache for backup tools, and for `ormlint clean`
+    files/<slot>.pickle
+
+A slot is one source file as one run names it (absolute path, display path,
+module name), so the cache holds at most one entry per file and per way of
+naming it, however often the file changes. Each entry starts with a header that
+holds its key; the key is a hash of everything the outcome depends on: the
+file's bytes, its display path and module name, the ormlint version, the
+source code of the modules that parse and extract (so that a developer editing
+extraction never reads stale facts), and the Python and libcst versions.
+`# noqa` comments are stored as written and interpreted on every run, so
+adding a rule (a new name a comment may use) does not invalidate the cache. An entry is unpickled only when its key
+matches.
+
+Reading never fails: a missing, truncated, corrupt, foreign or unreadable entry
+is a miss, and the file is parsed again. Writing never fails either: entries go
+to a temporary file in the same directory, renamed over the old one when
+complete (readers see the old entry or the new one, never half of one), and a
+cache directory that cannot be written to only means nothing is stored.
+
+Entries are pickles: the cache must be trusted like the code it describes, and it
+lives inside the project, ignored by git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ormlint import __version__
+from ormlint.discover import SourceFile
+from ormlint.filefacts import FileOutcome
+
+CACHE_DIR_NAME = ".ormlint_cache"
+FORMAT = b"ormlint-cache 1\n"
+_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG = f"{_TAG_SIGNATURE}\n# This directory is a cache of ormlint (https://pypi.org/project/ormlint/).\n# `ormlint clean` removes it; it is rebuilt on the next run.\n"
+
+# The modules whose code decides a file's outcome. Any change to one of them
+# changes every key.
+_EXTRACTION_MODULES = (
+    "cache", "expr", "extract", "facts", "filefacts", "noqa", "parsing", "usage_extract",
+)
+
+_code_hash: Optional[bytes] = None
+
+
+def code_fingerprint() -> bytes:
+    """A hash of what, besides the file itself, decides a file's outcome."""
+    global _code_hash
+    if _code_hash is None:
+        digest = hashlib.sha256()
+        digest.update(FORMAT)
+        digest.update(__version__.encode())
+        digest.update(f"{sys.implementation.name} {sys.version_info[:3]}".encode())
+        package = Path(__file__).resolve().parent
+        for name in _EXTRACTION_MODULES:
+            try:
+                digest.update((package / f"{name}.py").read_bytes())
+            except OSError:
+                # The code cannot be read (a zip import?): a key nobody else has.
+                digest.update(os.urandom(16))
+        try:
+            from importlib.metadata import version
+
+            digest.update(f"libcst {version('libcst')}".encode())
+        except Exception:
+            digest.update(b"libcst ?")
+        _code_hash = digest.digest()
+    return _code_hash
+
+
+def file_key(source: SourceFile, data: bytes) -> bytes:
+    digest = hashlib.sha256(code_fingerprint())
+    for part in (source.display, source.module, "package" if source.is_package else "module"):
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest().encode("ascii")
+
+
+def _slot(source: SourceFile) -> str:
+    name = "\0".join((str(source.path), source.display, source.module)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(name).hexdigest()[:40]
+
+
+class FactsCache:
+    """Per-file outcomes under `directory`; counts its hits, misses and writes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.files = self.directory / "files"
+        self.hits = 0
+        self.misses = 0
+        self.writes = 0
+        self._writable = True
+        self._prepared = False
+
+    def load(self, source: SourceFile, key: bytes) -> Optional[FileOutcome]:
+        outcome = self._read(self.files / f"{_slot(source)}.pickle", key)
+        if outcome is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return outcome
+
+    @staticmethod
+    def _read(path: Path, key: bytes) -> Optional[FileOutcome]:
+        header = FORMAT + key + b"\n"
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(len(header)) != header:
+                    return None
+                outcome = pickle.loads(handle.read())
+        except Exception:  # missing, unreadable, truncated, corrupt: a miss
+            return None
+        if not isinstance(outcome, FileOutcome) or not outcome.cacheable:
+            return None
+        return outcome
+
+    def store(self, source: SourceFile, key: bytes, outcome: FileOutcome) -> None:
+        if not self._writable or not outcome.cacheable:
+            return
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # nested too deeply to pickle, say: just not cached
+            return
+        try:
+            self._prepare()
+            write_atomically(self.files / f"{_slot(source)}.pickle", FORMAT + key + b"\n" + payload)
+        except Exception:
+            # Read-only, full, gone: stop trying for this run; results do not change.
+            self._writable = False
+            return
+        self.writes += 1
+
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        # Mark the directory (git ignores it, `ormlint clean` may remove it) only
+        # when ormlint made it or it is empty: never a directory of the user's.
+        ours = not self.directory.exists() or is_cache_directory(self.directory) or not any(self.directory.iterdir())
+        self.files.mkdir(parents=True, exist_ok=True)
+        if ours:
+            for name, content in ((".gitignore", "# Created by ormlint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
+                if not (self.directory / name).is_file():
+                    write_atomically(self.directory / name, content.encode())
+        self._prepared = True
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file next to `path`, then rename it over `path`."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def is_cache_directory(directory: Path) -> bool:
+    """Whether `directory` is one ormlint created (and may therefore remove)."""
+    try:
+        with open(directory / "CACHEDIR.TAG", encoding="utf-8", errors="replace") as handle:
+            text = handle.read(4096)
+    except OSError:
+        return False
+    return text.startswith(_TAG_SIGNATURE) and "ormlint" in text
+
+
+def remove_cache(directory: Path) -> bool:
+    """Remove an ormlint cache directory; False when there was none. Raises
+    ValueError for a directory ormlint did not create, OSError when removal fails."""
+    if not directory.exists():
+        return False
+    if directory.is_symlink() or not directory.is_dir() or not is_cache_directory(directory):
+        raise ValueError(f"{directory} is not an ormlint cache directory (it has no ormlint CACHEDIR.TAG); not removing it")
+    shutil.rmtree(directory)
+    return True
