@@ -7,7 +7,7 @@ import re
 from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
-from ormlint.usage_extract import ScopeFacts, extract_usage
+from ormlint.usage_extract import extract_usage
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
@@ -18,7 +18,7 @@ from ormlint.imports import ImportGraph
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
-from ormlint.symbols import AttrOf, ClassRef, FunctionRef, Symbol, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.symbols import AttrOf, ClassRef, FunctionRef, SymbolTable, ValueRef, sqlalchemy_name
 
 _DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -51,6 +51,15 @@ class ProjectIndex:
     symbols: Optional[SymbolTable] = None
     # Leading-column lists of indexes Alembic revisions create, by table name.
     migration_indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+
+    def all_columns(self) -> Iterator[ColumnInfo]:
+        """Every column of every table, once (STI subclasses share their parent's)."""
+        seen: set[int] = set()
+        for table in self.tables:
+            for column in table.columns:
+                if id(column) not in seen:
+                    seen.add(id(column))
+                    yield column
 
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]

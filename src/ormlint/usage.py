@@ -7,13 +7,13 @@ either certain or None; usage rules report only certain answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript
 from ormlint.facts import ModuleFacts
 from ormlint.index import ProjectIndex, foreign_key_constraints
 from ormlint.schema import MappedClass, RelationshipInfo
-from ormlint.symbols import ClassRef, External, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.symbols import ClassRef, SymbolTable, ValueRef, sqlalchemy_name
 from ormlint.usage_extract import ScopeFacts
 
 # What the libraries add to every mapped class, by style (data, not logic).
@@ -208,7 +208,6 @@ class UsageResolver:
     def _infer_name_uncached(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
         if depth > 12 or dotted.count(".") > 8:
             return None  # real code never types anything this deep
-        scope = ctx.scope
         bindings = [b for b in ctx.bindings_of(dotted) if b[1] != "import"]
         if not bindings and ctx.bindings_of(dotted):
             model = self.mapped(ctx.module, Name(dotted), ctx)

@@ -8,7 +8,6 @@ from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Call, Dict, Expr, Name, Seq
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
-from ormlint.schema import ColumnInfo
 from ormlint.symbols import External
 
 # Calls that give a different value each time: as a default they must be
@@ -20,15 +19,6 @@ VALUE_FACTORIES = frozenset({
     "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
     "random.random", "random.randint", "random.getrandbits",
 })
-
-
-def _columns(ctx: RuleContext) -> Iterator[ColumnInfo]:
-    seen: set[int] = set()
-    for table in ctx.index.tables:
-        for column in table.columns:
-            if id(column) not in seen:
-                seen.add(id(column))
-                yield column
 
 
 def _qualname(ctx: RuleContext, module: str, expr: Optional[Expr]) -> Optional[str]:
@@ -337,7 +327,7 @@ class UtcnowDefault(Rule):
     summary = "`default=datetime.utcnow` (deprecated, naive)"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for column in _columns(ctx):
+        for column in ctx.index.all_columns():
             for key, value in column.defaults:
                 if _qualname(ctx, column.module, value) == "datetime.datetime.utcnow":
                     message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
@@ -446,7 +436,7 @@ class DefaultEvaluatedOnce(Rule):
     summary = "a default is a call evaluated once at import time"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for column in _columns(ctx):
+        for column in ctx.index.all_columns():
             for key, value in column.defaults:
                 if key == "default_factory" or not isinstance(value, Call):
                     continue
@@ -576,7 +566,7 @@ class MutableDefault(Rule):
     summary = "a mutable literal shared by every row as a default"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for column in _columns(ctx):
+        for column in ctx.index.all_columns():
             if column.factory == "Field":
                 continue  # pydantic copies defaults per instance
             for key, value in column.defaults:
@@ -707,7 +697,7 @@ class ContradictoryDeleteRule(Rule):
         from ormlint.index import foreign_key_target, join_constraints
 
         collections = self._collections(ctx)
-        for column in _columns(ctx):
+        for column in ctx.index.all_columns():
             not_null = column.nullable is False or column.primary_key
             for ref in column.foreign_keys:
                 rule = (ref.ondelete or "").upper()

@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.index import ProjectIndex, foreign_key_constraints, join_constraints
 from ormlint.rules.base import Rule, RuleContext, suggestion
-from ormlint.schema import ColumnInfo, MappedClass, RelationshipInfo
+from ormlint.schema import ColumnInfo, RelationshipInfo
 
 _CLASS_TOKEN = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.")
 

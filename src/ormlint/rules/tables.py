@@ -9,7 +9,7 @@ from typing import Iterator, Optional
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
-from ormlint.schema import ColumnInfo, MappedClass, TableInfo
+from ormlint.schema import ColumnInfo, TableInfo
 
 
 def _definition_label(table: TableInfo) -> str:
@@ -677,7 +677,7 @@ class ColumnWithoutType(Rule):
     summary = "a column has no type"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for column in _all_columns(ctx):
+        for column in ctx.index.all_columns():
             if column.explicit_none_type:
                 message = f"`{column.label}` is declared with `type_=None`: SQLAlchemy gives it NullType."
             elif column.missing_type:
@@ -765,15 +765,6 @@ class Item(db.Model):
 """,
         },
     ]
-
-
-def _all_columns(ctx: RuleContext) -> Iterator[ColumnInfo]:
-    seen: set[int] = set()
-    for table in ctx.index.tables:
-        for column in table.columns:
-            if id(column) not in seen:
-                seen.add(id(column))
-                yield column
 
 
 def _candidate_tables(prefix: str) -> set[str]:

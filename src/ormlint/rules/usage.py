@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Call, Const, Dict, Expr, Name, Other, Seq, Span
-from ormlint.knowledge import COMPARABLE_FAMILIES
+from ormlint.expr import Call, Const, Dict, Expr, Name, Other, Seq
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, MappedClass
 from ormlint.symbols import sqlalchemy_name
-from ormlint.usage import ScopeContext, Type, UsageResolver
+from ormlint.usage import ScopeContext, UsageResolver
 
 
 def _resolver(ctx: RuleContext) -> UsageResolver:
