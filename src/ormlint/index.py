@@ -345,7 +345,6 @@ class IndexBuilder:
         if target is None and assign.annotation is not None:
             info = self.columns.unwrap_annotation(module, assign.annotation)
             target = info.inner
-        self._target_module = module
         text = const_str(target)
         if text is not None:
             rel.target_text = text
@@ -357,7 +356,7 @@ class IndexBuilder:
             else:
                 symbol = self.symbols.resolve_expr(module, target)
                 rel.target_status = "pending"
-                rel._symbol = symbol  # type: ignore[attr-defined]
+                rel.target_symbol = symbol
         if call is None:
             return rel
         backref = call.kwarg("backref")
@@ -413,7 +412,7 @@ class IndexBuilder:
         self._resolve_secondary(rel)
         registry = rel.owner.registry
         if rel.target_status == "pending":
-            symbol = getattr(rel, "_symbol", None)
+            symbol = rel.target_symbol
             target = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
             if target is not None:
                 rel.target, rel.target_status = target, "resolved"

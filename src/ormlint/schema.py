@@ -180,6 +180,8 @@ class RelationshipInfo:
     has_secondary_join: bool = False
     has_remote_side: bool = False
     passive_deletes: bool = False
+    # What a non-string target resolved to, until every class is known.
+    target_symbol: Optional[object] = None
 
     @property
     def label(self) -> str:
