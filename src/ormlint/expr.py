@@ -218,27 +218,27 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
     if isinstance(node, ast.Dict):
         pairs: list[tuple[Expr, Expr]] = []
         has_unpack = False
-        for key, value in zip(node.keys, node.values):
-            if key is None:
+        for dict_key, dict_value in zip(node.keys, node.values):
+            if dict_key is None:
                 has_unpack = True
                 continue
-            pairs.append((to_expr(key, depth + 1), to_expr(value, depth + 1)))
+            pairs.append((to_expr(dict_key, depth + 1), to_expr(dict_value, depth + 1)))
         return Dict(tuple(pairs), has_unpack, span)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         left = to_expr(node.left, depth + 1)
         right = to_expr(node.right, depth + 1)
-        items: list[Expr] = []
+        members: list[Expr] = []
         for side in (left, right):
-            items.extend(side.items if isinstance(side, Union_) else (side,))
-        return Union_(tuple(items), span)
+            members.extend(side.items if isinstance(side, Union_) else (side,))
+        return Union_(tuple(members), span)
     if isinstance(node, ast.Lambda):
         return Lambda(to_expr(node.body, depth + 1), span)
     if isinstance(node, ast.Await):
         # Typing does not care whether a result was awaited.
         return to_expr(node.value, depth + 1)
-    kind = _VALUE_KINDS.get(type(node))
-    if kind is not None:
-        return Other(kind, span)
+    value_kind = _VALUE_KINDS.get(type(node))
+    if value_kind is not None:
+        return Other(value_kind, span)
     return Other(type(node).__name__, span)
 
 

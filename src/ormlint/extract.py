@@ -69,8 +69,8 @@ def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list
     elif isinstance(stmt, ast.AnnAssign):
         name = _target_name(stmt.target, allow_dotted)
         if name is not None:
-            value = parse_evaluated_strings(to_expr(stmt.value)) if stmt.value is not None else None
-            facts.append(AssignFact(name, value, annotation_to_expr(stmt.annotation), span, conditional))
+            annotated = parse_evaluated_strings(to_expr(stmt.value)) if stmt.value is not None else None
+            facts.append(AssignFact(name, annotated, annotation_to_expr(stmt.annotation), span, conditional))
     return facts
 
 
@@ -311,6 +311,7 @@ def migration_indexes(tree: ast.Module) -> tuple[MigrationIndex, ...]:
         batch_table = batch_tables.get(receiver or "")
         args = node.args
         if method in ("create_index", "create_unique_constraint", "create_primary_key"):
+            table: Optional[str]
             if batch_table is not None:
                 table, columns = batch_table, _literal_strings(args[1]) if len(args) > 1 else None
             else:

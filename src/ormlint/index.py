@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
@@ -570,8 +570,8 @@ class IndexBuilder:
             return v3, v3 == v2, "generated"
         return None, True, "none"
 
-    def _table_args(self, own: ClassAnalysis, sources: list[ClassAnalysis]) -> dict:
-        result: dict = {"constraints": []}
+    def _table_args(self, own: ClassAnalysis, sources: list[ClassAnalysis]) -> dict[str, Any]:
+        result: dict[str, Any] = {"constraints": []}
         for source in reversed(sources):
             value = source.body_value("__table_args__")
             declared = any(f.name == "__table_args__" for f in source.fact.functions)
