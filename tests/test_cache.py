@@ -346,3 +346,63 @@ def test_internal_errors_are_not_cached(project: Path, monkeypatch) -> None:
     fixed = analyse(project)
     assert (fixed.parsed_files, fixed.cache_hits) == (1, 4)
     assert keys(fixed) == keys(analyse(project, use_cache=False))
+
+
+def reuse(root: Path, config=None, rules=None) -> RunResult:
+    config = config or load_config(root / "pyproject.toml")
+    result = run([root], config, rules, cache=FactsCache(root / CACHE_DIR_NAME), reuse_results=True)
+    assert not result.internal_errors
+    return result
+
+
+def test_unchanged_project_reuses_its_diagnostics(project: Path) -> None:
+    from ormlint.selection import resolve_selection
+
+    expected = keys(analyse(project, use_cache=False))
+    first = reuse(project)
+    assert not first.results_cached and first.index is not None and keys(first) == expected
+    second = reuse(project)
+    assert second.results_cached and second.index is None and second.parsed_files == 0
+    assert keys(second) == expected
+    # Another configuration, other rules: computed again (from the facts in the cache).
+    config = load_config(project / "pyproject.toml")
+    config.ignore = ["ORM103"]
+    ignoring = reuse(project, config)
+    assert not ignoring.results_cached and ignoring.parsed_files == 0
+    assert not any(d.code == "ORM103" for d in ignoring.diagnostics)
+    only_parse_errors = reuse(project, rules=resolve_selection(["ORM001"], [], []))
+    assert not only_parse_errors.results_cached and {d.code for d in only_parse_errors.diagnostics} == {"ORM001"}
+    assert reuse(project).results_cached
+    # A changed file: computed again.
+    users = project / "app/users.py"
+    users.write_text(users.read_text() + "\n")
+    assert not reuse(project).results_cached
+    assert reuse(project).results_cached
+
+
+def test_results_depend_on_all_of_ormlints_code(project: Path, monkeypatch) -> None:
+    reuse(project)
+    monkeypatch.setattr(cache_module, "_package_hash", b"a rule changed")
+    assert not reuse(project).results_cached
+    assert reuse(project).results_cached
+    monkeypatch.undo()
+    assert not reuse(project).results_cached
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: os.urandom(len(data)), id="random-bytes"),
+        pytest.param(lambda data: data[: data.index(b"\n", len(FORMAT)) + 1] + pickle.dumps(("not", "diagnostics")), id="foreign-object"),
+    ],
+)
+def test_damaged_results_are_a_miss(project: Path, damage) -> None:
+    expected = keys(analyse(project, use_cache=False))
+    reuse(project)
+    found = sorted((project / CACHE_DIR_NAME / "results").glob("*.pickle"))
+    assert len(found) == 1
+    found[0].write_bytes(damage(found[0].read_bytes()))
+    again = reuse(project)
+    assert not again.results_cached and keys(again) == expected
+    assert reuse(project).results_cached

@@ -2,9 +2,10 @@
 
 Layout of a cache directory (by default `.ormlint_cache/` at the project root)::
 
-    .gitignore        `*`: git never sees the cache
-    CACHEDIR.TAG      marks it as a cache for backup tools, and for `ormlint clean`
-    files/<slot>.pickle
+    .gitignore          `*`: git never sees the cache
+    CACHEDIR.TAG        marks it as a cache for backup tools, and for `ormlint clean`
+    files/<slot>.pickle     one source file's outcome
+    results/<slot>.pickle   one invocation's diagnostics
 
 A slot is one source file as one run names it (absolute path, display path,
 module name), so the cache holds at most one entry per file and per way of
@@ -16,6 +17,12 @@ extraction never reads stale facts), and the Python and libcst versions.
 `# noqa` comments are stored as written and interpreted on every run, so
 adding a rule (a new name a comment may use) does not invalidate the cache. An entry is unpickled only when its key
 matches.
+
+`results/` keeps the diagnostics of the last run of each invocation (its PATHs
+and configuration file), keyed by a hash of every file's key, the configuration,
+the selected rules and all of ormlint's code: a run over an unchanged project
+(the flake8 plugin in each of its processes, an editor linting on save) reads
+them back without building the index.
 
 Reading never fails: a missing, truncated, corrupt, foreign or unreadable entry
 is a miss, and the file is parsed again. Writing never fails either: entries go
@@ -39,6 +46,8 @@ from pathlib import Path
 from typing import Optional
 
 from ormlint import __version__
+from ormlint.config import Config
+from ormlint.diagnostics import Diagnostic
 from ormlint.discover import SourceFile
 from ormlint.filefacts import FileOutcome
 
@@ -81,6 +90,26 @@ def code_fingerprint() -> bytes:
     return _code_hash
 
 
+_package_hash: Optional[bytes] = None
+
+
+def package_fingerprint() -> bytes:
+    """A hash of all of ormlint's code (rules included) and of `code_fingerprint()`:
+    what, besides the files and the configuration, decides a run's diagnostics."""
+    global _package_hash
+    if _package_hash is None:
+        digest = hashlib.sha256(code_fingerprint())
+        package = Path(__file__).resolve().parent
+        try:
+            for path in sorted(package.rglob("*.py")):
+                digest.update(str(path.relative_to(package)).encode("utf-8", "surrogatepass"))
+                digest.update(path.read_bytes())
+        except OSError:
+            digest.update(os.urandom(16))
+        _package_hash = digest.digest()
+    return _package_hash
+
+
 def file_key(source: SourceFile, data: bytes) -> bytes:
     digest = hashlib.sha256(code_fingerprint())
     for part in (source.display, source.module, "package" if source.is_package else "module"):
@@ -96,12 +125,23 @@ def _slot(source: SourceFile) -> str:
     return hashlib.sha256(name).hexdigest()[:40]
 
 
+def default_cache_directory(paths: list[Path], config: Config) -> Optional[Path]:
+    """`.ormlint_cache` in the directory of the configuration's pyproject.toml, else
+    in the first PATH when it is a directory; None (no cache) for lone files."""
+    if config.path is not None:
+        return config.path.resolve().parent / CACHE_DIR_NAME
+    if paths and paths[0].is_dir():
+        return paths[0].resolve() / CACHE_DIR_NAME
+    return None
+
+
 class FactsCache:
     """Per-file outcomes under `directory`; counts its hits, misses and writes."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.files = self.directory / "files"
+        self.results = self.directory / "results"
         self.hits = 0
         self.misses = 0
         self.writes = 0
@@ -118,33 +158,41 @@ class FactsCache:
 
     @staticmethod
     def _read(path: Path, key: bytes) -> Optional[FileOutcome]:
-        header = FORMAT + key + b"\n"
-        try:
-            with open(path, "rb") as handle:
-                if handle.read(len(header)) != header:
-                    return None
-                outcome = pickle.loads(handle.read())
-        except Exception:  # missing, unreadable, truncated, corrupt: a miss
-            return None
+        outcome = _read_entry(path, key)
         if not isinstance(outcome, FileOutcome) or not outcome.cacheable:
             return None
         return outcome
 
     def store(self, source: SourceFile, key: bytes, outcome: FileOutcome) -> None:
-        if not self._writable or not outcome.cacheable:
-            return
+        if outcome.cacheable and self._write(self.files / f"{_slot(source)}.pickle", key, outcome):
+            self.writes += 1
+
+    def _write(self, path: Path, key: bytes, value: object) -> bool:
+        if not self._writable:
+            return False
         try:
-            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # nested too deeply to pickle, say: just not cached
-            return
+            return False
         try:
             self._prepare()
-            write_atomically(self.files / f"{_slot(source)}.pickle", FORMAT + key + b"\n" + payload)
+            path.parent.mkdir(exist_ok=True)
+            write_atomically(path, FORMAT + key + b"\n" + payload)
         except Exception:
             # Read-only, full, gone: stop trying for this run; results do not change.
             self._writable = False
-            return
-        self.writes += 1
+            return False
+        return True
+
+    def load_results(self, slot: bytes, key: bytes) -> Optional[tuple]:
+        """The diagnostics kept for a run whose inputs hash to `key`, or None."""
+        kept = _read_entry(self.results / f"{slot.decode()[:40]}.pickle", key)
+        if not isinstance(kept, tuple) or not all(isinstance(item, Diagnostic) for item in kept):
+            return None
+        return kept
+
+    def store_results(self, slot: bytes, key: bytes, diagnostics: tuple) -> None:
+        self._write(self.results / f"{slot.decode()[:40]}.pickle", key, diagnostics)
 
     def _prepare(self) -> None:
         if self._prepared:
@@ -158,6 +206,18 @@ class FactsCache:
                 if not (self.directory / name).is_file():
                     write_atomically(self.directory / name, content.encode())
         self._prepared = True
+
+
+def _read_entry(path: Path, key: bytes) -> object:
+    """The value stored at `path` under `key`; None on any mismatch or failure."""
+    header = FORMAT + key + b"\n"
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(header)) != header:
+                return None
+            return pickle.loads(handle.read())
+    except Exception:  # missing, unreadable, truncated, corrupt: a miss
+        return None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

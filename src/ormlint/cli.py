@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
-from ormlint.cache import CACHE_DIR_NAME, FactsCache, remove_cache
+from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
 from ormlint.config import Config, ConfigError, find_pyproject, load_config
 from ormlint.engine import RunResult, run
 from ormlint.report import FORMATS, use_colour, write_explanation, write_report
@@ -165,7 +165,7 @@ def _check(argv: list[str]) -> int:
     config.ignore = config.ignore + split_tokens(options.ignore)
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
-    result = run(paths, config, rules, cache=_cache(options, paths, config))
+    result = run(paths, config, rules, cache=_cache(options, paths, config), reuse_results=True)
     debug_stats(result)
 
     def render(out: TextIO, colour: bool) -> None:
@@ -188,23 +188,16 @@ def debug_stats(result: RunResult, prefix: str = "ormlint") -> None:
     """With ORMLINT_DEBUG_STATS set, one line on stderr: how many files were parsed
     and how many came from the cache."""
     if os.environ.get("ORMLINT_DEBUG_STATS"):
-        sys.stderr.write(f"{prefix}: stats: files={result.files} parsed={result.parsed_files} cache_hits={result.cache_hits}\n")
-
-
-def cache_directory(paths: list[Path], config: Config) -> Optional[Path]:
-    """`.ormlint_cache` in the directory of the configuration's pyproject.toml, else
-    in the first PATH when it is a directory; None (no cache) for lone files."""
-    if config.path is not None:
-        return config.path.resolve().parent / CACHE_DIR_NAME
-    if paths and paths[0].is_dir():
-        return paths[0].resolve() / CACHE_DIR_NAME
-    return None
+        sys.stderr.write(
+            f"{prefix}: stats: files={result.files} parsed={result.parsed_files} cache_hits={result.cache_hits} "
+            f"results_cached={'yes' if result.results_cached else 'no'}\n"
+        )
 
 
 def _cache(options: argparse.Namespace, paths: list[Path], config: Config) -> Optional[FactsCache]:
     if options.no_cache:
         return None
-    directory = options.cache_dir if options.cache_dir is not None else cache_directory(paths, config)
+    directory = options.cache_dir if options.cache_dir is not None else default_cache_directory(paths, config)
     return FactsCache(directory) if directory is not None else None
 
 
@@ -214,7 +207,7 @@ def _clean(argv: list[str]) -> int:
         directory: Optional[Path] = options.cache_dir
     else:
         paths, config = _load([options.path], options.config)
-        directory = cache_directory(paths, config)
+        directory = default_cache_directory(paths, config)
         if directory is None:
             raise UsageError(f"no project directory for {options.path}: give a directory or --cache-dir")
     assert directory is not None

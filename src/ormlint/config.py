@@ -123,6 +123,23 @@ def find_pyproject(start: Path) -> Optional[Path]:
     return None
 
 
+PROJECT_MARKERS = ("pyproject.toml", ".git", ".hg")
+
+
+def find_project_root(start: Path, config_path: Optional[Path] = None) -> Optional[Path]:
+    """The root of the project `start` belongs to: the directory of the
+    configuration's pyproject.toml when there is one, else the nearest directory
+    at or above `start` with a pyproject.toml, `.git` or `.hg`; None outside any."""
+    if config_path is not None:
+        return config_path.resolve().parent
+    start = start.resolve()
+    current = start if start.is_dir() else start.parent
+    for directory in (current, *current.parents):
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+            return directory
+    return None
+
+
 def load_config(path: Optional[Path]) -> Config:
     if path is None:
         return Config()

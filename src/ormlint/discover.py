@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -33,21 +35,32 @@ def is_excluded(relative: str, patterns: Iterable[str], project_relative: Option
     (`app/legacy`, `migrations/*.py`) are anchored there, so they work whichever
     directory ormlint is run from or pointed at.
     """
+    anywhere, anchored = _compiled(tuple(patterns))
     relative = relative.replace(os.sep, "/")
-    parts = relative.split("/")
     if project_relative is not None:
         project_relative = project_relative.replace(os.sep, "/")
         if project_relative == ".." or project_relative.startswith("../"):
             project_relative = None
-    for pattern in patterns:
-        pattern = _normalize_pattern(pattern)
-        if not pattern:
-            continue
-        if fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+    if anywhere is not None:
+        if anywhere.match(os.path.normcase(relative)):
             return True
-        if project_relative is not None and "/" in pattern and fnmatch.fnmatch(project_relative, pattern):
+        if any(anywhere.match(os.path.normcase(part)) for part in relative.split("/")):
             return True
-    return False
+    return anchored is not None and project_relative is not None and anchored.match(os.path.normcase(project_relative)) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[Optional[re.Pattern[str]], Optional[re.Pattern[str]]]:
+    """One regular expression for all the patterns (as `fnmatch` reads each), and
+    one for the path patterns (with a `/`), which are also anchored at the project."""
+    normalized = [pattern for pattern in (_normalize_pattern(p) for p in patterns) if pattern]
+
+    def combine(selected: list[str]) -> Optional[re.Pattern[str]]:
+        if not selected:
+            return None
+        return re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(pattern))})" for pattern in selected))
+
+    return combine(normalized), combine([pattern for pattern in normalized if "/" in pattern])
 
 
 def _walk(root: Path, patterns: list[str], project_root: Optional[Path] = None) -> Iterator[Path]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import hashlib
 import os
 import re
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence, Union
 
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.discover import SourceFile, discover
-from ormlint.cache import FactsCache, file_key
+from ormlint.cache import FactsCache, file_key, package_fingerprint
 from ormlint.facts import ModuleFacts
 from ormlint.filefacts import FileOutcome, analyse_file
 from ormlint.index import ProjectIndex, build_index
@@ -29,11 +30,13 @@ from ormlint.selection import codes_for, resolve_selection
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic]
-    index: ProjectIndex
+    index: Optional[ProjectIndex]  # None when results_cached
     files: int
     internal_errors: list[str] = field(default_factory=list)
     parsed_files: int = 0  # files parsed and extracted in this run
     cache_hits: int = 0  # files whose facts came from the cache
+    # The diagnostics of an unchanged project came from the cache: no index was built.
+    results_cached: bool = False
 
 
 @dataclass
@@ -74,19 +77,13 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> ParsedProject:
+def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None) -> ParsedProject:
     project = ParsedProject({}, {}, [], len(sources))
-    for source in sources:
-        try:
-            data = source.path.read_bytes()
-        except OSError as exc:
-            project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {exc.strerror or exc}", 1, 1)))
+    for source, data, key in read if read is not None else _read_sources(sources, cache):
+        if isinstance(data, OSError):
+            project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {data.strerror or data}", 1, 1)))
             continue
-        outcome: Optional[FileOutcome] = None
-        key = b""
-        if cache is not None:
-            key = file_key(source, data)
-            outcome = cache.load(source, key)
+        outcome = cache.load(source, key) if cache is not None else None
         if outcome is None:
             outcome = analyse_file(data, source)
             project.parsed_files += 1
@@ -96,6 +93,22 @@ def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache]) -
             project.cache_hits += 1
         _add_outcome(project, source, data, outcome)
     return project
+
+
+# A source file, its bytes (or why they cannot be read) and its cache key.
+_Read = tuple[SourceFile, Union[bytes, OSError], bytes]
+
+
+def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> list[_Read]:
+    read: list[_Read] = []
+    for source in sources:
+        try:
+            data: Union[bytes, OSError] = source.path.read_bytes()
+        except OSError as exc:
+            data = exc
+        key = file_key(source, data) if cache is not None and isinstance(data, bytes) else b""
+        read.append((source, data, key))
+    return read
 
 
 def _add_outcome(project: ParsedProject, source: SourceFile, data: bytes, outcome: FileOutcome) -> None:
@@ -136,17 +149,36 @@ def rule_settings(config: Config) -> RuleSettings:
 
 
 def run(
-    paths: list[Path], config: Config, rules: Optional[list[type[Rule]]] = None, cache: Optional[FactsCache] = None
+    paths: list[Path],
+    config: Config,
+    rules: Optional[list[type[Rule]]] = None,
+    cache: Optional[FactsCache] = None,
+    reuse_results: bool = False,
 ) -> RunResult:
+    """Analyse `paths`. With a `cache`, per-file facts come from it when the file is
+    unchanged; with `reuse_results` too, a run whose every input (each file, the
+    configuration, the rules, ormlint's code) is unchanged returns the diagnostics
+    the cache kept from the last such run, without building the index (`index`
+    is then None)."""
     with no_cyclic_gc():
-        return _run(paths, config, rules, cache)
+        return _run(paths, config, rules, cache, reuse_results)
 
 
-def _run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]], cache: Optional[FactsCache]) -> RunResult:
+def _run(
+    paths: list[Path], config: Config, rules: Optional[list[type[Rule]]], cache: Optional[FactsCache], reuse_results: bool
+) -> RunResult:
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
     sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
-    project = parse_project(sources, cache)
+    read = _read_sources(sources, cache)
+    results_slot = results_key = b""
+    if cache is not None and reuse_results:
+        results_slot, results_key = results_identity(paths, config, rules, read)
+        kept = cache.load_results(results_slot, results_key)
+        if kept is not None:
+            readable = sum(isinstance(data, bytes) for _, data, _ in read)
+            return RunResult(list(kept), None, len(sources), [], 0, readable, results_cached=True)
+    project = _parse_project(sources, cache, read)
     index = build_index(project.modules, project.unparsed_names)
     context = RuleContext(index, rule_settings(config))
     diagnostics: list[Diagnostic] = []
@@ -162,7 +194,25 @@ def _run(paths: list[Path], config: Config, rules: Optional[list[type[Rule]]], c
         else:
             diagnostics.extend(found)
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
+    if cache is not None and reuse_results and not internal:
+        cache.store_results(results_slot, results_key, tuple(diagnostics))
     return RunResult(diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits)
+
+
+def results_identity(paths: list[Path], config: Config, rules: list[type[Rule]], read: list[_Read]) -> tuple[bytes, bytes]:
+    """(slot, key) of a run's diagnostics in the cache. The slot names the
+    invocation (its paths, configuration and rules); the key hashes everything the
+    diagnostics depend on: all of ormlint's code, the configuration, the rules,
+    and every file's key (its content, path and module name)."""
+    invocation = ([str(p) for p in paths], [str(p.resolve()) for p in paths], repr(config), [rule.code for rule in rules])
+    slot = hashlib.sha256(repr(invocation).encode("utf-8", "surrogatepass"))
+    digest = hashlib.sha256(package_fingerprint())
+    digest.update(repr(config).encode("utf-8", "surrogatepass"))
+    digest.update(repr([rule.code for rule in rules]).encode())
+    for source, data, key in read:
+        digest.update(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
+        digest.update(key)
+    return slot.hexdigest().encode("ascii"), digest.hexdigest().encode("ascii")
 
 
 def project_root(config: Config) -> Optional[Path]:
