@@ -22,7 +22,10 @@ from ormlint.rules import ALL_RULES
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "fixtures" / "demo"
 EXPECTED_FILE = REPO / "fixtures" / "demo_expected.txt"
-DEMONSTRATED = {rule.code for rule in ALL_RULES if rule.default}
+# ORM601 needs a migration history that creates every table; the demo's
+# history starts from a schema made elsewhere, so ORM601 rightly stays silent
+# there (its examples in rules/migrations.py cover it).
+DEMONSTRATED = {rule.code for rule in ALL_RULES if rule.default} - {"ORM601"}
 CONTRACT_KEYS = {"code", "severity", "message", "hint", "filename", "location", "end_location", "fix", "url"}
 
 

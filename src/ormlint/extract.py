@@ -272,6 +272,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         scopes=extract_usage(tree, module, is_package),
         calls=tuple(calls),
         migration_indexes=migration_indexes(tree) if is_migration else (),
+        migration_table_ops=migration_table_ops(tree) if is_migration else (),
     )
 
 
@@ -341,3 +342,66 @@ def migration_indexes(tree: ast.Module) -> tuple[MigrationIndex, ...]:
                     if names:
                         found.append(MigrationIndex(table, tuple(names), arg.lineno))
     return tuple(found)
+
+
+# `op.<name>(table, ...)` operations that need the table to exist already,
+# by the position of the table argument.
+_TABLE_ARGUMENT = {
+    "add_column": 0, "drop_column": 0, "alter_column": 0, "batch_alter_table": 0, "create_table_comment": 0,
+    "drop_table_comment": 0, "drop_constraint": 1, "create_foreign_key": 1, "create_check_constraint": 1,
+    "create_index": 1, "create_unique_constraint": 1, "create_primary_key": 1, "drop_index": 1,
+}
+_SQL_TABLE = re.compile(r"\b(?:TABLE|INTO|UPDATE|FROM|JOIN|ON)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?[\"`]?(?:\w+[\"`]?\.[\"`]?)?(\w+)", re.IGNORECASE)
+# Statement builders whose execution changes rows, never tables.
+_DATA_STATEMENTS = frozenset({"update", "insert", "delete", "values", "where", "select", "returning"})
+
+
+def _literal_sql(node: ast.AST) -> Optional[str]:
+    """The SQL text of `"..."` or `text("...")`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name == "text" and node.args:
+            return _literal_sql(node.args[0])
+    return None
+
+
+def migration_table_ops(tree: ast.Module) -> tuple[tuple[str, str, str], ...]:
+    """Table-level effects of an Alembic revision, read from its `op.*` calls."""
+    ops: list[tuple[str, str, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method = node.func.attr
+        if method == "create_all":
+            ops.append(("create_all", "", ""))
+            continue
+        if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "op"):
+            continue  # batch_op.* and other receivers work on a table already named
+        args = node.args
+
+        def literal(position: int) -> Optional[str]:
+            if len(args) > position and isinstance(args[position], ast.Constant) and isinstance(args[position].value, str):
+                return str(args[position].value)
+            return None
+
+        first = literal(0)
+        if method == "create_table" and first:
+            ops.append(("create", first, ""))
+        elif method == "drop_table" and first:
+            ops.append(("drop", first, ""))
+        elif method == "rename_table" and first and literal(1):
+            ops.append(("rename", first, literal(1) or ""))
+        elif method in _TABLE_ARGUMENT:
+            table = literal(_TABLE_ARGUMENT[method])
+            keyword = next((k.value.value for k in node.keywords if k.arg in ("table_name", "source_table") and isinstance(k.value, ast.Constant)), None)
+            if table or isinstance(keyword, str):
+                ops.append(("touch", table or str(keyword), ""))
+        elif method in ("execute", "exec_driver_sql") and args:
+            sql = _literal_sql(args[0])
+            if sql is not None:
+                ops.extend(("sql", name, "") for name in _SQL_TABLE.findall(sql))
+            elif not (isinstance(args[0], ast.Call) and isinstance(args[0].func, ast.Attribute) and args[0].func.attr in _DATA_STATEMENTS):
+                ops.append(("sql", "*", ""))  # SQL ormlint cannot read: anything may happen
+    return tuple(ops)

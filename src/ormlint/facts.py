@@ -99,6 +99,11 @@ class ModuleFacts:
     calls: tuple[Expr, ...] = ()
     # Indexes an Alembic revision creates: (table, leading columns..., line).
     migration_indexes: tuple["MigrationIndex", ...] = ()
+    # What an Alembic revision does to tables: (operation, table, other), with
+    # operation one of create / drop / rename (other = new name) / touch (any
+    # other op naming a table) / sql (literal SQL mentioning table) /
+    # create_all (metadata.create_all: every table, table = "").
+    migration_table_ops: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

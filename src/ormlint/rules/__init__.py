@@ -20,7 +20,7 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownTable,
 )
 from ormlint.rules.indexes import ForeignKeyWithoutIndex, RedundantIndex
-from ormlint.rules.migrations import BrokenMigrationGraph
+from ormlint.rules.migrations import BrokenMigrationGraph, TableNeverCreated
 from ormlint.rules.relationships import (
     AmbiguousClassName,
     BackPopulatesMismatch,
@@ -85,6 +85,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             MutableDefault,
             ContradictoryDeleteRule,
             PythonOperatorInCondition,
+            TableNeverCreated,
             BrokenMigrationGraph,
         ],
         key=lambda rule: rule.code,

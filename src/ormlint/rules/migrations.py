@@ -22,6 +22,7 @@ class Revision:
     down_span: Span
     labelled: bool
     depends_on: tuple[str, ...] = ()
+    table_ops: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -56,7 +57,8 @@ def _revision_of(facts: ModuleFacts) -> Optional[Revision]:
         return None
     labels = _strings(values["branch_labels"].value) if "branch_labels" in values else ()
     depends = _strings(values["depends_on"].value) if "depends_on" in values else ()
-    return Revision(ids[0], parents, facts.path, revision.span, down.span, bool(labels) or labels is None, depends or ())
+    return Revision(ids[0], parents, facts.path, revision.span, down.span, bool(labels) or labels is None, depends or (),
+                    facts.migration_table_ops)
 
 
 def environments(modules: dict[str, ModuleFacts]) -> list[Environment]:
@@ -199,5 +201,167 @@ class BrokenMigrationGraph(Rule):
             "migrations/versions/a0.py": 'revision = "a0"\ndown_revision = None\n',
             "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = "a0"\n',
             "migrations/versions/a1_copy.py": 'revision = "a1"  # ORM605\ndown_revision = "a0"\n',
+        },
+    ]
+
+
+def created_tables(env: Environment) -> Optional[set[str]]:
+    """Lower-cased names of the tables an environment's revisions create (or
+    may create, through literal SQL); None when that cannot be known: a
+    revision runs `metadata.create_all`, SQL ormlint cannot read, or works on
+    a table no revision created (the history starts from an existing schema)."""
+    created: set[str] = set()
+    touched: set[str] = set()
+    for revision in env.revisions:
+        for operation, table, other in revision.table_ops:
+            if operation == "create_all" or (operation == "sql" and table == "*"):
+                return None
+            if operation in ("create", "sql"):
+                created.add(table.lower())
+            elif operation == "rename":
+                touched.add(table.lower())
+                created.add(other.lower())
+            else:
+                touched.add(table.lower())
+    if touched - created:
+        return None
+    return created
+
+
+class TableNeverCreated(Rule):
+    """## What it does
+    Flags a mapped table that no Alembic revision of the repository creates
+    (`op.create_table`, a rename, or literal `CREATE TABLE` SQL): the model
+    exists only in code. Silent in repositories without Alembic, and when the
+    history cannot be followed (a revision runs `metadata.create_all`, SQL
+    ormlint cannot read, or works on tables no revision created).
+
+    ## Why is this bad?
+    The first query on the model fails with "relation does not exist". The
+    fourth audit in ormlint's seeds found 40 models whose base's metadata
+    Alembic never saw, so autogenerate never created their tables.
+
+    ## Example
+    ```python
+    class AuditEvent(Base):          # no revision creates audit_events
+        __tablename__ = "audit_events"
+    ```
+
+    ## Use instead
+    Generate the migration (`alembic revision --autogenerate`), making sure
+    `env.py`'s `target_metadata` includes this model's base.
+    """
+
+    code = "ORM601"
+    name = "table-never-created"
+    severity = Severity.ERROR
+    summary = "a mapped table is never created by any migration"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        from ormlint.rules.tables import _is_auxiliary
+
+        envs = environments(ctx.index.modules)
+        if not envs:
+            return
+        created: set[str] = set()
+        for env in envs:
+            tables = created_tables(env)
+            if tables is None:
+                return  # some history cannot be followed: any table may come from it
+            created |= tables
+        external = {name.lower() for name in ctx.settings.external_tables}
+        for mapped in ctx.index.classes:
+            table = mapped.table
+            if not mapped.own_table or table is None or table.name is None or _is_auxiliary(mapped.path):
+                continue
+            name = table.name.lower()
+            if name in created or name in external or table.display.lower() in external:
+                continue
+            message = f"No Alembic revision creates table `{table.display}` of `{mapped.name}`: the model exists only in code."
+            hint = "Generate a migration for it, and check that env.py's target_metadata includes its base."
+            yield self.diagnostic(mapped.path, mapped.span, message, hint, whole_span=False)
+
+    VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+""",
+            "migrations/versions/0001.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "0001"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n',
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        {
+            "app/models.py": """
+from sqlmodel import Field, SQLModel
+
+class Hero(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+""",
+            "alembic/versions/0001.py": 'from alembic import op\nrevision = "0001"\ndown_revision = None\n\ndef upgrade():\n    op.add_column("hero", None)\n',
+        },
+    ]
+    INVALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class AuditEvent(Base):  # ORM601
+    __tablename__ = "audit_events"
+    id = Column(Integer, primary_key=True)
+""",
+            "migrations/versions/0001.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "0001"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))\n',
+        },
+        {
+            "app/models/subscription.py": """
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class FaqCandidate(Base):  # ORM601
+    __tablename__ = "faq_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+            "alembic/versions/a1.py": 'from alembic import op\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.execute("CREATE TABLE subscriptions (id integer primary key)")\n',
+        },
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Account(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class AccountNote(db.Model):  # ORM601
+    id = db.Column(db.Integer, primary_key=True)
+""",
+            "migrations/versions/1.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("account", sa.Column("id", sa.Integer()))\n    op.rename_table("account", "account_tmp")\n    op.rename_table("account_tmp", "account")\n',
         },
     ]
