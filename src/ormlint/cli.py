@@ -9,12 +9,13 @@ import stat
 import sys
 import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
 from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
-from ormlint.config import Config, ConfigError, find_pyproject, load_config
+from ormlint.config import Config, ConfigError, find_project_root, find_pyproject, load_config
 from ormlint.engine import RunResult, run
 from ormlint.report import FORMATS, use_colour, write_explanation, write_report
 from ormlint.rules import RULES_BY_CODE, RULES_BY_NAME, Rule
@@ -59,6 +60,10 @@ def _check_parser() -> _Parser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     parser.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only: no hints, no summary")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.ormlint] from")
+    parser.add_argument(
+        "--all", action="store_true",
+        help="when the PATHs are files, report every diagnostic of their project, not only those in the files",
+    )
     _cache_options(parser)
     parser.add_argument("--version", action="version", version=f"ormlint {__version__}")
     return parser
@@ -165,8 +170,16 @@ def _check(argv: list[str]) -> int:
     config.ignore = config.ignore + split_tokens(options.ignore)
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
-    result = run(paths, config, rules, cache=_cache(options, paths, config), reuse_results=True)
+    analysed, shown = files_in_project(paths, config)
+    result = run(analysed, config, rules, cache=_cache(options, analysed, config), reuse_results=True)
     debug_stats(result)
+    if shown is not None:
+        # The named files' diagnostics, under the names they were given by.
+        result.diagnostics = [
+            replace(d, filename=shown[_real(d.filename)]) if _real(d.filename) in shown else d
+            for d in result.diagnostics
+            if options.all or _real(d.filename) in shown
+        ]
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(
@@ -182,6 +195,39 @@ def _check(argv: list[str]) -> int:
     if result.diagnostics and not options.exit_zero:
         return 1
     return 0
+
+
+def files_in_project(paths: list[Path], config: Config) -> tuple[list[Path], Optional[dict[str, str]]]:
+    """What to analyse, and whose diagnostics to show (None: all), by real path,
+    with the name each was given by.
+
+    When every PATH is a file (pre-commit and editors pass the changed files),
+    the whole project they belong to is analysed, since a file's diagnostics can
+    depend on the others (a ForeignKey's target column), and only the
+    diagnostics located in those files are shown. The project is the directory
+    of the configuration's pyproject.toml, else the nearest directory above the
+    first file with a pyproject.toml, `.git` or `.hg`; a file outside any
+    project is analysed on its own, as before.
+    """
+    if not paths or not all(path.is_file() for path in paths):
+        return paths, None
+    root = find_project_root(paths[0], config.path)
+    if root is None:
+        return paths, None
+    # Name files as the PATHs do: relative to the working directory for relative PATHs.
+    shown_root = root
+    if not paths[0].is_absolute():
+        try:
+            shown_root = Path(os.path.relpath(root))
+        except ValueError:  # another drive
+            pass
+    # The files themselves come after the root: one the configuration excludes is
+    # still analysed when named, as it always is.
+    return [shown_root, *paths], {_real(str(path)): str(path) for path in paths}
+
+
+def _real(path: str) -> str:
+    return os.path.normcase(os.path.realpath(path))
 
 
 def debug_stats(result: RunResult, prefix: str = "ormlint") -> None:
@@ -207,7 +253,7 @@ def _clean(argv: list[str]) -> int:
         directory: Optional[Path] = options.cache_dir
     else:
         paths, config = _load([options.path], options.config)
-        directory = default_cache_directory(paths, config)
+        directory = default_cache_directory(files_in_project(paths, config)[0], config)
         if directory is None:
             raise UsageError(f"no project directory for {options.path}: give a directory or --cache-dir")
     assert directory is not None
