@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
+from ormlint.baseline import BaselineError, baseline_json, load_baseline, new_diagnostics
 from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
 from ormlint.config import Config, ConfigError, find_project_root, find_pyproject, load_config
 from ormlint.engine import RunResult, run
@@ -60,6 +61,8 @@ def _check_parser() -> _Parser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     parser.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only: no hints, no summary")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.ormlint] from")
+    parser.add_argument("--write-baseline", type=Path, metavar="FILE", help="record the current diagnostics in FILE (JSON) and exit 0")
+    parser.add_argument("--baseline", type=Path, metavar="FILE", help="report only diagnostics that FILE (from --write-baseline) does not record")
     parser.add_argument(
         "--all", action="store_true",
         help="when the PATHs are files, report every diagnostic of their project, not only those in the files",
@@ -130,7 +133,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _check(args)
     except _Exit as exc:
         return exc.status
-    except (UsageError, ConfigError, SelectionError) as exc:
+    except (UsageError, ConfigError, SelectionError, BaselineError) as exc:
         sys.stderr.write(f"ormlint: error: {_one_line(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
@@ -164,6 +167,11 @@ def _check(argv: list[str]) -> int:
         raise UsageError(f"--statistics prints a table and cannot be combined with --format {options.format}")
     if options.output_file is not None:
         _check_output_file(options.output_file)
+    if options.write_baseline is not None and options.baseline is not None:
+        raise UsageError("--write-baseline and --baseline cannot be combined")
+    if options.write_baseline is not None:
+        _check_output_file(options.write_baseline)
+    baseline = load_baseline(options.baseline) if options.baseline is not None else None
     paths, config = _load(options.paths, options.config)
     if options.select is not None:
         config.select = split_tokens(options.select)
@@ -180,6 +188,10 @@ def _check(argv: list[str]) -> int:
             for d in result.diagnostics
             if options.all or _real(d.filename) in shown
         ]
+    if options.write_baseline is not None:
+        return _write_baseline(options.write_baseline, result)
+    if baseline is not None:
+        result.diagnostics = new_diagnostics(result.diagnostics, baseline, options.baseline)
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(
@@ -264,6 +276,21 @@ def _clean(argv: list[str]) -> int:
     except OSError as exc:
         raise UsageError(f"cannot remove {directory}: {exc.strerror or exc}") from exc
     sys.stdout.write(f"ormlint: {'removed' if removed else 'no cache at'} {directory}\n")
+    return 0
+
+
+def _write_baseline(path: Path, result: RunResult) -> int:
+    text = baseline_json(result.diagnostics, path)
+    try:
+        _write_atomically(path, lambda out: out.write(text))
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    count = len(result.diagnostics)
+    sys.stderr.write(f"ormlint: recorded {count} diagnostic{'s' if count != 1 else ''} in {path}\n")
+    if result.internal_errors:
+        for line in result.internal_errors:
+            sys.stderr.write(f"ormlint: {_one_line(line)}\n")
+        return 2
     return 0
 
 
