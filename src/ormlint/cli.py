@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -179,7 +180,12 @@ def _check(argv: list[str]) -> int:
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
     analysed, shown = files_in_project(paths, config)
-    result = run(analysed, config, rules, cache=_cache(options, analysed, config), reuse_results=True)
+    progress = ProgressLine(sys.stderr) if options.format == "text" and not options.quiet and ProgressLine.wanted(sys.stderr) else None
+    try:
+        result = run(analysed, config, rules, cache=_cache(options, analysed, config), reuse_results=True, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     debug_stats(result)
     if shown is not None:
         # The named files' diagnostics, under the names they were given by.
@@ -207,6 +213,55 @@ def _check(argv: list[str]) -> int:
     if result.diagnostics and not options.exit_zero:
         return 1
     return 0
+
+
+class ProgressLine:
+    """One line on a terminal's stderr, rewritten in place, while more than
+    `threshold` files are read and checked; erased before the report."""
+
+    threshold = 500
+    interval = 0.1  # seconds between updates
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.width = 0
+        self.last = 0.0
+
+    @staticmethod
+    def wanted(stream: TextIO) -> bool:
+        isatty = getattr(stream, "isatty", None)
+        try:
+            return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+        except (ValueError, OSError):
+            return False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total <= self.threshold:
+            return
+        now = time.monotonic()
+        if stage == "reading" and done and now - self.last < self.interval:
+            return
+        self.last = now
+        text = f"ormlint: reading files {done}/{total}" if stage == "reading" else f"ormlint: checking {total} files"
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        try:
+            self.stream.write("\r" + text.ljust(self.width))
+            self.stream.flush()
+        except (OSError, ValueError):
+            return
+        self.width = max(self.width, len(text))
+
+    def clear(self) -> None:
+        if self.width:
+            self._show("")
+            try:
+                self.stream.write("\r")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+            self.width = 0
 
 
 def files_in_project(paths: list[Path], config: Config) -> tuple[list[Path], Optional[dict[str, str]]]:

@@ -11,7 +11,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
 
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
@@ -77,9 +77,13 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None) -> ParsedProject:
+def _parse_project(
+    sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None, progress: Optional[Progress] = None
+) -> ParsedProject:
     project = ParsedProject({}, {}, [], len(sources))
-    for source, data, key in read if read is not None else _read_sources(sources, cache):
+    for done, (source, data, key) in enumerate(read if read is not None else _read_sources(sources, cache)):
+        if progress is not None:
+            progress("reading", done, len(sources))
         if isinstance(data, OSError):
             project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {data.strerror or data}", 1, 1)))
             continue
@@ -94,6 +98,9 @@ def _parse_project(sources: Sequence[SourceFile], cache: Optional[FactsCache], r
         _add_outcome(project, source, data, outcome)
     return project
 
+
+# progress(stage, done, total)
+Progress = Callable[[str, int, int], None]
 
 # A source file, its bytes (or why they cannot be read) and its cache key.
 _Read = tuple[SourceFile, Union[bytes, OSError], bytes]
@@ -154,18 +161,25 @@ def run(
     rules: Optional[list[type[Rule]]] = None,
     cache: Optional[FactsCache] = None,
     reuse_results: bool = False,
+    progress: Optional[Progress] = None,
 ) -> RunResult:
     """Analyse `paths`. With a `cache`, per-file facts come from it when the file is
     unchanged; with `reuse_results` too, a run whose every input (each file, the
     configuration, the rules, ormlint's code) is unchanged returns the diagnostics
     the cache kept from the last such run, without building the index (`index`
-    is then None)."""
+    is then None). `progress(stage, done, total)` is called as the files are read
+    and once before the checks (stage "checking")."""
     with no_cyclic_gc():
-        return _run(paths, config, rules, cache, reuse_results)
+        return _run(paths, config, rules, cache, reuse_results, progress)
 
 
 def _run(
-    paths: list[Path], config: Config, rules: Optional[list[type[Rule]]], cache: Optional[FactsCache], reuse_results: bool
+    paths: list[Path],
+    config: Config,
+    rules: Optional[list[type[Rule]]],
+    cache: Optional[FactsCache],
+    reuse_results: bool,
+    progress: Optional[Progress] = None,
 ) -> RunResult:
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
@@ -178,7 +192,9 @@ def _run(
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
             return RunResult(list(kept), None, len(sources), [], 0, readable, results_cached=True)
-    project = _parse_project(sources, cache, read)
+    project = _parse_project(sources, cache, read, progress)
+    if progress is not None:
+        progress("checking", len(sources), len(sources))
     index = build_index(project.modules, project.unparsed_names)
     context = RuleContext(index, rule_settings(config))
     diagnostics: list[Diagnostic] = []
