@@ -184,14 +184,14 @@ class FactsCache:
             return False
         return True
 
-    def load_results(self, slot: bytes, key: bytes) -> Optional[tuple]:
+    def load_results(self, slot: bytes, key: bytes) -> Optional[tuple[Diagnostic, ...]]:
         """The diagnostics kept for a run whose inputs hash to `key`, or None."""
         kept = _read_entry(self.results / f"{slot.decode()[:40]}.pickle", key)
         if not isinstance(kept, tuple) or not all(isinstance(item, Diagnostic) for item in kept):
             return None
         return kept
 
-    def store_results(self, slot: bytes, key: bytes, diagnostics: tuple) -> None:
+    def store_results(self, slot: bytes, key: bytes, diagnostics: tuple[Diagnostic, ...]) -> None:
         self._write(self.results / f"{slot.decode()[:40]}.pickle", key, diagnostics)
 
     def _prepare(self) -> None:

@@ -336,8 +336,12 @@ def _clean(argv: list[str]) -> int:
 
 def _write_baseline(path: Path, result: RunResult) -> int:
     text = baseline_json(result.diagnostics, path)
+
+    def write(out: TextIO) -> None:
+        out.write(text)
+
     try:
-        _write_atomically(path, lambda out: out.write(text))
+        _write_atomically(path, write)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
     count = len(result.diagnostics)
@@ -413,6 +417,7 @@ def _schema(argv: list[str]) -> int:
     options = _schema_parser().parse_args(argv)
     paths, config = _load(options.paths, options.config)
     result = run(paths, config, rules=[], cache=_cache(options, paths, config))
+    assert result.index is not None  # results are reused only when asked for
     if options.format == "json":
         json.dump(schema_json(result.index), sys.stdout, indent=2)
         sys.stdout.write("\n")
