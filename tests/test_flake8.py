@@ -184,3 +184,21 @@ def test_bad_configuration_is_one_line_not_a_crash(project: Path) -> None:
     result = flake8(project, "-j", "1", "--select", "ORM", ".")  # once per process
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if "ormlint" in line]) == 1
+
+
+def _plugin_rows(path: str) -> list[tuple[int, int, str]]:
+    from ormlint.flake8_plugin import Plugin
+
+    return [(row, col, message.split()[0]) for row, col, message, _ in Plugin(None, path).run()]
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_plugin_in_worker_processes(project: Path, method: str) -> None:
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    files = [str(project / "app" / name) for name in ("points.py", "users.py", "__init__.py")]
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        results = pool.map(_plugin_rows, files)
+    assert results == [[(4, 4, "ORM103")], [], []]
