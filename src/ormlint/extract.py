@@ -382,8 +382,9 @@ def migration_table_ops(tree: ast.Module) -> tuple[tuple[str, str, str], ...]:
         args = node.args
 
         def literal(position: int) -> Optional[str]:
-            if len(args) > position and isinstance(args[position], ast.Constant) and isinstance(args[position].value, str):
-                return str(args[position].value)
+            argument = args[position] if len(args) > position else None
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                return argument.value
             return None
 
         first = literal(0)
