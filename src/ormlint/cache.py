@@ -41,11 +41,11 @@ import os
 import pickle
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 from ormlint import __version__
+from ormlint.atomic import write_atomically
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic
 from ormlint.discover import SourceFile
@@ -218,21 +218,6 @@ def _read_entry(path: Path, key: bytes) -> object:
             return pickle.loads(handle.read())
     except Exception:  # missing, unreadable, truncated, corrupt: a miss
         return None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file next to `path`, then rename it over `path`."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 def is_cache_directory(directory: Path) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import stat
 import sys
-import tempfile
 import time
 import traceback
 from dataclasses import replace
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
+from ormlint.atomic import write_atomically
 from ormlint.baseline import BaselineError, baseline_json, load_baseline, new_diagnostics
 from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
 from ormlint.config import Config, ConfigError, find_project_root, find_pyproject, load_config
@@ -389,28 +390,17 @@ def _check_output_file(path: Path) -> None:
 
 
 def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
-    """A temporary file in the same directory, renamed over `path` once complete: a
-    reader never sees half a report, and a failed run leaves the old one in place."""
+    """The report is complete on disk or not there at all, with the old file's
+    permissions (a new file gets the umask's)."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as stream:
-            render(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    buffer = io.StringIO()
+    render(buffer)
+    write_atomically(path, buffer.getvalue().encode("utf-8", "surrogateescape"), mode=mode, durable=True)
 
 
 def _schema(argv: list[str]) -> int:

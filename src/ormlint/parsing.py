@@ -293,17 +293,13 @@ def _downgrader() -> Any:
 
         # PEP 695 (3.12) and 696 (3.13): drop type parameters...
         def leave_FunctionDef(self, original: Any, updated: cst.FunctionDef) -> Any:
-            params = updated.type_parameters
-            if params is None or not self.unsupported(params):
-                return updated
-            lost = self.lines(params, updated.whitespace_after_type_parameters)
-            return updated.with_changes(
-                type_parameters=None,
-                whitespace_after_name=self.padded(updated.whitespace_after_name, lost),
-                whitespace_after_type_parameters=cst.SimpleWhitespace(""),
-            )
+            return self.without_type_parameters(updated)
 
         def leave_ClassDef(self, original: Any, updated: cst.ClassDef) -> Any:
+            return self.without_type_parameters(updated)
+
+        def without_type_parameters(self, updated: Any) -> Any:
+            """`def f[T](...)` / `class C[T]:` without the parameters, same rows."""
             params = updated.type_parameters
             if params is None or not self.unsupported(params):
                 return updated
