@@ -3,6 +3,7 @@ again, and a damaged or foreign cache never changes the results."""
 
 from __future__ import annotations
 
+import tempfile
 import json
 import os
 import pickle
@@ -243,7 +244,7 @@ def test_unwritable_cache_directory_gives_the_same_results(project: Path, monkey
     assert keys(result) == expected and result.parsed_files == 5
     assert entries(project / CACHE_DIR_NAME) == []
     assert not list((project / CACHE_DIR_NAME).rglob("*.tmp"))  # temporary files cleaned up
-    monkeypatch.setattr(cache_module.tempfile, "mkstemp", _denied)
+    monkeypatch.setattr(tempfile, "mkstemp", _denied)
     assert keys(analyse(project)) == expected
 
 
