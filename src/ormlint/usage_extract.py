@@ -16,7 +16,7 @@ from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dot
 _INTERESTING_METHODS = frozenset({
     "filter_by", "values", "update", "bulk_insert_mappings", "bulk_update_mappings", "get", "get_or_404",
     "first", "first_or_404", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "scalar_one_or_none",
-    "execute", "query", "select", "getattr", "insert",
+    "execute", "query", "select", "getattr", "insert", "delete",
 })
 
 

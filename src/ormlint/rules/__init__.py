@@ -38,6 +38,7 @@ from ormlint.rules.usage import (
     UnknownNameInRelationshipString,
     ValueDoesNotFitColumn,
 )
+from ormlint.rules.sessions import HardDeleteOfSoftDeleteModel
 from ormlint.rules.tables import (
     ColumnWithoutType,
     ConstraintUnknownColumn,
@@ -85,6 +86,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             MutableDefault,
             ContradictoryDeleteRule,
             PythonOperatorInCondition,
+            HardDeleteOfSoftDeleteModel,
             TableNeverCreated,
             BrokenMigrationGraph,
         ],
