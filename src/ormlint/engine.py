@@ -141,9 +141,15 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+def _sentence(text: str) -> str:
+    """End a message with exactly one full stop (unless it asks or exclaims)."""
+    text = text.rstrip(" .")
+    return text if text.endswith(("?", "!")) else text + "."
+
+
 def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
     position = Position(failure.row, failure.column)
-    return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {failure.message.rstrip('.')}.",
+    return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {_sentence(failure.message)}",
                       "Fix the file so that Python can parse it; ormlint analyses every other file.", path, position, position)
 
 
