@@ -51,6 +51,8 @@ class ProjectIndex:
     symbols: Optional[SymbolTable] = None
     # Leading-column lists of indexes Alembic revisions create, by table name.
     migration_indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    _table_lookup: Optional[tuple[int, dict[tuple[str, Optional[str]], list[TableInfo]]]] = field(default=None, repr=False)
+    _class_lookup: Optional[tuple[int, dict[tuple[str, str], list[MappedClass]]]] = field(default=None, repr=False)
 
     def all_columns(self) -> Iterator[ColumnInfo]:
         """Every column of every table, once (STI subclasses share their parent's)."""
@@ -64,6 +66,16 @@ class ProjectIndex:
     def tables_in(self, metadata: str) -> list[TableInfo]:
         return [t for t in self.tables if t.metadata == metadata]
 
+    def _by_key(self) -> dict[tuple[str, Optional[str]], list[TableInfo]]:
+        """Tables by (metadata, name), rebuilt when tables were added: lookups
+        stay constant-time on projects with thousands of tables."""
+        if self._table_lookup is None or self._table_lookup[0] != len(self.tables):
+            grouped: dict[tuple[str, Optional[str]], list[TableInfo]] = {}
+            for table in self.tables:
+                grouped.setdefault((table.metadata, table.name), []).append(table)
+            self._table_lookup = (len(self.tables), grouped)
+        return self._table_lookup[1]
+
     def find_tables(self, metadata: str, name: str, schema: Optional[str]) -> list[TableInfo]:
         """Tables a ForeignKey string `[schema.]name.column` can reach.
 
@@ -71,9 +83,7 @@ class ProjectIndex:
         own; a qualified one also reaches tables whose schema comes from the
         MetaData (recorded as None)."""
         found = []
-        for table in self.tables:
-            if table.metadata != metadata or table.name != name:
-                continue
+        for table in self._by_key().get((metadata, name), ()):
             if table.schema is not None and table.schema != schema:
                 continue
             found.append(table)
@@ -85,7 +95,12 @@ class ProjectIndex:
         if "." in name:
             found = [c for c in self.classes if c.registry == registry and (c.qualname == name or c.qualname.endswith("." + name))]
         else:
-            found = [c for c in self.classes if c.registry == registry and c.name == name]
+            if self._class_lookup is None or self._class_lookup[0] != len(self.classes):
+                grouped: dict[tuple[str, str], list[MappedClass]] = {}
+                for mapped in self.classes:
+                    grouped.setdefault((mapped.registry, mapped.name), []).append(mapped)
+                self._class_lookup = (len(self.classes), grouped)
+            found = list(self._class_lookup[1].get((registry, name), ()))
         if near is not None and self.imports is not None:
             found = [c for c in found if self.imports.coloaded(near, c.module)]
         return found
