@@ -452,7 +452,7 @@ class IndexBuilder:
                 # A class of that name exists but is mapped elsewhere or not
                 # certainly mapped; record other registries for the message.
                 others = [c for c in self.index.classes if c.name == last and c.registry != registry]
-                if others and all(self._registry_closed(registry) for _ in (0,)):
+                if others and self._registry_closed(registry):
                     rel.target_status, rel.target_candidates = "other-registry", tuple(others)
             else:
                 rel.target_status = "missing"
@@ -973,3 +973,29 @@ def join_constraints(index: ProjectIndex, left: TableInfo, right: TableInfo) -> 
     merged = dict(forward)
     merged.update(backward)
     return merged
+
+
+def relationship_direction(index: ProjectIndex, rel: RelationshipInfo) -> Optional[str]:
+    """many-to-many / many-to-one / one-to-many from the foreign keys, or None when unknown."""
+    if rel.secondary is not None:
+        return "many-to-many"
+    if rel.has_join_condition or rel.target is None:
+        return None
+    left, right = rel.owner.table, rel.target.table
+    if left is None or right is None:
+        return None
+    if left is right:
+        # Self-referential: `remote_side` makes it many-to-one.
+        paths = foreign_key_constraints(index, left, left)
+        if paths is not None and len(paths) == 1:
+            return "many-to-one" if rel.has_remote_side else "one-to-many"
+        return None
+    outgoing = foreign_key_constraints(index, left, right)
+    incoming = foreign_key_constraints(index, right, left)
+    if outgoing is None or incoming is None:
+        return None
+    if len(outgoing) == 1 and not incoming:
+        return "many-to-one"
+    if len(incoming) == 1 and not outgoing:
+        return "one-to-many"
+    return None

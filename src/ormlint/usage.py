@@ -11,7 +11,7 @@ from typing import Optional
 
 from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript
 from ormlint.facts import ModuleFacts
-from ormlint.index import ProjectIndex, foreign_key_constraints
+from ormlint.index import ProjectIndex, relationship_direction
 from ormlint.schema import MappedClass, RelationshipInfo
 from ormlint.symbols import ClassRef, SymbolTable, ValueRef, sqlalchemy_name
 from ormlint.usage_extract import ScopeFacts
@@ -356,19 +356,7 @@ class UsageResolver:
     def is_collection(self, rel: RelationshipInfo) -> Optional[bool]:
         if rel.uselist is not None:
             return rel.uselist
-        if rel.secondary is not None:
-            return True
-        if rel.target is None or rel.has_join_condition:
-            return None
-        left, right = rel.owner.table, rel.target.table
-        if left is None or right is None or left is right:
-            return None
-        outgoing = foreign_key_constraints(self.index, left, right)
-        incoming = foreign_key_constraints(self.index, right, left)
-        if outgoing is None or incoming is None:
-            return None
-        if len(outgoing) == 1 and not incoming:
-            return False
-        if len(incoming) == 1 and not outgoing:
-            return True
-        return None
+        if rel.secondary is None and rel.target is not None and rel.owner.table is rel.target.table:
+            return None  # self-referential: typing does not follow remote_side
+        direction = relationship_direction(self.index, rel)
+        return None if direction is None else direction != "many-to-one"

@@ -721,7 +721,8 @@ class ContradictoryDeleteRule(Rule):
 
     def _collections(self, ctx: RuleContext) -> dict[tuple[int, int], list]:  # type: ignore[type-arg]
         """Writable one-to-many relationships without delete cascade, by (parent table, child table)."""
-        from ormlint.rules.relationships import _direction, _relationships
+        from ormlint.index import relationship_direction
+        from ormlint.rules.relationships import _relationships
 
         found: dict[tuple[int, int], list] = {}  # type: ignore[type-arg]
         for rel in _relationships(ctx.index, include_backrefs=True):
@@ -730,7 +731,7 @@ class ContradictoryDeleteRule(Rule):
             cascade = (rel.cascade or "").replace(" ", "").split(",")
             if "all" in cascade or "delete" in cascade:
                 continue
-            if rel.owner.table is None or rel.target.table is None or _direction(ctx, rel) != "one-to-many":
+            if rel.owner.table is None or rel.target.table is None or relationship_direction(ctx.index, rel) != "one-to-many":
                 continue
             found.setdefault((id(rel.owner.table), id(rel.target.table)), []).append(rel)
         return found

@@ -6,7 +6,7 @@ import re
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.index import ProjectIndex, foreign_key_constraints, join_constraints
+from ormlint.index import ProjectIndex, foreign_key_constraints, join_constraints, relationship_direction
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, RelationshipInfo
 
@@ -933,7 +933,7 @@ class DeleteOrphanWithoutSingleParent(Rule):
         for rel in _relationships(ctx.index, include_backrefs=True):
             if not rel.cascade or "delete-orphan" not in rel.cascade or rel.single_parent or rel.target is None:
                 continue
-            direction = _direction(ctx, rel)
+            direction = relationship_direction(ctx.index, rel)
             if direction not in ("many-to-one", "many-to-many"):
                 continue
             message = f"`{rel.label}` is {direction} with cascade `{rel.cascade}` but without single_parent=True."
@@ -1060,31 +1060,6 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
 """,
     ]
-
-
-def _direction(ctx: RuleContext, rel: RelationshipInfo) -> Optional[str]:
-    if rel.secondary is not None:
-        return "many-to-many"
-    if rel.has_join_condition or rel.target is None:
-        return None
-    left, right = rel.owner.table, rel.target.table
-    if left is None or right is None:
-        return None
-    if left is right:
-        # Self-referential: `remote_side` makes it many-to-one.
-        paths = foreign_key_constraints(ctx.index, left, left)
-        if paths is not None and len(paths) == 1:
-            return "many-to-one" if rel.has_remote_side else "one-to-many"
-        return None
-    outgoing = foreign_key_constraints(ctx.index, left, right)
-    incoming = foreign_key_constraints(ctx.index, right, left)
-    if outgoing is None or incoming is None:
-        return None
-    if len(outgoing) == 1 and not incoming:
-        return "many-to-one"
-    if len(incoming) == 1 and not outgoing:
-        return "one-to-many"
-    return None
 
 
 def _synced_columns(ctx: RuleContext, rel: RelationshipInfo) -> Optional[list[ColumnInfo]]:
