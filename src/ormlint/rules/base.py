@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator, Optional, Union
 
 from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.expr import Span
 from ormlint.index import ProjectIndex
+
+if TYPE_CHECKING:
+    from ormlint.usage import UsageResolver
 
 # A VALID/INVALID example: one source (written as `models.py`) or several files.
 Example = Union[str, dict[str, str]]
@@ -25,6 +28,8 @@ class RuleSettings:
 class RuleContext:
     index: ProjectIndex
     settings: RuleSettings = field(default_factory=RuleSettings)
+    # Shared by the usage rules, built by the first one that needs it.
+    usage: Optional["UsageResolver"] = None
 
 
 class Rule:

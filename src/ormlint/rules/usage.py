@@ -13,13 +13,11 @@ from ormlint.usage import ScopeContext, UsageResolver
 
 
 def _resolver(ctx: RuleContext) -> UsageResolver:
-    cached = getattr(ctx, "_usage_resolver", None)
-    if cached is None:
+    if ctx.usage is None:
         from ormlint.symbols import SymbolTable
 
-        cached = UsageResolver(ctx.index, ctx.index.symbols or SymbolTable(ctx.index.modules))
-        ctx._usage_resolver = cached  # type: ignore[attr-defined]
-    return cached
+        ctx.usage = UsageResolver(ctx.index, ctx.index.symbols or SymbolTable(ctx.index.modules))
+    return ctx.usage
 
 
 def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str, instance: bool = False) -> Optional[str]:
