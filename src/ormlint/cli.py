@@ -74,7 +74,18 @@ def _check_parser() -> _Parser:
     return parser
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (the number of processes), not `{value}`")
+    return jobs
+
+
 def _cache_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="parse files in N processes (default: one per CPU; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of per-file facts")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR", help=f"keep the cache in DIR (default: {CACHE_DIR_NAME} at the project root)")
 
@@ -175,6 +186,8 @@ def _check(argv: list[str]) -> int:
         _check_output_file(options.write_baseline)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
     paths, config = _load(options.paths, options.config)
+    if options.jobs is not None:
+        config.jobs = options.jobs
     if options.select is not None:
         config.select = split_tokens(options.select)
     config.ignore = config.ignore + split_tokens(options.ignore)
@@ -406,6 +419,8 @@ def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
 def _schema(argv: list[str]) -> int:
     options = _schema_parser().parse_args(argv)
     paths, config = _load(options.paths, options.config)
+    if options.jobs is not None:
+        config.jobs = options.jobs
     result = run(paths, config, rules=[], cache=_cache(options, paths, config))
     assert result.index is not None  # results are reused only when asked for
     if options.format == "json":

@@ -35,6 +35,9 @@ class Config:
     small_tables: list[str] = field(default_factory=list)
     composite_min_sites: int = 2  # ORM303: queries filtering the same columns together
     path: Optional[Path] = None  # the pyproject.toml it came from
+    # Processes that parse and extract files (None: one per CPU). Not part of
+    # the repr, which keys the cached results: it never changes them.
+    jobs: Optional[int] = field(default=None, repr=False, compare=False)
 
 
 _LIST_KEYS = {
@@ -88,6 +91,10 @@ def parse_config(data: dict[str, Any], path: Optional[Path] = None) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a positive integer")
             config.composite_min_sites = value
+        elif key == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a positive integer (the number of processes)")
+            config.jobs = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"[tool.ormlint] `{raw_key}` must be a table of glob = [codes]")

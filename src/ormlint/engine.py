@@ -18,8 +18,9 @@ from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.discover import SourceFile, discover
 from ormlint.cache import FactsCache, file_key, package_fingerprint
 from ormlint.facts import ModuleFacts
-from ormlint.filefacts import FileOutcome, analyse_file
+from ormlint.filefacts import FileOutcome
 from ormlint.index import ProjectIndex, build_index
+from ormlint.parallel import analyse_files
 from ormlint.noqa import Suppressions, is_suppressed, suppressions_from_comments
 from ormlint.parsing import ParseFailure, decode_source
 from ormlint.rules import Rule, RuleContext, RuleSettings
@@ -78,23 +79,41 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def _parse_project(
-    sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None, progress: Optional[Progress] = None
+    sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None,
+    progress: Optional[Progress] = None, jobs: Optional[int] = None,
 ) -> ParsedProject:
     project = ParsedProject({}, {}, [], len(sources))
-    for done, (source, data, key) in enumerate(read if read is not None else _read_sources(sources, cache)):
-        if progress is not None:
-            progress("reading", done, len(sources))
+    items = read if read is not None else _read_sources(sources, cache)
+    outcomes: list[Optional[FileOutcome]] = [None] * len(items)
+    work: list[int] = []  # files to parse and extract: not readable from the cache
+    for number, (source, data, key) in enumerate(items):
         if isinstance(data, OSError):
-            project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {data.strerror or data}", 1, 1)))
             continue
         outcome = cache.load(source, key) if cache is not None else None
         if outcome is None:
-            outcome = analyse_file(data, source)
-            project.parsed_files += 1
-            if cache is not None:
-                cache.store(source, key, outcome)
+            work.append(number)
         else:
+            outcomes[number] = outcome
             project.cache_hits += 1
+    hits = project.cache_hits
+    if progress is not None:
+        progress("reading", hits if work else len(sources), len(sources))
+
+    def done(count: int) -> None:
+        if progress is not None:
+            progress("reading", hits + count, len(sources))
+
+    analysed = analyse_files([(items[n][0], items[n][1]) for n in work], jobs, done)  # type: ignore[misc]
+    for number, outcome in zip(work, analysed):
+        outcomes[number] = outcome
+        project.parsed_files += 1
+        if cache is not None:
+            cache.store(items[number][0], items[number][2], outcome)
+    for (source, data, _), outcome in zip(items, outcomes):
+        if isinstance(data, OSError):
+            project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {data.strerror or data}", 1, 1)))
+            continue
+        assert outcome is not None
         _add_outcome(project, source, data, outcome)
     return project
 
@@ -198,7 +217,7 @@ def _run(
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
             return RunResult(list(kept), None, len(sources), [], 0, readable, results_cached=True)
-    project = _parse_project(sources, cache, read, progress)
+    project = _parse_project(sources, cache, read, progress, config.jobs)
     if progress is not None:
         progress("checking", len(sources), len(sources))
     index = build_index(project.modules, project.unparsed_names)

@@ -1,0 +1,141 @@
+"""Parse and extract many files across worker processes (`--jobs`).
+
+Each file's outcome depends on that file alone (`ormlint.filefacts`), so the
+files can be analysed in any process, in any order: the engine puts the
+outcomes back in discovery order, and the results are the same as in one
+process. Workers are started with the `spawn` method on every platform (no
+forked copy of a parent's threads or locks, the same behaviour on Linux, macOS
+and Windows): the worker function is a module-level function of this module,
+its arguments and results are plain picklable data (`SourceFile`, bytes,
+`FileOutcome`, which the cache pickles anyway).
+
+Small trees stay in-process: starting a worker costs about as much as
+analysing a few hundred kilobytes of code. Any failure of the pool (a worker
+killed, a result that cannot be pickled, no processes allowed here: flake8
+runs plugins in daemonic workers, which may not have children) makes the files
+it did not deliver be analysed in-process instead, so `--jobs` never changes
+what is reported.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional, Sequence
+
+from ormlint.discover import SourceFile
+from ormlint.filefacts import FileOutcome, analyse_file
+
+# Below this many bytes of files to analyse, workers cost more than they save.
+PARALLEL_MIN_BYTES = 1_500_000
+# Files are sent to workers in batches of about this many bytes (and at most
+# _BATCH_FILES files): few enough round trips, small enough to balance the load.
+_BATCH_BYTES = 400_000
+_BATCH_FILES = 200
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        return max(os.cpu_count() or 1, 1)
+
+
+def analyse_files(
+    work: Sequence[tuple[SourceFile, bytes]],
+    jobs: Optional[int] = None,
+    done: Optional[Callable[[int], None]] = None,
+) -> list[FileOutcome]:
+    """The outcome of each (source, data) in `work`, in order. `done(n)` is
+    called as outcomes arrive, with how many have arrived so far."""
+    workers = default_jobs() if jobs is None else jobs
+    total = sum(len(data) for _, data in work)
+    if workers <= 1 or len(work) < 2 or total < PARALLEL_MIN_BYTES or not _may_start_processes():
+        return _serial(work, done)
+    batches = _batches(work, max(min(_BATCH_BYTES, total // (workers * 4)), 1))
+    outcomes: list[Optional[list[FileOutcome]]] = [None] * len(batches)
+    try:
+        _in_workers(batches, outcomes, min(workers, len(batches)), done)
+    except Exception:
+        pass  # whatever did not come back is analysed below
+    arrived = sum(len(o) for o in outcomes if o is not None)
+    result: list[FileOutcome] = []
+    for number, batch in enumerate(batches):
+        found = outcomes[number]
+        if found is None or len(found) != len(batch):
+            found = [analyse_file(data, source) for source, data in batch]
+            arrived += len(batch)
+            if done is not None:
+                done(arrived)
+        result.extend(found)
+    return result
+
+
+def _serial(work: Sequence[tuple[SourceFile, bytes]], done: Optional[Callable[[int], None]]) -> list[FileOutcome]:
+    result: list[FileOutcome] = []
+    for source, data in work:
+        result.append(analyse_file(data, source))
+        if done is not None:
+            done(len(result))
+    return result
+
+
+def _batches(work: Sequence[tuple[SourceFile, bytes]], size: int) -> list[list[tuple[SourceFile, bytes]]]:
+    batches: list[list[tuple[SourceFile, bytes]]] = []
+    current: list[tuple[SourceFile, bytes]] = []
+    weight = 0
+    for item in work:
+        current.append(item)
+        weight += len(item[1])
+        if weight >= size or len(current) >= _BATCH_FILES:
+            batches.append(current)
+            current, weight = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _may_start_processes() -> bool:
+    import multiprocessing
+
+    return not multiprocessing.current_process().daemon
+
+
+def _in_workers(
+    batches: list[list[tuple[SourceFile, bytes]]],
+    outcomes: list[Optional[list[FileOutcome]]],
+    workers: int,
+    done: Optional[Callable[[int], None]],
+) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("spawn")
+    arrived = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(analyse_batch, batch): number for number, batch in enumerate(batches)}
+        pending = set(futures)
+        try:
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    try:
+                        found = future.result()
+                    except Exception:
+                        continue  # analysed in-process afterwards
+                    outcomes[futures[future]] = found
+                    arrived += len(found)
+                    if done is not None:
+                        done(arrived)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def analyse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[FileOutcome]:
+    """Run in a worker process: the outcomes of a batch of files."""
+    import gc
+
+    # As in the engine: millions of short-lived objects, freed by reference counting.
+    gc.disable()
+    return [analyse_file(data, source) for source, data in batch]

@@ -1,0 +1,121 @@
+"""`--jobs`: parsing and extraction in worker processes give the same results."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ormlint import parallel
+from ormlint.cli import main
+from ormlint.config import ConfigError, parse_config
+from ormlint.discover import discover
+from ormlint.filefacts import analyse_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo"
+
+
+def _output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["--no-cache", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use workers even for the small trees of the tests."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_BATCH_BYTES", 2_000)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "gen120"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--models", "120", "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("format", ["text", "json"])
+def test_jobs_give_identical_results_on_the_demo(capsys: pytest.CaptureFixture[str], always_parallel: None, format: str) -> None:
+    one = _output(capsys, "--jobs", "1", "--format", format, str(DEMO))
+    two = _output(capsys, "--jobs", "2", "--format", format, str(DEMO))
+    assert one[0] == 1 and one[1].count("ORM") > 10
+    assert two == one
+
+
+@pytest.mark.parametrize("format", ["text", "json"])
+def test_jobs_give_identical_results_on_a_generated_project(
+    capsys: pytest.CaptureFixture[str], always_parallel: None, generated: Path, format: str
+) -> None:
+    args = ["--format", format, "--select", "ORM", str(generated)]
+    one = _output(capsys, "--jobs", "1", *args)
+    three = _output(capsys, "--jobs", "3", *args)
+    assert one[0] in (0, 1) and not one[2]
+    assert three == one
+
+
+def test_worker_outcomes_equal_in_process_outcomes(always_parallel: None, generated: Path) -> None:
+    sources = discover([generated], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    work.append((work[0][0], b"def broken(:\n"))  # a parse failure travels too
+    arrived: list[int] = []
+    in_workers = parallel.analyse_files(work, 2, arrived.append)
+    assert in_workers == [analyse_file(data, source) for source, data in work]
+    assert arrived and arrived[-1] == len(work) and arrived == sorted(arrived)
+
+
+def test_small_trees_and_one_job_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_workers(*args: object) -> None:
+        raise AssertionError("workers started")
+
+    monkeypatch.setattr(parallel, "_in_workers", no_workers)
+    sources = discover([DEMO], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    assert len(parallel.analyse_files(work, 4)) == len(work)  # below PARALLEL_MIN_BYTES
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    assert len(parallel.analyse_files(work, 1)) == len(work)
+
+
+def test_a_failing_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatch, always_parallel: None) -> None:
+    def broken_pool(*args: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(parallel, "_in_workers", broken_pool)
+    sources = discover([DEMO], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    assert parallel.analyse_files(work, 2) == [analyse_file(data, source) for source, data in work]
+
+
+def test_daemonic_processes_stay_in_process(monkeypatch: pytest.MonkeyPatch, always_parallel: None) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert not parallel._may_start_processes()
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "x", "1.5", ""])
+def test_bad_jobs_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    status = main(["--jobs", bad, str(DEMO)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "--jobs" in err and "positive integer" in err
+
+
+def test_jobs_setting() -> None:
+    assert parse_config({}).jobs is None
+    assert parse_config({"jobs": 3}).jobs == 3
+    for bad in (0, -2, True, "4", 1.5):
+        with pytest.raises(ConfigError, match="jobs"):
+            parse_config({"jobs": bad})
+    # Not part of the configuration's identity: cached results do not depend on it.
+    assert repr(parse_config({"jobs": 3})) == repr(parse_config({}))
+
+
+def test_jobs_setting_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ormlint]\njobs = 0\n")
+    (tmp_path / "m.py").write_text("x = 1\n")
+    assert main([str(tmp_path)]) == 2
+    assert "jobs" in capsys.readouterr().err
