@@ -401,3 +401,20 @@ def test_a_crash_anywhere_else_is_one_line(tmp_path: Path, capsys, monkeypatch) 
     out, err = capsys.readouterr()
     assert status == 2 and out == ""
     assert "Traceback" not in err and len(err.splitlines()) == 1 and "internal error" in err
+
+
+def test_a_20_mb_generated_file(tmp_path: Path, capsys) -> None:
+    """A generated module of 20 MB (data tables, like a `_pb2.py` or a fixture
+    dump) is analysed like any other, and so is the rest of the project."""
+    project(tmp_path)
+    row = "    (%d, 'generated row %d', b'\\x00\\x01', None, 3.5),\n"
+    rows = "".join(row % (i, i) for i in range(20_000))
+    blob = "x" * 1_000_000
+    chunks = [f"BLOB_{i} = '{blob}'\n" for i in range(18)]
+    text = "# generated\nROWS = [\n" + rows + "]\n" + "".join(chunks) + "def lookup(key):\n    return ROWS[key]\n"
+    assert len(text) > 19_000_000
+    (tmp_path / "app" / "generated_data.py").write_text(text)
+    start = time.perf_counter()
+    result = found(capsys, tmp_path, "--no-cache")
+    assert result == [MODELS_FINDING]
+    assert time.perf_counter() - start < 60
