@@ -258,6 +258,8 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
     else:
         all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     is_migration = {"revision", "down_revision"} <= {a.target for a in assignments}
+    # A revision's nodes, walked once for the three passes that read them.
+    nodes = list(ast.walk(tree)) if is_migration else None
     return ModuleFacts(
         path=path,
         module=module,
@@ -271,8 +273,8 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         is_migration=is_migration,
         scopes=extract_usage(tree, module, is_package),
         calls=tuple(calls),
-        migration_indexes=migration_indexes(tree) if is_migration else (),
-        migration_table_ops=migration_table_ops(tree) if is_migration else (),
+        migration_indexes=migration_indexes(tree, nodes) if nodes is not None else (),
+        migration_table_ops=migration_table_ops(tree, nodes) if nodes is not None else (),
     )
 
 
@@ -286,15 +288,17 @@ def _literal_strings(node: Optional[ast.AST]) -> Optional[tuple[str, ...]]:
     return None
 
 
-def migration_indexes(tree: ast.Module) -> tuple[MigrationIndex, ...]:
+def migration_indexes(tree: ast.Module, nodes: Optional[list[ast.AST]] = None) -> tuple[MigrationIndex, ...]:
     """Indexes, unique and primary keys an Alembic revision creates (by leading columns).
 
     Reads `op.create_index`, `op.create_unique_constraint`, `op.create_primary_key`,
     `op.create_table` / `op.add_column` columns with index/unique/primary_key, and
     the same inside `with op.batch_alter_table("t") as batch_op:`."""
+    if nodes is None:
+        nodes = list(ast.walk(tree))
     found: list[MigrationIndex] = []
     batch_tables: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 call = item.context_expr
@@ -304,7 +308,7 @@ def migration_indexes(tree: ast.Module) -> tuple[MigrationIndex, ...]:
                     and isinstance(item.optional_vars, ast.Name)
                 ):
                     batch_tables[item.optional_vars.id] = call.args[0].value
-    for node in ast.walk(tree):
+    for node in nodes:
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method = node.func.attr
@@ -367,10 +371,10 @@ def _literal_sql(node: ast.AST) -> Optional[str]:
     return None
 
 
-def migration_table_ops(tree: ast.Module) -> tuple[tuple[str, str, str], ...]:
+def migration_table_ops(tree: ast.Module, nodes: Optional[list[ast.AST]] = None) -> tuple[tuple[str, str, str], ...]:
     """Table-level effects of an Alembic revision, read from its `op.*` calls."""
     ops: list[tuple[str, str, str]] = []
-    for node in ast.walk(tree):
+    for node in nodes if nodes is not None else ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method = node.func.attr

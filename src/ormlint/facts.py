@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from ormlint.expr import Expr, Span
+from ormlint.expr import Expr, Span, record
 
 if TYPE_CHECKING:
     from ormlint.usage_extract import ScopeFacts
 
 
+@record
 @dataclass(frozen=True)
 class ImportFact:
     """`local` is bound to `module` (and attribute `name` of it, if any)."""
@@ -28,6 +29,7 @@ class ImportFact:
     loads: str = ""
 
 
+@record
 @dataclass(frozen=True)
 class AssignFact:
     """`target = value`, `target: annotation = value` or `target: annotation`.
@@ -43,6 +45,7 @@ class AssignFact:
     conditional: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class FunctionFact:
     name: str
@@ -62,6 +65,7 @@ class FunctionFact:
     forwards_kwargs: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class ClassFact:
     name: str
@@ -78,6 +82,7 @@ class ClassFact:
     conditional: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class ModuleFacts:
     path: str
@@ -106,6 +111,7 @@ class ModuleFacts:
     migration_table_ops: tuple[tuple[str, str, str], ...] = ()
 
 
+@record
 @dataclass(frozen=True)
 class MigrationIndex:
     table: str

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, span_of, to_expr
+from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, record, span_of, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -20,6 +20,7 @@ _INTERESTING_METHODS = frozenset({
 })
 
 
+@record
 @dataclass(frozen=True)
 class AttributeRef:
     base: str  # dotted name the attribute is taken from: `User`, `user`, `self.owner`
@@ -31,6 +32,7 @@ class AttributeRef:
     base_expr: Optional[Expr] = None
 
 
+@record
 @dataclass(frozen=True)
 class OperatorUse:
     """A Python operator applied to `base.attr`: `== None`, `is None`, `in`, `and`, `not`."""
@@ -43,6 +45,7 @@ class OperatorUse:
     in_condition: bool  # directly inside filter()/where()/having()/and_()/or_()
 
 
+@record
 @dataclass(frozen=True)
 class ScopeFacts:
     name: str  # `<module>`, `func`, `Class.method`
@@ -158,6 +161,8 @@ class _ScopeWalker:
         while stack:
             node = stack.pop()
             kind = type(node)
+            if kind in _LEAVES:
+                continue
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 if name != class_name:
                     bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
@@ -279,7 +284,7 @@ class _ScopeWalker:
             if kind is ast.Lambda:
                 stack.append(node.body)  # type: ignore[attr-defined]
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            _push_children(node, kind, stack)
         self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls), tuple(operators)))
         for nested_name, nested_class, nested_node in nested:
             if isinstance(nested_node, ast.ClassDef):
@@ -320,6 +325,32 @@ class _ScopeWalker:
 
 
 _MAX_CHAIN = 10
+
+# Nodes the walker has nothing to do with and that have no children it would
+# visit: names, constants, and the singletons of contexts and operators.
+_LEAVES = frozenset(
+    {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue}
+    | {cls for base in (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop) for cls in base.__subclasses__()}
+)
+# The fields of each node type that may hold child nodes, in `_fields` order
+# (the order of `ast.iter_child_nodes`), without contexts and operators.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_AST = ast.AST
+
+
+def _push_children(node: ast.AST, kind: type, stack: list[ast.AST]) -> None:
+    """`stack.extend(ast.iter_child_nodes(node))` without the leaves (same order)."""
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in ("ctx", "op", "ops"))
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, _AST) and type(item) not in _LEAVES:
+                    stack.append(item)
+        elif isinstance(value, _AST) and type(value) not in _LEAVES:
+            stack.append(value)
 
 
 def extract_usage(tree: ast.Module, module: str = "", is_package: bool = False) -> tuple[ScopeFacts, ...]:
