@@ -112,7 +112,7 @@ def _in_workers(
 
     context = multiprocessing.get_context("spawn")
     arrived = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(analyse_batch, batch): number for number, batch in enumerate(batches)}
         pending = set(futures)
         try:
@@ -130,6 +130,27 @@ def _in_workers(
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _start_worker(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it stops the pool), and
+    a worker whose parent is gone (killed) exits instead of waiting forever for work."""
+    import signal
+    import threading
+    import time
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ormlint-orphan-watch", daemon=True).start()
 
 
 def analyse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[FileOutcome]:

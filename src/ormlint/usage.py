@@ -61,6 +61,7 @@ class ScopeContext:
     _bindings: Optional[dict[str, list[tuple[str, str, Expr]]]] = None
     _params: Optional[dict[str, Optional[Expr]]] = None
     _types: Optional[dict[str, Optional["Type"]]] = None
+    _mapped: Optional[dict[tuple[str, str], Optional[MappedClass]]] = None
 
     def bindings_of(self, name: str) -> list[tuple[str, str, Expr]]:
         if self._bindings is None:
@@ -84,6 +85,7 @@ class UsageResolver:
         self._instance_attributes = self._collect_instance_attributes()
         self._universes: dict[int, Optional[frozenset[str]]] = {}
         self._contexts: Optional[list[ScopeContext]] = None
+        self._mapped: dict[tuple[str, str], Optional[MappedClass]] = {}
 
     # -- universes --------------------------------------------------------
     def _collect_instance_attributes(self) -> dict[tuple[str, str], set[str]]:
@@ -166,6 +168,20 @@ class UsageResolver:
         """The mapped class an expression names (`User`, `models.User`)."""
         if not isinstance(expr, Name):
             return None
+        # Asked for every attribute reference of every scope: remember the answers.
+        if ctx is not None:
+            if ctx._mapped is None:
+                ctx._mapped = {}
+            memo = ctx._mapped
+        else:
+            memo = self._mapped
+        key = (module, expr.dotted)
+        if key in memo:
+            return memo[key]
+        found = memo[key] = self._mapped_uncached(module, expr, ctx)
+        return found
+
+    def _mapped_uncached(self, module: str, expr: Name, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
         if ctx is not None:
             head, _, rest = expr.dotted.partition(".")
             imported = [b for b in ctx.bindings_of(head) if b[1] == "import"]
