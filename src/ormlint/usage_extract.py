@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, record, span_of, to_expr
 
@@ -118,12 +118,12 @@ def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) ->
 _NOT_CONSTANT = "<not a constant>"
 
 
-def _binding_value(node: ast.AST) -> Expr:
-    return to_expr(node) if isinstance(node, _TYPED_VALUES) else _OPAQUE
+def _binding_value(node: ast.AST, convert: Callable[[ast.AST], Expr] = to_expr) -> Expr:
+    return convert(node) if isinstance(node, _TYPED_VALUES) else _OPAQUE
 
 
-def _stored_value(node: ast.AST) -> Expr:
-    return to_expr(node) if isinstance(node, _KIND_VALUES) else _OPAQUE
+def _stored_value(node: ast.AST, convert: Callable[[ast.AST], Expr] = to_expr) -> Expr:
+    return convert(node) if isinstance(node, _KIND_VALUES) else _OPAQUE
 
 
 def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> None:
@@ -137,6 +137,16 @@ class _ScopeWalker:
         self.scopes: list[ScopeFacts] = []
         self.module = module
         self.is_package = is_package
+        # `to_expr` of nodes converted already: `x = q.first()` is both a
+        # binding and a call; the tree outlives the walk, so ids are stable.
+        self._converted: dict[int, Expr] = {}
+
+    def to_expr(self, node: ast.AST) -> Expr:
+        key = id(node)
+        converted = self._converted.get(key)
+        if converted is None:
+            converted = self._converted[key] = to_expr(node)
+        return converted
 
     def resolve_relative(self, level: int, target: Optional[str]) -> str:
         parts = self.module.split(".") if self.module else []
@@ -163,6 +173,9 @@ class _ScopeWalker:
             kind = type(node)
             if kind in _LEAVES:
                 continue
+            if kind in _GENERIC:
+                _push_children(node, kind, stack)
+                continue
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 if name != class_name:
                     bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
@@ -179,9 +192,9 @@ class _ScopeWalker:
                 value = node.value  # type: ignore[attr-defined]
                 for target in node.targets:  # type: ignore[attr-defined]
                     if isinstance(target, ast.Name):
-                        bindings.append((target.id, "assign", _binding_value(value)))
+                        bindings.append((target.id, "assign", _binding_value(value, self.to_expr)))
                     elif isinstance(target, ast.Attribute):
-                        self._attribute(target, attributes, stack, store=True, value=_stored_value(value))
+                        self._attribute(target, attributes, stack, store=True, value=_stored_value(value, self.to_expr))
                     else:
                         _opaque_targets(target, bindings)
                         stack.append(target)
@@ -191,7 +204,7 @@ class _ScopeWalker:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     if kind is ast.NamedExpr:
-                        bindings.append((target.id, "assign", _binding_value(node.value)))  # type: ignore[attr-defined]
+                        bindings.append((target.id, "assign", _binding_value(node.value, self.to_expr)))  # type: ignore[attr-defined]
                     else:
                         bindings.append((target.id, "other", _OPAQUE))
                 stack.append(node.value)  # type: ignore[attr-defined]
@@ -238,14 +251,14 @@ class _ScopeWalker:
                     dotted = dotted_name(target)
                     if dotted is not None:
                         bindings.append((dotted, "annotation", annotation))
-                    self._attribute(target, attributes, stack, store=True, value=_stored_value(value) if value is not None else None)
+                    self._attribute(target, attributes, stack, store=True, value=_stored_value(value, self.to_expr) if value is not None else None)
                 if value is not None:
                     stack.append(value)
                 continue
             if kind is ast.For or kind is ast.AsyncFor:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
-                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                    bindings.append((target.id, "for", self.to_expr(node.iter)))  # type: ignore[attr-defined]
                 else:
                     _opaque_targets(target, bindings)
                 stack.append(node.iter)  # type: ignore[attr-defined]
@@ -255,7 +268,7 @@ class _ScopeWalker:
             if kind is ast.comprehension:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
-                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
+                    bindings.append((target.id, "for", self.to_expr(node.iter)))  # type: ignore[attr-defined]
                 else:
                     _opaque_targets(target, bindings)
                 stack.append(node.iter)  # type: ignore[attr-defined]
@@ -274,7 +287,7 @@ class _ScopeWalker:
                 # Constructor calls (capitalised names) and the query methods the
                 # usage rules read; other calls only matter through their parts.
                 if method in _INTERESTING_METHODS or (method and method[:1].isupper()):
-                    expr = to_expr(node)
+                    expr = self.to_expr(node)
                     if isinstance(expr, Call):
                         calls.append(expr)
                 stack.append(func)
@@ -320,7 +333,7 @@ class _ScopeWalker:
             return
         if isinstance(current, (ast.Subscript, ast.Call)) and not store and chain:
             first = chain[0]
-            attributes.append(AttributeRef("", first.attr, _attr_span(first), False, None, to_expr(current)))
+            attributes.append(AttributeRef("", first.attr, _attr_span(first), False, None, self.to_expr(current)))
         stack.append(current)
 
 
@@ -331,6 +344,26 @@ _MAX_CHAIN = 10
 _LEAVES = frozenset(
     {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue}
     | {cls for base in (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop) for cls in base.__subclasses__()}
+)
+
+
+def _node_types(base: type) -> set[type]:
+    found: set[type] = set()
+    subclasses: list[type] = base.__subclasses__()
+    for sub in subclasses:
+        found.add(sub)
+        found |= _node_types(sub)
+    return found
+
+
+# Node types the walker only descends into (no branch of `scope` handles them).
+_GENERIC = frozenset(
+    _node_types(ast.AST) - _LEAVES - {
+        ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AugAssign, ast.NamedExpr, ast.With,
+        ast.AsyncWith, ast.ExceptHandler, ast.ImportFrom, ast.Import, ast.Global, ast.Nonlocal, ast.AnnAssign,
+        ast.For, ast.AsyncFor, ast.comprehension, ast.Attribute, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call,
+        ast.Lambda,
+    }
 )
 # The fields of each node type that may hold child nodes, in `_fields` order
 # (the order of `ast.iter_child_nodes`), without contexts and operators.
