@@ -83,13 +83,24 @@ def _walk(root: Path, patterns: list[str], project_root: Optional[Path] = None) 
             yield full
 
 
-def module_name(path: Path, root: Path) -> tuple[str, bool]:
-    """Dotted module name: the package chain (`__init__.py` files), else the path under root."""
+def module_name(path: Path, root: Path, packages: Optional[dict[Path, bool]] = None) -> tuple[str, bool]:
+    """Dotted module name: the package chain (`__init__.py` files), else the path under root.
+
+    `packages` remembers which directories have an `__init__.py` (one stat per
+    directory instead of one per file and level)."""
+    known = packages if packages is not None else {}
+
+    def is_package_directory(directory: Path) -> bool:
+        found = known.get(directory)
+        if found is None:
+            found = known[directory] = (directory / "__init__.py").is_file()
+        return found
+
     is_package = path.name == "__init__.py"
     directory = path.parent
-    if (directory / "__init__.py").is_file():
+    if is_package_directory(directory):
         parts: list[str] = [] if is_package else [path.stem]
-        while (directory / "__init__.py").is_file() and directory.parent != directory:
+        while is_package_directory(directory) and directory.parent != directory:
             parts.append(directory.name)
             directory = directory.parent
         return ".".join(reversed(parts)), is_package
@@ -113,6 +124,7 @@ def discover(paths: list[Path], exclude: list[str], project_root: Optional[Path]
     found: list[SourceFile] = []
     seen: set[Path] = set()
     used_modules: set[str] = set()
+    packages: dict[Path, bool] = {}
     for given in paths:
         root = given.resolve()
         files: Iterable[Path] = [root] if root.is_file() else _walk(root, exclude, project_root)
@@ -124,7 +136,7 @@ def discover(paths: list[Path], exclude: list[str], project_root: Optional[Path]
             seen.add(resolved)
             relative = os.path.relpath(path, base)
             display = os.path.normpath(os.path.join(str(given), relative)) if root.is_dir() else str(given)
-            module, is_package = module_name(path, base)
+            module, is_package = module_name(path, base, packages)
             if module in used_modules or not module:
                 # Two files claim one module name (scripts, tests): keep both,
                 # the later one under a name nobody imports.
