@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator, Optional
 
-from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Call, Dict, Expr, Name, Seq
+from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
+from ormlint.expr import Call, Dict, Expr, Name, Seq, Span
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
 from ormlint.symbols import External
+from ormlint.usage_extract import OperatorUse
 
 # Calls that give a different value each time: as a default they must be
 # passed, not called (then every row shares the import-time value).
@@ -71,7 +73,16 @@ class NoneOrBoolComparison(Rule):
                 method = "is_" if use.operator == "==" else "is_not"
                 replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
                 message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
-                yield self.diagnostic(scope.facts.path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+                diagnostic = self.diagnostic(scope.facts.path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+                if use.attr in model.all_columns():  # a relationship has no `.is_()`
+                    # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
+                    fix = Fix(
+                        SAFE if use.operand is None else UNSAFE, "compare", _span(use.span),
+                        (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
+                        f"Replace with `{replacement}`",
+                    )
+                    diagnostic = replace(diagnostic, fix=fix)
+                yield diagnostic
 
     VALID = [
         """
@@ -204,7 +215,12 @@ class PythonOperatorInCondition(Rule):
                 if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
                     continue
                 message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
-                yield self.diagnostic(scope.facts.path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+                diagnostic = self.diagnostic(scope.facts.path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+                if use.attr in model.all_columns():  # relationships have no `.is_()`, `.in_()`
+                    fix = _operator_fix(use)
+                    if fix is not None:
+                        diagnostic = replace(diagnostic, fix=fix)
+                yield diagnostic
 
     VALID = [
         """
@@ -296,6 +312,39 @@ def open_tasks(owner):
     ]
 
 
+def _span(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.col, span.end_line, span.end_col)
+
+
+def _operator_fix(use: "OperatorUse") -> Optional[Fix]:
+    """The exact SQL spelling of a Python operator on a column, where there is one."""
+    dotted = f"{use.base}.{use.attr}"
+    if use.operator in ("is", "is not") and (use.operand is None or type(use.operand) is bool):
+        method = "is_" if use.operator == "is" else "is_not"
+        return Fix(SAFE, "compare", _span(use.span), (method, repr(use.operand), "", dotted), f"Replace with `{dotted}.{method}({use.operand!r})`")
+    if use.operator in ("in", "not in") and use.left:
+        method = "in_" if use.operator == "in" else "not_in"
+        return Fix(SAFE, "contains", _span(use.span), (method, dotted), f"Replace with `{dotted}.{method}(...)`")
+    if use.operator in ("and", "or"):
+        function = f"{use.operator}_"
+        return Fix(SAFE, "boolop", _span(use.span), (function,), f"Replace with `{function}(...)`")
+    if use.operator == "not":
+        return Fix(SAFE, "invert", _span(use.span), (dotted,), f"Replace with `~{dotted}`")
+    return None
+
+
+def _fix_blocked(ctx: RuleContext) -> set[int]:
+    """Columns whose default a fix must not touch: those of dataclass-style
+    mappings (there `default=` is also the dataclass field's default, so a
+    callable would become the attribute's value) and of classes whose bases
+    are not all known."""
+    blocked: set[int] = set()
+    for mapped in ctx.index.classes:
+        if mapped.dataclass_style or not mapped.complete:
+            blocked.update(id(column) for column in mapped.columns.values())
+    return blocked
+
+
 class UtcnowDefault(Rule):
     """## What it does
     Flags `default=`/`onupdate=` (and SQLModel `default_factory=`) set to
@@ -331,7 +380,11 @@ class UtcnowDefault(Rule):
             for key, value in column.defaults:
                 if _qualname(ctx, column.module, value) == "datetime.datetime.utcnow":
                     message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
-                    yield self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
+                    if value.span is not None:
+                        fix = Fix(UNSAFE, "utcnow", _span(value.span), (), "Replace with `lambda: datetime.now(timezone.utc)`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
@@ -436,7 +489,9 @@ class DefaultEvaluatedOnce(Rule):
     summary = "a default is a call evaluated once at import time"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        blocked = _fix_blocked(ctx)
         for column in ctx.index.all_columns():
+            keys = {key for key, _ in column.defaults}
             for key, value in column.defaults:
                 if key == "default_factory" or not isinstance(value, Call):
                     continue
@@ -444,7 +499,20 @@ class DefaultEvaluatedOnce(Rule):
                 if qualname is not None:
                     short = qualname.rsplit(".", 1)[-1] if qualname else "?"
                     message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
-                    yield self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+                    # Exact only for the factory called bare, without arguments:
+                    # SQLAlchemy calls a default taking no positional argument with none.
+                    # pydantic (SQLModel `Field`) takes a callable as `default_factory`.
+                    new_key = "default_factory" if column.factory == "Field" and key == "default" else key
+                    if (
+                        id(column) not in blocked and value.span is not None and isinstance(value.func, Name)
+                        and _qualname(ctx, column.module, value.func) == qualname
+                        and not value.args and not value.kwargs and not value.has_star
+                        and (new_key == key or "default_factory" not in keys) and (column.factory != "Field" or key == "default")
+                    ):
+                        fix = Fix(SAFE, "call-to-callable", _span(value.span), (key, new_key, value.func.dotted), f"Pass the callable: `{new_key}={value.func.dotted}`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
@@ -566,6 +634,7 @@ class MutableDefault(Rule):
     summary = "a mutable literal shared by every row as a default"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        blocked = _fix_blocked(ctx)
         for column in ctx.index.all_columns():
             if column.factory == "Field":
                 continue  # pydantic copies defaults per instance
@@ -575,7 +644,14 @@ class MutableDefault(Rule):
                 kind = _mutable_kind(ctx, column.module, value)
                 if kind is not None:
                     message = f"`{column.label}` has a mutable default ({kind}) shared by every row."
-                    yield self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
+                    span = getattr(value, "span", None)
+                    if id(column) not in blocked and span is not None:
+                        empty = isinstance(value, Call) or not (value.items if isinstance(value, (Dict, Seq)) else ())
+                        fixed = kind if empty else "lambda: ..."
+                        fix = Fix(SAFE, "mutable", _span(span), (kind,), f"Build a new value per row: `default={fixed}`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
