@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from ormlint.diagnostics import Fix
-from ormlint.fixes import FileContext, Planned, TextEdit, _alias_local, _dotted, fixer
+from ormlint.fixes import Declined, FileContext, Planned, TextEdit, _alias_local, _dotted, fixer
 
 _SPAN_KINDS = (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation, cst.Call, cst.Dict, cst.List, cst.Set, cst.Attribute, cst.Name)
 
@@ -24,10 +24,11 @@ def _source(context: FileContext, node: cst.CSTNode) -> str:
     return context.module.code_for_node(node)
 
 
-def _replace(context: FileContext, node: cst.CSTNode, content: str) -> Optional[TextEdit]:
+def _replace(context: FileContext, node: cst.CSTNode, content: str) -> TextEdit:
     start, end = context.node_range(node)
     if "#" in context.text[start:end]:
-        return None  # a comment inside would be lost (or a `#` in a string: no fix either)
+        # (a `#` in a string also stops it: conservative)
+        raise Declined("the expression holds a comment, which the fix would lose")
     return TextEdit(start, end, content)
 
 

@@ -62,6 +62,10 @@ class FixError(Exception):
     """A file that cannot be fixed (unreadable, undecodable, unparsable)."""
 
 
+class Declined(Exception):
+    """Raised by a fixer that sees why the fix cannot be made (the message says why)."""
+
+
 @dataclass
 class Source:
     data: bytes
@@ -230,18 +234,28 @@ def fixer(kind: str) -> Callable[[Fixer], Fixer]:
     return register
 
 
+SHAPE = "the code does not have the shape the fix expects"
+
+
 def plan(context: FileContext, fix: Fix) -> Optional[Planned]:
+    planned = plan_or_reason(context, fix)
+    return planned if isinstance(planned, Planned) else None
+
+
+def plan_or_reason(context: FileContext, fix: Fix) -> Union[Planned, str]:
     if not _FIXERS:
         from ormlint import fixers  # registers the fixers
 
         assert fixers
     function = _FIXERS.get(fix.kind)
     if function is None:
-        return None
+        return f"no fixer for {fix.kind}"
     try:
-        return function(context, fix)
+        return function(context, fix) or SHAPE
+    except Declined as exc:
+        return str(exc)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError):
-        return None  # a shape the fixer did not foresee: no fix
+        return SHAPE  # a shape the fixer did not foresee: no fix
 
 
 # --- noqa comments --------------------------------------------------------------------
@@ -384,9 +398,9 @@ def fix_source(data: bytes, diagnostics: Sequence[Diagnostic]) -> FileOutcome:
     deferred = 0
     for diagnostic in sorted(diagnostics, key=lambda d: (d.fix.span if d.fix else (0, 0, 0, 0), d.code)):
         assert diagnostic.fix is not None
-        planned = plan(context, diagnostic.fix)
-        if planned is None:
-            failures.append((diagnostic, "the code does not have the shape the fix expects"))
+        planned = plan_or_reason(context, diagnostic.fix)
+        if isinstance(planned, str):
+            failures.append((diagnostic, planned))
             continue
         if any(_overlaps(edit, taken) for edit in planned.edits):
             deferred += 1
@@ -620,7 +634,7 @@ def fix_command(result: "RunResult", analyse: Callable[[Optional[dict[str, bytes
     summary = f"Fixed {plural(run.fixed, 'problem')}."
     if hidden:
         summary += f" {plural(hidden, 'more fix')} available with --unsafe-fixes."
-    stream = out if options.format == "text" and not options.statistics and not options.quiet and options.output_file is None else err
-    if not options.quiet or stream is err:
+    if not options.quiet:
+        stream = out if options.format == "text" and not options.statistics and options.output_file is None else err
         stream.write(summary + "\n")
     return None

@@ -52,8 +52,14 @@ class NoneOrBoolComparison(Rule):
     ```
 
     ## Fix safety
-    The replacement (`.is_(None)`, `.is_not(None)`, `.is_(True)`, `.is_(False)`)
-    compiles to the same SQL: safe (the automatic fix is not built yet).
+    `== None` -> `.is_(None)` and `!= None` -> `.is_not(None)` compile to the
+    same SQL (`IS NULL`, `IS NOT NULL`): safe. The fix also removes the
+    now-pointless `E711` from a `# noqa: E711` comment on the line (the
+    comment goes when nothing is left; a bare `# noqa` hides this diagnostic
+    anyway). `== True`/`== False` -> `.is_(True)`/`.is_(False)` (and `!=` ->
+    `.is_not(...)`) are unsafe: `col = true` becomes `col IS true`, which
+    differs for NULL (`!= True` then keeps NULL rows) and which some databases
+    (SQL Server, Oracle) reject. No fix on a relationship (it has no `.is_()`).
     """
 
     code = "ORM401"
@@ -169,6 +175,74 @@ class Flag(Base):
 
 query = Flag.on != True  # ORM401
 """,
+        """
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def active(session: Session):
+    return session.query(Exercise).filter(Exercise.deleted_at == None).all()  # noqa: E711  # ORM401
+""",
+    ]
+    FIXED = [
+        """
+from sqlalchemy import Column, DateTime, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+stmt = select(Exercise).where(Exercise.deleted_at.is_(None))  # ORM401
+""",
+        {
+            "app/models.py": """
+from app import db
+
+class Risk(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    resolved = db.Column(db.Boolean)
+
+def unresolved():
+    return Risk.query.filter(Risk.resolved.is_(False)).all()  # ORM401
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Flag(Base):
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[bool]
+
+query = Flag.on.is_not(True)  # ORM401
+""",
+        """
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def active(session: Session):
+    return session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()  # ORM401
+""",
     ]
 
 
@@ -193,6 +267,14 @@ class PythonOperatorInCondition(Rule):
     session.query(Task).filter(Task.done.is_(None))
     ```
     (`.in_()`, `and_()`, `or_()`, `~`/`not_()` for the other operators.)
+
+    ## Fix safety
+    Safe where the SQL spelling is exact, on columns: `is None` -> `.is_(None)`,
+    `is not None` -> `.is_not(None)` (also True/False), `Model.col in xs` ->
+    `.in_(xs)`, `not in` -> `.not_in(xs)`, `a and b` -> `and_(a, b)`, `or` ->
+    `or_()` (importing the function from `sqlalchemy` when needed), `not
+    Model.flag` -> `~Model.flag`. No fix for `x in Model.col`, for a Python
+    constant among `and`/`or` operands, or on relationships.
     """
 
     code = "ORM409"
@@ -309,6 +391,78 @@ def open_tasks(owner):
     return Task.query.filter(Task.done and Task.owner).all()  # ORM409
 """,
         },
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    owner = Column(Integer)
+
+def owned_by(owners):
+    return select(Task).where(Task.owner in owners)  # ORM409
+""",
+    ]
+    FIXED = [
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    done = Column(Integer)
+
+stmt = select(Task).where(Task.done.is_(None))  # ORM409
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    done: Mapped[bool]
+    owner: Mapped[int]
+
+def mine(session: Session, owners):
+    return session.query(Task).filter(~Task.done).all()  # ORM409
+""",
+        {
+            "app/models.py": """
+from app import db
+from sqlalchemy import and_
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    done = db.Column(db.Boolean)
+    owner = db.Column(db.Integer)
+
+def open_tasks(owner):
+    return Task.query.filter(and_(Task.done, Task.owner)).all()  # ORM409
+""",
+        },
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    owner = Column(Integer)
+
+def owned_by(owners):
+    return select(Task).where(Task.owner.in_(owners))  # ORM409
+""",
     ]
 
 
@@ -367,7 +521,10 @@ class UtcnowDefault(Rule):
     or `server_default=func.now()`.
 
     ## Fix safety
-    Unsafe: stored values change from naive to aware (the automatic fix is not built yet).
+    Unsafe: stored values change from naive to aware. The fix writes
+    `lambda: datetime.now(timezone.utc)`, adding `timezone` to the file's
+    `from datetime import ...`, or `datetime.datetime.now(datetime.timezone.utc)`
+    where the module is imported as `import datetime`.
     """
 
     code = "ORM402"
@@ -457,6 +614,38 @@ class Event(SQLModel, table=True):
     at: datetime = Field(default_factory=datetime.utcnow)  # ORM402
 """,
     ]
+    FIXED = [
+        {
+            "app/models.py": """
+from datetime import datetime, timezone
+from app import db
+
+class Award(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    awarded_at = db.Column(db.DateTime, default=lambda: datetime.now(timezone.utc))  # ORM402
+""",
+        },
+        """
+import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(onupdate=lambda: datetime.datetime.now(datetime.timezone.utc))  # ORM402
+""",
+        """
+from datetime import datetime, timezone
+from sqlmodel import Field, SQLModel
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))  # ORM402
+""",
+    ]
 
 
 class DefaultEvaluatedOnce(Rule):
@@ -480,7 +669,11 @@ class DefaultEvaluatedOnce(Rule):
     ```
 
     ## Fix safety
-    Safe: pass the callable (the automatic fix is not built yet).
+    Safe: the fix passes the callable (`default=uuid.uuid4`; for a SQLModel
+    `Field`, `default_factory=uuid.uuid4`), only when the factory is called
+    without arguments (SQLAlchemy calls a default that takes no positional
+    argument with none). No fix on dataclass-style mappings, where `default=`
+    is also the attribute's dataclass default.
     """
 
     code = "ORM403"
@@ -582,6 +775,55 @@ class ApiKey(db.Model):
     token = db.Column(db.String(64), default=secrets.token_hex())  # ORM403
 """,
         },
+        """
+import uuid
+from sqlmodel import Field, SQLModel
+
+class Item(SQLModel, table=True):
+    id: uuid.UUID = Field(default=uuid.uuid4(), primary_key=True)  # ORM403
+""",
+    ]
+    FIXED = [
+        """
+import uuid
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id = Column(String(36), primary_key=True, default=uuid.uuid4)  # ORM403
+""",
+        """
+from datetime import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=datetime.now)  # ORM403
+""",
+        {
+            "app/models.py": """
+import secrets
+from app import db
+
+class ApiKey(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(64), default=secrets.token_hex)  # ORM403
+""",
+        },
+        """
+import uuid
+from sqlmodel import Field, SQLModel
+
+class Item(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)  # ORM403
+""",
     ]
 
 
@@ -625,7 +867,10 @@ class MutableDefault(Rule):
     ```
 
     ## Fix safety
-    Safe: `dict`/`list` build a fresh value per row (the automatic fix is not built yet).
+    Safe: `default=dict`/`list`/`set` build a fresh value per row; a non-empty
+    literal of constants becomes `default=lambda: <literal>`. No fix on
+    dataclass-style mappings (the type itself would become the attribute's
+    default) or where the file rebinds `dict`/`list`/`set`.
     """
 
     code = "ORM404"
@@ -717,6 +962,40 @@ from app import db
 class Board(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     members = db.Column(db.PickleType, default=set())  # ORM404
+""",
+        },
+    ]
+    FIXED = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    options = Column(JSON, default=dict)  # ORM404
+""",
+        """
+from sqlalchemy import JSON
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)  # ORM404
+""",
+        {
+            "app/models.py": """
+from app import db
+
+class Board(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    members = db.Column(db.PickleType, default=set)  # ORM404
 """,
         },
     ]
