@@ -55,9 +55,24 @@ def compare(context: FileContext, fix: Fix) -> Optional[Planned]:
             edit = _replace(context, node, f"{_source(context, column)}.{method}({constant})")
             if edit is None:
                 return None
-            noqa = [(fix.span[0], fix.span[2], noqa_code)] if noqa_code else []
+            noqa = [(*statement_lines(context, node), noqa_code)] if noqa_code else []
             return Planned([edit], noqa)
     return None
+
+
+def statement_lines(context: FileContext, node: cst.CSTNode) -> tuple[int, int]:
+    """The lines of the statement holding `node` (of a compound statement, its
+    lines up to the node's end)."""
+    where = context.positions[node]
+    current: Optional[cst.CSTNode] = node
+    while current is not None:
+        if isinstance(current, cst.SimpleStatementLine):
+            around = context.positions[current]
+            return around.start.line, around.end.line
+        if isinstance(current, cst.BaseCompoundStatement):
+            return context.positions[current].start.line, where.end.line
+        current = context.parent(current)
+    return where.start.line, where.end.line
 
 
 @fixer("contains")

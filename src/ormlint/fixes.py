@@ -270,7 +270,8 @@ _STILL = {"E711": _STILL_E711, "E712": _STILL_E712}
 def strip_noqa_code(comment: str, code: str) -> Optional[str]:
     """`comment` without `code` in its `# noqa: ...` list ("" when nothing is left
     of the comment), or None when it does not name `code`. A `# noqa:` left with
-    no code would silence everything: the noqa part goes instead."""
+    no code would silence everything: the noqa part goes instead, with the text
+    explaining it."""
     match = _NOQA_WITH_CODES.search(comment)
     if match is None:
         return None
@@ -290,37 +291,36 @@ def strip_noqa_code(comment: str, code: str) -> Optional[str]:
     if remaining:
         separator = ", " if ", " in listed else "," if "," in listed else " "
         return comment[:match.end()] + separator.join(remaining) + tail
+    # Text after the codes explains the noqa (`# noqa: E712 - needed for SQLAlchemy`):
+    # it goes with it. A further comment (`# noqa: E711  # type: ignore`) stays.
     before, tail = comment[:match.start()].rstrip(), tail.strip()
-    if tail and not tail.startswith("#"):
-        tail = "# " + tail
+    if not tail.startswith("#"):
+        tail = ""
     return f"{before}  {tail}" if before and tail else before or tail
 
 
 def _noqa_edits(context: FileContext, requests: list[tuple[int, int, str]], replaced: list[TextEdit]) -> list[TextEdit]:
-    """One edit per comment that loses codes. A code stays while the line still
-    has a comparison that pycodestyle would flag with it."""
-    by_line: dict[int, list[str]] = {}
+    """One edit per comment that loses codes. `requests` name the lines of the
+    statement each fix changed (flake8 reads a `# noqa` anywhere on a statement's
+    lines for all of them). A code stays while the statement still holds a
+    comparison that pycodestyle would flag with it."""
+    by_line: dict[int, list[tuple[str, int, int]]] = {}
     for first, last, code in requests:
         for line in range(first, last + 1):
             if context.comment_on(line) is not None:
-                by_line.setdefault(line, [])
-                if code not in by_line[line]:
-                    by_line[line].append(code)
+                wanted = by_line.setdefault(line, [])
+                if all(c != code for c, _, _ in wanted):
+                    wanted.append((code, first, last))
     edits: list[TextEdit] = []
     for line, codes in sorted(by_line.items()):
         found = context.comment_on(line)
         assert found is not None
         start, comment = found
         line_start = context.line_starts[line - 1]
-        code_text = list(context.text[line_start:start])
-        for edit in replaced:
-            for position in range(max(edit.start, line_start), min(edit.end, start)):
-                code_text[position - line_start] = " "
-        remaining_code = "".join(code_text)
         new = comment
-        for code in codes:
+        for code, first, last in codes:
             pattern = _STILL.get(code)
-            if pattern is not None and pattern.search(remaining_code):
+            if pattern is not None and pattern.search(_code_left(context, first, last, replaced)):
                 continue
             stripped = strip_noqa_code(new, code)
             if stripped is not None:
@@ -335,6 +335,22 @@ def _noqa_edits(context: FileContext, requests: list[tuple[int, int, str]], repl
                 blank -= 1
             edits.append(TextEdit(blank, start + len(comment), ""))
     return edits
+
+
+def _code_left(context: FileContext, first: int, last: int, replaced: list[TextEdit]) -> str:
+    """The text of lines first..last without comments and without the ranges the fixes replace."""
+    begin = context.line_starts[first - 1]
+    finish = context.line_starts[last] if last < len(context.line_starts) else len(context.text)
+    text = list(context.text[begin:finish])
+    blanks = [(e.start, e.end) for e in replaced]
+    for line in range(first, last + 1):
+        comment = context.comment_on(line)
+        if comment is not None:
+            blanks.append((comment[0], comment[0] + len(comment[1])))
+    for low, high in blanks:
+        for position in range(max(low, begin), min(high, finish)):
+            text[position - begin] = " "
+    return "".join(text)
 
 
 # --- applying -------------------------------------------------------------------------

@@ -488,14 +488,15 @@ def _operator_fix(use: "OperatorUse") -> Optional[Fix]:
 
 
 def _fix_blocked(ctx: RuleContext) -> set[int]:
-    """Columns whose default a fix must not touch: those of dataclass-style
-    mappings (there `default=` is also the dataclass field's default, so a
-    callable would become the attribute's value) and of classes whose bases
-    are not all known."""
+    """Columns whose default a fix must not touch: `mapped_column()`s of
+    dataclass-style mappings (there `default=` is also the dataclass field's
+    default, so a callable would become the attribute's value), or of classes
+    whose bases are not all known (one could make it dataclass-style). A plain
+    `Column()` is never a dataclass field."""
     blocked: set[int] = set()
     for mapped in ctx.index.classes:
         if mapped.dataclass_style or not mapped.complete:
-            blocked.update(id(column) for column in mapped.columns.values())
+            blocked.update(id(column) for column in mapped.columns.values() if column.factory != "Column")
     return blocked
 
 
