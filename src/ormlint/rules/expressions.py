@@ -9,7 +9,7 @@ from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
 from ormlint.expr import Call, Dict, Expr, Name, Seq, Span
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
-from ormlint.symbols import External
+from ormlint.symbols import External, sqlalchemy_name
 from ormlint.usage_extract import OperatorUse
 
 # Calls that give a different value each time: as a default they must be
@@ -68,27 +68,22 @@ class NoneOrBoolComparison(Rule):
     summary = "`== None` / `== True` on a column inside a SQL expression"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        resolver = _resolver(ctx)
-        for scope in resolver.contexts():
-            for use in scope.scope.operators:
-                if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
-                    continue
-                model = resolver.mapped(scope.module, Name(use.base), scope)
-                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
-                    continue
-                method = "is_" if use.operator == "==" else "is_not"
-                replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
-                message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
-                diagnostic = self.diagnostic(scope.facts.path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
-                if use.attr in model.all_columns():  # a relationship has no `.is_()`
-                    # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
-                    fix = Fix(
-                        SAFE if use.operand is None else UNSAFE, "compare", _span(use.span),
-                        (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
-                        f"Replace with `{replacement}`",
-                    )
-                    diagnostic = replace(diagnostic, fix=fix)
-                yield diagnostic
+        for path, use, is_column in _operators_on_attributes(ctx):
+            if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
+                continue
+            method = "is_" if use.operator == "==" else "is_not"
+            replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
+            message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
+            diagnostic = self.diagnostic(path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+            if is_column:  # a relationship has no `.is_()`
+                # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
+                fix = Fix(
+                    SAFE if use.operand is None else UNSAFE, "compare", _span(use.span),
+                    (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
+                    f"Replace with `{replacement}`",
+                )
+                diagnostic = replace(diagnostic, fix=fix)
+            yield diagnostic
 
     VALID = [
         """
@@ -189,6 +184,30 @@ class Exercise(Base):
 def active(session: Session):
     return session.query(Exercise).filter(Exercise.deleted_at == None).all()  # noqa: E711  # ORM401
 """,
+        {
+            "migrations/versions/479024506e05_resolution.py": """
+from alembic import op
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+revision = "479024506e05"
+down_revision = "86ec96cd14f8"
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id = Column(Integer, primary_key=True)
+    resolution = Column(String)
+
+
+def upgrade():
+    session = Session(bind=op.get_bind())
+    for incident in session.query(Incident).filter(Incident.resolution == None):  # noqa: E711  # ORM401
+        incident.resolution = "unknown"
+""",
+        },
     ]
     FIXED = [
         """
@@ -243,6 +262,30 @@ class Exercise(Base):
 def active(session: Session):
     return session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()  # ORM401
 """,
+        {
+            "migrations/versions/479024506e05_resolution.py": """
+from alembic import op
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+revision = "479024506e05"
+down_revision = "86ec96cd14f8"
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id = Column(Integer, primary_key=True)
+    resolution = Column(String)
+
+
+def upgrade():
+    session = Session(bind=op.get_bind())
+    for incident in session.query(Incident).filter(Incident.resolution.is_(None)):  # ORM401
+        incident.resolution = "unknown"
+""",
+        },
     ]
 
 
@@ -288,21 +331,16 @@ class PythonOperatorInCondition(Rule):
     }
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        resolver = _resolver(ctx)
-        for scope in resolver.contexts():
-            for use in scope.scope.operators:
-                if not use.in_condition or use.operator in ("==", "!="):
-                    continue
-                model = resolver.mapped(scope.module, Name(use.base), scope)
-                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
-                    continue
-                message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
-                diagnostic = self.diagnostic(scope.facts.path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
-                if use.attr in model.all_columns():  # relationships have no `.is_()`, `.in_()`
-                    fix = _operator_fix(use)
-                    if fix is not None:
-                        diagnostic = replace(diagnostic, fix=fix)
-                yield diagnostic
+        for path, use, is_column in _operators_on_attributes(ctx):
+            if not use.in_condition or use.operator in ("==", "!="):
+                continue
+            message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
+            diagnostic = self.diagnostic(path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+            if is_column:  # relationships have no `.is_()`, `.in_()`
+                fix = _operator_fix(use)
+                if fix is not None:
+                    diagnostic = replace(diagnostic, fix=fix)
+            yield diagnostic
 
     VALID = [
         """
@@ -466,11 +504,46 @@ def owned_by(owners):
     ]
 
 
+def _operators_on_attributes(ctx: RuleContext) -> Iterator[tuple[str, OperatorUse, bool]]:
+    """(path, use, is a column) for every Python operator applied to a column or
+    relationship of a mapped class; in Alembic revisions, to a `Column()` of a
+    snapshot class the revision defines (`Incident.resolution == None` in a data
+    migration), which the project's models do not include."""
+    resolver = _resolver(ctx)
+    for scope in resolver.contexts():
+        for use in scope.scope.operators:
+            model = resolver.mapped(scope.module, Name(use.base), scope)
+            if model is None:
+                continue
+            if use.attr in model.all_columns():
+                yield scope.facts.path, use, True
+            elif use.attr in model.all_relationships():
+                yield scope.facts.path, use, False
+    symbols = ctx.index.symbols
+    for module, facts in sorted(ctx.index.modules.items()):
+        if not facts.is_migration or symbols is None:
+            continue
+        rebound = {a.target for a in facts.assignments} | {i.local for i in facts.imports} | {f.name for f in facts.functions}
+        classes = {c.name: c for c in facts.classes if not c.conditional and c.name not in rebound}
+        if len(classes) != len({c.name for c in facts.classes}):
+            classes = {name: c for name, c in classes.items() if sum(1 for other in facts.classes if other.name == name) == 1}
+        for local in facts.scopes:
+            for use in local.operators:
+                fact = classes.get(use.base)
+                if fact is None or any(b[0] == use.base for b in local.bindings) or any(p[0] == use.base for p in local.params):
+                    continue
+                assigned = [a for a in fact.body if a.target == use.attr]
+                if len(assigned) == 1 and isinstance(assigned[0].value, Call) and sqlalchemy_name(
+                    symbols.resolve_expr(module, assigned[0].value.func)
+                ) in ("Column", "mapped_column"):
+                    yield facts.path, use, True
+
+
 def _span(span: Span) -> tuple[int, int, int, int]:
     return (span.line, span.col, span.end_line, span.end_col)
 
 
-def _operator_fix(use: "OperatorUse") -> Optional[Fix]:
+def _operator_fix(use: OperatorUse) -> Optional[Fix]:
     """The exact SQL spelling of a Python operator on a column, where there is one."""
     dotted = f"{use.base}.{use.attr}"
     if use.operator in ("is", "is not") and (use.operand is None or type(use.operand) is bool):
