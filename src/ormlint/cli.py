@@ -70,6 +70,9 @@ def _check_parser() -> _Parser:
         "--all", action="store_true",
         help="when the PATHs are files, report every diagnostic of their project, not only those in the files",
     )
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply the unsafe fixes too")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 if there are any)")
     _cache_options(parser)
     parser.add_argument("--version", action="version", version=f"ormlint {__version__}")
     return parser
@@ -215,23 +218,39 @@ def _check(argv: list[str]) -> int:
     rules = resolve_selection(config.select, config.ignore, config.extend_select)
     analysed, shown = files_in_project(paths, config)
     progress = ProgressLine(sys.stderr) if options.format == "text" and not options.quiet and ProgressLine.wanted(sys.stderr) else None
-    try:
-        result = run(analysed, config, rules, cache=_cache(options, analysed, config), reuse_results=True, progress=progress)
-    finally:
-        if progress is not None:
-            progress.clear()
-    debug_stats(result)
-    if shown is not None:
-        # The named files' diagnostics, under the names they were given by.
-        result.diagnostics = [
-            replace(d, filename=shown[_real(d.filename)]) if _real(d.filename) in shown else d
-            for d in result.diagnostics
-            if options.all or _real(d.filename) in shown
-        ]
+    cache = _cache(options, analysed, config)
+
+    def analyse(overrides: Optional[dict[str, bytes]] = None) -> RunResult:
+        try:
+            result = run(analysed, config, rules, cache=cache, reuse_results=True, progress=progress, overrides=overrides)
+        finally:
+            if progress is not None:
+                progress.clear()
+        debug_stats(result)
+        if shown is not None:
+            # The named files' diagnostics, under the names they were given by.
+            result.diagnostics = [
+                replace(d, filename=shown[_real(d.filename)]) if _real(d.filename) in shown else d
+                for d in result.diagnostics
+                if options.all or _real(d.filename) in shown
+            ]
+        if baseline is not None and options.write_baseline is None:
+            result.diagnostics = new_diagnostics(result.diagnostics, baseline, options.baseline)
+        return result
+
+    result = analyse()
     if options.write_baseline is not None:
         return _write_baseline(options.write_baseline, result)
-    if baseline is not None:
-        result.diagnostics = new_diagnostics(result.diagnostics, baseline, options.baseline)
+    if options.fix or options.diff:
+        from ormlint.fixes import fix_command
+
+        status = fix_command(result, analyse, options, sys.stdout, sys.stderr)
+        if status is not None:
+            return status
+    elif options.format == "json":
+        from ormlint.fixes import resolve_fixes
+
+        result.diagnostics = resolve_fixes(result.diagnostics)
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(

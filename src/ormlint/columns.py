@@ -300,7 +300,8 @@ class ColumnInterpreter:
             fk = const_str(call.kwarg("foreign_key"))
             if fk is not None and call.span is not None:
                 ref = ForeignKeyRef(path, call.kwarg("foreign_key").span or call.span, target_text=fk,  # type: ignore[union-attr]
-                                    ondelete=const_str(call.kwarg("ondelete")), constraint_id=new_constraint_id())
+                                    ondelete=const_str(call.kwarg("ondelete")), constraint_id=new_constraint_id(),
+                                    ondelete_absent=not call.has_kwarg("ondelete") and not call.has_star)
                 column.foreign_keys.append(ref)
             if call.has_kwarg("sa_type"):
                 has_type_argument = True
@@ -364,7 +365,8 @@ class ColumnInterpreter:
         span = call.span
         assert span is not None
         target = call.args[0] if call.args else call.kwarg("column")
-        ref = ForeignKeyRef(path, span, ondelete=const_str(call.kwarg("ondelete")), constraint_id=new_constraint_id())
+        ref = ForeignKeyRef(path, span, ondelete=const_str(call.kwarg("ondelete")), constraint_id=new_constraint_id(),
+                            ondelete_absent=not call.has_kwarg("ondelete") and not call.has_star)
         text = const_str(target)
         if text is not None:
             ref.target_text = text

@@ -125,13 +125,15 @@ Progress = Callable[[str, int, int], None]
 _Read = tuple[SourceFile, Union[bytes, OSError], bytes]
 
 
-def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache]) -> list[_Read]:
+def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache], overrides: Optional[dict[str, bytes]] = None) -> list[_Read]:
     read: list[_Read] = []
     for source in sources:
         try:
             data: Union[bytes, OSError] = source.path.read_bytes()
         except OSError as exc:
             data = exc
+        if overrides:
+            data = overrides.get(os.path.normcase(os.path.realpath(source.path)), data)
         key = file_key(source, data) if cache is not None and isinstance(data, bytes) else b""
         read.append((source, data, key))
     return read
@@ -187,15 +189,17 @@ def run(
     cache: Optional[FactsCache] = None,
     reuse_results: bool = False,
     progress: Optional[Progress] = None,
+    overrides: Optional[dict[str, bytes]] = None,
 ) -> RunResult:
     """Analyse `paths`. With a `cache`, per-file facts come from it when the file is
     unchanged; with `reuse_results` too, a run whose every input (each file, the
     configuration, the rules, ormlint's code) is unchanged returns the diagnostics
     the cache kept from the last such run, without building the index (`index`
     is then None). `progress(stage, done, total)` is called as the files are read
-    and once before the checks (stage "checking")."""
+    and once before the checks (stage "checking"). `overrides`: the content to
+    analyse instead of what is on disk, by real path (`--diff`, passes of `--fix`)."""
     with no_cyclic_gc():
-        return _run(paths, config, rules, cache, reuse_results, progress)
+        return _run(paths, config, rules, cache, reuse_results, progress, overrides)
 
 
 def _run(
@@ -205,11 +209,12 @@ def _run(
     cache: Optional[FactsCache],
     reuse_results: bool,
     progress: Optional[Progress] = None,
+    overrides: Optional[dict[str, bytes]] = None,
 ) -> RunResult:
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
     sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
-    read = _read_sources(sources, cache)
+    read = _read_sources(sources, cache, overrides)
     results_slot = results_key = b""
     if cache is not None and reuse_results:
         results_slot, results_key = results_identity(paths, config, rules, read)

@@ -674,7 +674,8 @@ class IndexBuilder:
             name = _column_ref_name(col_expr)
             column = table.column(name) if name else None
             assert call.span is not None
-            ref = ForeignKeyRef(constraint.path, call.span, ondelete=const_str(call.kwarg("ondelete")), constraint_id=constraint_id)
+            ref = ForeignKeyRef(constraint.path, call.span, ondelete=const_str(call.kwarg("ondelete")), constraint_id=constraint_id,
+                                ondelete_absent=not call.has_kwarg("ondelete") and not call.has_star)
             text = const_str(ref_expr)
             if text is not None:
                 ref.target_text = text

@@ -32,6 +32,8 @@ class ForeignKeyRef:
     target_column: Optional["ColumnInfo"] = None  # ForeignKey(User.id) resolved
     target_known: bool = True  # False: a form ormlint cannot follow
     ondelete: Optional[str] = None
+    # No `ondelete=` at all (and no `**kwargs` that could carry one).
+    ondelete_absent: bool = False
     # A `ForeignKey(User.id)`-style target, resolved once every class is known.
     pending: Optional[tuple[str, Expr]] = None
     # Columns of one ForeignKeyConstraint share an id; a column-level

@@ -43,6 +43,8 @@ class OperatorUse:
     operand: Optional[object]  # the constant compared with (None/True/False) for == and !=
     span: Span  # the whole comparison or operation
     in_condition: bool  # directly inside filter()/where()/having()/and_()/or_()
+    # For comparisons: whether `base.attr` is the left operand.
+    left: bool = False
 
 
 @record
@@ -98,10 +100,10 @@ def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) ->
             target = _dotted_attribute(side)
             if target is None:
                 continue
-            if name in ("in", "not in") and side is left:
-                continue  # `Model.col in x` is a containment test on x: not this shape
+            if name in ("in", "not in") and side is left and not in_condition:
+                continue  # `Model.col in x` outside a query: a containment test on x
             operand = other.value if isinstance(other, ast.Constant) else _NOT_CONSTANT
-            found.append(OperatorUse(target[0], target[1], name, operand, span, in_condition))
+            found.append(OperatorUse(target[0], target[1], name, operand, span, in_condition, side is left))
             return
     elif isinstance(node, ast.BoolOp):
         for value in node.values:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ormlint.rules.analyzer import ParseError
 from ormlint.rules.base import Rule, RuleContext, RuleSettings
+from ormlint.rules.column_policies import InconsistentDeletePolicy, NaiveDatetime, UnboundedNumericColumn
 from ormlint.rules.declarations import AttributeAssignedTwice, ReservedMetadataAttribute, UnmappedAnnotation
 from ormlint.rules.expressions import (
     ContradictoryDeleteRule,
@@ -85,6 +86,9 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             DefaultEvaluatedOnce,
             MutableDefault,
             ContradictoryDeleteRule,
+            UnboundedNumericColumn,
+            NaiveDatetime,
+            InconsistentDeletePolicy,
             PythonOperatorInCondition,
             HardDeleteOfSoftDeleteModel,
             TableNeverCreated,

@@ -42,6 +42,9 @@ class Rule:
     default: ClassVar[bool] = True
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
+    # For a rule with an automatic fix: each INVALID example after
+    # `--fix --unsafe-fixes` (only the files that change; None: no fix).
+    FIXED: ClassVar[list[Optional[Example]]] = []
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator, Optional
 
-from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Call, Dict, Expr, Name, Seq
+from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
+from ormlint.expr import Call, Dict, Expr, Name, Seq, Span
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
-from ormlint.symbols import External
+from ormlint.symbols import External, sqlalchemy_name
+from ormlint.usage_extract import OperatorUse
 
 # Calls that give a different value each time: as a default they must be
 # passed, not called (then every row shares the import-time value).
@@ -50,8 +52,14 @@ class NoneOrBoolComparison(Rule):
     ```
 
     ## Fix safety
-    The replacement (`.is_(None)`, `.is_not(None)`, `.is_(True)`, `.is_(False)`)
-    compiles to the same SQL: safe (the automatic fix is not built yet).
+    `== None` -> `.is_(None)` and `!= None` -> `.is_not(None)` compile to the
+    same SQL (`IS NULL`, `IS NOT NULL`): safe. The fix also removes the
+    now-pointless `E711` from a `# noqa: E711` comment on the line (the
+    comment goes when nothing is left; a bare `# noqa` hides this diagnostic
+    anyway). `== True`/`== False` -> `.is_(True)`/`.is_(False)` (and `!=` ->
+    `.is_not(...)`) are unsafe: `col = true` becomes `col IS true`, which
+    differs for NULL (`!= True` then keeps NULL rows) and which some databases
+    (SQL Server, Oracle) reject. No fix on a relationship (it has no `.is_()`).
     """
 
     code = "ORM401"
@@ -60,18 +68,22 @@ class NoneOrBoolComparison(Rule):
     summary = "`== None` / `== True` on a column inside a SQL expression"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        resolver = _resolver(ctx)
-        for scope in resolver.contexts():
-            for use in scope.scope.operators:
-                if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
-                    continue
-                model = resolver.mapped(scope.module, Name(use.base), scope)
-                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
-                    continue
-                method = "is_" if use.operator == "==" else "is_not"
-                replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
-                message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
-                yield self.diagnostic(scope.facts.path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+        for path, use, is_column in _operators_on_attributes(ctx):
+            if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
+                continue
+            method = "is_" if use.operator == "==" else "is_not"
+            replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
+            message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
+            diagnostic = self.diagnostic(path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
+            if is_column:  # a relationship has no `.is_()`
+                # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
+                fix = Fix(
+                    SAFE if use.operand is None else UNSAFE, "compare", _span(use.span),
+                    (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
+                    f"Replace with `{replacement}`",
+                )
+                diagnostic = replace(diagnostic, fix=fix)
+            yield diagnostic
 
     VALID = [
         """
@@ -158,6 +170,122 @@ class Flag(Base):
 
 query = Flag.on != True  # ORM401
 """,
+        """
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def active(session: Session):
+    return session.query(Exercise).filter(Exercise.deleted_at == None).all()  # noqa: E711  # ORM401
+""",
+        {
+            "migrations/versions/479024506e05_resolution.py": """
+from alembic import op
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+revision = "479024506e05"
+down_revision = "86ec96cd14f8"
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id = Column(Integer, primary_key=True)
+    resolution = Column(String)
+
+
+def upgrade():
+    session = Session(bind=op.get_bind())
+    for incident in session.query(Incident).filter(Incident.resolution == None):  # noqa: E711  # ORM401
+        incident.resolution = "unknown"
+""",
+        },
+    ]
+    FIXED = [
+        """
+from sqlalchemy import Column, DateTime, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+stmt = select(Exercise).where(Exercise.deleted_at.is_(None))  # ORM401
+""",
+        {
+            "app/models.py": """
+from app import db
+
+class Risk(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    resolved = db.Column(db.Boolean)
+
+def unresolved():
+    return Risk.query.filter(Risk.resolved.is_(False)).all()  # ORM401
+""",
+        },
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Flag(Base):
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[bool]
+
+query = Flag.on.is_not(True)  # ORM401
+""",
+        """
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def active(session: Session):
+    return session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()  # ORM401
+""",
+        {
+            "migrations/versions/479024506e05_resolution.py": """
+from alembic import op
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+revision = "479024506e05"
+down_revision = "86ec96cd14f8"
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id = Column(Integer, primary_key=True)
+    resolution = Column(String)
+
+
+def upgrade():
+    session = Session(bind=op.get_bind())
+    for incident in session.query(Incident).filter(Incident.resolution.is_(None)):  # ORM401
+        incident.resolution = "unknown"
+""",
+        },
     ]
 
 
@@ -182,6 +310,14 @@ class PythonOperatorInCondition(Rule):
     session.query(Task).filter(Task.done.is_(None))
     ```
     (`.in_()`, `and_()`, `or_()`, `~`/`not_()` for the other operators.)
+
+    ## Fix safety
+    Safe where the SQL spelling is exact, on columns: `is None` -> `.is_(None)`,
+    `is not None` -> `.is_not(None)` (also True/False), `Model.col in xs` ->
+    `.in_(xs)`, `not in` -> `.not_in(xs)`, `a and b` -> `and_(a, b)`, `or` ->
+    `or_()` (importing the function from `sqlalchemy` when needed), `not
+    Model.flag` -> `~Model.flag`. No fix for `x in Model.col`, for a Python
+    constant among `and`/`or` operands, or on relationships.
     """
 
     code = "ORM409"
@@ -195,16 +331,16 @@ class PythonOperatorInCondition(Rule):
     }
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        resolver = _resolver(ctx)
-        for scope in resolver.contexts():
-            for use in scope.scope.operators:
-                if not use.in_condition or use.operator in ("==", "!="):
-                    continue
-                model = resolver.mapped(scope.module, Name(use.base), scope)
-                if model is None or (use.attr not in model.all_columns() and use.attr not in model.all_relationships()):
-                    continue
-                message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
-                yield self.diagnostic(scope.facts.path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+        for path, use, is_column in _operators_on_attributes(ctx):
+            if not use.in_condition or use.operator in ("==", "!="):
+                continue
+            message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
+            diagnostic = self.diagnostic(path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
+            if is_column:  # relationships have no `.is_()`, `.in_()`
+                fix = _operator_fix(use)
+                if fix is not None:
+                    diagnostic = replace(diagnostic, fix=fix)
+            yield diagnostic
 
     VALID = [
         """
@@ -293,7 +429,148 @@ def open_tasks(owner):
     return Task.query.filter(Task.done and Task.owner).all()  # ORM409
 """,
         },
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    owner = Column(Integer)
+
+def owned_by(owners):
+    return select(Task).where(Task.owner in owners)  # ORM409
+""",
     ]
+    FIXED = [
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    done = Column(Integer)
+
+stmt = select(Task).where(Task.done.is_(None))  # ORM409
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    done: Mapped[bool]
+    owner: Mapped[int]
+
+def mine(session: Session, owners):
+    return session.query(Task).filter(~Task.done).all()  # ORM409
+""",
+        {
+            "app/models.py": """
+from app import db
+from sqlalchemy import and_
+
+class Task(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    done = db.Column(db.Boolean)
+    owner = db.Column(db.Integer)
+
+def open_tasks(owner):
+    return Task.query.filter(and_(Task.done, Task.owner)).all()  # ORM409
+""",
+        },
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    owner = Column(Integer)
+
+def owned_by(owners):
+    return select(Task).where(Task.owner.in_(owners))  # ORM409
+""",
+    ]
+
+
+def _operators_on_attributes(ctx: RuleContext) -> Iterator[tuple[str, OperatorUse, bool]]:
+    """(path, use, is a column) for every Python operator applied to a column or
+    relationship of a mapped class; in Alembic revisions, to a `Column()` of a
+    snapshot class the revision defines (`Incident.resolution == None` in a data
+    migration), which the project's models do not include."""
+    resolver = _resolver(ctx)
+    for scope in resolver.contexts():
+        for use in scope.scope.operators:
+            model = resolver.mapped(scope.module, Name(use.base), scope)
+            if model is None:
+                continue
+            if use.attr in model.all_columns():
+                yield scope.facts.path, use, True
+            elif use.attr in model.all_relationships():
+                yield scope.facts.path, use, False
+    symbols = ctx.index.symbols
+    for module, facts in sorted(ctx.index.modules.items()):
+        if not facts.is_migration or symbols is None:
+            continue
+        rebound = {a.target for a in facts.assignments} | {i.local for i in facts.imports} | {f.name for f in facts.functions}
+        classes = {c.name: c for c in facts.classes if not c.conditional and c.name not in rebound}
+        if len(classes) != len({c.name for c in facts.classes}):
+            classes = {name: c for name, c in classes.items() if sum(1 for other in facts.classes if other.name == name) == 1}
+        for local in facts.scopes:
+            for use in local.operators:
+                fact = classes.get(use.base)
+                if fact is None or any(b[0] == use.base for b in local.bindings) or any(p[0] == use.base for p in local.params):
+                    continue
+                assigned = [a for a in fact.body if a.target == use.attr]
+                if len(assigned) == 1 and isinstance(assigned[0].value, Call) and sqlalchemy_name(
+                    symbols.resolve_expr(module, assigned[0].value.func)
+                ) in ("Column", "mapped_column"):
+                    yield facts.path, use, True
+
+
+def _span(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.col, span.end_line, span.end_col)
+
+
+def _operator_fix(use: OperatorUse) -> Optional[Fix]:
+    """The exact SQL spelling of a Python operator on a column, where there is one."""
+    dotted = f"{use.base}.{use.attr}"
+    if use.operator in ("is", "is not") and (use.operand is None or type(use.operand) is bool):
+        method = "is_" if use.operator == "is" else "is_not"
+        return Fix(SAFE, "compare", _span(use.span), (method, repr(use.operand), "", dotted), f"Replace with `{dotted}.{method}({use.operand!r})`")
+    if use.operator in ("in", "not in") and use.left:
+        method = "in_" if use.operator == "in" else "not_in"
+        return Fix(SAFE, "contains", _span(use.span), (method, dotted), f"Replace with `{dotted}.{method}(...)`")
+    if use.operator in ("and", "or"):
+        function = f"{use.operator}_"
+        return Fix(SAFE, "boolop", _span(use.span), (function,), f"Replace with `{function}(...)`")
+    if use.operator == "not":
+        return Fix(SAFE, "invert", _span(use.span), (dotted,), f"Replace with `~{dotted}`")
+    return None
+
+
+def _fix_blocked(ctx: RuleContext) -> set[int]:
+    """Columns whose default a fix must not touch: `mapped_column()`s of
+    dataclass-style mappings (there `default=` is also the dataclass field's
+    default, so a callable would become the attribute's value), or of classes
+    whose bases are not all known (one could make it dataclass-style). A plain
+    `Column()` is never a dataclass field."""
+    blocked: set[int] = set()
+    for mapped in ctx.index.classes:
+        if mapped.dataclass_style or not mapped.complete:
+            blocked.update(id(column) for column in mapped.columns.values() if column.factory != "Column")
+    return blocked
 
 
 class UtcnowDefault(Rule):
@@ -318,7 +595,10 @@ class UtcnowDefault(Rule):
     or `server_default=func.now()`.
 
     ## Fix safety
-    Unsafe: stored values change from naive to aware (the automatic fix is not built yet).
+    Unsafe: stored values change from naive to aware. The fix writes
+    `lambda: datetime.now(timezone.utc)`, adding `timezone` to the file's
+    `from datetime import ...`, or `datetime.datetime.now(datetime.timezone.utc)`
+    where the module is imported as `import datetime`.
     """
 
     code = "ORM402"
@@ -331,7 +611,11 @@ class UtcnowDefault(Rule):
             for key, value in column.defaults:
                 if _qualname(ctx, column.module, value) == "datetime.datetime.utcnow":
                     message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
-                    yield self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
+                    if value.span is not None:
+                        fix = Fix(UNSAFE, "utcnow", _span(value.span), (), "Replace with `lambda: datetime.now(timezone.utc)`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
@@ -404,6 +688,38 @@ class Event(SQLModel, table=True):
     at: datetime = Field(default_factory=datetime.utcnow)  # ORM402
 """,
     ]
+    FIXED = [
+        {
+            "app/models.py": """
+from datetime import datetime, timezone
+from app import db
+
+class Award(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    awarded_at = db.Column(db.DateTime, default=lambda: datetime.now(timezone.utc))  # ORM402
+""",
+        },
+        """
+import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(onupdate=lambda: datetime.datetime.now(datetime.timezone.utc))  # ORM402
+""",
+        """
+from datetime import datetime, timezone
+from sqlmodel import Field, SQLModel
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))  # ORM402
+""",
+    ]
 
 
 class DefaultEvaluatedOnce(Rule):
@@ -427,7 +743,11 @@ class DefaultEvaluatedOnce(Rule):
     ```
 
     ## Fix safety
-    Safe: pass the callable (the automatic fix is not built yet).
+    Safe: the fix passes the callable (`default=uuid.uuid4`; for a SQLModel
+    `Field`, `default_factory=uuid.uuid4`), only when the factory is called
+    without arguments (SQLAlchemy calls a default that takes no positional
+    argument with none). No fix on dataclass-style mappings, where `default=`
+    is also the attribute's dataclass default.
     """
 
     code = "ORM403"
@@ -436,7 +756,9 @@ class DefaultEvaluatedOnce(Rule):
     summary = "a default is a call evaluated once at import time"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        blocked = _fix_blocked(ctx)
         for column in ctx.index.all_columns():
+            keys = {key for key, _ in column.defaults}
             for key, value in column.defaults:
                 if key == "default_factory" or not isinstance(value, Call):
                     continue
@@ -444,7 +766,20 @@ class DefaultEvaluatedOnce(Rule):
                 if qualname is not None:
                     short = qualname.rsplit(".", 1)[-1] if qualname else "?"
                     message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
-                    yield self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+                    # Exact only for the factory called bare, without arguments:
+                    # SQLAlchemy calls a default taking no positional argument with none.
+                    # pydantic (SQLModel `Field`) takes a callable as `default_factory`.
+                    new_key = "default_factory" if column.factory == "Field" and key == "default" else key
+                    if (
+                        id(column) not in blocked and value.span is not None and isinstance(value.func, Name)
+                        and _qualname(ctx, column.module, value.func) == qualname
+                        and not value.args and not value.kwargs and not value.has_star
+                        and (new_key == key or "default_factory" not in keys) and (column.factory != "Field" or key == "default")
+                    ):
+                        fix = Fix(SAFE, "call-to-callable", _span(value.span), (key, new_key, value.func.dotted), f"Pass the callable: `{new_key}={value.func.dotted}`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
@@ -514,6 +849,55 @@ class ApiKey(db.Model):
     token = db.Column(db.String(64), default=secrets.token_hex())  # ORM403
 """,
         },
+        """
+import uuid
+from sqlmodel import Field, SQLModel
+
+class Item(SQLModel, table=True):
+    id: uuid.UUID = Field(default=uuid.uuid4(), primary_key=True)  # ORM403
+""",
+    ]
+    FIXED = [
+        """
+import uuid
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id = Column(String(36), primary_key=True, default=uuid.uuid4)  # ORM403
+""",
+        """
+from datetime import datetime
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=datetime.now)  # ORM403
+""",
+        {
+            "app/models.py": """
+import secrets
+from app import db
+
+class ApiKey(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(64), default=secrets.token_hex)  # ORM403
+""",
+        },
+        """
+import uuid
+from sqlmodel import Field, SQLModel
+
+class Item(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)  # ORM403
+""",
     ]
 
 
@@ -557,7 +941,10 @@ class MutableDefault(Rule):
     ```
 
     ## Fix safety
-    Safe: `dict`/`list` build a fresh value per row (the automatic fix is not built yet).
+    Safe: `default=dict`/`list`/`set` build a fresh value per row; a non-empty
+    literal of constants becomes `default=lambda: <literal>`. No fix on
+    dataclass-style mappings (the type itself would become the attribute's
+    default) or where the file rebinds `dict`/`list`/`set`.
     """
 
     code = "ORM404"
@@ -566,6 +953,7 @@ class MutableDefault(Rule):
     summary = "a mutable literal shared by every row as a default"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        blocked = _fix_blocked(ctx)
         for column in ctx.index.all_columns():
             if column.factory == "Field":
                 continue  # pydantic copies defaults per instance
@@ -575,7 +963,14 @@ class MutableDefault(Rule):
                 kind = _mutable_kind(ctx, column.module, value)
                 if kind is not None:
                     message = f"`{column.label}` has a mutable default ({kind}) shared by every row."
-                    yield self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
+                    span = getattr(value, "span", None)
+                    if id(column) not in blocked and span is not None:
+                        empty = isinstance(value, Call) or not (value.items if isinstance(value, (Dict, Seq)) else ())
+                        fixed = kind if empty else "lambda: ..."
+                        fix = Fix(SAFE, "mutable", _span(span), (kind,), f"Build a new value per row: `default={fixed}`")
+                        diagnostic = replace(diagnostic, fix=fix)
+                    yield diagnostic
 
     VALID = [
         """
@@ -641,6 +1036,40 @@ from app import db
 class Board(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     members = db.Column(db.PickleType, default=set())  # ORM404
+""",
+        },
+    ]
+    FIXED = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    options = Column(JSON, default=dict)  # ORM404
+""",
+        """
+from sqlalchemy import JSON
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)  # ORM404
+""",
+        {
+            "app/models.py": """
+from app import db
+
+class Board(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    members = db.Column(db.PickleType, default=set)  # ORM404
 """,
         },
     ]
