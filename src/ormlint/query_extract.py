@@ -331,8 +331,9 @@ class _Extractor:
             self._block(fn, stmt.orelse, where)
             return
         if isinstance(stmt, ast.While):
-            repeating = isinstance(stmt.test, ast.Constant) and bool(stmt.test.value)
-            index = self._loop(fn, "while", stmt, "", None, where, repeating)
+            # `while` loops poll, page through batches or probe (`while exists(slug)`):
+            # repeating a round trip is what they are for.
+            index = self._loop(fn, "while", stmt, "", None, where, True)
             inner = _Where(where.loops + (index,), False, False)
             self._expr(fn, stmt.test, inner)
             self._block(fn, stmt.body, inner)
@@ -340,7 +341,10 @@ class _Extractor:
             return
         if isinstance(stmt, ast.If):
             self._expr(fn, stmt.test, where)
-            batched = where.batched or (bool(where.loops) and any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test)))
+            batched = where.batched or (bool(where.loops) and (
+                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
+                or _memoizes(stmt.body)
+            ))
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched))
             self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched))
             return
@@ -863,13 +867,32 @@ def _enumerate_target(target: ast.AST, iterable: ast.AST) -> tuple[str, Optional
     return "", None
 
 
+_BATCH_WORDS = ("batch", "chunk", "page", "offset", "slice", "window", "partition")
+
+
 def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
+    """A retry loop (`for attempt in range(3)` ... `break`) or a batch loop
+    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`): one
+    round trip per iteration is its design."""
     target = node.target.id if isinstance(node.target, ast.Name) else ""
     if any(word in target.lower() for word in ("attempt", "retry", "tries", "try_")):
         return True
     iterable = _strip(node.iter)
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
-        return any(isinstance(n, (ast.Break, ast.Return)) for n in _walk_own(node.body))
+        if len(iterable.args) == 3:
+            return True
+        if any(isinstance(n, (ast.Break, ast.Return)) for n in _walk_own(node.body)):
+            return True
+    names = [target] + [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
+    names += [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
+    return any(word in name.lower() for name in names for word in _BATCH_WORDS)
+
+
+def _memoizes(body: list[ast.stmt]) -> bool:
+    """`if key not in cache: cache[key] = query(...)`: the round trip is amortised."""
+    for node in _walk_own(body):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets):
+            return True
     return False
 
 

@@ -56,9 +56,12 @@ class ResolvedQuery:
     options_complete: bool = True
     scope: Optional[ScopeContext] = None
 
+    # Where the query is built (for a query kept in a variable: its first assignment).
+    origin_line: int = 0
+
     @property
     def line(self) -> int:
-        return self.fact.span.line
+        return self.origin_line or self.fact.span.line
 
     def result(self) -> Optional[str]:
         """What the expression evaluates to: query / statement / rows / result / one / count / page, or None."""
@@ -143,7 +146,8 @@ class QueryAnalysis:
             if any(b is None or b.kind != first.kind or b.model is not first.model for b in bases):
                 return None
             # Every assignment adds to the variable: conditions and options of all of them count.
-            merged = ResolvedQuery(module, path, function, fact, first.kind, first.model, first.methods + fact.methods, scope=scope)
+            merged = ResolvedQuery(module, path, function, fact, first.kind, first.model, first.methods + fact.methods, scope=scope,
+                                   origin_line=min(b.line for b in bases if b is not None))
             for base in bases:
                 assert base is not None
                 merged.conditions.extend(base.conditions)
@@ -308,8 +312,9 @@ class FullScanCondition(Rule):
     an Alembic revision). Reported on the column's definition, naming up to
     three query sites. A query is counted only when every part of its
     conditions is certainly a column of that one table (no joins, no functions
-    around columns, no `LIKE` patterns an index could not serve); tables listed
-    in `small-tables` are skipped.
+    around columns, no `LIKE` patterns or `!=` an index could not serve);
+    Boolean flags are never reported (an index on a flag rarely helps), and
+    tables listed in `small-tables` are skipped.
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such query:
@@ -346,8 +351,8 @@ class FullScanCondition(Rule):
                 continue
             seen: set[int] = set()
             for column, _ in columns:
-                if id(column) in seen:
-                    continue
+                if id(column) in seen or column.type.family == "boolean":
+                    continue  # an index on a flag rarely helps: not what to add
                 seen.add(id(column))
                 by_column.setdefault((column.path, column.span.line), []).append((column, query))
         for (path, _), uses in sorted(by_column.items()):
@@ -1294,9 +1299,12 @@ class RoundTripInLoop(Rule):
     `.all()`, `.count()`, `session.execute(select/insert/update/delete)` of a
     single row), or a call of a function of the same module (or a method of
     the same class) that does one of these. `session.add()` alone is not a
-    round trip. Statements that end the loop (`return`, `break`), batching
-    (`if i % 100 == 0: session.commit()`), `while True` workers and retry
-    loops are not reported.
+    round trip. Not reported: statements that end the loop (`return`,
+    `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
+    (`if key not in cache: cache[key] = ...`), `IN` queries (a chunk at a
+    time), batch and retry loops (`for chunk in chunks(...)`,
+    `for start in range(0, n, size)`, `for attempt in range(3)`) and `while`
+    loops, which poll, page or probe by design.
 
     ## Why is this bad?
     Every iteration waits for the database: N network round trips, and with
@@ -1386,12 +1394,14 @@ class RoundTripInLoop(Rule):
             how = _executed(query)
             if how is None:
                 continue
-            target = query.model.name if query.model is not None else "a statement"
+            if any(ref.op == "in_" for ref in query.conditions):
+                continue  # an IN query per iteration: a batch (chunk) at a time
+            target = f"`{query.model.name}`" if query.model is not None else f"a `{query.kind}()` statement"
             if query.kind == "insert":
-                message = f"`execute(insert({target}))` runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
+                message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
                 hint = "Collect the rows and run one `session.execute(insert(Model), rows)` after the loop."
             else:
-                message = f"A query on `{target}` (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
+                message = f"A query on {target} (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
                 hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
