@@ -521,7 +521,7 @@ class CompositeIndexCandidate(Rule):
     """## What it does
     Flags a table whose queries filter the same set of columns together in at
     least `composite-min-sites` places (default 2) when no index has exactly
-    those columns as its leading columns. Suggests the `Index(...)` to add.
+    those columns as its leading columns (Boolean flags left out). Suggests the `Index(...)` to add.
     Reported on the class (or `Table(`) line. Only single-table queries whose
     conditions ormlint reads completely count, and no set with a unique or
     primary key column is suggested.
@@ -554,8 +554,11 @@ class CompositeIndexCandidate(Rule):
         for query, table, columns in _scan_sites(ctx):
             if any(op not in _EQUALITY_OPS for _, op in columns):
                 continue
-            keys = frozenset(c.column_key for c, _ in columns if c.column_key)
-            if len(keys) < 2 or len(keys) != len({id(c) for c, _ in columns}):
+            if any(not c.column_key for c, _ in columns):
+                continue
+            # Flags add little to a composite index: the other columns are the candidates.
+            keys = frozenset(c.column_key for c, _ in columns if c.column_key and c.type.family != "boolean")
+            if len(keys) < 2:
                 continue
             entry = sets.setdefault((id(table), keys), (table, set()))
             entry[1].add(_site(query))
