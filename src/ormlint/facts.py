@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 from ormlint.expr import Expr, Span, record
 
 if TYPE_CHECKING:
+    from ormlint.query_extract import FunctionQueries
     from ormlint.usage_extract import ScopeFacts
 
 
@@ -109,6 +110,8 @@ class ModuleFacts:
     # other op naming a table) / sql (literal SQL mentioning table) /
     # create_all (metadata.create_all: every table, table = "").
     migration_table_ops: tuple[tuple[str, str, str], ...] = ()
+    # Queries and loops per function (query_extract.py).
+    queries: tuple["FunctionQueries", ...] = ()
 
 
 @record

@@ -21,6 +21,13 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownTable,
 )
 from ormlint.rules.indexes import ForeignKeyWithoutIndex, RedundantIndex
+from ormlint.rules.queries import (
+    CompositeIndexCandidate,
+    FullScanCondition,
+    LazyLoadInLoop,
+    RoundTripInLoop,
+    UnboundedListQuery,
+)
 from ormlint.rules.migrations import BrokenMigrationGraph, TableNeverCreated
 from ormlint.rules.relationships import (
     AmbiguousClassName,
@@ -81,6 +88,11 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UnknownNameInRelationshipString,
             ForeignKeyWithoutIndex,
             RedundantIndex,
+            FullScanCondition,
+            CompositeIndexCandidate,
+            LazyLoadInLoop,
+            RoundTripInLoop,
+            UnboundedListQuery,
             NoneOrBoolComparison,
             UtcnowDefault,
             DefaultEvaluatedOnce,

@@ -22,6 +22,7 @@ class RuleSettings:
     external_tables: frozenset[str] = frozenset()
     source_of_truth: tuple[str, ...] = ()
     small_tables: frozenset[str] = frozenset()
+    composite_min_sites: int = 2
 
 
 @dataclass

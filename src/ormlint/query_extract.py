@@ -1,0 +1,933 @@
+"""Query facts: what the queries and loops of each function do (file-local).
+
+For every function (and the module body) this records the query chains it
+builds (`session.query(M).filter(...)`, `M.query.filter_by(...)`,
+`select(M).where(...)`, `update(M)`, `delete(M)`, `insert(M)`, `session.get(M, pk)`),
+with the columns their conditions name, their joins and loader options, and
+the loops (`for`, `while`, comprehensions) with what they iterate and what
+their bodies touch. Names are not resolved here: `User` is only a dotted name
+until the rules ask the resolver whether it is a mapped class.
+
+Local variables are followed inside the function: a query assigned to `q`
+and refined by `q = q.filter(...)`, conditions kept in variables or lists
+(`filter(*conditions)`), loader options in variables (`options(*opts)`).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from ormlint.expr import Expr, Span, dotted_name, span_of, to_expr
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """`base.attr` inside a condition: a column when `base` is a mapped class,
+    a value otherwise (`user.id` in `Post.user_id == user.id`)."""
+
+    base: str
+    attr: str
+    span: Span
+    # cmp (compared), bool (bare `filter(M.flag)`), wrapped (inside a function
+    # or expression), or the column method called (`in_`, `is_`, `ilike`...).
+    op: str
+    # Refs of one comparison share a group.
+    group: int
+
+
+@dataclass(frozen=True)
+class LoaderPath:
+    """One loader option: `selectinload(A.b).joinedload(B.c)` is
+    (("selectinload", "b"), ("joinedload", "c"))."""
+
+    steps: tuple[tuple[str, str], ...]
+    wildcard: bool = False
+
+
+@dataclass(frozen=True)
+class QueryFact:
+    span: Span  # the whole chain expression
+    # query (`x.query(M)`), model_query (`M.query`), select / update / delete /
+    # insert (a call of that name, `root_func`), get (`x.get(M, pk)`), var (a
+    # local variable holding a query: see `bases`).
+    root: str
+    root_func: str = ""
+    entities: tuple[Expr, ...] = ()
+    receiver: str = ""  # `session` in session.query(M) / session.get(M, pk)
+    # Methods applied after the root, in order; executors that take the
+    # statement as argument are written `@scalars`, `@execute`, `@exec`, `@scalar`.
+    methods: tuple[str, ...] = ()
+    conditions: tuple[ColumnRef, ...] = ()
+    filter_by: tuple[str, ...] = ()
+    conditions_complete: bool = True
+    joins: tuple[Expr, ...] = ()
+    options: tuple[LoaderPath, ...] = ()
+    options_complete: bool = True
+    # For root == "var": the facts assigned to that variable before (indices
+    # into FunctionQueries.queries); -1 when the variable is also assigned
+    # something that is not a query.
+    bases: tuple[int, ...] = ()
+    var: str = ""
+    assigned_to: str = ""
+    # The loops (indices into FunctionQueries.loops) that evaluate this
+    # expression once per iteration, innermost last.
+    loops: tuple[int, ...] = ()
+    # Inside `return`, or followed by return/break/raise in its block: runs at
+    # most once per loop.
+    exits: bool = False
+    # Under an `if` whose test uses `%` (batching every n rows).
+    batched: bool = False
+    # The number of positional arguments of the executor (`execute(stmt, rows)`).
+    executor_args: int = 0
+
+
+@dataclass(frozen=True)
+class LoopFact:
+    kind: str  # for / while / comprehension
+    span: Span  # the loop statement's first line, or the comprehension
+    target: str  # the loop variable ("" when not a plain name)
+    # What it iterates: ("query", index) / ("attr", variable, attribute) / ("", "", "").
+    source: tuple[str, Union[int, str], str]
+    parent: int  # enclosing loop index, -1 at top
+    # `while True`, or a retry loop (`for attempt in range(n)` with a break):
+    # repeating a round trip is its purpose.
+    repeating: bool = False
+
+
+@dataclass(frozen=True)
+class LoopAccess:
+    """`var.attr` inside a loop where `var` is a loop variable."""
+
+    base: str
+    attr: str
+    span: Span
+    loops: tuple[int, ...]
+    store: bool = False
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call that may be a round trip: `x.commit()`, `x.flush()`, or a call of a
+    function of the module / a method of the class (`helper(...)`, `self.save(...)`)."""
+
+    receiver: str  # dotted receiver ("" for a plain function call)
+    name: str
+    span: Span
+    loops: tuple[int, ...]
+    exits: bool = False
+    batched: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionQueries:
+    name: str  # `<module>`, `func`, `Class.method`, as ScopeFacts
+    class_name: Optional[str]
+    is_async: bool
+    span: Span
+    queries: tuple[QueryFact, ...] = ()
+    loops: tuple[LoopFact, ...] = ()
+    accesses: tuple[LoopAccess, ...] = ()
+    calls: tuple[CallSite, ...] = ()
+    # Variables holding one object from a query (`user = q.first()`): (variable, query index).
+    one_vars: tuple[tuple[str, int], ...] = ()
+    # Parameters annotated with a session type (`db: Session`).
+    session_params: tuple[str, ...] = ()
+    # (variable, return value index) for `return <query>`.
+    returns: tuple[int, ...] = ()
+
+
+_STATEMENT_ROOTS = frozenset({"select", "update", "delete", "insert"})
+_EXECUTORS = frozenset({"scalars", "execute", "exec", "scalar", "stream", "stream_scalars"})
+_CONDITION_METHODS = frozenset({"filter", "where", "having"})
+_JOIN_METHODS = frozenset({"join", "outerjoin", "join_from"})
+_BOOL_CALLS = frozenset({"and_", "or_", "not_"})
+STRATEGIES = frozenset({
+    "joinedload", "selectinload", "subqueryload", "contains_eager", "raiseload", "lazyload", "noload",
+    "defaultload", "immediateload",
+})
+# Options that load columns, not relationships: harmless on a path.
+_COLUMN_OPTIONS = frozenset({
+    "load_only", "defer", "undefer", "undefer_group", "with_expression", "selectin_polymorphic",
+    "raiseload_columns",
+})
+_ROUND_TRIP_METHODS = frozenset({"commit", "flush"})
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _strip(node: ast.AST) -> ast.AST:
+    while isinstance(node, ast.Await):
+        node = node.value
+    return node
+
+
+def _last_name(func: ast.AST) -> Optional[str]:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _attr_name(node: ast.AST) -> Optional[str]:
+    """The relationship an option argument names: `User.posts`, `User.posts.of_type(X)`, `"posts"`."""
+    node = _strip(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("of_type", "and_"):
+        node = node.func.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+@dataclass
+class _Function:
+    name: str
+    class_name: Optional[str]
+    is_async: bool
+    span: Span
+    assigns: dict[str, list[ast.AST]] = field(default_factory=dict)
+    appends: dict[str, list[ast.AST]] = field(default_factory=dict)
+    other_bindings: set[str] = field(default_factory=set)
+    queries: list[QueryFact] = field(default_factory=list)
+    query_vars: dict[str, list[int]] = field(default_factory=dict)
+    loops: list[LoopFact] = field(default_factory=list)
+    loop_targets: dict[int, str] = field(default_factory=dict)
+    accesses: list[LoopAccess] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    one_vars: list[tuple[str, int]] = field(default_factory=list)
+    session_params: tuple[str, ...] = ()
+    returns: list[int] = field(default_factory=list)
+    by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
+
+
+@dataclass
+class _Where:
+    loops: tuple[int, ...] = ()
+    exits: bool = False
+    batched: bool = False
+    assigned_to: str = ""
+    in_return: bool = False
+
+
+_ONE_METHODS = frozenset({
+    "first", "one", "one_or_none", "get", "scalar_one", "scalar_one_or_none", "first_or_404", "get_or_404",
+    "one_or_404", "@scalar",
+})
+
+
+class _Extractor:
+    def __init__(self) -> None:
+        self.functions: list[FunctionQueries] = []
+
+    # -- functions --------------------------------------------------------
+    def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            sessions = []
+            for arg in [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]:
+                annotation = dotted_name(arg.annotation) if arg.annotation is not None else None
+                if annotation is None and isinstance(arg.annotation, ast.Subscript):
+                    annotation = dotted_name(arg.annotation.value)  # Annotated[Session, ...]
+                    if annotation is not None and annotation.rsplit(".", 1)[-1] == "Annotated":
+                        inner = arg.annotation.slice
+                        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                        annotation = dotted_name(first)
+                if annotation is not None:
+                    last = annotation.rsplit(".", 1)[-1]
+                    if last.lower().endswith("session") or last == "SessionDep":
+                        sessions.append(arg.arg)
+            fn.session_params = tuple(sessions)
+        self._collect_bindings(fn, body)
+        self._block(fn, body, _Where())
+        self.functions.append(FunctionQueries(
+            fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
+            tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
+        ))
+        for stmt in _own_statements(body):
+            for child in _nested_definitions(stmt):
+                if isinstance(child, ast.ClassDef):
+                    qual = child.name if name == "<module>" else f"{name}.{child.name}"
+                    self.class_body(qual, child)
+                else:
+                    qual = child.name if name == "<module>" else f"{name}.{child.name}"
+                    owner = class_name if name == class_name else None
+                    self.function(qual, owner, child, child.body)
+
+    def class_body(self, qual: str, node: ast.ClassDef) -> None:
+        for stmt in node.body:
+            for child in [stmt] if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else _nested_definitions(stmt):
+                if isinstance(child, ast.ClassDef):
+                    self.class_body(f"{qual}.{child.name}", child)
+                else:
+                    self.function(f"{qual}.{child.name}", qual, child, child.body)
+
+    def _collect_bindings(self, fn: _Function, body: list[ast.stmt]) -> None:
+        for node in _walk_own(body):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        fn.assigns.setdefault(target.id, []).append(node.value)
+                    else:
+                        for sub in ast.walk(target):
+                            if isinstance(sub, ast.Name):
+                                fn.other_bindings.add(sub.id)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                fn.assigns.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                if isinstance(node.op, ast.Add) and isinstance(node.value, (ast.List, ast.Tuple)):
+                    fn.appends.setdefault(node.target.id, []).extend(node.value.elts)
+                else:
+                    fn.other_bindings.add(node.target.id)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                for sub in ast.walk(node.target):
+                    if isinstance(sub, ast.Name):
+                        fn.other_bindings.add(sub.id)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        for sub in ast.walk(item.optional_vars):
+                            if isinstance(sub, ast.Name):
+                                fn.other_bindings.add(sub.id)
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                fn.assigns.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                if node.func.attr == "append" and len(node.args) == 1:
+                    fn.appends.setdefault(node.func.value.id, []).append(node.args[0])
+                elif node.func.attr == "extend" and len(node.args) == 1:
+                    arg = node.args[0]
+                    if isinstance(arg, (ast.List, ast.Tuple)):
+                        fn.appends.setdefault(node.func.value.id, []).extend(arg.elts)
+                    else:
+                        fn.appends.setdefault(node.func.value.id, []).append(ast.Starred(value=arg))
+                elif node.func.attr in ("insert", "pop", "remove", "clear"):
+                    fn.other_bindings.add(node.func.value.id)
+
+    # -- statements -------------------------------------------------------
+    def _block(self, fn: _Function, body: list[ast.stmt], where: _Where) -> None:
+        for position, stmt in enumerate(body):
+            exits = where.exits or any(isinstance(s, (ast.Return, ast.Break, ast.Raise)) for s in body[position:])
+            self._statement(fn, stmt, _Where(where.loops, exits, where.batched))
+
+    def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in stmt.decorator_list:
+                self._expr(fn, decorator, where)
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._expr(fn, stmt.iter, where)
+            loop_target = stmt.target.id if isinstance(stmt.target, ast.Name) else ""
+            iterable: Optional[ast.AST] = stmt.iter
+            if not loop_target:
+                loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
+            repeating = _is_retry(stmt)
+            index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
+            inner = _Where(where.loops + (index,), False, False)
+            self._block(fn, stmt.body, inner)
+            self._block(fn, stmt.orelse, where)
+            return
+        if isinstance(stmt, ast.While):
+            # `while` loops poll, page through batches or probe (`while exists(slug)`):
+            # repeating a round trip is what they are for.
+            index = self._loop(fn, "while", stmt, "", None, where, True)
+            inner = _Where(where.loops + (index,), False, False)
+            self._expr(fn, stmt.test, inner)
+            self._block(fn, stmt.body, inner)
+            self._block(fn, stmt.orelse, where)
+            return
+        if isinstance(stmt, ast.If):
+            self._expr(fn, stmt.test, where)
+            batched = where.batched or (bool(where.loops) and (
+                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
+                or _memoizes(stmt.body)
+            ))
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched))
+            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched))
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self._expr(fn, item.context_expr, where)
+            self._block(fn, stmt.body, where)
+            return
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self._block(fn, stmt.body, where)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                self._block(fn, handler.body, where)
+            self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
+            self._block(fn, stmt.finalbody, where)  # type: ignore[attr-defined]
+            return
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.targets[0].id))
+            return
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.target.id))
+            return
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            self._expr(fn, stmt.value, _Where(where.loops, True, where.batched, "", True))
+            return
+        if isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
+            self._expr(fn, stmt.subject, where)
+            for case in stmt.cases:
+                self._block(fn, case.body, where)
+            return
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.stmt):
+                self._statement(fn, child, where)
+            elif isinstance(child, ast.expr):
+                self._expr(fn, child, where)
+
+    def _loop(self, fn: _Function, kind: str, node: ast.AST, target: str, iterable: Optional[ast.AST], where: _Where, repeating: bool) -> int:
+        source: tuple[str, Union[int, str], str] = ("", "", "")
+        if iterable is not None:
+            source = self._source(fn, iterable, 0)
+        span = span_of(node)
+        if kind != "comprehension":
+            span = Span(span.line, span.col, span.line, span.col)
+        fn.loops.append(LoopFact(kind, span, target, source, where.loops[-1] if where.loops else -1, repeating))
+        index = len(fn.loops) - 1
+        if target:
+            fn.loop_targets[index] = target
+        return index
+
+    def _source(self, fn: _Function, node: ast.AST, depth: int) -> tuple[str, Union[int, str], str]:
+        node = _strip(node)
+        if depth > 5:
+            return ("", "", "")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple", "set", "iter", "sorted", "reversed") and len(node.args) == 1:
+            return self._source(fn, node.args[0], depth + 1)
+        chain = fn.by_node.get(id(node))
+        if chain is not None:
+            return ("query", chain, "")
+        if isinstance(node, ast.Attribute) and node.attr == "items":
+            inner = self._source(fn, node.value, depth + 1)  # pagination.items
+            if inner[0] == "query" and not inner[2]:
+                return ("query", inner[1], "items")
+        if isinstance(node, ast.Name) and node.id in fn.query_vars:
+            # `for user in q`: the query the variable holds, with every refinement.
+            bases = tuple(fn.query_vars[node.id])
+            if node.id in fn.other_bindings or any(not self._is_chain_value(fn, v) for v in fn.assigns.get(node.id, [])):
+                bases = bases + (-1,)
+            fn.queries.append(QueryFact(span=span_of(node), root="var", bases=bases, var=node.id))
+            return ("query", len(fn.queries) - 1, "")
+        if isinstance(node, ast.Name):
+            values = fn.assigns.get(node.id, [])
+            if len(values) == 1 and node.id not in fn.other_bindings and node.id not in fn.appends:
+                return self._source(fn, values[0], depth + 1)
+            return ("", "", "")
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return ("attr", node.value.id, node.attr)
+        return ("", "", "")
+
+    # -- expressions ------------------------------------------------------
+    def _expr(self, fn: _Function, node: ast.AST, where: _Where) -> None:
+        node = _strip(node)
+        if isinstance(node, ast.Lambda):
+            return
+        if isinstance(node, _COMPREHENSIONS):
+            self._comprehension(fn, node, where)
+            return
+        if isinstance(node, (ast.Call, ast.Attribute)):
+            index = self._query(fn, node, where)
+            if index is not None:
+                fact = fn.queries[index]
+                if where.assigned_to:
+                    last = fact.methods[-1] if fact.methods else ""
+                    if last in _ONE_METHODS or fact.root == "get":
+                        fn.one_vars.append((where.assigned_to, index))
+                    else:
+                        # A query, statement or result: later chains on the variable continue it.
+                        fn.query_vars.setdefault(where.assigned_to, []).append(index)
+                if where.in_return:
+                    fn.returns.append(index)
+                # Arguments may hold other queries (subqueries, statements).
+                for sub in _chain_arguments(node):
+                    self._expr(fn, sub, _Where(where.loops, where.exits, where.batched))
+                return
+        if isinstance(node, ast.Call):
+            self._call_site(fn, node, where)
+        if isinstance(node, ast.Attribute):
+            self._access(fn, node, where)
+        inner = _Where(where.loops, where.exits, where.batched)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self._expr(fn, child, inner)
+            elif isinstance(child, ast.keyword):
+                self._expr(fn, child.value, inner)
+
+    def _comprehension(self, fn: _Function, node: ast.AST, where: _Where) -> None:
+        loops = where.loops
+        generators = node.generators  # type: ignore[attr-defined]
+        for position, generator in enumerate(generators):
+            # The first iterable is evaluated once, outside the comprehension.
+            self._expr(fn, generator.iter, _Where(loops if position else where.loops, where.exits, where.batched))
+            target = generator.target.id if isinstance(generator.target, ast.Name) else ""
+            iterable = generator.iter
+            if not target:
+                target, iterable = _enumerate_target(generator.target, generator.iter)
+            index = self._loop(fn, "comprehension", node, target, iterable, _Where(loops), False)
+            loops = loops + (index,)
+            for condition in generator.ifs:
+                self._expr(fn, condition, _Where(loops))
+        elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]  # type: ignore[attr-defined]
+        for element in elements:
+            self._expr(fn, element, _Where(loops))
+
+    def _access(self, fn: _Function, node: ast.Attribute, where: _Where) -> None:
+        if not where.loops or not isinstance(node.value, ast.Name):
+            return
+        name = node.value.id
+        if any(fn.loop_targets.get(loop) == name for loop in where.loops):
+            end_line = node.end_lineno or node.lineno
+            end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+            span = Span(end_line, max(end_col - len(node.attr), 0), end_line, end_col)
+            fn.accesses.append(LoopAccess(name, node.attr, span, where.loops, isinstance(node.ctx, ast.Store)))
+
+    def _call_site(self, fn: _Function, node: ast.Call, where: _Where) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = dotted_name(func.value)
+            if receiver is None:
+                return
+            if func.attr in _ROUND_TRIP_METHODS or (receiver in ("self", "cls") and where.loops):
+                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched))
+        elif isinstance(func, ast.Name) and where.loops:
+            fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched))
+
+    # -- query chains -----------------------------------------------------
+    def _query(self, fn: _Function, node: ast.AST, where: _Where) -> Optional[int]:
+        steps: list[tuple[str, Optional[ast.Call]]] = []
+        current = node
+        root: Optional[str] = None
+        root_func = ""
+        entities: list[ast.AST] = []
+        receiver = ""
+        var = ""
+        executor_args = 0
+        for _ in range(60):
+            current = _strip(current)
+            if isinstance(current, ast.Call):
+                func = current.func
+                if isinstance(func, ast.Attribute):
+                    method = func.attr
+                    dotted_receiver = dotted_name(func.value)
+                    if method in _EXECUTORS and current.args and dotted_receiver is not None and _may_be_statement(fn, current.args[0]):
+                        steps.append((f"@{method}", current))
+                        executor_args = len(current.args)
+                        receiver = dotted_receiver
+                        current = current.args[0]
+                        continue
+                    if method == "query" and current.args and dotted_receiver is not None:
+                        root, entities, receiver = "query", list(current.args), dotted_receiver
+                        break
+                    if method == "get" and len(current.args) >= 2 and dotted_receiver is not None:
+                        root, entities, receiver = "get", [current.args[0]], dotted_receiver
+                        break
+                    if method in _STATEMENT_ROOTS and dotted_receiver is not None and "." not in dotted_receiver and current.args:
+                        if dotted_receiver not in fn.assigns and dotted_receiver not in fn.other_bindings:
+                            root, root_func, entities = method, f"{dotted_receiver}.{method}", list(current.args)
+                            break
+                    steps.append((method, current))
+                    current = func.value
+                    continue
+                if isinstance(func, ast.Name) and func.id in _STATEMENT_ROOTS and current.args:
+                    root, root_func, entities = func.id, func.id, list(current.args)
+                    break
+                return None
+            if isinstance(current, ast.Attribute):
+                if current.attr == "query":
+                    base = dotted_name(current.value)
+                    if base is not None:
+                        root, entities = "model_query", [current.value]
+                        break
+                if current.attr in ("items",) and steps:
+                    return None
+                steps.append((current.attr, None))
+                current = current.value
+                continue
+            if isinstance(current, ast.Name) and current.id in fn.query_vars:
+                root, var = "var", current.id
+                break
+            return None
+        if root is None:
+            return None
+        if root == "var" and not steps:
+            return None  # the bare variable: its facts are recorded where assigned
+        steps.reverse()
+        conditions: list[ColumnRef] = []
+        filter_by: list[str] = []
+        complete = True
+        joins: list[Expr] = []
+        options: list[LoaderPath] = []
+        options_complete = True
+        methods: list[str] = []
+        group = [0]
+        for method, call in steps:
+            methods.append(method)
+            if call is None:
+                continue
+            if method in _CONDITION_METHODS:
+                for arg in call.args:
+                    complete = self._condition(fn, arg, conditions, group, 0) and complete
+                if call.keywords:
+                    complete = False
+                if any(isinstance(a, ast.Starred) for a in call.args) and not all(self._starred_ok(fn, a) for a in call.args if isinstance(a, ast.Starred)):
+                    complete = False
+            elif method == "filter_by":
+                for keyword in call.keywords:
+                    if keyword.arg is None:
+                        complete = False
+                    else:
+                        filter_by.append(keyword.arg)
+                if call.args:
+                    complete = False
+            elif method in _JOIN_METHODS:
+                joins.extend(to_expr(a) for a in call.args)
+            elif method == "options":
+                for arg in call.args:
+                    found = self._loaders(fn, arg, 0)
+                    if found is None:
+                        options_complete = False
+                    else:
+                        options.extend(found)
+        bases: tuple[int, ...] = ()
+        if root == "var":
+            bases = tuple(fn.query_vars.get(var, ()))
+            if var in fn.other_bindings or any(not self._is_chain_value(fn, v) for v in fn.assigns.get(var, [])):
+                bases = bases + (-1,)
+        fact = QueryFact(
+            span=span_of(node), root=root, root_func=root_func, entities=tuple(to_expr(e) for e in entities),
+            receiver=receiver, methods=tuple(methods), conditions=tuple(conditions), filter_by=tuple(filter_by),
+            conditions_complete=complete, joins=tuple(joins), options=tuple(options), options_complete=options_complete,
+            bases=bases, var=var, assigned_to=where.assigned_to, loops=where.loops, exits=where.exits,
+            batched=where.batched, executor_args=executor_args,
+        )
+        fn.queries.append(fact)
+        index = len(fn.queries) - 1
+        fn.by_node[id(node)] = index
+        return index
+
+    def _is_chain_value(self, fn: _Function, value: ast.AST) -> bool:
+        return fn.by_node.get(id(_strip(value))) is not None or _looks_like_chain(value, fn, set())
+
+    def _starred_ok(self, fn: _Function, node: ast.Starred) -> bool:
+        return isinstance(node.value, ast.Name) and node.value.id in fn.assigns
+
+    def _condition(self, fn: _Function, node: ast.AST, out: list[ColumnRef], group: list[int], depth: int) -> bool:
+        """Record the column refs of a condition; False when part of it cannot be read."""
+        node = _strip(node)
+        if depth > 8:
+            return False
+        if isinstance(node, ast.Starred):
+            return self._condition_variable(fn, node.value, out, group, depth, starred=True)
+        if isinstance(node, ast.Name):
+            return self._condition_variable(fn, node, out, group, depth, starred=False)
+        if isinstance(node, ast.Compare):
+            group[0] += 1
+            operands = [node.left, *node.comparators]
+            negative = any(isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)) for op in node.ops)
+            for operand in operands:
+                _operand_refs(operand, out, group[0], op="ne" if negative else "cmp")
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            return self._condition(fn, node.left, out, group, depth + 1) and self._condition(fn, node.right, out, group, depth + 1)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+            inner: list[ColumnRef] = []
+            ok = self._condition(fn, node.operand, inner, group, depth + 1)
+            out.extend(ColumnRef(r.base, r.attr, r.span, "ne" if r.op != "wrapped" else r.op, r.group) for r in inner)
+            return ok
+        if isinstance(node, ast.Attribute):
+            base = dotted_name(node.value)
+            if base is None:
+                return False
+            group[0] += 1
+            out.append(ColumnRef(base, node.attr, span_of(node), "bool", group[0]))
+            return True
+        if isinstance(node, ast.Call):
+            name = _last_name(node.func)
+            if name in _BOOL_CALLS and not node.keywords:
+                ok = True
+                for arg in node.args:
+                    ok = self._condition(fn, arg, out, group, depth + 1) and ok
+                return ok
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
+                column = node.func.value
+                base = dotted_name(column.value)
+                if base is not None and name is not None:
+                    group[0] += 1
+                    out.append(ColumnRef(base, column.attr, span_of(column), name, group[0]))
+                    for arg in [*node.args, *(k.value for k in node.keywords)]:
+                        _operand_refs(arg, out, group[0], wrapped=True)
+                    return True
+            return False
+        return False
+
+    def _condition_variable(self, fn: _Function, node: ast.AST, out: list[ColumnRef], group: list[int], depth: int, starred: bool) -> bool:
+        if not isinstance(node, ast.Name) or node.id in fn.other_bindings:
+            return False
+        values = fn.assigns.get(node.id, [])
+        extra = fn.appends.get(node.id, [])
+        if not values:
+            return False
+        ok = True
+        for value in [*values, *extra]:
+            value = _strip(value)
+            if starred and isinstance(value, (ast.List, ast.Tuple)):
+                for item in value.elts:
+                    ok = self._condition(fn, item, out, group, depth + 1) and ok
+            elif isinstance(value, ast.Starred):
+                ok = self._condition_variable(fn, value.value, out, group, depth + 1, True) and ok
+            elif starred and value in extra:
+                ok = self._condition(fn, value, out, group, depth + 1) and ok
+            elif not starred:
+                ok = self._condition(fn, value, out, group, depth + 1) and ok
+            else:
+                ok = False
+        return ok
+
+    def _loaders(self, fn: _Function, node: ast.AST, depth: int) -> Optional[list[LoaderPath]]:
+        node = _strip(node)
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Starred):
+            return self._loaders(fn, node.value, depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            found: list[LoaderPath] = []
+            for item in node.elts:
+                inner = self._loaders(fn, item, depth + 1)
+                if inner is None:
+                    return None
+                found.extend(inner)
+            return found
+        if isinstance(node, ast.Name):
+            if node.id in fn.other_bindings or node.id not in fn.assigns:
+                return None
+            found = []
+            for value in [*fn.assigns[node.id], *fn.appends.get(node.id, [])]:
+                inner = self._loaders(fn, value, depth + 1)
+                if inner is None:
+                    return None
+                found.extend(inner)
+            return found
+        if isinstance(node, ast.Call):
+            path = self._loader_path(node, 0)
+            if path is None:
+                return None
+            return list(path)
+        return None
+
+    def _loader_path(self, node: ast.Call, depth: int) -> Optional[list[LoaderPath]]:
+        """The paths one loader expression sets (several when it has `.options(...)`)."""
+        if depth > 12:
+            return None
+        func = node.func
+        name = _last_name(func)
+        if name is None:
+            return None
+        prefix = LoaderPath(())
+        if isinstance(func, ast.Attribute) and isinstance(_strip(func.value), ast.Call):
+            inner = _strip(func.value)
+            assert isinstance(inner, ast.Call)
+            inner_name = _last_name(inner.func)
+            if inner_name == "Load":
+                prefix = LoaderPath(())
+            else:
+                parents = self._loader_path(inner, depth + 1)
+                if parents is None or not parents:
+                    return None
+                prefix = parents[0]
+        if name == "Load":
+            return [LoaderPath(())]
+        if name in STRATEGIES:
+            steps = list(prefix.steps)
+            wildcard = prefix.wildcard
+            args = [a for a in node.args]
+            if not args and not node.keywords:
+                return None
+            for arg in args:
+                if isinstance(arg, ast.Constant) and arg.value == "*":
+                    wildcard = True
+                    continue
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and "." in arg.value:
+                    steps.extend((name, part) for part in arg.value.split("."))
+                    continue
+                attr = _attr_name(arg)
+                if attr is None:
+                    if name == "contains_eager" and isinstance(_strip(arg), ast.Name):
+                        continue  # contains_eager(alias=...) legacy positional forms
+                    return None
+                steps.append((name, attr))
+            return [LoaderPath(tuple(steps), wildcard)]
+        if name in _COLUMN_OPTIONS:
+            return [prefix]
+        if name == "options" and isinstance(func, ast.Attribute):
+            found = [prefix]
+            for raw in node.args:
+                sub_option = _strip(raw)
+                if not isinstance(sub_option, ast.Call):
+                    return None
+                subs = self._loader_path(sub_option, depth + 1)
+                if subs is None:
+                    return None
+                found.extend(LoaderPath(prefix.steps + sub.steps, prefix.wildcard or sub.wildcard) for sub in subs)
+            return found
+        return None
+
+
+def _operand_refs(node: ast.AST, out: list[ColumnRef], group: int, wrapped: bool = False, op: str = "cmp") -> None:
+    node = _strip(node)
+    if isinstance(node, ast.Attribute):
+        base = dotted_name(node.value)
+        if base is not None:
+            out.append(ColumnRef(base, node.attr, span_of(node), "wrapped" if wrapped else op, group))
+            return
+    for sub in ast.walk(node):
+        if sub is node:
+            continue
+        if isinstance(sub, ast.Attribute):
+            base = dotted_name(sub.value)
+            if base is not None:
+                out.append(ColumnRef(base, sub.attr, span_of(sub), "wrapped", group))
+
+
+def _may_be_statement(fn: _Function, node: ast.AST) -> bool:
+    node = _strip(node)
+    if isinstance(node, ast.Name):
+        return node.id in fn.query_vars
+    return _looks_like_chain(node, fn, set())
+
+
+def _looks_like_chain(node: ast.AST, fn: Optional[_Function] = None, seen: Optional[set[str]] = None) -> bool:
+    """The expression is a query chain (its root is a query, or a variable only ever assigned query chains)."""
+    for _ in range(60):
+        node = _strip(node)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                return func.id in _STATEMENT_ROOTS
+            if isinstance(func, ast.Attribute):
+                if func.attr in ("query", "get") or func.attr in _STATEMENT_ROOTS:
+                    return True
+                node = func.value
+                continue
+            return False
+        if isinstance(node, ast.Attribute):
+            if node.attr == "query":
+                return True
+            node = node.value
+            continue
+        if isinstance(node, ast.Name) and fn is not None and seen is not None:
+            if node.id in seen:
+                return True  # `q = q.filter(...)`: as good as q's other values
+            seen.add(node.id)
+            values = fn.assigns.get(node.id, [])
+            return bool(values) and node.id not in fn.other_bindings and all(_looks_like_chain(v, fn, seen) for v in values)
+        return False
+    return False
+
+
+def _chain_arguments(node: ast.AST) -> list[ast.AST]:
+    """The argument expressions along a chain (conditions, options, subqueries)."""
+    found: list[ast.AST] = []
+    current = node
+    for _ in range(60):
+        current = _strip(current)
+        if isinstance(current, ast.Call):
+            func = current.func
+            if isinstance(func, ast.Attribute) and func.attr in _EXECUTORS and current.args and _looks_like_chain(current.args[0]):
+                found.extend(current.args[1:])
+                found.extend(k.value for k in current.keywords)
+                current = current.args[0]
+                continue
+            found.extend(current.args)
+            found.extend(k.value for k in current.keywords)
+            if isinstance(func, ast.Attribute):
+                current = func.value
+                continue
+            break
+        if isinstance(current, ast.Attribute):
+            current = current.value
+            continue
+        break
+    return [a.value if isinstance(a, ast.Starred) else a for a in found]
+
+
+def _enumerate_target(target: ast.AST, iterable: ast.AST) -> tuple[str, Optional[ast.AST]]:
+    """`for i, user in enumerate(users)`: the loop variable is `user`."""
+    iterable = _strip(iterable)
+    if (
+        isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)
+        and isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate"
+        and iterable.args
+    ):
+        return target.elts[1].id, iterable.args[0]
+    return "", None
+
+
+_BATCH_WORDS = ("batch", "chunk", "page", "offset", "slice", "window", "partition")
+
+
+def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
+    """A retry loop (`for attempt in range(3)` ... `break`) or a batch loop
+    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`): one
+    round trip per iteration is its design."""
+    target = node.target.id if isinstance(node.target, ast.Name) else ""
+    if any(word in target.lower() for word in ("attempt", "retry", "tries", "try_")):
+        return True
+    iterable = _strip(node.iter)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
+        if len(iterable.args) == 3:
+            return True
+        if any(isinstance(n, (ast.Break, ast.Return)) for n in _walk_own(node.body)):
+            return True
+    names = [target] + [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
+    names += [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
+    return any(word in name.lower() for name in names for word in _BATCH_WORDS)
+
+
+def _memoizes(body: list[ast.stmt]) -> bool:
+    """`if key not in cache: cache[key] = query(...)`: the round trip is amortised."""
+    for node in _walk_own(body):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets):
+            return True
+    return False
+
+
+def _own_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    return list(body)
+
+
+def _nested_definitions(node: ast.AST) -> list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]]:
+    """Function and class definitions directly inside a statement (not inside other definitions)."""
+    found: list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.append(current)
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+    return found
+
+
+def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
+    """Every node of a function body, not entering nested functions, classes or lambdas."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return found
+
+
+def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:
+    extractor = _Extractor()
+    extractor.function("<module>", None, tree, list(tree.body))
+    # Only functions with something to say are kept (smaller cache entries).
+    return tuple(f for f in extractor.functions if f.queries or f.loops or f.calls)

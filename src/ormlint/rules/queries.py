@@ -1,0 +1,1684 @@
+"""ORM302-ORM306: what the queries of the project do to the database.
+
+Built on the per-function query facts (query_extract.py) and the usage
+resolver (which names are mapped classes). Every rule stays silent where a
+query, a column or a loader option cannot be resolved with certainty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from ormlint.diagnostics import Diagnostic, Severity
+from ormlint.expr import Call, Const, Name, Span, Subscript
+from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, QueryFact
+from ormlint.rules.base import Rule, RuleContext
+from ormlint.rules.indexes import index_definitions, leads_an_index
+from ormlint.rules.usage import _resolver
+from ormlint.schema import ColumnInfo, MappedClass, RelationshipInfo, TableInfo
+from ormlint.symbols import sqlalchemy_name
+from ormlint.usage import ScopeContext, UsageResolver
+
+# Query methods that keep what a query selects.
+_KEEP = frozenset({
+    "filter", "filter_by", "where", "order_by", "limit", "offset", "options", "distinct", "group_by", "having",
+    "execution_options", "with_for_update", "params", "enable_eagerloads", "populate_existing", "autoflush",
+    "yield_per", "correlate", "slice", "join", "outerjoin", "join_from", "prefix_with", "suffix_with", "with_hint",
+    "order_by", "reset_joinpoint", "with_parent",
+})
+_ONE = frozenset({
+    "first", "one", "one_or_none", "get", "scalar_one", "scalar_one_or_none", "first_or_404", "get_or_404",
+    "one_or_404", "scalar", "@scalar",
+})
+_COUNT = frozenset({"count", "exists"})
+# Column methods after which a plain b-tree index on the column does not serve the condition.
+_INDEXABLE_OPS = frozenset({"cmp", "bool", "in_", "is_", "between", "__eq__", "isnot_distinct_from", "is_not_distinct_from"})
+_EQUALITY_OPS = frozenset({"cmp", "in_", "is_", "__eq__"})
+_BOUNDING = frozenset({"limit", "slice", "paginate", "first", "one", "one_or_none", "get", "scalar", "offset", "fetchmany", "yield_per", "scalar_one", "scalar_one_or_none", "count"})
+SESSION_NAMES = frozenset({"session", "db_session", "dbsession", "sess", "_session", "_db_session", "session_", "db_sess"})
+
+
+@dataclass
+class ResolvedQuery:
+    module: str
+    path: str
+    function: FunctionQueries
+    fact: QueryFact
+    kind: str  # query / model_query / select / update / delete / insert / get
+    model: Optional[MappedClass]
+    methods: tuple[str, ...]
+    conditions: list[ColumnRef] = field(default_factory=list)
+    filter_by: list[str] = field(default_factory=list)
+    complete: bool = True
+    joins: int = 0
+    options: list[LoaderPath] = field(default_factory=list)
+    options_complete: bool = True
+    scope: Optional[ScopeContext] = None
+
+    # Where the query is built (for a query kept in a variable: its first assignment).
+    origin_line: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.origin_line or self.fact.span.line
+
+    def result(self) -> Optional[str]:
+        """What the expression evaluates to: query / statement / rows / result / one / count / page, or None."""
+        state: Optional[str] = {"query": "query", "model_query": "query", "get": "one"}.get(self.kind, "statement")
+        for method in self.methods:
+            if state is None:
+                return None
+            if method in _KEEP:
+                state = state if state in ("query", "statement") else None
+            elif method == "all":
+                state = "rows" if state in ("query", "rows") else None
+            elif method in ("@scalars", "@exec", "@stream_scalars"):
+                state = "rows" if state == "statement" else None
+            elif method in ("@execute", "@stream"):
+                state = "result" if state == "statement" else None
+            elif method == "scalars":
+                state = "rows" if state == "result" else None
+            elif method == "unique":
+                state = state if state in ("rows", "result") else None
+            elif method == "paginate":
+                state = "page" if state in ("query", "statement") else None
+            elif method == "items":
+                state = "rows" if state == "page" else None
+            elif method in _ONE:
+                state = "one"
+            elif method in _COUNT:
+                state = "count"
+            elif method in ("values", "returning", "inline", "on_conflict_do_nothing", "on_conflict_do_update") and state == "statement":
+                state = "statement"
+            else:
+                return None
+        return state
+
+
+class QueryAnalysis:
+    """Resolved queries of the project, shared by the ORM3xx query rules."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.resolver: UsageResolver = _resolver(ctx)
+        scopes = {(c.module, c.scope.name): c for c in self.resolver.contexts()}
+        self.functions: list[tuple[str, str, FunctionQueries, Optional[ScopeContext]]] = []
+        for module, facts in sorted(ctx.index.modules.items()):
+            if facts.is_migration:
+                continue
+            for function in facts.queries:
+                self.functions.append((module, facts.path, function, scopes.get((module, function.name))))
+        self._resolved: dict[tuple[int, int], Optional[ResolvedQuery]] = {}
+        self._sql_tables: Optional[set[str]] = None
+
+    def queries(self) -> Iterator[ResolvedQuery]:
+        for module, path, function, scope in self.functions:
+            for position in range(len(function.queries)):
+                resolved = self.resolve(module, path, function, scope, position)
+                if resolved is not None:
+                    yield resolved
+
+    def intermediate(self, function: FunctionQueries) -> set[int]:
+        return {base for fact in function.queries for base in fact.bases}
+
+    def resolve(self, module: str, path: str, function: FunctionQueries, scope: Optional[ScopeContext], position: int, depth: int = 0) -> Optional[ResolvedQuery]:
+        key = (id(function), position)
+        if key in self._resolved:
+            return self._resolved[key]
+        self._resolved[key] = None  # cycles
+        result = self._resolve(module, path, function, scope, position, depth)
+        self._resolved[key] = result
+        return result
+
+    def _resolve(self, module: str, path: str, function: FunctionQueries, scope: Optional[ScopeContext], position: int, depth: int) -> Optional[ResolvedQuery]:
+        fact = function.queries[position]
+        if depth > 10:
+            return None
+        if fact.root == "var":
+            if not fact.bases or -1 in fact.bases:
+                return None
+            bases = [self.resolve(module, path, function, scope, b, depth + 1) for b in fact.bases]
+            if any(b is None for b in bases):
+                return None
+            first = bases[0]
+            assert first is not None
+            if any(b is None or b.kind != first.kind or b.model is not first.model for b in bases):
+                return None
+            # Every assignment adds to the variable: conditions and options of all of them count.
+            merged = ResolvedQuery(module, path, function, fact, first.kind, first.model, first.methods + fact.methods, scope=scope,
+                                   origin_line=min(b.line for b in bases if b is not None))
+            for base in bases:
+                assert base is not None
+                merged.conditions.extend(base.conditions)
+                merged.filter_by.extend(base.filter_by)
+                merged.complete = merged.complete and base.complete
+                merged.joins += base.joins
+                merged.options.extend(base.options)
+                merged.options_complete = merged.options_complete and base.options_complete
+                if base.methods != first.methods:
+                    # Different refinements: the order of methods is unknown, keep the shared shape.
+                    if any(m not in _KEEP for m in base.methods[len(first.methods):]):
+                        return None
+            self._add_own(merged, fact)
+            return merged
+        model: Optional[MappedClass] = None
+        if fact.root in ("query", "model_query", "get"):
+            if len(fact.entities) != 1:
+                return None
+            model = self.resolver.mapped(module, fact.entities[0], scope)
+            if model is None:
+                return None
+            if fact.root == "model_query" and model.style != "flask":
+                return None
+        elif fact.root in ("select", "update", "delete", "insert"):
+            symbol = self.resolver.symbols.resolve_expr(module, Name(fact.root_func))
+            if sqlalchemy_name(symbol) != fact.root:
+                return None
+            if len(fact.entities) == 1:
+                model = self.resolver.mapped(module, fact.entities[0], scope)
+        else:
+            return None
+        resolved = ResolvedQuery(module, path, function, fact, fact.root, model, fact.methods, scope=scope)
+        self._add_own(resolved, fact)
+        return resolved
+
+    @staticmethod
+    def _add_own(resolved: ResolvedQuery, fact: QueryFact) -> None:
+        resolved.conditions.extend(fact.conditions)
+        resolved.filter_by.extend(fact.filter_by)
+        resolved.complete = resolved.complete and fact.conditions_complete
+        resolved.joins += len(fact.joins)
+        resolved.options.extend(fact.options)
+        resolved.options_complete = resolved.options_complete and fact.options_complete
+
+    # -- condition columns ------------------------------------------------
+    def condition_columns(self, query: ResolvedQuery) -> Optional[list[tuple[ColumnInfo, str]]]:
+        """Every (column, operator) the conditions of a single-table query name;
+        None when any part of the conditions is not certainly a column of its table."""
+        model = query.model
+        if model is None or model.table is None or not query.complete or query.joins:
+            return None
+        if any(m in ("get", "with_entities", "add_columns", "select_from", "from_self", "subquery", "union", "union_all", "with_parent") for m in query.methods):
+            return None
+        table = model.table
+        columns = model.all_columns()
+        found: list[tuple[ColumnInfo, str]] = []
+        groups: dict[int, list[ColumnRef]] = {}
+        for ref in query.conditions:
+            groups.setdefault(ref.group, []).append(ref)
+        for refs in groups.values():
+            mapped_refs = 0
+            for ref in refs:
+                owner = self.resolver.mapped(query.module, Name(ref.base), query.scope)
+                if owner is None:
+                    if not self._is_value(query.scope, ref.base):
+                        return None
+                    continue
+                column = owner.all_columns().get(ref.attr)
+                if column is None or column.table is not table:
+                    return None
+                mapped_refs += 1
+                found.append((column, ref.op))
+            if mapped_refs != 1:
+                return None  # a comparison of two columns (a join), or of no column
+        for name in query.filter_by:
+            column = columns.get(name)
+            if column is None or column.table is not table:
+                return None
+            found.append((column, "cmp"))
+        return found
+
+    @staticmethod
+    def _is_value(scope: Optional[ScopeContext], base: str) -> bool:
+        """`base` is certainly a value (a parameter, `self`, a local variable that is not an alias of a class)."""
+        if scope is None:
+            return False
+        root = base.split(".", 1)[0]
+        if root in ("self", "cls"):
+            return True
+        if scope.param(root)[0]:
+            return True
+        bindings = scope.bindings_of(root)
+        if not bindings:
+            return False
+        for _, kind, value in bindings:
+            if kind == "import":
+                return False
+            if isinstance(value, Call) and isinstance(value.func, Name) and value.func.last in ("aliased", "with_polymorphic"):
+                return False
+        return True
+
+    def migration_sql_tables(self) -> set[str]:
+        """Tables literal SQL in migrations mentions: an index may be created there."""
+        if self._sql_tables is None:
+            found: set[str] = set()
+            for facts in self.ctx.index.modules.values():
+                for operation, table, _ in facts.migration_table_ops:
+                    if operation == "sql":
+                        found.add(table)
+            self._sql_tables = found
+        return self._sql_tables
+
+    def small(self, table: TableInfo, model: MappedClass) -> bool:
+        names = self.ctx.settings.small_tables
+        return bool(names) and (table.name in names or model.name in names or table.display in names or model.qualname in names)
+
+
+_CACHE: list[tuple[RuleContext, QueryAnalysis]] = []
+
+
+def analysis(ctx: RuleContext) -> QueryAnalysis:
+    for cached_ctx, cached in _CACHE:
+        if cached_ctx is ctx:
+            return cached
+    made = QueryAnalysis(ctx)
+    _CACHE[:] = [(ctx, made)]
+    return made
+
+
+def _site(query: ResolvedQuery) -> str:
+    return f"{query.path}:{query.line}"
+
+
+def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, list[tuple[ColumnInfo, str]]]]:
+    """Queries whose conditions are certainly read, on one table: (query, table, columns)."""
+    data = analysis(ctx)
+    for module, path, function, scope in data.functions:
+        intermediate = data.intermediate(function)
+        for position in range(len(function.queries)):
+            if position in intermediate:
+                continue  # refined further: the refinement is the site
+            query = data.resolve(module, path, function, scope, position)
+            if query is None or query.kind not in ("query", "model_query", "select", "update", "delete") or query.model is None:
+                continue
+            columns = data.condition_columns(query)
+            if not columns:
+                continue
+            table = query.model.table
+            assert table is not None
+            if table.name is None or not table.constraints_known or data.small(table, query.model):
+                continue
+            if table.name in data.migration_sql_tables():
+                continue
+            yield query, table, columns
+
+
+class FullScanCondition(Rule):
+    """## What it does
+    Flags a column that queries filter a table on, when none of the columns
+    in those conditions is the leading column of an index, unique constraint
+    or primary key (declared on the model, by a module-level `Index(...)` or by
+    an Alembic revision). Reported on the column's definition, naming up to
+    three query sites. A query is counted only when every part of its
+    conditions is certainly a column of that one table (no joins, no functions
+    around columns, no `LIKE` patterns or `!=` an index could not serve);
+    Boolean flags are never reported (an index on a flag rarely helps), and
+    tables listed in `small-tables` are skipped.
+
+    ## Why is this bad?
+    Without an index the database reads the whole table for every such query:
+    fine with a hundred rows, a timeout with ten million. Soft-delete columns
+    (`deleted_at`) that every query of a repository filters on are the classic
+    case (the third audit in ormlint's seeds).
+
+    ## Example
+    ```python
+    class Exercise(Base):
+        deleted_at = Column(DateTime)
+
+    def active_exercises(session):
+        return session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()
+    ```
+
+    ## Use instead
+    ```python
+        deleted_at = Column(DateTime, index=True)
+    ```
+    """
+
+    code = "ORM302"
+    name = "full-scan-condition"
+    severity = Severity.WARNING
+    summary = "queries filter a table only on columns no index leads with"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        by_column: dict[tuple[str, int], list[tuple[ColumnInfo, ResolvedQuery]]] = {}
+        for query, table, columns in _scan_sites(ctx):
+            if any(op not in _INDEXABLE_OPS for _, op in columns):
+                continue  # an index would not serve this condition anyway
+            if any(leads_an_index(ctx.index, table, column) for column, _ in columns):
+                continue
+            seen: set[int] = set()
+            for column, _ in columns:
+                if id(column) in seen or column.type.family == "boolean":
+                    continue  # an index on a flag rarely helps: not what to add
+                seen.add(id(column))
+                by_column.setdefault((column.path, column.span.line), []).append((column, query))
+        for (path, _), uses in sorted(by_column.items()):
+            column = uses[0][0]
+            tables = sorted({c.table.display for c, _ in uses if c.table is not None})
+            sites = sorted({_site(q) for _, q in uses})
+            shown = ", ".join(sites[:3]) + (f" (+{len(sites) - 3} more)" if len(sites) > 3 else "")
+            labels = sorted({c.label for c, _ in uses})
+            message = (
+                f"`{'`, `'.join(labels)}` is filtered on without an index: {len(sites)} "
+                f"quer{'y' if len(sites) == 1 else 'ies'} filter{'s' if len(sites) == 1 else ''} table{'s' if len(tables) > 1 else ''} "
+                f"`{'`, `'.join(tables)}` only on columns no index leads with, so each one scans the table: {shown}."
+            )
+            hint = (
+                f"Add `index=True` to `{column.key}` (or an Index that leads with it); if the table stays small, "
+                f"list it in `small-tables`."
+            )
+            yield self.line_diagnostic(path, column.span, message, hint)
+
+    VALID = [
+        """
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    owner_id = Column(Integer, index=True)
+    deleted_at = Column(DateTime, index=True)
+    title = Column(String(100))
+
+def active(session: Session):
+    return session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()
+
+def by_owner(session: Session, owner_id: int):
+    # title is not indexed, but owner_id leads an index: the database uses it.
+    return session.query(Exercise).filter(Exercise.owner_id == owner_id, Exercise.title == "x").all()
+
+def search(session: Session, text: str):
+    # a LIKE pattern: a plain index would not help, not reported.
+    return session.query(Exercise).filter(Exercise.title.ilike(f"%{text}%")).all()
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Setting(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(50), unique=True)
+    scope = db.Column(db.String(50))
+
+def setting(key, scope):
+    return Setting.query.filter_by(key=key, scope=scope).first()
+
+def by_id(setting_id):
+    return Setting.query.filter(Setting.scope == "global").filter(Setting.id == setting_id).first()
+""",
+        },
+        {
+            "models.py": """
+from sqlalchemy import select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str]
+
+def open_tickets(session: Session):
+    return session.scalars(select(Ticket).where(Ticket.status == "open")).all()
+""",
+            "migrations/versions/0001_init.py": """
+from alembic import op
+
+revision = "0001"
+down_revision = None
+
+def upgrade():
+    op.create_index("ix_tickets_status", "tickets", ["status"])
+""",
+        },
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, aliased, declarative_base
+
+Base = declarative_base()
+
+class Node(Base):
+    __tablename__ = "nodes"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(Integer)
+    name = Column(String(20))
+
+def children_named(session: Session, name: str):
+    parent = aliased(Node)
+    # a self-join through an alias: not a single-table condition.
+    return session.query(Node).filter(Node.parent_id == parent.id, parent.name == name).all()
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Exercise(Base):
+    __tablename__ = "exercises"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(100))
+    deleted_at = Column(DateTime)  # ORM302
+
+class ExerciseRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def active(self):
+        return self.session.query(Exercise).filter(Exercise.deleted_at.is_(None)).all()
+
+    def count_active(self):
+        return self.session.query(Exercise).filter(Exercise.deleted_at == None).count()
+""",
+        """
+from sqlalchemy import and_, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str]  # ORM302
+    currency: Mapped[str]  # ORM302
+
+def overdue(session: Session, currency: str):
+    conditions = [Invoice.status == "overdue"]
+    if currency:
+        conditions.append(Invoice.currency == currency)
+    stmt = select(Invoice).where(and_(*conditions))
+    return session.scalars(stmt).all()
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(120))  # ORM302
+
+def by_email(email):
+    return User.query.filter_by(email=email).first()
+""",
+        },
+    ]
+
+
+class CompositeIndexCandidate(Rule):
+    """## What it does
+    Flags a table whose queries filter the same set of columns together in at
+    least `composite-min-sites` places (default 2) when no index has exactly
+    those columns as its leading columns (Boolean flags left out). Suggests the `Index(...)` to add.
+    Reported on the class (or `Table(`) line. Only single-table queries whose
+    conditions ormlint reads completely count, and no set with a unique or
+    primary key column is suggested.
+
+    ## Why is this bad?
+    A single-column index on `user_id` still reads every row of the user to
+    find those with `status = 'open'`; `(user_id, status)` goes straight to
+    them. The first audit in ormlint's seeds lists such `(user_id, created_at)`
+    and `(user_id, status)` patterns.
+
+    ## Example
+    ```python
+    session.query(Task).filter(Task.user_id == uid, Task.status == "open")  # in two places
+    ```
+
+    ## Use instead
+    ```python
+    __table_args__ = (Index("ix_tasks_user_id_status", "user_id", "status"),)
+    ```
+    """
+
+    code = "ORM303"
+    name = "composite-index-candidate"
+    severity = Severity.INFO
+    summary = "columns filtered together in several queries have no composite index"
+    default = False
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        sets: dict[tuple[int, frozenset[str]], tuple[TableInfo, set[str]]] = {}
+        for query, table, columns in _scan_sites(ctx):
+            if any(op not in _EQUALITY_OPS for _, op in columns):
+                continue
+            if any(not c.column_key for c, _ in columns):
+                continue
+            # Flags add little to a composite index: the other columns are the candidates.
+            keys = frozenset(c.column_key for c, _ in columns if c.column_key and c.type.family != "boolean")
+            if len(keys) < 2:
+                continue
+            entry = sets.setdefault((id(table), keys), (table, set()))
+            entry[1].add(_site(query))
+        minimum = max(ctx.settings.composite_min_sites, 1)
+        for (_, keys), (table, sites) in sorted(sets.items(), key=lambda item: (item[1][0].path, item[1][0].span.line, sorted(item[0][1]))):
+            if len(sites) < minimum:
+                continue
+            definitions = index_definitions(table)
+            if any(len(columns) == 1 and unique and columns[0] in keys for columns, _, _, _, unique in definitions):
+                continue
+            if any(len(columns) >= len(keys) and set(columns[: len(keys)]) == set(keys) for columns, *_ in definitions):
+                continue
+            created = ctx.index.migration_indexes.get(table.name or "", [])
+            if any(len(columns) >= len(keys) and set(columns[: len(keys)]) == set(keys) for columns in created):
+                continue
+            ordered = sorted(keys)
+            shown = ", ".join(sorted(sites)[:3])
+            message = f"Table `{table.display}` is filtered on ({', '.join(ordered)}) together in {len(sites)} queries ({shown}) and no index leads with these columns."
+            hint = f"Add `Index(\"ix_{table.name}_{'_'.join(ordered)}\", {', '.join(repr(k) for k in ordered)})` (most selective column first)."
+            yield self.line_diagnostic(table.path, table.span, message, hint)
+
+    VALID = [
+        """
+from sqlalchemy import Column, Index, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer)
+    status = Column(String(10))
+    __table_args__ = (Index("ix_tasks_user_status", "user_id", "status"),)
+
+def open_tasks(session: Session, uid: int):
+    return session.query(Task).filter(Task.user_id == uid, Task.status == "open").all()
+
+def done_tasks(session: Session, uid: int):
+    return session.query(Task).filter_by(user_id=uid, status="done").all()
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer)
+    status = Column(String(10))
+
+def open_tasks(session: Session, uid: int):
+    return session.query(Task).filter(Task.user_id == uid, Task.status == "open").all()
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(100), unique=True)
+    status = Column(String(10))
+
+def a(session: Session, email: str):
+    return session.query(Account).filter(Account.email == email, Account.status == "on").first()
+
+def b(session: Session, email: str):
+    return session.query(Account).filter_by(email=email, status="off").first()
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Task(Base):  # ORM303
+    __tablename__ = "tasks"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, index=True)
+    status = Column(String(10))
+
+def open_tasks(session: Session, uid: int):
+    return session.query(Task).filter(Task.user_id == uid, Task.status == "open").all()
+
+def done_tasks(session: Session, uid: int):
+    return session.query(Task).filter_by(user_id=uid, status="done").all()
+""",
+        """
+from sqlalchemy import select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Event(Base):  # ORM303
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int]
+    kind: Mapped[str]
+
+def a(session: Session, org: int):
+    return session.scalars(select(Event).where(Event.org_id == org, Event.kind == "a")).all()
+
+def b(session: Session, org: int):
+    return session.scalars(select(Event).where(Event.kind == "b").where(Event.org_id == org)).all()
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Entry(db.Model):  # ORM303
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer)
+    day = db.Column(db.Date)
+
+def a(uid, day):
+    return Entry.query.filter_by(user_id=uid, day=day).first()
+
+def b(uid, day):
+    return Entry.query.filter(Entry.user_id == uid).filter(Entry.day == day).all()
+""",
+        },
+    ]
+
+
+# -- N+1 -----------------------------------------------------------------
+def relationship_is_lazy_select(ctx: RuleContext, rel: RelationshipInfo) -> bool:
+    """The relationship certainly loads with a SELECT on first access (lazy unset, 'select', True)."""
+    call = rel.call
+    if rel.from_backref is not None and call is None:
+        return True  # backref="name": default loading
+    if call is None or call.has_star or call.has_kwarg("sa_relationship"):
+        return False
+    lazy = call.kwarg("lazy")
+    if lazy is not None:
+        return isinstance(lazy, Const) and (lazy.value == "select" or lazy.value is True)
+    if rel.from_backref is None and _dynamic_annotation(ctx, rel):
+        return False
+    return True
+
+
+def _dynamic_annotation(ctx: RuleContext, rel: RelationshipInfo) -> bool:
+    facts = ctx.index.modules.get(rel.owner.module)
+    if facts is None:
+        return True
+    for klass in facts.classes:
+        if klass.name != rel.owner.name:
+            continue
+        for assign in klass.body:
+            if assign.target == rel.key and assign.annotation is not None:
+                annotation = assign.annotation
+                if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
+                    return annotation.value.last in ("WriteOnlyMapped", "DynamicMapped")
+                return False
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What a loop variable is: an instance of `model`, reached from `query` through `path`."""
+
+    model: MappedClass
+    query: ResolvedQuery
+    path: tuple[tuple[RelationshipInfo, bool], ...] = ()  # (relationship, is collection)
+
+
+def _reverse(one: RelationshipInfo, other: RelationshipInfo) -> bool:
+    """`other` leads back where `one` came from (the two sides of one pair)."""
+    if one.back_populates == other.key or other.back_populates == one.key:
+        return True
+    if one.backref == other.key or other.backref == one.key:
+        return True
+    if one.from_backref is other or other.from_backref is one:
+        return True
+    return False
+
+
+def _option_text(path: list[tuple[RelationshipInfo, bool]]) -> str:
+    parts = []
+    for position, (rel, collection) in enumerate(path):
+        loader = "selectinload" if collection else "joinedload"
+        parts.append(f"{loader}({rel.owner.name}.{rel.key})" if position == 0 else f".{loader}({rel.owner.name}.{rel.key})")
+    return "".join(parts)
+
+
+class LazyLoadInLoop(Rule):
+    """## What it does
+    Flags a lazy-loaded relationship accessed inside a loop over query results:
+    a `for` loop or comprehension over a query (directly, through a variable,
+    `session.scalars(select(...))`, `.all()`, pagination `.items`) or over a
+    relationship collection of an object loaded in the same function, whose
+    body reads a relationship of the loop variable that loads on access
+    (`lazy` unset, `'select'` or `True`) and that the query does not load
+    eagerly (`selectinload`, `joinedload`, `subqueryload`, `contains_eager`,
+    `immediateload`, also chained: `selectinload(A.b).joinedload(B.c)`, `Load`
+    objects, options kept in variables). Relationships declared with another
+    `lazy=` (joined, selectin, subquery, raise, noload, dynamic, write_only,
+    immediate) are not reported; nor is the way back along the collection the
+    loop walks (`post.user` inside `for post in user.posts`), nor a
+    many-to-one whose foreign key the query fixes with a condition. Reported at
+    the attribute.
+
+    ## Why is this bad?
+    Each iteration issues one more SELECT: 1 query for the list, N for the
+    relationship. With 500 rows that is 501 round trips where 2 would do.
+
+    ## Example
+    ```python
+    for user in session.query(User).all():
+        print(user.posts)
+    ```
+
+    ## Use instead
+    ```python
+    for user in session.query(User).options(selectinload(User.posts)).all():
+        print(user.posts)
+    ```
+    """
+
+    code = "ORM304"
+    name = "lazy-load-in-loop"
+    severity = Severity.WARNING
+    summary = "a lazy relationship is loaded once per row of a query (N+1)"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        data = analysis(ctx)
+        for module, path, function, scope in data.functions:
+            if not function.loops or not function.accesses:
+                continue
+            types: dict[int, Optional[_Rows]] = {}
+            for position in range(len(function.loops)):
+                self._loop_type(ctx, data, module, path, function, scope, position, types, 0)
+            reported: set[tuple[int, str]] = set()
+            stored = {(a.base, a.attr) for a in function.accesses if a.store}
+            for access in function.accesses:
+                if access.store or (access.base, access.attr) in stored:
+                    continue
+                owner = next((loop for loop in reversed(access.loops) if function.loops[loop].target == access.base), None)
+                if owner is None:
+                    continue
+                rows = types.get(owner)
+                if rows is None or (owner, access.attr) in reported:
+                    continue
+                diagnostic = self._check_access(ctx, data, function, rows, access.attr, access.span, path)
+                if diagnostic is not None:
+                    reported.add((owner, access.attr))
+                    yield diagnostic
+
+    def _loop_type(
+        self, ctx: RuleContext, data: QueryAnalysis, module: str, path: str, function: FunctionQueries,
+        scope: Optional[ScopeContext], position: int, types: dict[int, Optional[_Rows]], depth: int,
+    ) -> Optional[_Rows]:
+        if position in types:
+            return types[position]
+        types[position] = None
+        if depth > 8:
+            return None
+        loop = function.loops[position]
+        kind, first, second = loop.source
+        result: Optional[_Rows] = None
+        if kind == "query" and isinstance(first, int):
+            query = data.resolve(module, path, function, scope, first)
+            if query is not None and query.model is not None:
+                state = query.result()
+                if state in ("rows", "query") and not second or state == "page" and second == "items":
+                    result = _Rows(query.model, query)
+        elif kind == "attr" and isinstance(first, str):
+            base = self._variable_type(ctx, data, module, path, function, scope, position, first, types, depth)
+            if base is not None:
+                rel = base.model.all_relationships().get(second)
+                if rel is not None and rel.target is not None and data.resolver.is_collection(rel) is True:
+                    result = _Rows(rel.target, base.query, base.path + ((rel, True),))
+        types[position] = result
+        return result
+
+    def _variable_type(
+        self, ctx: RuleContext, data: QueryAnalysis, module: str, path: str, function: FunctionQueries,
+        scope: Optional[ScopeContext], position: int, name: str, types: dict[int, Optional[_Rows]], depth: int,
+    ) -> Optional[_Rows]:
+        parent = function.loops[position].parent
+        while parent != -1:
+            if function.loops[parent].target == name:
+                return self._loop_type(ctx, data, module, path, function, scope, parent, types, depth + 1)
+            parent = function.loops[parent].parent
+        ones = [index for var, index in function.one_vars if var == name]
+        if len(ones) != 1 or scope is None or len(scope.bindings_of(name)) != 1:
+            return None
+        query = data.resolve(module, path, function, scope, ones[0])
+        if query is None or query.model is None or query.result() != "one":
+            return None
+        return _Rows(query.model, query)
+
+    def _check_access(
+        self, ctx: RuleContext, data: QueryAnalysis, function: FunctionQueries, rows: _Rows, attr: str, span: Span, path: str,
+    ) -> Optional[Diagnostic]:
+        rel = rows.model.all_relationships().get(attr)
+        if rel is None or rel.target is None or not relationship_is_lazy_select(ctx, rel):
+            return None
+        query = rows.query
+        keys = tuple(r.key for r, _ in rows.path) + (attr,)
+        if not query.options_complete:
+            return None
+        for option in query.options:
+            if option.wildcard:
+                return None
+            names = tuple(name for _, name in option.steps)
+            if names[: len(keys)] == keys and option.steps[len(keys) - 1][0] != "defaultload":
+                return None
+        if rows.path and _reverse(rows.path[-1][0], rel):
+            return None  # back to the object the collection belongs to: in the identity map
+        collection = data.resolver.is_collection(rel)
+        if collection is None:
+            return None
+        if not collection and self._fixed_by_condition(query, rel, ctx):
+            return None
+        suggested = _option_text([*rows.path, (rel, collection)])
+        where = f"line {query.line}" if query.path == path else f"{query.path}:{query.line}"
+        message = (
+            f"`{rel.label}` is lazy-loaded for every row of the query at {where}: one more SELECT per "
+            f"iteration (N+1)."
+        )
+        hint = f"Add `.options({suggested})` to the query at {where}, or declare `lazy=\"selectin\"` on `{rel.label}`."
+        return self.diagnostic(function_path(path), span, message, hint)
+
+    @staticmethod
+    def _fixed_by_condition(query: ResolvedQuery, rel: RelationshipInfo, ctx: RuleContext) -> bool:
+        """A many-to-one whose foreign key the query fixes: every row has the same parent."""
+        names = {ref.attr for ref in query.conditions} | set(query.filter_by)
+        if rel.key in names:
+            return True
+        table = rel.owner.table
+        if table is None:
+            return True
+        target = rel.target.table if rel.target is not None else None
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                referenced = fk.target_column.table if fk.target_column is not None else None
+                text = fk.split_target()
+                if (referenced is not None and referenced is target) or (text is not None and target is not None and text[1] == target.name):
+                    if column.key in names or (column.name or "") in names:
+                        return True
+        return False
+
+    VALID = [
+        # 1. eager loading declared on the relationship
+        """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post", back_populates="user", lazy="selectin")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    user = relationship("User", back_populates="posts", lazy="joined")
+
+def titles(session: Session):
+    for user in session.query(User).all():
+        print([p.title for p in user.posts])
+    for post in session.query(Post):
+        print(post.user.id)
+""",
+        # 2. loader option in a variable; 3. contains_eager after a join
+        """
+from sqlalchemy import Column, ForeignKey, Integer, select
+from sqlalchemy.orm import Session, contains_eager, declarative_base, relationship, selectinload
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post", back_populates="user")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    user = relationship("User", back_populates="posts")
+
+def with_variable(session: Session):
+    opts = [selectinload(User.posts)]
+    for user in session.query(User).options(*opts).all():
+        print(len(user.posts))
+
+def with_join(session: Session):
+    stmt = select(Post).join(Post.user).options(contains_eager(Post.user))
+    for post in session.scalars(stmt):
+        print(post.user.id)
+""",
+        # 4. nested path loaded with a chained option; 5. the way back along the collection
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, relationship, selectinload, joinedload
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post", back_populates="user")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    editor_id = Column(Integer, ForeignKey("editors.id"))
+    user = relationship("User", back_populates="posts")
+    editor = relationship("Editor")
+
+class Editor(Base):
+    __tablename__ = "editors"
+    id = Column(Integer, primary_key=True)
+
+def report(session: Session):
+    users = session.query(User).options(selectinload(User.posts).joinedload(Post.editor)).all()
+    for user in users:
+        for post in user.posts:
+            print(post.editor.id, post.user.id)
+""",
+        # 6. loops over non-ORM data that look similar; 7. a relationship assigned, not read
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+
+def from_api(rows, session: Session):
+    for user in rows:
+        print(user.posts)
+    for user in [{"posts": []}]:
+        print(user.get("posts"))
+    for user in session.query(User).all():
+        user.posts = []
+""",
+        # 8. dynamic, write_only, raise and noload relationships; 9. a wildcard option
+        """
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, WriteOnlyMapped, mapped_column, raiseload, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posts: WriteOnlyMapped["Post"] = relationship()
+    drafts: Mapped[list["Draft"]] = relationship(lazy="dynamic")
+    notes: Mapped[list["Note"]] = relationship(lazy="raise")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+class Draft(Base):
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+def go(session: Session):
+    for user in session.query(User):
+        print(user.posts, user.drafts, user.notes)
+    for user in session.query(User).options(raiseload("*")):
+        print(user.notes)
+""",
+        # 10. a many-to-one fixed by the query's condition; 11. a column, not a relationship
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Team(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Member(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    team_id = db.Column(db.Integer, db.ForeignKey("team.id"))
+    team = db.relationship("Team", backref="members")
+
+def roster(team_id):
+    for member in Member.query.filter_by(team_id=team_id).all():
+        print(member.team.id, member.team_id)
+""",
+        },
+        # 12. a joinedload on a 2.0 select executed through a variable, in a comprehension
+        """
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Author(Base):
+    __tablename__ = "authors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Book(Base):
+    __tablename__ = "books"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    author: Mapped[Author] = relationship()
+
+def names(session: Session):
+    stmt = select(Book).options(joinedload(Book.author))
+    books = session.scalars(stmt).unique().all()
+    return [book.author.id for book in books]
+""",
+    ]
+    INVALID = [
+        # 1. legacy query, collection accessed in a for loop
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+
+def counts(session: Session):
+    for user in session.query(User).all():
+        print(len(user.posts))  # ORM304
+""",
+        # 2. 2.0 select through variables; 3. comprehension over a many-to-one
+        """
+from sqlalchemy import ForeignKey, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Author(Base):
+    __tablename__ = "authors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    books: Mapped[list["Book"]] = relationship(back_populates="author")
+
+class Book(Base):
+    __tablename__ = "books"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    author: Mapped[Author] = relationship(back_populates="books")
+
+def names(session: Session):
+    stmt = select(Book).where(Book.id > 10)
+    books = session.scalars(stmt).all()
+    return [book.author.id for book in books]  # ORM304
+
+def library(session: Session):
+    result = session.execute(select(Author))
+    for author in result.scalars():
+        print(author.books)  # ORM304
+""",
+        # 4. Flask-SQLAlchemy Model.query with a backref; 5. lazy=True
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Account(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    transactions = db.relationship("Transaction", backref="account", lazy=True)
+
+class Transaction(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    account_id = db.Column(db.Integer, db.ForeignKey("account.id"))
+
+def statement():
+    for tx in Transaction.query.order_by(Transaction.id).all():
+        print(tx.account.id)  # ORM304
+    for acc in Account.query:
+        print(acc.transactions)  # ORM304
+""",
+        },
+        # 6. nested: children of one loaded object, their parent relationship
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    children = relationship("Child")
+
+class School(Base):
+    __tablename__ = "schools"
+    id = Column(Integer, primary_key=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    school_id = Column(Integer, ForeignKey("schools.id"))
+    school = relationship("School")
+
+def schools(session: Session, user_id: int):
+    user = session.get(User, user_id)
+    for c in user.children:
+        print(c.school.id)  # ORM304
+""",
+        # 7. options present but for another relationship; 8. defaultload does not load
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, defaultload, relationship, selectinload
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    posts = relationship("Post")
+    roles = relationship("Role")
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+    tags = relationship("Tag")
+
+class Role(Base):
+    __tablename__ = "roles"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"))
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id = Column(Integer, primary_key=True)
+    post_id = Column(Integer, ForeignKey("posts.id"))
+
+def audit(session: Session):
+    q = session.query(User).options(selectinload(User.posts))
+    q = q.options(defaultload(User.roles))
+    for user in q:
+        print(user.posts, user.roles)  # ORM304
+        for post in user.posts:
+            print(post.tags)  # ORM304
+""",
+        # 9. paginate().items; 10. enumerate; 11. a set comprehension; 12. while loop body
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Owner(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+class Pet(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    owner_id = db.Column(db.Integer, db.ForeignKey("owner.id"))
+    owner = db.relationship("Owner")
+
+def page(number):
+    pets = Pet.query.paginate(page=number, per_page=20)
+    for pet in pets.items:
+        print(pet.owner.id)  # ORM304
+
+def numbered():
+    for i, pet in enumerate(Pet.query.all()):
+        print(i, pet.owner)  # ORM304
+
+def owners():
+    return {pet.owner.id for pet in db.session.query(Pet).filter(Pet.id > 3)}  # ORM304
+""",
+        },
+    ]
+
+
+def function_path(path: str) -> str:
+    return path
+
+
+# -- ORM305 --------------------------------------------------------------
+def _session_like(function: FunctionQueries, receiver: str) -> bool:
+    last = receiver.rsplit(".", 1)[-1]
+    return last in SESSION_NAMES or receiver in function.session_params
+
+
+def _executed(query: ResolvedQuery) -> Optional[str]:
+    """How an expression that runs in place talks to the database, or None."""
+    if query.kind == "get":
+        return "get"
+    if query.kind in ("select", "update", "delete", "insert"):
+        executor = next((m for m in query.methods if m.startswith("@")), None)
+        if executor is None:
+            return None
+        if query.kind == "insert" and query.fact.executor_args > 1:
+            return None  # execute(insert(M), rows): one executemany
+        return executor[1:]
+    if query.model is None:
+        return None
+    terminal = query.methods[-1] if query.methods else ""
+    if terminal in _ONE or terminal in ("all", "count", "delete", "update", "paginate", "exists"):
+        return terminal
+    return None
+
+
+class RoundTripInLoop(Rule):
+    """## What it does
+    Flags a database round trip made once per iteration of a `for`/`while`
+    loop or comprehension: `session.commit()`, `session.flush()`, a query
+    executed in the body (`session.get`, `.first()`, `.one()`, `.scalar()`,
+    `.all()`, `.count()`, `session.execute(select/insert/update/delete)` of a
+    single row), or a call of a function of the same module (or a method of
+    the same class) that does one of these. `session.add()` alone is not a
+    round trip. Not reported: statements that end the loop (`return`,
+    `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
+    (`if key not in cache: cache[key] = ...`), `IN` queries (a chunk at a
+    time), batch and retry loops (`for chunk in chunks(...)`,
+    `for start in range(0, n, size)`, `for attempt in range(3)`) and `while`
+    loops, which poll, page or probe by design.
+
+    ## Why is this bad?
+    Every iteration waits for the database: N network round trips, and with
+    `commit()` N transactions (N fsyncs) where one would do. The second audit
+    in ormlint's seeds found `save_multiple_files()` calling
+    `save_project_file()`, which queries and flushes, once per file.
+
+    ## Example
+    ```python
+    for item in items:
+        session.add(Item(**item))
+        session.commit()
+    ```
+
+    ## Use instead
+    ```python
+    session.add_all([Item(**item) for item in items])
+    session.commit()
+    ```
+    """
+
+    code = "ORM305"
+    name = "round-trip-in-loop"
+    severity = Severity.WARNING
+    summary = "a commit, flush or query runs once per loop iteration"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        data = analysis(ctx)
+        by_name: dict[tuple[str, str], tuple[FunctionQueries, Optional[ScopeContext]]] = {}
+        for module, path, function, scope in data.functions:
+            by_name[(module, function.name)] = (function, scope)
+        for module, path, function, scope in data.functions:
+            reported: set[int] = set()
+            for line, loops, exits, batched, message, hint in self._sites(data, module, path, function, scope):
+                if not loops or exits or batched or line.line in reported:
+                    continue
+                if function.loops[loops[-1]].repeating:
+                    continue
+                loop_line = function.loops[loops[-1]].span.line
+                reported.add(line.line)
+                yield self.diagnostic(path, line, message.format(loop=loop_line), hint)
+            for call in function.calls:
+                if not call.loops or call.exits or call.batched or call.span.line in reported:
+                    continue
+                if function.loops[call.loops[-1]].repeating:
+                    continue
+                callee_name = self._callee(function, call)
+                if callee_name is None or callee_name == function.name:
+                    continue
+                callee = by_name.get((module, callee_name))
+                if callee is None:
+                    continue
+                inner = next(iter(self._sites(data, module, path, callee[0], callee[1])), None)
+                if inner is None:
+                    continue
+                what = inner[4].split(" runs ")[0]
+                loop_line = function.loops[call.loops[-1]].span.line
+                reported.add(call.span.line)
+                shown = f"{call.receiver}.{call.name}" if call.receiver else call.name
+                message = f"`{shown}()` makes a database round trip ({what} at line {inner[0].line}) on every iteration of the loop at line {loop_line}."
+                hint = "Batch the work: query once before the loop (an `IN` query), add objects with `add_all()`, and commit once after the loop."
+                yield self.diagnostic(path, call.span, message, hint)
+
+    @staticmethod
+    def _callee(function: FunctionQueries, call: CallSite) -> Optional[str]:
+        if not call.receiver:
+            return call.name
+        if call.receiver in ("self", "cls") and function.class_name:
+            return f"{function.class_name}.{call.name}"
+        return None
+
+    def _sites(
+        self, data: QueryAnalysis, module: str, path: str, function: FunctionQueries, scope: Optional[ScopeContext],
+    ) -> Iterator[tuple[Span, tuple[int, ...], bool, bool, str, str]]:
+        for call in function.calls:
+            if call.name in ("commit", "flush") and _session_like(function, call.receiver):
+                message = f"`{call.receiver}.{call.name}()` runs once per iteration of the loop at line {{loop}}: one round trip{' and one transaction' if call.name == 'commit' else ''} per item."
+                hint = f"Call `{call.name}()` once after the loop; `session.add()` in the loop is batched by the unit of work."
+                yield call.span, call.loops, call.exits, call.batched, message, hint
+        intermediate = data.intermediate(function)
+        for position, fact in enumerate(function.queries):
+            if position in intermediate:
+                continue
+            query = data.resolve(module, path, function, scope, position)
+            if query is None:
+                continue
+            how = _executed(query)
+            if how is None:
+                continue
+            if any(ref.op == "in_" for ref in query.conditions):
+                continue  # an IN query per iteration: a batch (chunk) at a time
+            target = f"`{query.model.name}`" if query.model is not None else f"a `{query.kind}()` statement"
+            if query.kind == "insert":
+                message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
+                hint = "Collect the rows and run one `session.execute(insert(Model), rows)` after the loop."
+            else:
+                message = f"A query on {target} (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
+                hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
+            yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+def save_all(session: Session, rows):
+    for row in rows:
+        session.add(Item(id=row))
+    session.commit()
+
+def save_batched(session: Session, rows):
+    for i, row in enumerate(rows):
+        session.add(Item(id=row))
+        if i % 500 == 0:
+            session.commit()
+
+def first_positive(session: Session, ids):
+    for item_id in ids:
+        if item_id > 0:
+            found = session.get(Item, item_id)
+            return found
+""",
+        """
+from sqlalchemy import Column, Integer, insert
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+def bulk(session: Session, rows):
+    session.execute(insert(Item), [{"id": r} for r in rows])
+    for attempt in range(3):
+        try:
+            session.commit()
+            break
+        except Exception:
+            session.rollback()
+
+def git_loop(repo, files):
+    for f in files:
+        repo.commit(f)
+""",
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+
+def worker(session: Session):
+    while True:
+        job = session.scalars(select(Job).limit(1)).first()
+        session.commit()
+
+def total(session: Session, ids):
+    jobs = session.scalars(select(Job).where(Job.id.in_(ids))).all()
+    by_id = {j.id: j for j in jobs}
+    return [by_id.get(i) for i in ids]
+""",
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+def save_each(session: Session, rows):
+    for row in rows:
+        session.add(Item(id=row))
+        session.commit()  # ORM305
+
+def lookup(session: Session, ids):
+    return [session.get(Item, i) for i in ids]  # ORM305
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(20), unique=True)
+
+def tags_for(names):
+    found = []
+    for name in names:
+        found.append(Tag.query.filter_by(name=name).first())  # ORM305
+    return found
+""",
+        },
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class ProjectFile(Base):
+    __tablename__ = "project_files"
+    id = Column(Integer, primary_key=True)
+    path = Column(String(200), unique=True)
+
+class FileRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def save_project_file(self, path):
+        existing = self.session.scalars(select(ProjectFile).where(ProjectFile.path == path)).first()
+        if existing is None:
+            self.session.add(ProjectFile(path=path))
+        self.session.flush()
+
+    def save_multiple_files(self, paths):
+        for path in paths:
+            self.save_project_file(path)  # ORM305
+""",
+    ]
+
+
+# -- ORM306 --------------------------------------------------------------
+_LISTING_PREFIXES = ("list", "get_all", "find_all", "fetch_all", "all_", "get_multi", "search")
+
+
+class UnboundedListQuery(Rule):
+    """## What it does
+    Flags a function that lists records (its name starts with `list`,
+    `get_all`, `find_all`, `fetch_all`, `all_`, `get_multi` or `search`) and
+    returns a query's `.all()` with no `limit()`, `slice()`, `offset()` or
+    pagination anywhere in the query.
+
+    ## Why is this bad?
+    The list grows with the table: the endpoint that returned 50 rows in
+    development returns 2 million in production, in one response and one
+    Python list.
+
+    ## Example
+    ```python
+    def list_orders(session):
+        return session.query(Order).all()
+    ```
+
+    ## Use instead
+    ```python
+    def list_orders(session, page: int, size: int = 50):
+        return session.query(Order).order_by(Order.id).limit(size).offset(page * size).all()
+    ```
+    """
+
+    code = "ORM306"
+    name = "unbounded-list-query"
+    severity = Severity.INFO
+    summary = "a listing function returns `.all()` with no limit or pagination"
+    default = False
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        data = analysis(ctx)
+        for module, path, function, scope in data.functions:
+            short = function.name.rsplit(".", 1)[-1].lstrip("_")
+            if not short.startswith(_LISTING_PREFIXES):
+                continue
+            for position in function.returns:
+                query = data.resolve(module, path, function, scope, position)
+                if query is None or query.model is None or query.result() != "rows":
+                    continue
+                if not query.methods or query.methods[-1] != "all":
+                    continue
+                if any(m in _BOUNDING for m in query.methods):
+                    continue
+                message = f"`{short}()` returns every `{query.model.name}` row the query matches: `.all()` with no limit or pagination."
+                hint = "Add `.limit()`/`.offset()` (or keyset pagination) and let callers ask for the next page."
+                yield self.diagnostic(path, query.fact.span, message, hint)
+
+    VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+
+def list_orders(session: Session, page: int):
+    return session.query(Order).order_by(Order.id).limit(50).offset(page * 50).all()
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+
+def export(session: Session):
+    return session.query(Order).all()
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Order(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+def list_orders(page):
+    return Order.query.paginate(page=page, per_page=20)
+""",
+        },
+    ]
+    INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+
+def list_orders(session: Session):
+    return session.query(Order).order_by(Order.id).all()  # ORM306
+""",
+        """
+from sqlalchemy import select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class OrderRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_all(self):
+        stmt = select(Order)
+        return self.session.scalars(stmt).all()  # ORM306
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Order(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+def list_orders():
+    return Order.query.all()  # ORM306
+""",
+        },
+    ]
