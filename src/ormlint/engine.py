@@ -158,6 +158,7 @@ def rule_settings(config: Config) -> RuleSettings:
         external_tables=frozenset(config.external_tables),
         source_of_truth=tuple(config.source_of_truth),
         small_tables=frozenset(config.small_tables),
+        soft_delete_columns=tuple(config.soft_delete_columns),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
+from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
@@ -273,6 +274,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         calls=tuple(calls),
         migration_indexes=migration_indexes(tree) if is_migration else (),
         migration_table_ops=migration_table_ops(tree) if is_migration else (),
+        sessions=extract_sessions(tree),
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 from ormlint.expr import Expr, Span
 
 if TYPE_CHECKING:
+    from ormlint.session_extract import SessionFunction
     from ormlint.usage_extract import ScopeFacts
 
 
@@ -104,6 +105,8 @@ class ModuleFacts:
     # other op naming a table) / sql (literal SQL mentioning table) /
     # create_all (metadata.create_all: every table, table = "").
     migration_table_ops: tuple[tuple[str, str, str], ...] = ()
+    # How each function handles sessions, transactions and raw SQL (session_extract.py).
+    sessions: tuple["SessionFunction", ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class RuleSettings:
     external_tables: frozenset[str] = frozenset()
     source_of_truth: tuple[str, ...] = ()
     small_tables: frozenset[str] = frozenset()
+    soft_delete_columns: tuple[str, ...] = ()  # ORM504: replaces the default column names
 
 
 @dataclass
