@@ -33,6 +33,7 @@ class Config:
     external_tables: list[str] = field(default_factory=list)
     source_of_truth: list[str] = field(default_factory=list)
     small_tables: list[str] = field(default_factory=list)
+    soft_delete_columns: list[str] = field(default_factory=list)  # ORM504
     composite_min_sites: int = 2  # ORM303: queries filtering the same columns together
     path: Optional[Path] = None  # the pyproject.toml it came from
     # Processes that parse and extract files (None: one per CPU). Not part of
@@ -49,6 +50,7 @@ _LIST_KEYS = {
     "external-tables": "external_tables",
     "source-of-truth": "source_of_truth",
     "small-tables": "small_tables",
+    "soft-delete-columns": "soft_delete_columns",
 }
 
 

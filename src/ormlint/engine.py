@@ -180,6 +180,7 @@ def rule_settings(config: Config) -> RuleSettings:
         source_of_truth=tuple(config.source_of_truth),
         small_tables=frozenset(config.small_tables),
         composite_min_sites=config.composite_min_sites,
+        soft_delete_columns=tuple(config.soft_delete_columns),
     )
 
 

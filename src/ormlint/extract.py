@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
+from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
@@ -277,6 +278,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         migration_indexes=migration_indexes(tree, nodes) if nodes is not None else (),
         migration_table_ops=migration_table_ops(tree, nodes) if nodes is not None else (),
         queries=extract_queries(tree) if not is_migration else (),
+        sessions=extract_sessions(tree),
     )
 
 

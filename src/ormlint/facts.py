@@ -14,6 +14,7 @@ from ormlint.expr import Expr, Span, record
 
 if TYPE_CHECKING:
     from ormlint.query_extract import FunctionQueries
+    from ormlint.session_extract import SessionFunction
     from ormlint.usage_extract import ScopeFacts
 
 
@@ -112,6 +113,8 @@ class ModuleFacts:
     migration_table_ops: tuple[tuple[str, str, str], ...] = ()
     # Queries and loops per function (query_extract.py).
     queries: tuple["FunctionQueries", ...] = ()
+    # How each function handles sessions, transactions and raw SQL (session_extract.py).
+    sessions: tuple["SessionFunction", ...] = ()
 
 
 @record

@@ -46,7 +46,16 @@ from ormlint.rules.usage import (
     UnknownNameInRelationshipString,
     ValueDoesNotFitColumn,
 )
-from ormlint.rules.sessions import HardDeleteOfSoftDeleteModel
+from ormlint.rules.sessions import (
+    CommitInsideCommittingScope,
+    CommitWithoutRollbackPath,
+    EngineWithoutPoolSettings,
+    HardDeleteOfSoftDeleteModel,
+    HealthCheckWithoutQuery,
+    SeveralSessionsInOneFunction,
+    SqlBuiltFromInput,
+    SwallowedFailedCommit,
+)
 from ormlint.rules.tables import (
     ColumnWithoutType,
     ConstraintUnknownColumn,
@@ -103,6 +112,13 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             InconsistentDeletePolicy,
             PythonOperatorInCondition,
             HardDeleteOfSoftDeleteModel,
+            SwallowedFailedCommit,
+            CommitInsideCommittingScope,
+            SeveralSessionsInOneFunction,
+            SqlBuiltFromInput,
+            EngineWithoutPoolSettings,
+            HealthCheckWithoutQuery,
+            CommitWithoutRollbackPath,
             TableNeverCreated,
             BrokenMigrationGraph,
         ],

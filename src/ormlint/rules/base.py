@@ -23,6 +23,7 @@ class RuleSettings:
     source_of_truth: tuple[str, ...] = ()
     small_tables: frozenset[str] = frozenset()
     composite_min_sites: int = 2
+    soft_delete_columns: tuple[str, ...] = ()  # ORM504: replaces the default column names
 
 
 @dataclass

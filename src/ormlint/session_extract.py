@@ -1,0 +1,735 @@
+"""Session facts: how each function of one file handles sessions and transactions.
+
+Per function (methods and nested functions included): the calls of session
+methods (`commit`, `flush`, `rollback`, `add`...) with the blocks around them
+(`try`, `except`, `finally`, `with`, loops), the `try` statements with what
+their handlers do, the `with` blocks, the bindings of local names, the
+`yield`s (for `@contextmanager` scope helpers) and the raw-SQL sinks (`text()`,
+`execute()`, `exec_driver_sql()`) whose SQL string is built from parameter or
+request data. Everything is syntactic and file-local: which names are
+sessions is decided across files by `rules/sessions.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ormlint.expr import Expr, Span, annotation_to_expr, dotted_name, span_of, to_expr
+
+# Session (and connection) methods worth recording.
+SESSION_METHODS = frozenset({
+    "commit", "flush", "rollback", "close", "add", "add_all", "delete", "merge", "execute", "scalar", "scalars",
+    "query", "get", "refresh", "begin", "begin_nested", "exec", "expunge", "expire", "bulk_save_objects",
+    "bulk_insert_mappings", "bulk_update_mappings", "exec_driver_sql", "connection", "remove",
+})
+
+# A frame: (kind, id) with kind one of try / except / finally / else / with / loop / ifbody / ifelse.
+Frame = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SessionOp:
+    receiver: str  # the dotted receiver: `session`, `self.db`, `db.session`
+    method: str
+    span: Span  # the call
+    awaited: bool
+    frames: tuple[Frame, ...]  # enclosing blocks, outermost first
+    order: int  # position of the call in the function, in source order
+    dml: bool = False  # `execute(insert(...)/update(...)/delete(...))`
+
+
+@dataclass(frozen=True)
+class HandlerFact:
+    types: tuple[str, ...]  # dotted exception names; () for a bare `except:`
+    reraises: bool  # a `raise` anywhere in the handler
+    resets: tuple[str, ...]  # receivers the handler calls rollback()/close() on
+    exits: str  # how the handler's body ends: return / raise / break / continue / ""
+    span: Span
+
+
+@dataclass(frozen=True)
+class TryFact:
+    id: int
+    span: Span
+    handlers: tuple[HandlerFact, ...]
+    finally_resets: tuple[str, ...]  # receivers `finally:` calls rollback()/close() on
+    end_order: int  # order of the last call inside the whole statement
+
+
+@dataclass(frozen=True)
+class WithFact:
+    id: int
+    context: Expr
+    target: Optional[str]
+    is_async: bool
+    span: Span
+    frames: tuple[Frame, ...]
+
+
+@dataclass(frozen=True)
+class YieldFact:
+    value: str  # dotted name yielded ("" when not a name)
+    span: Span
+    frames: tuple[Frame, ...]
+    order: int
+
+
+@dataclass(frozen=True)
+class SqlSink:
+    kind: str  # text / execute / exec_driver_sql
+    func: Expr  # the called expression: `text`, `sa.text`, `session.execute`, `op.execute`
+    receiver: str  # dotted receiver for execute/exec_driver_sql ("" for text)
+    span: Span  # the call
+    construction: str  # f-string / % / .format() / + / join
+    sources: tuple[str, ...]  # where outside data comes from: parameter names, `request`
+
+
+@dataclass(frozen=True)
+class SessionFunction:
+    name: str  # `func`, `Class.method`, `outer.inner` (as usage scopes)
+    class_name: Optional[str]
+    span: Span  # the `def` line
+    is_async: bool
+    decorators: tuple[Expr, ...]
+    # (name, annotation, default)
+    params: tuple[tuple[str, Optional[Expr], Optional[Expr]], ...]
+    # (dotted target, value, line): `s = Session()`, `self.db = db`
+    bindings: tuple[tuple[str, Expr, int], ...]
+    ops: tuple[SessionOp, ...]
+    trys: tuple[TryFact, ...]
+    withs: tuple[WithFact, ...]
+    yields: tuple[YieldFact, ...]
+    sinks: tuple[SqlSink, ...]
+    returns: tuple[Expr, ...]  # returned expressions
+    # Every method name called in the body (for health checks) and string constants returned.
+    called: frozenset[str] = frozenset()
+    returned_strings: tuple[str, ...] = ()
+    # (dotted class annotation target, annotation) for class-body annotations: filled for classes only
+    class_annotations: tuple[tuple[str, Expr], ...] = ()
+    # Calls of functions of the same file that pass outside data:
+    # (callee name, called on self/cls, ((positional index or keyword, sources), ...)).
+    tainted_calls: tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+
+
+_RESET_METHODS = frozenset({"rollback", "close"})
+
+
+def _receiver(func: ast.AST) -> tuple[str, str]:
+    if isinstance(func, ast.Attribute):
+        return dotted_name(func.value) or "", func.attr
+    return "", ""
+
+
+def _ends_with(body: list[ast.stmt]) -> str:
+    if not body:
+        return ""
+    last = body[-1]
+    if isinstance(last, ast.Return):
+        return "return"
+    if isinstance(last, ast.Raise):
+        return "raise"
+    if isinstance(last, ast.Break):
+        return "break"
+    if isinstance(last, ast.Continue):
+        return "continue"
+    if isinstance(last, ast.If) and last.orelse:
+        first, second = _ends_with(last.body), _ends_with(last.orelse)
+        if first and first == second:
+            return first
+    return ""
+
+
+def _walk_no_functions(nodes: list[ast.AST]) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return found
+
+
+def _resets(nodes: list[ast.stmt]) -> tuple[str, ...]:
+    found = []
+    for node in _walk_no_functions(list(nodes)):
+        if isinstance(node, ast.Call):
+            receiver, method = _receiver(node.func)
+            if method in _RESET_METHODS and receiver:
+                found.append(receiver)
+    return tuple(found)
+
+
+def _exception_names(node: Optional[ast.AST]) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    items = node.elts if isinstance(node, ast.Tuple) else [node]
+    return tuple(dotted_name(item) or "?" for item in items)
+
+
+_DML = frozenset({"insert", "update", "delete"})
+_DML_SQL = re.compile(r"\s*(insert|update|delete|merge|upsert)\b", re.IGNORECASE)
+
+
+def _is_dml(node: ast.Call) -> bool:
+    if not node.args:
+        return False
+    arg = node.args[0]
+    if isinstance(arg, ast.Call):
+        inner = arg.func
+        while isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Call):
+            inner = inner.value.func  # insert(T).values(...) -> insert
+        name = inner.attr if isinstance(inner, ast.Attribute) else inner.id if isinstance(inner, ast.Name) else ""
+        if name in _DML:
+            return True
+        if name == "text" and arg.args and isinstance(arg.args[0], ast.Constant) and isinstance(arg.args[0].value, str):
+            return bool(_DML_SQL.match(arg.args[0].value))
+    return False
+
+
+class _FunctionWalker:
+    """Walks one function body in source order, keeping the enclosing blocks."""
+
+    def __init__(self) -> None:
+        self.ops: list[SessionOp] = []
+        self.trys: list[TryFact] = []
+        self.withs: list[WithFact] = []
+        self.yields: list[YieldFact] = []
+        self.bindings: list[tuple[str, Expr, int]] = []
+        self.returns: list[Expr] = []
+        self.calls: list[ast.Call] = []
+        self.called: set[str] = set()
+        self.returned_strings: list[str] = []
+        self.frames: list[Frame] = []
+        self.order = 0
+        self.next_id = 0
+        self.awaited: set[int] = set()
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def body(self, stmts: list[ast.stmt]) -> None:
+        for stmt in stmts:
+            self.stmt(stmt)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return  # nested scopes are walked on their own
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self.try_stmt(node)
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            ident = self.new_id()
+            for item in node.items:
+                self.expr(item.context_expr)
+                target = dotted_name(item.optional_vars) if item.optional_vars is not None else None
+                self.withs.append(WithFact(ident, to_expr(item.context_expr), target, isinstance(node, ast.AsyncWith),
+                                           span_of(item.context_expr), tuple(self.frames)))
+            self.frames.append(("with", ident))
+            self.body(node.body)
+            self.frames.pop()
+            return
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            ident = self.new_id()
+            self.frames.append(("loop", ident))
+            self.expr(node.test if isinstance(node, ast.While) else node.iter)
+            self.body(node.body)
+            self.frames.pop()
+            self.body(node.orelse)
+            return
+        if isinstance(node, ast.If):
+            self.expr(node.test)
+            ident = self.new_id()
+            self.frames.append(("ifbody", ident))
+            self.body(node.body)
+            self.frames.pop()
+            self.frames.append(("ifelse", ident))
+            self.body(node.orelse)
+            self.frames.pop()
+            return
+        if isinstance(node, ast.Assign):
+            self.expr(node.value)
+            for assigned in node.targets:
+                name = dotted_name(assigned)
+                if name is not None:
+                    self.bindings.append((name, to_expr(node.value), node.lineno))
+            return
+        if isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.expr(node.value)
+                name = dotted_name(node.target)
+                if name is not None:
+                    self.bindings.append((name, to_expr(node.value), node.lineno))
+            return
+        if isinstance(node, ast.Return):
+            if node.value is not None:
+                self.expr(node.value)
+                self.returns.append(to_expr(node.value))
+                for sub in ast.walk(node.value):
+                    if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                        self.returned_strings.append(sub.value)
+                    elif isinstance(sub, ast.keyword) and sub.arg:
+                        self.returned_strings.append(sub.arg)
+            return
+        if hasattr(ast, "Match") and isinstance(node, getattr(ast, "Match")):
+            self.expr(node.subject)
+            for case in node.cases:
+                self.body(case.body)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                self.stmt(child)
+            else:
+                self.expr(child)
+
+    def try_stmt(self, node: ast.AST) -> None:
+        ident = self.new_id()
+        self.frames.append(("try", ident))
+        self.body(node.body)  # type: ignore[attr-defined]
+        self.frames.pop()
+        handlers: list[HandlerFact] = []
+        for handler in node.handlers:  # type: ignore[attr-defined]
+            self.frames.append(("except", ident))
+            self.body(handler.body)
+            self.frames.pop()
+            reraises = any(isinstance(sub, ast.Raise) for sub in _walk_no_functions(list(handler.body)))
+            handlers.append(HandlerFact(_exception_names(handler.type), reraises, _resets(handler.body),
+                                        _ends_with(handler.body), span_of(handler)))
+        self.frames.append(("else", ident))
+        self.body(node.orelse)  # type: ignore[attr-defined]
+        self.frames.pop()
+        self.frames.append(("finally", ident))
+        self.body(node.finalbody)  # type: ignore[attr-defined]
+        self.frames.pop()
+        self.trys.append(TryFact(ident, span_of(node), tuple(handlers), _resets(node.finalbody),  # type: ignore[attr-defined]
+                                 self.order))
+
+    def expr(self, node: ast.AST) -> None:
+        # Calls in evaluation order (inner receivers first), no nested scopes.
+        for sub in _walk_no_functions([node]):
+            if isinstance(sub, ast.Await):
+                self.awaited.add(id(sub.value))
+            elif isinstance(sub, (ast.Yield, ast.YieldFrom)):
+                value = dotted_name(sub.value) if sub.value is not None else None
+                self.order += 1
+                self.yields.append(YieldFact(value or "", span_of(sub), tuple(self.frames), self.order))
+            elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                self.bindings.append((sub.target.id, to_expr(sub.value), sub.lineno))
+            elif isinstance(sub, ast.Call):
+                self.order += 1
+                self.calls.append(sub)
+                receiver, method = _receiver(sub.func)
+                if method:
+                    self.called.add(method)
+                elif isinstance(sub.func, ast.Name):
+                    self.called.add(sub.func.id)
+                if method in SESSION_METHODS and receiver:
+                    self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
+                                              tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
+
+
+def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], ...]:
+    args = node.args  # type: ignore[attr-defined]
+    positional = [*getattr(args, "posonlyargs", []), *args.args]
+    defaults: list[Optional[ast.AST]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    found: list[tuple[str, Optional[Expr], Optional[Expr]]] = []
+    for arg, default in zip(positional, defaults):
+        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
+                      to_expr(default) if default is not None else None))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
+                      to_expr(default) if default is not None else None))
+    return tuple(found)
+
+
+def _function(name: str, class_name: Optional[str], node: ast.AST) -> SessionFunction:
+    walker = _FunctionWalker()
+    walker.body(node.body)  # type: ignore[attr-defined]
+    params = _params(node)
+    taint = _SqlTaint(node, walker.calls)
+    sinks = taint.sinks()
+    return SessionFunction(
+        name=name, class_name=class_name, span=span_of(node), is_async=isinstance(node, ast.AsyncFunctionDef),
+        decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
+        params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
+        withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
+        called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
+        tainted_calls=taint.call_sites(),
+    )
+
+
+# -- raw SQL built from outside data (ORM505) -------------------------------
+
+# Parameter annotations that cannot carry SQL text.
+_SAFE_ANNOTATIONS = frozenset({
+    "int", "float", "bool", "Decimal", "UUID", "uuid.UUID", "datetime", "date", "time", "timedelta", "ZoneInfo",
+    "datetime.datetime", "datetime.date", "bytes",
+})
+# `request` attributes that hold what the client sent (Flask, Starlette).
+_REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query_params", "path_params", "data",
+                            "cookies", "headers", "view_args"})
+# str methods that keep the text (and what it carries) in the result.
+_STR_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "capitalize", "title", "casefold",
+                          "replace", "format", "join", "removeprefix", "removesuffix", "zfill", "center",
+                          "ljust", "rjust", "swapcase"})
+_NUMERIC_SPEC = re.compile(r"%[-+ #0-9.*]*([a-zA-Z%])")
+
+
+def _str_annotation(annotation: Optional[ast.AST]) -> Optional[bool]:
+    """True: a str annotation; False: certainly not text; None: unannotated."""
+    if annotation is None:
+        return None
+    text = ast.unparse(annotation) if hasattr(ast, "unparse") else ""
+    text = text.strip("'\"").replace(" ", "")
+    for wrapper in ("Optional[", "typing.Optional["):
+        if text.startswith(wrapper) and text.endswith("]"):
+            text = text[len(wrapper):-1]
+    text = text.replace("|None", "").replace("None|", "")
+    if text in ("str", "typing.Any", "Any"):
+        return True
+    return False
+
+
+class _SqlTaint:
+    """Which SQL strings passed to `text()`/`execute()` are built from outside data.
+
+    Outside data is a parameter annotated `str` (or `Optional[str]`, `Any`,
+    unannotated) or a `request.args`/`form`/`json`... value, reaching the
+    string directly or through local variables, str methods, comprehensions
+    and joins. It stops at any other call (`int()`, `len()`, a quoting helper),
+    at attribute reads (`table.name`, `Model.__tablename__`: metadata, not
+    input), at subscripts of something else (`ALLOWED[x]`: an allow-list
+    lookup), at numeric `%d` conversions and numeric format specs. A name that
+    the function checks (`x in ALLOWED`, `x == "a"`, `x.isidentifier()`,
+    `re.match(..., x)`) is trusted.
+    """
+
+    def __init__(self, node: ast.AST, calls: list[ast.Call]) -> None:
+        self.node = node
+        self.calls = calls
+        args = node.args  # type: ignore[attr-defined]
+        self.params: dict[str, bool] = {}
+        for arg in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]:
+            if arg.arg in ("self", "cls"):
+                continue
+            kind = _str_annotation(arg.annotation)
+            if kind is not False:
+                self.params[arg.arg] = True
+        self.assigned: dict[str, list[ast.AST]] = {}
+        self.checked: set[str] = set()
+        self.comprehension_vars: dict[str, ast.AST] = {}
+        self.opaque: set[str] = set()
+        for sub in _walk_no_functions(list(node.body)):  # type: ignore[attr-defined]
+            if isinstance(sub, ast.Assign):
+                for target in sub.targets:
+                    if isinstance(target, ast.Name):
+                        self.assigned.setdefault(target.id, []).append(sub.value)
+                    else:
+                        for name in ast.walk(target):
+                            if isinstance(name, ast.Name):
+                                self.opaque.add(name.id)
+            elif isinstance(sub, (ast.AugAssign, ast.AnnAssign)) and isinstance(sub.target, ast.Name):
+                if sub.value is not None:
+                    self.assigned.setdefault(sub.target.id, []).append(sub.value)
+            elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                self.assigned.setdefault(sub.target.id, []).append(sub.value)
+            elif isinstance(sub, (ast.For, ast.AsyncFor, ast.comprehension)):
+                if isinstance(sub.target, ast.Name):
+                    self.assigned.setdefault(sub.target.id, []).append(ast.Subscript(sub.iter, ast.Constant(0)))
+                else:
+                    for name in ast.walk(sub.target):
+                        if isinstance(name, ast.Name):
+                            self.opaque.add(name.id)
+            elif isinstance(sub, (ast.With, ast.AsyncWith)):
+                for item in sub.items:
+                    if item.optional_vars is not None:
+                        for name in ast.walk(item.optional_vars):
+                            if isinstance(name, ast.Name):
+                                self.opaque.add(name.id)
+            elif isinstance(sub, ast.Compare):
+                if any(isinstance(op, (ast.In, ast.NotIn, ast.Eq, ast.NotEq, ast.Is)) for op in sub.ops):
+                    for side in [sub.left, *sub.comparators]:
+                        if isinstance(side, ast.Name):
+                            self.checked.add(side.id)
+            elif isinstance(sub, ast.Call):
+                func = sub.func
+                if isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "add", "insert") and isinstance(func.value, ast.Name):
+                    self.assigned.setdefault(func.value.id, []).extend(
+                        ast.Subscript(arg, ast.Constant(0)) if func.attr == "extend" else arg for arg in sub.args)
+                if isinstance(func, ast.Attribute) and func.attr in ("isidentifier", "isalnum", "isdigit", "isnumeric", "isdecimal", "isalpha") and isinstance(func.value, ast.Name):
+                    self.checked.add(func.value.id)
+                called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                if called in ("match", "fullmatch", "search", "isinstance", "validate", "quote", "quote_ident"):
+                    for arg in sub.args:
+                        if isinstance(arg, ast.Name):
+                            self.checked.add(arg.id)
+            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+                self.opaque.update(sub.names)
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def sinks(self) -> tuple[SqlSink, ...]:
+        found: list[SqlSink] = []
+        for call in self.calls:
+            func = call.func
+            if isinstance(func, ast.Name):
+                kind, receiver = func.id, ""
+            elif isinstance(func, ast.Attribute):
+                kind, receiver = func.attr, dotted_name(func.value) or ""
+            else:
+                continue
+            if kind not in ("text", "execute", "exec_driver_sql") or not call.args:
+                continue
+            if kind != "text" and not receiver:
+                continue
+            if kind == "text" and isinstance(func, ast.Attribute) and not receiver:
+                continue
+            arg = call.args[0]
+            if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
+                inner = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
+                if inner == "text":
+                    continue  # reported on the text() call itself
+            construction = self.construction(arg)
+            if construction is None:
+                continue
+            sources = self.taint(arg, 0)
+            if sources:
+                found.append(SqlSink(kind, to_expr(func), receiver, span_of(call), construction, tuple(sorted(sources))))
+        return tuple(found)
+
+    def call_sites(self) -> tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
+        """Calls of plain names and `self.`/`cls.` methods that pass outside data."""
+        found = []
+        for call in self.calls:
+            func = call.func
+            if isinstance(func, ast.Name):
+                callee, bound = func.id, False
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                callee, bound = func.attr, True
+            else:
+                continue
+            slots = []
+            for position, arg in enumerate(call.args):
+                if isinstance(arg, ast.Starred):
+                    break
+                sources = self.taint(arg, 0)
+                if sources:
+                    slots.append((str(position), tuple(sorted(sources))))
+            for keyword in call.keywords:
+                if keyword.arg is not None:
+                    sources = self.taint(keyword.value, 0)
+                    if sources:
+                        slots.append((keyword.arg, tuple(sorted(sources))))
+            if slots:
+                found.append((callee, bound, tuple(slots)))
+        return tuple(found)
+
+    def construction(self, node: ast.AST, depth: int = 0) -> Optional[str]:
+        """How the SQL string is built, when it is built (else None)."""
+        if depth > 5:
+            return None
+        if isinstance(node, ast.JoinedStr):
+            return "f-string" if any(isinstance(v, ast.FormattedValue) for v in node.values) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return "%"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return "+"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
+            return ".format()" if node.func.attr == "format" else "join"
+        if isinstance(node, ast.Name) and node.id not in self.opaque:
+            for value in self.assigned.get(node.id, []):
+                found = self.construction(value, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def taint(self, node: Optional[ast.AST], depth: int) -> frozenset[str]:
+        if node is None or depth > 25:
+            return frozenset()
+        if isinstance(node, ast.Constant):
+            return frozenset()
+        if isinstance(node, ast.Name):
+            return self.name_taint(node.id, depth)
+        if isinstance(node, ast.JoinedStr):
+            found: frozenset[str] = frozenset()
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    spec = value.format_spec
+                    spec_text = "".join(str(v.value) for v in spec.values if isinstance(v, ast.Constant)) if isinstance(spec, ast.JoinedStr) else ""
+                    if spec_text and spec_text[-1:] in "dfeEgGxXobn%":
+                        continue  # a numeric format: the value is a number
+                    found |= self.taint(value.value, depth + 1)
+            return found
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Mod):
+                right = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+                if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+                    specs = [s for s in _NUMERIC_SPEC.findall(node.left.value) if s != "%"]
+                    if specs and len(specs) == len(right) and not isinstance(node.right, ast.Dict):
+                        return frozenset().union(*(self.taint(item, depth + 1) for item, spec in zip(right, specs)
+                                                   if spec in ("s", "r", "a")))
+                return self.taint(node.left, depth + 1).union(*(self.taint(item, depth + 1) for item in right))
+            if isinstance(node.op, ast.Add):
+                return self.taint(node.left, depth + 1) | self.taint(node.right, depth + 1)
+            return frozenset()
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return frozenset().union(*(self.taint(e.value if isinstance(e, ast.Starred) else e, depth + 1) for e in node.elts))
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            for generator in node.generators:
+                if isinstance(generator.target, ast.Name):
+                    self.comprehension_vars[generator.target.id] = generator.iter
+            return self.taint(node.elt, depth + 1)
+        if isinstance(node, ast.IfExp):
+            return self.taint(node.body, depth + 1) | self.taint(node.orelse, depth + 1)
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.value, ast.Name) and node.value.id == "request":
+                return frozenset({"request"})
+            return self.taint(node.value, depth + 1)
+        if isinstance(node, ast.Await):
+            return frozenset()
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == "request" and node.attr in _REQUEST_PARTS:
+                return frozenset({"request"})
+            return frozenset()  # metadata (`table.name`) and object fields: not followed
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
+                return self.taint(node.args[0], depth + 1)
+            if isinstance(func, ast.Attribute):
+                base = func.value
+                if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "request" \
+                        and base.attr in _REQUEST_PARTS and func.attr in ("get", "getlist"):
+                    return frozenset({"request"})
+                if isinstance(base, ast.Name) and base.id == "request" and func.attr == "get_json":
+                    return frozenset({"request"})
+                if func.attr in _STR_KEEPING:
+                    found = self.taint(base, depth + 1)
+                    if func.attr in ("format", "join", "replace"):
+                        for arg in node.args:
+                            found |= self.taint(arg, depth + 1)
+                        for keyword in node.keywords:
+                            found |= self.taint(keyword.value, depth + 1)
+                    return found
+            return frozenset()
+        return frozenset()
+
+    def name_taint(self, name: str, depth: int) -> frozenset[str]:
+        if name in self.checked or name in self.opaque:
+            return frozenset()
+        if name in self._memo:
+            return self._memo[name]
+        self._memo[name] = frozenset()  # cycles
+        found: frozenset[str] = frozenset()
+        values = self.assigned.get(name)
+        if values:
+            for value in values:
+                found |= self.taint(value, depth + 1)
+            if name in self.params:
+                found |= {name}  # reassigned parameter: still its own value on some path
+        elif name in self.comprehension_vars:
+            found = self.taint(self.comprehension_vars[name], depth + 1)
+        elif name in self.params:
+            found = frozenset({name})
+        self._memo[name] = found
+        return found
+
+
+def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:
+    """Session facts of every function and method of the file."""
+    found: list[SessionFunction] = []
+
+    def visit(body: list[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qual = f"{prefix}{node.name}"
+                try:
+                    found.append(_function(qual, class_name, node))
+                except RecursionError:  # pathological nesting: no facts for this function
+                    pass
+                visit(node.body, f"{qual}.", None)
+            elif isinstance(node, ast.ClassDef):
+                qual = f"{prefix}{node.name}"
+                annotations = tuple(
+                    (stmt.target.id, annotation_to_expr(stmt.annotation)) for stmt in node.body
+                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                )
+                found.append(SessionFunction(qual, qual, span_of(node), False, (), (), (), (), (), (), (), (), (),
+                                             class_annotations=annotations))
+                visit(node.body, f"{qual}.", qual)
+            elif isinstance(node, (ast.If, ast.Try)) or type(node).__name__ == "TryStar":
+                visit(list(getattr(node, "body", [])), prefix, class_name)
+                visit(list(getattr(node, "orelse", [])), prefix, class_name)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body, prefix, class_name)
+                visit(list(getattr(node, "finalbody", [])), prefix, class_name)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                visit(node.body, prefix, class_name)
+
+    visit(tree.body, "", None)
+    return tuple(_exposed_sinks(found))
+
+
+# Parameters that are SQL by contract (a WHERE fragment, an ORDER BY clause):
+# the caller builds them, so the caller is where injection would be.
+_SQL_PARAMS = re.compile(r"^(where|where_clause|clause|conditions?|predicate|sql|fragment|filters?_sql|order_by_sql|.*_sql)$")
+
+
+def _public(name: str) -> bool:
+    return not any(part.startswith("_") and not (part.startswith("__") and part.endswith("__")) for part in name.split("."))
+
+
+def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
+    """Keep the outside-data sources that can really come from outside: the
+    parameters of public functions, and those of private functions that some
+    call in this file passes outside data to (itself exposed); request data
+    always. A private helper only ever called with program data is fine."""
+    by_name: dict[str, list[SessionFunction]] = {}
+    for fn in functions:
+        by_name.setdefault(fn.name.rsplit(".", 1)[-1], []).append(fn)
+    memo: dict[tuple[str, str], bool] = {}
+
+    def exposed(fn: SessionFunction, param: str, depth: int = 0) -> bool:
+        if param == "request":
+            return True
+        if _SQL_PARAMS.match(param):
+            return False
+        if _public(fn.name):
+            return True
+        key = (fn.name, param)
+        if key in memo:
+            return memo[key]
+        memo[key] = False
+        if depth > 10:
+            return False
+        names = [name for name, _, _ in fn.params]
+        index = names.index(param) if param in names else -1
+        result = False
+        short = fn.name.rsplit(".", 1)[-1]
+        for caller in functions:
+            for callee, bound, slots in caller.tainted_calls:
+                if callee != short or bound != (fn.class_name is not None):
+                    continue
+                offset = 1 if bound else 0
+                for slot, sources in slots:
+                    hit = slot == param or (slot.isdigit() and int(slot) + offset == index)
+                    if hit and any(exposed(caller, source, depth + 1) for source in sources):
+                        result = True
+        memo[key] = result
+        return result
+
+    result: list[SessionFunction] = []
+    for fn in functions:
+        if fn.sinks:
+            kept = []
+            for sink in fn.sinks:
+                sources = tuple(source for source in sink.sources if exposed(fn, source))
+                if sources:
+                    kept.append(SqlSink(sink.kind, sink.func, sink.receiver, sink.span, sink.construction, sources))
+            if len(kept) != len(fn.sinks) or any(k.sources != f.sources for k, f in zip(kept, fn.sinks)):
+                fn = SessionFunction(**{**fn.__dict__, "sinks": tuple(kept)})
+        result.append(fn)
+    return result
