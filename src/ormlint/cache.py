@@ -59,7 +59,7 @@ _TAG = f"{_TAG_SIGNATURE}\n# This directory is a cache of ormlint (https://pypi.
 # The modules whose code decides a file's outcome. Any change to one of them
 # changes every key.
 _EXTRACTION_MODULES = (
-    "cache", "expr", "extract", "facts", "filefacts", "noqa", "parsing", "usage_extract",
+    "cache", "expr", "extract", "facts", "filefacts", "migration_extract", "noqa", "parsing", "usage_extract",
 )
 
 _code_hash: Optional[bytes] = None

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Optional
 
 from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
 from ormlint.usage_extract import extract_usage
+from ormlint.migration_extract import extract_migration_ops
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
 
@@ -273,6 +274,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         calls=tuple(calls),
         migration_indexes=migration_indexes(tree) if is_migration else (),
         migration_table_ops=migration_table_ops(tree) if is_migration else (),
+        migration_ops=extract_migration_ops(tree) if is_migration else (),
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 from ormlint.expr import Expr, Span
 
 if TYPE_CHECKING:
+    from ormlint.migration_extract import MigrationOp
     from ormlint.usage_extract import ScopeFacts
 
 
@@ -104,6 +105,9 @@ class ModuleFacts:
     # other op naming a table) / sql (literal SQL mentioning table) /
     # create_all (metadata.create_all: every table, table = "").
     migration_table_ops: tuple[tuple[str, str, str], ...] = ()
+    # An Alembic revision's `upgrade()`, as schema operations to replay
+    # (ormlint.migration_extract).
+    migration_ops: tuple["MigrationOp", ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,16 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownTable,
 )
 from ormlint.rules.indexes import ForeignKeyWithoutIndex, RedundantIndex
-from ormlint.rules.migrations import BrokenMigrationGraph, TableNeverCreated
+from ormlint.rules.migrations import (
+    BrokenMigrationGraph,
+    ColumnMissingFromMigrations,
+    ColumnTypeDiffersFromMigrations,
+    ConstraintMissingFromMigrations,
+    ModelsOutsideTargetMetadata,
+    NullabilityDiffersFromMigrations,
+    OrphanInMigrations,
+    TableNeverCreated,
+)
 from ormlint.rules.relationships import (
     AmbiguousClassName,
     BackPopulatesMismatch,
@@ -89,6 +98,12 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             HardDeleteOfSoftDeleteModel,
             TableNeverCreated,
             BrokenMigrationGraph,
+            ColumnMissingFromMigrations,
+            ColumnTypeDiffersFromMigrations,
+            ModelsOutsideTargetMetadata,
+            ConstraintMissingFromMigrations,
+            OrphanInMigrations,
+            NullabilityDiffersFromMigrations,
         ],
         key=lambda rule: rule.code,
     )
