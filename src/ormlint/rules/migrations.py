@@ -1,82 +1,23 @@
-"""ORM605: the Alembic revision graph, read from the revision files."""
+"""ORM601-ORM608: the Alembic environments of the project against its models.
+
+Discovery, the revision graph and the replay live in `ormlint.migrations`;
+the rules here compare what they build with the project index.
+"""
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Const, Expr, Seq, Span
-from ormlint.facts import AssignFact, ModuleFacts
+from ormlint.expr import Seq, Span
+from ormlint.facts import AssignFact
 from ormlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from ormlint.migrations import MigratedTable, ProjectMigrations
+    from ormlint.migrations import Environment as AlembicEnvironment, MigratedTable, ProjectMigrations
+    from ormlint.migrations import Revision as AlembicRevision
     from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
-
-
-@dataclass
-class Revision:
-    revision: str
-    parents: tuple[str, ...]
-    path: str
-    revision_span: Span
-    down_span: Span
-    labelled: bool
-    depends_on: tuple[str, ...] = ()
-    table_ops: tuple[tuple[str, str, str], ...] = ()
-
-
-@dataclass
-class Environment:
-    directory: str
-    revisions: list[Revision] = field(default_factory=list)
-
-
-def _strings(expr: Optional[Expr]) -> Optional[tuple[str, ...]]:
-    """`"abc"`, `("a", "b")`, `None`; None when not literal."""
-    if isinstance(expr, Const):
-        if expr.value is None:
-            return ()
-        if isinstance(expr.value, str):
-            return (expr.value,)
-        return None
-    if isinstance(expr, Seq):
-        values = [item.value for item in expr.items if isinstance(item, Const) and isinstance(item.value, str)]
-        return tuple(values) if len(values) == len(expr.items) and not expr.starred else None
-    return None
-
-
-def _revision_of(facts: ModuleFacts) -> Optional[Revision]:
-    values = {a.target: a for a in facts.assignments if not a.conditional}
-    revision = values.get("revision")
-    down = values.get("down_revision")
-    if revision is None or down is None:
-        return None
-    ids = _strings(revision.value)
-    parents = _strings(down.value)
-    if ids is None or len(ids) != 1 or parents is None:
-        return None
-    labels = _strings(values["branch_labels"].value) if "branch_labels" in values else ()
-    depends = _strings(values["depends_on"].value) if "depends_on" in values else ()
-    return Revision(ids[0], parents, facts.path, revision.span, down.span, bool(labels) or labels is None, depends or (),
-                    facts.migration_table_ops)
-
-
-def environments(modules: dict[str, ModuleFacts]) -> list[Environment]:
-    """Revision files grouped by the directory that holds them (one `versions/` each)."""
-    grouped: dict[str, Environment] = {}
-    for facts in modules.values():
-        if not facts.is_migration:
-            continue
-        revision = _revision_of(facts)
-        if revision is None:
-            continue
-        directory = os.path.dirname(facts.path)
-        grouped.setdefault(directory, Environment(directory)).revisions.append(revision)
-    return [grouped[d] for d in sorted(grouped)]
 
 
 class BrokenMigrationGraph(Rule):
@@ -113,12 +54,13 @@ class BrokenMigrationGraph(Rule):
     summary = "the Alembic revision graph has several heads, a missing parent, a cycle or a duplicate id"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        everywhere = {r.revision for env in environments(ctx.index.modules) for r in env.revisions}
-        for env in environments(ctx.index.modules):
+        envs = project_history(ctx).environments
+        everywhere = {r.revision for env in envs for r in env.revisions}
+        for env in envs:
             yield from self._check(env, everywhere)
 
-    def _check(self, env: Environment, everywhere: set[str]) -> Iterator[Diagnostic]:
-        by_id: dict[str, list[Revision]] = defaultdict(list)
+    def _check(self, env: "AlembicEnvironment", everywhere: set[str]) -> Iterator[Diagnostic]:
+        by_id: dict[str, list[AlembicRevision]] = defaultdict(list)
         for revision in sorted(env.revisions, key=lambda r: (r.path, r.revision_span.line)):
             by_id[revision.revision].append(revision)
         for rev_id, same in by_id.items():
@@ -144,7 +86,7 @@ class BrokenMigrationGraph(Rule):
                 message = f"Revision `{head.revision}` is one of {len(heads)} heads ({names}) in {env.directory}."
                 yield self.line_diagnostic(head.path, head.down_span, message, "Merge the heads (`alembic merge heads`) so `alembic upgrade head` has one target.")
 
-    def _cycles(self, env: Environment, by_id: dict[str, list[Revision]]) -> Iterator[Diagnostic]:
+    def _cycles(self, env: "AlembicEnvironment", by_id: dict[str, list["AlembicRevision"]]) -> Iterator[Diagnostic]:
         parents = {rev_id: same[0].parents for rev_id, same in by_id.items()}
         state: dict[str, int] = {}
         reported: set[str] = set()
@@ -209,24 +151,29 @@ class BrokenMigrationGraph(Rule):
     ]
 
 
-def created_tables(env: Environment) -> Optional[set[str]]:
+def created_by(env: "AlembicEnvironment") -> Optional[set[str]]:
     """Lower-cased names of the tables an environment's revisions create (or
-    may create, through literal SQL); None when that cannot be known: a
-    revision runs `metadata.create_all`, SQL ormlint cannot read, or works on
-    a table no revision created (the history starts from an existing schema)."""
+    may create: an operation ormlint cannot read that names the table); None
+    when that cannot be known: `metadata.create_all`, an operation on a table
+    it cannot name, or an operation on a table no revision created (the
+    history starts from an existing schema)."""
+    from ormlint.migration_extract import ANY_TABLE
+
     created: set[str] = set()
     touched: set[str] = set()
     for revision in env.revisions:
-        for operation, table, other in revision.table_ops:
-            if operation == "create_all" or (operation == "sql" and table == "*"):
+        for op in revision.ops:
+            if op.kind == "create_all" or op.kind == "uncertain" and op.table == ANY_TABLE and op.other == "":
                 return None
-            if operation in ("create", "sql"):
-                created.add(table.lower())
-            elif operation == "rename":
-                touched.add(table.lower())
-                created.add(other.lower())
+            if op.table == ANY_TABLE:
+                continue
+            if op.kind in ("create_table", "uncertain"):
+                created.add(op.table.lower())
+            elif op.kind == "rename_table":
+                touched.add(op.table.lower())
+                created.add(op.other.lower())
             else:
-                touched.add(table.lower())
+                touched.add(op.table.lower())
     if touched - created:
         return None
     return created
@@ -264,12 +211,12 @@ class TableNeverCreated(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         from ormlint.rules.tables import _is_auxiliary
 
-        envs = environments(ctx.index.modules)
+        envs = project_history(ctx).environments
         if not envs:
             return
         created: set[str] = set()
         for env in envs:
-            tables = created_tables(env)
+            tables = created_by(env)
             if tables is None:
                 return  # some history cannot be followed: any table may come from it
             created |= tables
@@ -277,6 +224,10 @@ class TableNeverCreated(Rule):
         for mapped in ctx.index.classes:
             table = mapped.table
             if not mapped.own_table or table is None or table.name is None or _is_auxiliary(mapped.path):
+                continue
+            if mapped.parent is not None and not any(c.primary_key for c in table.columns):
+                # A subclass naming a table but declaring no key: Flask-SQLAlchemy
+                # turns it into single-table inheritance on the parent's table.
                 continue
             name = table.name.lower()
             if name in created or name in external or table.display.lower() in external:
