@@ -59,8 +59,8 @@ _TAG = f"{_TAG_SIGNATURE}\n# This directory is a cache of ormlint (https://pypi.
 # The modules whose code decides a file's outcome. Any change to one of them
 # changes every key.
 _EXTRACTION_MODULES: tuple[str, ...] = (
-    "cache", "expr", "extract", "facts", "filefacts", "noqa", "parsing", "usage_extract", "query_extract",
-    "session_extract",
+    "cache", "expr", "extract", "facts", "filefacts", "migration_extract", "noqa", "parsing", "usage_extract",
+    "query_extract", "session_extract",
 )
 
 _code_hash: Optional[bytes] = None

@@ -21,6 +21,7 @@ from ormlint.facts import ModuleFacts
 from ormlint.filefacts import FileOutcome
 from ormlint.index import ProjectIndex, build_index
 from ormlint.parallel import analyse_files
+from ormlint.migrations import find_alembic_configs
 from ormlint.noqa import Suppressions, is_suppressed, suppressions_from_comments
 from ormlint.parsing import ParseFailure, decode_source
 from ormlint.rules import Rule, RuleContext, RuleSettings
@@ -217,9 +218,10 @@ def _run(
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
     sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
     read = _read_sources(sources, cache, overrides)
+    alembic_configs = find_alembic_configs(paths, sources)
     results_slot = results_key = b""
     if cache is not None and reuse_results:
-        results_slot, results_key = results_identity(paths, config, rules, read)
+        results_slot, results_key = results_identity(paths, config, rules, read, alembic_configs)
         kept = cache.load_results(results_slot, results_key)
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
@@ -228,7 +230,7 @@ def _run(
     if progress is not None:
         progress("checking", len(sources), len(sources))
     index = build_index(project.modules, project.unparsed_names)
-    context = RuleContext(index, rule_settings(config))
+    context = RuleContext(index, rule_settings(config), alembic_configs=alembic_configs)
     diagnostics: list[Diagnostic] = []
     internal: list[str] = list(project.internal_errors)
     codes = {rule.code for rule in rules}
@@ -247,11 +249,14 @@ def _run(
     return RunResult(diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits)
 
 
-def results_identity(paths: list[Path], config: Config, rules: list[type[Rule]], read: list[_Read]) -> tuple[bytes, bytes]:
+def results_identity(
+    paths: list[Path], config: Config, rules: list[type[Rule]], read: list[_Read], extra: tuple[tuple[str, str], ...] = ()
+) -> tuple[bytes, bytes]:
     """(slot, key) of a run's diagnostics in the cache. The slot names the
     invocation (its paths, configuration and rules); the key hashes everything the
     diagnostics depend on: all of ormlint's code, the configuration, the rules,
-    and every file's key (its content, path and module name)."""
+    every file's key (its content, path and module name) and the project-level
+    inputs in `extra` (the alembic ini files: path and text)."""
     invocation = ([str(p) for p in paths], [str(p.resolve()) for p in paths], repr(config), [rule.code for rule in rules])
     slot = hashlib.sha256(repr(invocation).encode("utf-8", "surrogatepass"))
     digest = hashlib.sha256(package_fingerprint())
@@ -260,6 +265,7 @@ def results_identity(paths: list[Path], config: Config, rules: list[type[Rule]],
     for source, data, key in read:
         digest.update(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
         digest.update(key)
+    digest.update(repr(extra).encode("utf-8", "surrogatepass"))
     return slot.hexdigest().encode("ascii"), digest.hexdigest().encode("ascii")
 
 

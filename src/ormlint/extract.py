@@ -10,6 +10,7 @@ from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
+from ormlint.migration_extract import extract_migration_ops
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
 
 
@@ -277,6 +278,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         calls=tuple(calls),
         migration_indexes=migration_indexes(tree, nodes) if nodes is not None else (),
         migration_table_ops=migration_table_ops(tree, nodes) if nodes is not None else (),
+        migration_ops=extract_migration_ops(tree) if is_migration else (),
         queries=extract_queries(tree) if not is_migration else (),
         sessions=extract_sessions(tree),
     )

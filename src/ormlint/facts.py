@@ -15,6 +15,7 @@ from ormlint.expr import Expr, Span, record
 if TYPE_CHECKING:
     from ormlint.query_extract import FunctionQueries
     from ormlint.session_extract import SessionFunction
+    from ormlint.migration_extract import MigrationOp
     from ormlint.usage_extract import ScopeFacts
 
 
@@ -115,6 +116,9 @@ class ModuleFacts:
     queries: tuple["FunctionQueries", ...] = ()
     # How each function handles sessions, transactions and raw SQL (session_extract.py).
     sessions: tuple["SessionFunction", ...] = ()
+    # An Alembic revision's `upgrade()`, as schema operations to replay
+    # (ormlint.migration_extract).
+    migration_ops: tuple["MigrationOp", ...] = ()
 
 
 @record

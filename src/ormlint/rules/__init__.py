@@ -28,7 +28,16 @@ from ormlint.rules.queries import (
     RoundTripInLoop,
     UnboundedListQuery,
 )
-from ormlint.rules.migrations import BrokenMigrationGraph, TableNeverCreated
+from ormlint.rules.migrations import (
+    BrokenMigrationGraph,
+    ColumnMissingFromMigrations,
+    ColumnTypeDiffersFromMigrations,
+    ConstraintMissingFromMigrations,
+    ModelsOutsideTargetMetadata,
+    NullabilityDiffersFromMigrations,
+    OrphanInMigrations,
+    TableNeverCreated,
+)
 from ormlint.rules.relationships import (
     AmbiguousClassName,
     BackPopulatesMismatch,
@@ -121,6 +130,12 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             CommitWithoutRollbackPath,
             TableNeverCreated,
             BrokenMigrationGraph,
+            ColumnMissingFromMigrations,
+            ColumnTypeDiffersFromMigrations,
+            ModelsOutsideTargetMetadata,
+            ConstraintMissingFromMigrations,
+            OrphanInMigrations,
+            NullabilityDiffersFromMigrations,
         ],
         key=lambda rule: rule.code,
     )

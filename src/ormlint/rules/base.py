@@ -11,6 +11,7 @@ from ormlint.expr import Span
 from ormlint.index import ProjectIndex
 
 if TYPE_CHECKING:
+    from ormlint.migrations import ProjectMigrations
     from ormlint.usage import UsageResolver
 
 # A VALID/INVALID example: one source (written as `models.py`) or several files.
@@ -32,6 +33,10 @@ class RuleContext:
     settings: RuleSettings = field(default_factory=RuleSettings)
     # Shared by the usage rules, built by the first one that needs it.
     usage: Optional["UsageResolver"] = None
+    # (absolute path, text) of the alembic ini files found beside the code.
+    alembic_configs: tuple[tuple[str, str], ...] = ()
+    # The replayed Alembic histories, built by the first ORM6xx rule that needs them.
+    migrations: Optional["ProjectMigrations"] = None
 
 
 class Rule:
