@@ -105,7 +105,7 @@ class Exercise(Base):
     __tablename__ = "exercises"
     id = Column(Integer, primary_key=True)
     name = Column(String(20), default="{accent}")
-    deleted_at = Column(DateTime)
+    deleted_at = Column(DateTime, index=True)
 
 stmt = select(Exercise).where(Exercise.deleted_at == None)  # noqa: E711
 """
@@ -218,7 +218,7 @@ def test_overlapping_fixes_take_several_passes(tmp_path: Path) -> None:
             __tablename__ = "tasks"
             id = Column(Integer, primary_key=True)
             done = Column(Integer)
-            owner = Column(Integer)
+            owner = Column(Integer, index=True)
 
         stmt = select(Task).where(Task.done or (Task.owner is None and Task.done))
         """)
