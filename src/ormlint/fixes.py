@@ -412,7 +412,14 @@ def fix_source(data: bytes, diagnostics: Sequence[Diagnostic]) -> FileOutcome:
     failures: list[tuple[Diagnostic, str]] = []
     taken: list[TextEdit] = []
     deferred = 0
-    for diagnostic in sorted(diagnostics, key=lambda d: (d.fix.span if d.fix else (0, 0, 0, 0), d.code)):
+    def order(diagnostic: Diagnostic) -> tuple[int, int, int, int, str]:
+        # The outermost fix first: `a == None and b` becomes `and_(a == None, b)`,
+        # then `and_(a.is_(None), b)` in the next pass (the other way round,
+        # `a.is_(None) and b` would no longer be seen as Python `and` on columns).
+        line, column, end_line, end_column = diagnostic.fix.span if diagnostic.fix else (0, 0, 0, 0)
+        return (line, column, -end_line, -end_column, diagnostic.code)
+
+    for diagnostic in sorted(diagnostics, key=order):
         assert diagnostic.fix is not None
         planned = plan_or_reason(context, diagnostic.fix)
         if isinstance(planned, str):
@@ -525,14 +532,15 @@ def fix_loop(
     overrides: dict[str, bytes] = {}  # by real path
     originals: dict[str, bytes] = {}  # by display name
     names: dict[str, str] = {}  # real path -> display name
-    reported: set[tuple[str, str, int, int, str]] = set()
-    unfixable: set[tuple[str, str, int, int]] = set()
+    reported: set[tuple[str, str, str, str]] = set()
+    # A fix that failed is not tried again in later passes (where its line may
+    # have moved: it is known by its message, which names what it is about).
+    unfixable: set[tuple[str, str, str]] = set()
     fixed = 0
     for _ in range(MAX_PASSES):
         by_file: dict[str, list[Diagnostic]] = {}
         for diagnostic in diagnostics:
-            key = (diagnostic.filename, diagnostic.code, diagnostic.location.row, diagnostic.location.column)
-            if wanted(diagnostic, unsafe) and key not in unfixable:
+            if wanted(diagnostic, unsafe) and _identity(diagnostic) not in unfixable:
                 by_file.setdefault(diagnostic.filename, []).append(diagnostic)
         progress = False
         for filename, found in sorted(by_file.items()):
@@ -542,12 +550,11 @@ def fix_loop(
                 outcome = fix_source(data, found)
             except (OSError, FixError) as exc:
                 _warn(err, reported, filename, None, str(exc))
-                for diagnostic in found:
-                    unfixable.add((diagnostic.filename, diagnostic.code, diagnostic.location.row, diagnostic.location.column))
+                unfixable.update(_identity(diagnostic) for diagnostic in found)
                 continue
             for diagnostic, reason in outcome.failures:
                 _warn(err, reported, filename, diagnostic, reason)
-                unfixable.add((diagnostic.filename, diagnostic.code, diagnostic.location.row, diagnostic.location.column))
+                unfixable.add(_identity(diagnostic))
             if outcome.data != data:
                 originals.setdefault(filename, data)
                 names[real] = filename
@@ -561,9 +568,12 @@ def fix_loop(
     return FixRun(changed, originals, fixed, diagnostics)
 
 
-def _warn(err: TextIO, reported: set[tuple[str, str, int, int, str]], filename: str, diagnostic: Optional[Diagnostic], reason: str) -> None:
-    key = (filename, diagnostic.code if diagnostic else "", diagnostic.location.row if diagnostic else 0,
-           diagnostic.location.column if diagnostic else 0, reason)
+def _identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    return (diagnostic.filename, diagnostic.code, diagnostic.message)
+
+
+def _warn(err: TextIO, reported: set[tuple[str, str, str, str]], filename: str, diagnostic: Optional[Diagnostic], reason: str) -> None:
+    key = (filename, diagnostic.code if diagnostic else "", diagnostic.message if diagnostic else "", reason)
     if key in reported:
         return
     reported.add(key)

@@ -108,6 +108,12 @@ def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) ->
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
             target = _dotted_attribute(value)
+            if target is None and in_condition and isinstance(value, ast.Compare) and len(value.ops) == 1:
+                # `Model.a == 1 and Model.b.is_(None)` inside filter(): Python turns
+                # each operand into a bool first.
+                target = _dotted_attribute(value.left) or _dotted_attribute(value.comparators[0])
+            elif target is None and in_condition and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                target = _dotted_attribute(value.func.value)
             if target is not None:
                 found.append(OperatorUse(target[0], target[1], "and" if isinstance(node.op, ast.And) else "or", _NOT_CONSTANT, span, in_condition))
                 return
