@@ -457,3 +457,33 @@ op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Colum
                 sa.PrimaryKeyConstraint("id"))
 """),
     })
+
+
+def test_orm604_leaves_other_applications_of_a_monorepo_alone(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/models.py": """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        "shop/migrations/env.py": "from shop.models import Base\ntarget_metadata = Base.metadata\n",
+        "shop/migrations/versions/1.py": revision("1", None, 'op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True))'),
+        # Another service of the repository: create_all, no Alembic.
+        "analytics/__init__.py": "",
+        "analytics/models.py": """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class AnalyticsBase(DeclarativeBase):
+    pass
+
+class Event(AnalyticsBase):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+    }, ["ORM604"])

@@ -24,7 +24,9 @@ class BrokenMigrationGraph(Rule):
     """## What it does
     Reads `revision` / `down_revision` (None, a string, or a tuple for merges),
     `branch_labels` and `depends_on` of every Alembic revision file and checks
-    the graph of each `versions/` directory: a duplicated revision id, a
+    the graph of each Alembic environment (the `script_location` /
+    `version_locations` of `alembic.ini`, an `env.py` with `versions/` beside
+    it, or a directory of revision files): a duplicated revision id, a
     `down_revision` naming no revision, a cycle, or several heads.
 
     ## Why is this bad?
@@ -865,6 +867,7 @@ class ModelsOutsideTargetMetadata(Rule):
             return
         resolver = BaseResolver(ctx.index.symbols or SymbolTable(ctx.index.modules))
         targets: list[tuple[AssignFact, str, set[str]]] = []
+        env_modules: list[str] = []
         for env in envs:
             module = env.env_module or ""
             facts = ctx.index.modules.get(module)
@@ -882,12 +885,14 @@ class ModelsOutsideTargetMetadata(Rule):
             if not keys:
                 return
             targets.append((assigns[0], facts.path, keys))
+            env_modules.append(module)
         # Report in the environment that covers the most models (the main one).
         targets.sort(key=lambda t: -sum(1 for c in ctx.index.classes if c.metadata in t[2]))
         included = set().union(*(keys for _, _, keys in targets))
         # Tables some included metadata maps: a model of another base mapping
         # one of them (a replica, a read model) needs no migration of its own.
         covered = {t.name.lower() for t in ctx.index.tables if t.metadata in included and t.name is not None}
+        target_roots = {c.module.split(".")[0] for c in ctx.index.classes if c.metadata in included}
         missing: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}
         for mapped in ctx.index.classes:
@@ -897,6 +902,11 @@ class ModelsOutsideTargetMetadata(Rule):
             if metadata in included or metadata.startswith("unknown:") or "[" in metadata:
                 continue
             if mapped.table is None or mapped.table.name is None or mapped.table.name.lower() in covered:
+                continue
+            # Another application of a monorepo (its own database, or create_all):
+            # only models loaded with an env.py, or in the package of the models
+            # it targets, are its business.
+            if mapped.module.split(".")[0] not in target_roots and not any(ctx.index.coloaded(m, mapped.module) for m in env_modules):
                 continue
             missing[metadata].append(mapped.name)
             base = ctx.index.bases.get(mapped.base_key)
