@@ -487,3 +487,11 @@ class Event(AnalyticsBase):
     id: Mapped[int] = mapped_column(primary_key=True)
 """,
     }, ["ORM604"])
+
+
+def test_literal_sql_constraints() -> None:
+    ops = list(sql_operations(
+        "ALTER TABLE posts ADD CONSTRAINT fk_posts_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;"
+        "ALTER TABLE posts ADD UNIQUE (slug), DROP CONSTRAINT old_uq", 1))
+    assert [(op.kind, op.names, op.other, op.name) for op in ops] == [
+        ("fk", ("user_id",), "users", "fk_posts_user"), ("index", ("slug",), "", None), ("drop_constraint", (), "", "old_uq")]

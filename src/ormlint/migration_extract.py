@@ -919,6 +919,21 @@ def _alter_clauses(table: str, text: str, line: int) -> Iterator[Optional[Migrat
             column = _sql_column(add.group(1), line)
             yield MigrationOp("add_column", table, line, columns=(column,)) if column else None
             continue
+        constraint = re.match(rf"^ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY)\s*\(([^)]*)\)(.*)$", flat, re.IGNORECASE)
+        if constraint:
+            name, kind, names = constraint.group(1), constraint.group(2).upper(), _sql_names(constraint.group(3))
+            if kind == "UNIQUE":
+                yield MigrationOp("index", table, line, names=names, name=name, unique=True)
+            elif kind.startswith("PRIMARY"):
+                yield MigrationOp("primary_key", table, line, names=names, name=name, unique=True)
+            else:
+                ref = _REFERENCES.search(constraint.group(4))
+                yield MigrationOp("fk", table, line, names=names, other=ref.group(1).lower(), name=name) if ref else None
+            continue
+        drop_constraint = re.match(rf"^DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{_NAME}(?:\s+CASCADE)?$", flat, re.IGNORECASE)
+        if drop_constraint:
+            yield MigrationOp("drop_constraint", table, line, name=drop_constraint.group(1))
+            continue
         drop = re.match(rf"^DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?{_NAME}(?:\s+CASCADE)?$", flat, re.IGNORECASE)
         if drop and drop.group(1).upper() not in ("CONSTRAINT", "INDEX"):
             yield MigrationOp("drop_column", table, line, names=(drop.group(1),))
