@@ -495,3 +495,29 @@ def test_literal_sql_constraints() -> None:
         "ALTER TABLE posts ADD UNIQUE (slug), DROP CONSTRAINT old_uq", 1))
     assert [(op.kind, op.names, op.other, op.name) for op in ops] == [
         ("fk", ("user_id",), "users", "fk_posts_user"), ("index", ("slug",), "", None), ("drop_constraint", (), "", "old_uq")]
+
+
+def test_a_column_typed_by_its_foreign_key_takes_the_target_type(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "app.py": """
+from sqlalchemy import Column, ForeignKey, String
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Org(Base):
+    __tablename__ = "orgs"
+    id = Column(UUID(as_uuid=True), primary_key=True)  # ORM603
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(String(20), primary_key=True)
+    org_id = Column(ForeignKey("orgs.id"), nullable=False)  # ORM603
+""",
+        "migrations/versions/1.py": revision("1", None, """
+op.create_table("orgs", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("teams", sa.Column("id", sa.String(20), primary_key=True),
+                sa.Column("org_id", sa.Integer(), sa.ForeignKey("orgs.id"), nullable=False))
+"""),
+    }, ["ORM603"])

@@ -17,6 +17,7 @@ from ormlint.rules.base import Rule, RuleContext
 if TYPE_CHECKING:
     from ormlint.migrations import Environment as AlembicEnvironment, MigratedTable, ProjectMigrations
     from ormlint.migrations import Revision as AlembicRevision
+    from ormlint.index import ProjectIndex
     from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
 
 
@@ -381,12 +382,19 @@ _ACCEPTED_PAIRS = frozenset({
 })
 
 
-def model_family(column: "ColumnInfo") -> Optional[str]:
+def model_family(column: "ColumnInfo", index: Optional["ProjectIndex"] = None) -> Optional[str]:
+    """The type family of a model column; a column typed by its foreign key
+    (`Column(ForeignKey("users.id"))`) takes its target's."""
     if column.type.family is not None:
         return column.type.family
     if column.type_from_foreign_key and len(column.foreign_keys) == 1:
-        target = column.foreign_keys[0].target_column
-        if target is not None:
+        fk = column.foreign_keys[0]
+        target = fk.target_column
+        split = fk.split_target()
+        if target is None and split is not None and index is not None and column.table is not None:
+            tables = index.find_tables(column.table.metadata, split[1], split[0])
+            target = tables[0].column(split[2]) if len(tables) == 1 else None
+        if target is not None and not target.type_from_foreign_key:
             return target.type.family
     return None
 
@@ -668,7 +676,7 @@ class ColumnTypeDiffersFromMigrations(Rule):
                 target = migrated.columns.get((column.name or "").lower())
                 if target is None:
                     continue
-                family = model_family(column)
+                family = model_family(column, ctx.index)
                 if not families_differ(family, target.family):
                     continue
                 message = (f"`{column.label}` is {family} (`{column.type.display}`) in the model but {target.family} "
