@@ -521,3 +521,35 @@ op.create_table("teams", sa.Column("id", sa.String(20), primary_key=True),
                 sa.Column("org_id", sa.Integer(), sa.ForeignKey("orgs.id"), nullable=False))
 """),
     }, ["ORM603"])
+
+
+def test_foreign_keys_follow_renamed_tables_and_index_options_still_index(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "app.py": """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("accounts.id"), index=True)
+    slug = Column(String(50), index=True)
+    title = Column(String(50), index=True)  # ORM606
+""",
+        "migrations/versions/1.py": revision("1", None, """
+op.create_table("account", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id")),
+                sa.Column("slug", sa.String(50)), sa.Column("title", sa.String(50)))
+op.create_index("ix_posts_account_id", "posts", ["account_id"], postgresql_using="btree")
+op.create_index("ix_posts_slug", "posts", ["slug"], postgresql_ops={"slug": "text_pattern_ops"})
+op.create_index("ix_posts_title", "posts", ["title"], postgresql_where=sa.text("title IS NOT NULL"))
+op.rename_table("account", "accounts")
+"""),
+    }, ["ORM606"])

@@ -426,7 +426,7 @@ class _Reader:
             table = batch[0] if batch else self._table_arg(call, 1, "table_name", scope)
             columns, partial = self.strings(call.args[1 + shift] if len(call.args) > 1 + shift else _keyword(call, "columns"), scope)
             unique = _literal(_keyword(call, "unique")) is True
-            qualified = any(k.arg and k.arg.endswith(("_where", "_using", "_ops", "_include")) for k in call.keywords)
+            qualified = any(k.arg and k.arg.endswith("_where") for k in call.keywords)
             self.ops.append(MigrationOp("index", table, line, schema, names=columns, name=name, unique=unique,
                                         partial=partial or qualified))
         elif method == "drop_index":
@@ -514,7 +514,7 @@ class _Reader:
             index_name = self.string(item.args[0], scope) if item.args else None
             names, partial = self.strings(ast.List(elts=list(item.args[1:])), scope)
             unique = _literal(_keyword(item, "unique")) is True
-            qualified = any(k.arg and k.arg.endswith(("_where", "_using", "_ops", "_include")) for k in item.keywords)
+            qualified = any(k.arg and k.arg.endswith("_where") for k in item.keywords)
             extra.append(MigrationOp("index", table, item.lineno, schema, names=names, name=index_name, unique=unique,
                                      partial=partial or qualified))
         elif kind == "ForeignKeyConstraint":
@@ -797,6 +797,24 @@ def _split_top(text: str, separator: str = ",") -> list[str]:
     return parts
 
 
+def _balanced(text: str) -> bool:
+    depth = 0
+    quote: Optional[str] = None
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _strip_comments(sql: str) -> str:
     sql = re.sub(r"--[^\n]*", " ", sql)
     return re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL)
@@ -844,7 +862,16 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         extra: list[MigrationOp] = []
         primary: tuple[str, ...] = ()
         uncertain = False
-        for part in _split_top(match.group(2)):
+        body = match.group(2)
+        if not _balanced(body):
+            # `CREATE TABLE t (...) INHERITS (p)`, `... PARTITION BY RANGE (x)`: more than a column list.
+            yield MigrationOp("create_table", table, line)
+            yield MigrationOp("uncertain", table, line)
+            return
+        for part in _split_top(body):
+            if re.match(r"^(LIKE|INHERITS)\b", part, re.IGNORECASE):
+                uncertain = True
+                continue
             constraint = _CONSTRAINT_START.match(part)
             if constraint:
                 kind = constraint.group(2).upper()
@@ -884,7 +911,7 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         names = _sql_names(columns_text)
         plain = all(_IDENT.fullmatch(n) for n in names)
         yield MigrationOp("index", table, line, names=tuple(n for n in names if _IDENT.fullmatch(n)), name=name,
-                          unique=bool(unique), partial=not plain or bool(tail.strip()))
+                          unique=bool(unique), partial=not plain or "WHERE" in tail.upper())
         return
     match = _DROP_INDEX.match(flat)
     if match:

@@ -287,7 +287,7 @@ class MigratedIndex:
     columns: tuple[str, ...]  # lower-cased
     unique: bool
     name: Optional[str]
-    partial: bool  # expressions or dialect options: matches nothing
+    partial: bool  # expressions or a WHERE clause: matches nothing
     kind: str = "index"  # index / unique / primary
 
 
@@ -441,6 +441,13 @@ class _Replay:
             new_key = op.other.lower()
             table.uncertain = table.uncertain or new_key in tables
             table.name = op.other
+            for other in tables.values():
+                for fk in other.foreign_keys:
+                    if fk.referent == key:
+                        fk.referent = new_key
+            for fk in table.foreign_keys:
+                if fk.referent == key:
+                    fk.referent = new_key
             for index in table.indexes:
                 index.name = None if index.kind == "primary" else index.name
             tables[new_key] = table
