@@ -553,3 +553,13 @@ op.create_index("ix_posts_title", "posts", ["title"], postgresql_where=sa.text("
 op.rename_table("account", "accounts")
 """),
     }, ["ORM606"])
+
+
+def test_pyproject_tool_alembic(tmp_path: Path) -> None:
+    write_example(tmp_path, {
+        "pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/db"\nversion_locations = ["%(here)s/db/versions", "%(here)s/more"]\n',
+        "db/versions/a.py": 'revision = "a"\ndown_revision = None\n',
+        "more/b.py": 'revision = "b"\ndown_revision = "a"\n',
+    })
+    found = [(Path(env.directory).name, sorted(r.revision for r in env.revisions)) for env in _envs(tmp_path)]
+    assert found == [("db", ["a", "b"])]
