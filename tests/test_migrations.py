@@ -457,3 +457,109 @@ op.create_table("users", sa.Column("id", sa.Integer(), nullable=False), sa.Colum
                 sa.PrimaryKeyConstraint("id"))
 """),
     })
+
+
+def test_orm604_leaves_other_applications_of_a_monorepo_alone(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/models.py": """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        "shop/migrations/env.py": "from shop.models import Base\ntarget_metadata = Base.metadata\n",
+        "shop/migrations/versions/1.py": revision("1", None, 'op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True))'),
+        # Another service of the repository: create_all, no Alembic.
+        "analytics/__init__.py": "",
+        "analytics/models.py": """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class AnalyticsBase(DeclarativeBase):
+    pass
+
+class Event(AnalyticsBase):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+    }, ["ORM604"])
+
+
+def test_literal_sql_constraints() -> None:
+    ops = list(sql_operations(
+        "ALTER TABLE posts ADD CONSTRAINT fk_posts_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;"
+        "ALTER TABLE posts ADD UNIQUE (slug), DROP CONSTRAINT old_uq", 1))
+    assert [(op.kind, op.names, op.other, op.name) for op in ops] == [
+        ("fk", ("user_id",), "users", "fk_posts_user"), ("index", ("slug",), "", None), ("drop_constraint", (), "", "old_uq")]
+
+
+def test_a_column_typed_by_its_foreign_key_takes_the_target_type(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "app.py": """
+from sqlalchemy import Column, ForeignKey, String
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Org(Base):
+    __tablename__ = "orgs"
+    id = Column(UUID(as_uuid=True), primary_key=True)  # ORM603
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(String(20), primary_key=True)
+    org_id = Column(ForeignKey("orgs.id"), nullable=False)  # ORM603
+""",
+        "migrations/versions/1.py": revision("1", None, """
+op.create_table("orgs", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("teams", sa.Column("id", sa.String(20), primary_key=True),
+                sa.Column("org_id", sa.Integer(), sa.ForeignKey("orgs.id"), nullable=False))
+"""),
+    }, ["ORM603"])
+
+
+def test_foreign_keys_follow_renamed_tables_and_index_options_still_index(tmp_path: Path) -> None:
+    check(tmp_path, {
+        "app.py": """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    account_id = Column(Integer, ForeignKey("accounts.id"), index=True)
+    slug = Column(String(50), index=True)
+    title = Column(String(50), index=True)  # ORM606
+""",
+        "migrations/versions/1.py": revision("1", None, """
+op.create_table("account", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("posts", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id")),
+                sa.Column("slug", sa.String(50)), sa.Column("title", sa.String(50)))
+op.create_index("ix_posts_account_id", "posts", ["account_id"], postgresql_using="btree")
+op.create_index("ix_posts_slug", "posts", ["slug"], postgresql_ops={"slug": "text_pattern_ops"})
+op.create_index("ix_posts_title", "posts", ["title"], postgresql_where=sa.text("title IS NOT NULL"))
+op.rename_table("account", "accounts")
+"""),
+    }, ["ORM606"])
+
+
+def test_pyproject_tool_alembic(tmp_path: Path) -> None:
+    write_example(tmp_path, {
+        "pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/db"\nversion_locations = ["%(here)s/db/versions", "%(here)s/more"]\n',
+        "db/versions/a.py": 'revision = "a"\ndown_revision = None\n',
+        "more/b.py": 'revision = "b"\ndown_revision = "a"\n',
+    })
+    found = [(Path(env.directory).name, sorted(r.revision for r in env.revisions)) for env in _envs(tmp_path)]
+    assert found == [("db", ["a", "b"])]

@@ -265,6 +265,9 @@ class _Reader:
         func = call.func
         method = _last(func)
         if method is None:
+            if statement:
+                # `globals()["upgrade_%s" % name]()`: a function chosen at run time.
+                self.uncertain(ANY_TABLE, call.lineno)
             return
         receiver = func.value if isinstance(func, ast.Attribute) else None
         if method in ("create_all", "drop_all") and receiver is not None:
@@ -345,7 +348,8 @@ class _Reader:
             self._op(call, method, scope, batch)
         except _Unknown:
             del self.ops[start:]
-            self.uncertain(batch[0] if batch else ANY_TABLE, call.lineno, _scope_of(method, call))
+            table = batch[0] if batch else _literal_table(method, call)
+            self.uncertain(table or ANY_TABLE, call.lineno, _scope_of(method, call))
             return
         if conditional:
             added = self.ops[start:]
@@ -422,7 +426,7 @@ class _Reader:
             table = batch[0] if batch else self._table_arg(call, 1, "table_name", scope)
             columns, partial = self.strings(call.args[1 + shift] if len(call.args) > 1 + shift else _keyword(call, "columns"), scope)
             unique = _literal(_keyword(call, "unique")) is True
-            qualified = any(k.arg and k.arg.endswith(("_where", "_using", "_ops", "_include")) for k in call.keywords)
+            qualified = any(k.arg and k.arg.endswith("_where") for k in call.keywords)
             self.ops.append(MigrationOp("index", table, line, schema, names=columns, name=name, unique=unique,
                                         partial=partial or qualified))
         elif method == "drop_index":
@@ -468,51 +472,64 @@ class _Reader:
         primary: tuple[str, ...] = ()
         uncertain = False
         for item in items:
-            kind = _last(item.func) if isinstance(item, ast.Call) else None
-            if kind == "Column":
-                column = self.column(item, scope)
-                if column is None:
-                    uncertain = True
-                else:
-                    columns.append(column)
-                continue
-            if not isinstance(item, ast.Call) or kind is None:
-                uncertain = True
-                continue
             try:
-                name = self.string(_keyword(item, "name"), scope)
+                uncertain = self._table_item(table, schema, item, scope, columns, extra) or uncertain
             except _Unknown:
-                name = None
-            if kind == "PrimaryKeyConstraint":
-                names, partial = self.strings(ast.List(elts=list(item.args)), scope)
-                primary = names
-                uncertain = uncertain or partial
-            elif kind == "UniqueConstraint":
-                names, partial = self.strings(ast.List(elts=list(item.args)), scope)
-                extra.append(MigrationOp("index", table, item.lineno, schema, names=names, name=name, unique=True, partial=partial))
-            elif kind == "Index":
-                index_name = self.string(item.args[0], scope) if item.args else None
-                names, partial = self.strings(ast.List(elts=list(item.args[1:])), scope)
-                unique = _literal(_keyword(item, "unique")) is True
-                qualified = any(k.arg and k.arg.endswith(("_where", "_using", "_ops", "_include")) for k in item.keywords)
-                extra.append(MigrationOp("index", table, item.lineno, schema, names=names, name=index_name, unique=unique,
-                                         partial=partial or qualified))
-            elif kind == "ForeignKeyConstraint":
-                local, partial = self.strings(item.args[0] if item.args else _keyword(item, "columns"), scope)
-                remote, _ = self.strings(item.args[1] if len(item.args) > 1 else _keyword(item, "refcolumns"), scope)
-                referent = _fk_table(remote[0]) if remote else None
-                if referent is None:
-                    uncertain = True
-                else:
-                    extra.append(MigrationOp("fk", table, item.lineno, schema, names=local, other=referent, name=name, partial=partial))
-            elif kind in ("CheckConstraint",):
-                continue
-            else:
                 uncertain = True
+            if isinstance(item, ast.Call) and _last(item.func) == "PrimaryKeyConstraint":
+                try:
+                    primary, partial = self.strings(ast.List(elts=list(item.args)), scope)
+                except _Unknown:
+                    primary, partial = (), True
+                uncertain = uncertain or partial
         self.ops.append(MigrationOp("create_table", table, line, schema, columns=tuple(columns), names=primary))
         self.ops.extend(extra)
         if uncertain:
             self.uncertain(table, line)
+
+    def _table_item(self, table: str, schema: Optional[str], item: ast.expr, scope: dict[str, object],
+                    columns: list[MigrationColumn], extra: list[MigrationOp]) -> bool:
+        """Read one argument of `op.create_table`; True when it cannot be read."""
+        uncertain = False
+        kind = _last(item.func) if isinstance(item, ast.Call) else None
+        if kind == "Column":
+            column = self.column(item, scope)
+            if column is None:
+                uncertain = True
+            else:
+                columns.append(column)
+            return uncertain
+        if not isinstance(item, ast.Call) or kind is None:
+            return True
+        try:
+            name = self.string(_keyword(item, "name"), scope)
+        except _Unknown:
+            name = None
+        if kind == "PrimaryKeyConstraint":
+            pass
+        elif kind == "UniqueConstraint":
+            names, partial = self.strings(ast.List(elts=list(item.args)), scope)
+            extra.append(MigrationOp("index", table, item.lineno, schema, names=names, name=name, unique=True, partial=partial))
+        elif kind == "Index":
+            index_name = self.string(item.args[0], scope) if item.args else None
+            names, partial = self.strings(ast.List(elts=list(item.args[1:])), scope)
+            unique = _literal(_keyword(item, "unique")) is True
+            qualified = any(k.arg and k.arg.endswith("_where") for k in item.keywords)
+            extra.append(MigrationOp("index", table, item.lineno, schema, names=names, name=index_name, unique=unique,
+                                     partial=partial or qualified))
+        elif kind == "ForeignKeyConstraint":
+            local, partial = self.strings(item.args[0] if item.args else _keyword(item, "columns"), scope)
+            remote, _ = self.strings(item.args[1] if len(item.args) > 1 else _keyword(item, "refcolumns"), scope)
+            referent = _fk_table(remote[0]) if remote else None
+            if referent is None:
+                uncertain = True
+            else:
+                extra.append(MigrationOp("fk", table, item.lineno, schema, names=local, other=referent, name=name, partial=partial))
+        elif kind in ("CheckConstraint",):
+            pass
+        else:
+            uncertain = True
+        return uncertain
 
     def column(self, node: Optional[ast.AST], scope: dict[str, object]) -> Optional[MigrationColumn]:
         if not isinstance(node, ast.Call) or _last(node.func) != "Column":
@@ -582,6 +599,26 @@ class _Reader:
             added = self.ops[start:]
             del self.ops[start:]
             self._conditional(added, call.lineno)
+
+
+# `op.<name>(...)`: the position and keyword of the table argument.
+_TABLE_POSITION = {
+    "create_table": (0, "table_name"), "drop_table": (0, "table_name"), "add_column": (0, "table_name"),
+    "drop_column": (0, "table_name"), "alter_column": (0, "table_name"), "create_index": (1, "table_name"),
+    "drop_index": (1, "table_name"), "create_unique_constraint": (1, "table_name"), "create_primary_key": (1, "table_name"),
+    "create_foreign_key": (1, "source_table"), "drop_constraint": (1, "table_name"),
+}
+
+
+def _literal_table(method: str, call: ast.Call) -> Optional[str]:
+    """The literal table an op names, when only its other arguments are unknown."""
+    where = _TABLE_POSITION.get(method)
+    if where is None:
+        return None
+    node = call.args[where[0]] if len(call.args) > where[0] and not any(isinstance(a, ast.Starred) for a in call.args[:where[0] + 1]) else _keyword(call, where[1])
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _scope_of(method: str, call: ast.Call) -> str:
@@ -760,6 +797,24 @@ def _split_top(text: str, separator: str = ",") -> list[str]:
     return parts
 
 
+def _balanced(text: str) -> bool:
+    depth = 0
+    quote: Optional[str] = None
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _strip_comments(sql: str) -> str:
     sql = re.sub(r"--[^\n]*", " ", sql)
     return re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL)
@@ -807,7 +862,16 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         extra: list[MigrationOp] = []
         primary: tuple[str, ...] = ()
         uncertain = False
-        for part in _split_top(match.group(2)):
+        body = match.group(2)
+        if not _balanced(body):
+            # `CREATE TABLE t (...) INHERITS (p)`, `... PARTITION BY RANGE (x)`: more than a column list.
+            yield MigrationOp("create_table", table, line)
+            yield MigrationOp("uncertain", table, line)
+            return
+        for part in _split_top(body):
+            if re.match(r"^(LIKE|INHERITS)\b", part, re.IGNORECASE):
+                uncertain = True
+                continue
             constraint = _CONSTRAINT_START.match(part)
             if constraint:
                 kind = constraint.group(2).upper()
@@ -847,7 +911,7 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         names = _sql_names(columns_text)
         plain = all(_IDENT.fullmatch(n) for n in names)
         yield MigrationOp("index", table, line, names=tuple(n for n in names if _IDENT.fullmatch(n)), name=name,
-                          unique=bool(unique), partial=not plain or bool(tail.strip()))
+                          unique=bool(unique), partial=not plain or "WHERE" in tail.upper())
         return
     match = _DROP_INDEX.match(flat)
     if match:
@@ -881,6 +945,21 @@ def _alter_clauses(table: str, text: str, line: int) -> Iterator[Optional[Migrat
         if add and not _CONSTRAINT_START.match(add.group(1)):
             column = _sql_column(add.group(1), line)
             yield MigrationOp("add_column", table, line, columns=(column,)) if column else None
+            continue
+        constraint = re.match(rf"^ADD\s+(?:CONSTRAINT\s+{_NAME}\s+)?(UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY)\s*\(([^)]*)\)(.*)$", flat, re.IGNORECASE)
+        if constraint:
+            name, kind, names = constraint.group(1), constraint.group(2).upper(), _sql_names(constraint.group(3))
+            if kind == "UNIQUE":
+                yield MigrationOp("index", table, line, names=names, name=name, unique=True)
+            elif kind.startswith("PRIMARY"):
+                yield MigrationOp("primary_key", table, line, names=names, name=name, unique=True)
+            else:
+                ref = _REFERENCES.search(constraint.group(4))
+                yield MigrationOp("fk", table, line, names=names, other=ref.group(1).lower(), name=name) if ref else None
+            continue
+        drop_constraint = re.match(rf"^DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{_NAME}(?:\s+CASCADE)?$", flat, re.IGNORECASE)
+        if drop_constraint:
+            yield MigrationOp("drop_constraint", table, line, name=drop_constraint.group(1))
             continue
         drop = re.match(rf"^DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?{_NAME}(?:\s+CASCADE)?$", flat, re.IGNORECASE)
         if drop and drop.group(1).upper() not in ("CONSTRAINT", "INDEX"):

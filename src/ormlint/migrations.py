@@ -16,6 +16,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,19 +69,21 @@ def find_alembic_configs(paths: Sequence[Path], sources: Sequence["SourceFile"])
         except OSError:
             continue
         for name in names:
-            if not name.endswith(".ini"):
+            if not name.endswith(".ini") and name != "pyproject.toml":
                 continue
             full = directory / name
             try:
                 text = full.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if "script_location" in text:
+            if "script_location" in text and (name.endswith(".ini") or "[tool.alembic]" in text):
                 found.append((str(full), text))
     return tuple(found)
 
 
 def parse_alembic_config(path: str, text: str) -> list[AlembicConfig]:
+    if path.endswith(".toml"):
+        return _parse_pyproject(path, text)
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text, source=path)
@@ -105,6 +108,29 @@ def parse_alembic_config(path: str, text: str) -> list[AlembicConfig]:
             locations = tuple(p.strip() for p in parts if p.strip())
         configs.append(AlembicConfig(path, section, script, locations))
     return configs
+
+
+def _parse_pyproject(path: str, text: str) -> list[AlembicConfig]:
+    """`[tool.alembic]` of a pyproject.toml (Alembic 1.16+)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11
+        import tomli as tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    table = data.get("tool", {}).get("alembic", {})
+    script = table.get("script_location") if isinstance(table, dict) else None
+    if not isinstance(script, str):
+        return []
+    here = os.path.dirname(path)
+    locations = table.get("version_locations", [])
+    if isinstance(locations, str):
+        locations = re.split(r"[\s,]+", locations)
+    expanded = tuple(str(v).replace("%(here)s", here) for v in locations if isinstance(v, str) and v.strip()) if isinstance(locations, list) else ()
+    return [AlembicConfig(path, "tool.alembic", script.replace("%(here)s", here), expanded)]
 
 
 # -- revisions and environments -----------------------------------------------------
@@ -287,7 +313,7 @@ class MigratedIndex:
     columns: tuple[str, ...]  # lower-cased
     unique: bool
     name: Optional[str]
-    partial: bool  # expressions or dialect options: matches nothing
+    partial: bool  # expressions or a WHERE clause: matches nothing
     kind: str = "index"  # index / unique / primary
 
 
@@ -441,6 +467,13 @@ class _Replay:
             new_key = op.other.lower()
             table.uncertain = table.uncertain or new_key in tables
             table.name = op.other
+            for other in tables.values():
+                for fk in other.foreign_keys:
+                    if fk.referent == key:
+                        fk.referent = new_key
+            for fk in table.foreign_keys:
+                if fk.referent == key:
+                    fk.referent = new_key
             for index in table.indexes:
                 index.name = None if index.kind == "primary" else index.name
             tables[new_key] = table

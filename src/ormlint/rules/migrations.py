@@ -17,6 +17,7 @@ from ormlint.rules.base import Rule, RuleContext
 if TYPE_CHECKING:
     from ormlint.migrations import Environment as AlembicEnvironment, MigratedTable, ProjectMigrations
     from ormlint.migrations import Revision as AlembicRevision
+    from ormlint.index import ProjectIndex
     from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
 
 
@@ -24,7 +25,9 @@ class BrokenMigrationGraph(Rule):
     """## What it does
     Reads `revision` / `down_revision` (None, a string, or a tuple for merges),
     `branch_labels` and `depends_on` of every Alembic revision file and checks
-    the graph of each `versions/` directory: a duplicated revision id, a
+    the graph of each Alembic environment (the `script_location` /
+    `version_locations` of `alembic.ini`, an `env.py` with `versions/` beside
+    it, or a directory of revision files): a duplicated revision id, a
     `down_revision` naming no revision, a cycle, or several heads.
 
     ## Why is this bad?
@@ -379,12 +382,19 @@ _ACCEPTED_PAIRS = frozenset({
 })
 
 
-def model_family(column: "ColumnInfo") -> Optional[str]:
+def model_family(column: "ColumnInfo", index: Optional["ProjectIndex"] = None) -> Optional[str]:
+    """The type family of a model column; a column typed by its foreign key
+    (`Column(ForeignKey("users.id"))`) takes its target's."""
     if column.type.family is not None:
         return column.type.family
     if column.type_from_foreign_key and len(column.foreign_keys) == 1:
-        target = column.foreign_keys[0].target_column
-        if target is not None:
+        fk = column.foreign_keys[0]
+        target = fk.target_column
+        split = fk.split_target()
+        if target is None and split is not None and index is not None and column.table is not None:
+            tables = index.find_tables(column.table.metadata, split[1], split[0])
+            target = tables[0].column(split[2]) if len(tables) == 1 else None
+        if target is not None and not target.type_from_foreign_key:
             return target.type.family
     return None
 
@@ -666,7 +676,7 @@ class ColumnTypeDiffersFromMigrations(Rule):
                 target = migrated.columns.get((column.name or "").lower())
                 if target is None:
                     continue
-                family = model_family(column)
+                family = model_family(column, ctx.index)
                 if not families_differ(family, target.family):
                     continue
                 message = (f"`{column.label}` is {family} (`{column.type.display}`) in the model but {target.family} "
@@ -865,6 +875,7 @@ class ModelsOutsideTargetMetadata(Rule):
             return
         resolver = BaseResolver(ctx.index.symbols or SymbolTable(ctx.index.modules))
         targets: list[tuple[AssignFact, str, set[str]]] = []
+        env_modules: list[str] = []
         for env in envs:
             module = env.env_module or ""
             facts = ctx.index.modules.get(module)
@@ -882,12 +893,14 @@ class ModelsOutsideTargetMetadata(Rule):
             if not keys:
                 return
             targets.append((assigns[0], facts.path, keys))
+            env_modules.append(module)
         # Report in the environment that covers the most models (the main one).
         targets.sort(key=lambda t: -sum(1 for c in ctx.index.classes if c.metadata in t[2]))
         included = set().union(*(keys for _, _, keys in targets))
         # Tables some included metadata maps: a model of another base mapping
         # one of them (a replica, a read model) needs no migration of its own.
         covered = {t.name.lower() for t in ctx.index.tables if t.metadata in included and t.name is not None}
+        target_roots = {c.module.split(".")[0] for c in ctx.index.classes if c.metadata in included}
         missing: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}
         for mapped in ctx.index.classes:
@@ -897,6 +910,11 @@ class ModelsOutsideTargetMetadata(Rule):
             if metadata in included or metadata.startswith("unknown:") or "[" in metadata:
                 continue
             if mapped.table is None or mapped.table.name is None or mapped.table.name.lower() in covered:
+                continue
+            # Another application of a monorepo (its own database, or create_all):
+            # only models loaded with an env.py, or in the package of the models
+            # it targets, are its business.
+            if mapped.module.split(".")[0] not in target_roots and not any(ctx.index.coloaded(m, mapped.module) for m in env_modules):
                 continue
             missing[metadata].append(mapped.name)
             base = ctx.index.bases.get(mapped.base_key)
