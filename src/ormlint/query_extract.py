@@ -201,6 +201,7 @@ class _Function:
     one_vars: list[tuple[str, int]] = field(default_factory=list)
     session_params: tuple[str, ...] = ()
     returns: list[int] = field(default_factory=list)
+    params: set[str] = field(default_factory=set)
     by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
 
 
@@ -229,6 +230,9 @@ class _Extractor:
         fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             sessions = []
+            every = [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]
+            every += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            fn.params = {a.arg for a in every}
             for arg in [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]:
                 annotation = dotted_name(arg.annotation) if arg.annotation is not None else None
                 if annotation is None and isinstance(arg.annotation, ast.Subscript):
@@ -324,7 +328,7 @@ class _Extractor:
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
-            repeating = _is_retry(stmt)
+            repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter)
             index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
             inner = _Where(where.loops + (index,), False, False)
             self._block(fn, stmt.body, inner)
@@ -871,13 +875,15 @@ _BATCH_WORDS = ("batch", "chunk", "page", "offset", "slice", "window", "partitio
 
 
 def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
-    """A retry loop (`for attempt in range(3)` ... `break`) or a batch loop
-    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`): one
-    round trip per iteration is its design."""
+    """A retry loop (`for attempt in range(3)` ... `break`), a batch loop
+    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`) or a
+    loop over a literal tuple: one round trip per iteration is its design."""
     target = node.target.id if isinstance(node.target, ast.Name) else ""
     if any(word in target.lower() for word in ("attempt", "retry", "tries", "try_")):
         return True
     iterable = _strip(node.iter)
+    if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+        return True  # a fixed handful of items written out (`for model in (A, B):`), not rows
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
         if len(iterable.args) == 3:
             return True
@@ -886,6 +892,16 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
     names = [target] + [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
     names += [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
     return any(word in name.lower() for name in names for word in _BATCH_WORDS)
+
+
+def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
+    """`for model in SOFT_DELETE_MODELS`: a name the function neither binds nor
+    receives is a module-level collection, a fixed handful of items."""
+    iterable = _strip(iterable)
+    if not isinstance(iterable, ast.Name) or fn.name == "<module>":
+        return False
+    name = iterable.id
+    return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
 
 
 def _memoizes(body: list[ast.stmt]) -> bool:
