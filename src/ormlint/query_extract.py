@@ -153,7 +153,8 @@ _COLUMN_OPTIONS = frozenset({
     "raiseload_columns",
 })
 _ROUND_TRIP_METHODS = frozenset({"commit", "flush"})
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_LOOP_KINDS = frozenset({ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_RELEVANT_METHODS = _STATEMENT_ROOTS | _EXECUTORS | _ROUND_TRIP_METHODS | {"query", "get"}
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
@@ -246,14 +247,15 @@ class _Extractor:
                     if last.lower().endswith("session") or last == "SessionDep":
                         sessions.append(arg.arg)
             fn.session_params = tuple(sessions)
-        self._collect_bindings(fn, body)
-        self._block(fn, body, _Where())
+        nodes = _walk_own(body)
+        if self._collect_bindings(fn, nodes):
+            self._block(fn, body, _Where())
         self.functions.append(FunctionQueries(
             fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
             tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
         ))
-        for stmt in _own_statements(body):
-            for child in _nested_definitions(stmt):
+        for child in nodes:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if isinstance(child, ast.ClassDef):
                     qual = child.name if name == "<module>" else f"{name}.{child.name}"
                     self.class_body(qual, child)
@@ -264,14 +266,31 @@ class _Extractor:
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
         for stmt in node.body:
-            for child in [stmt] if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else _nested_definitions(stmt):
+            if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign)):
+                continue  # class attributes: no function inside (lambdas are not walked)
+            for child in _walk_own([stmt]):
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    continue
                 if isinstance(child, ast.ClassDef):
                     self.class_body(f"{qual}.{child.name}", child)
                 else:
                     self.function(f"{qual}.{child.name}", qual, child, child.body)
 
-    def _collect_bindings(self, fn: _Function, body: list[ast.stmt]) -> None:
-        for node in _walk_own(body):
+    def _collect_bindings(self, fn: _Function, nodes: list[ast.AST]) -> bool:
+        """Record the function's bindings; True when it has anything for the
+        query facts (a loop, a query-like call), so that the rest is not walked."""
+        relevant = False
+        for node in nodes:
+            if not relevant:
+                kind = type(node)
+                if kind is ast.Call:
+                    func = node.func  # type: ignore[attr-defined]
+                    relevant = (isinstance(func, ast.Attribute) and func.attr in _RELEVANT_METHODS) or (
+                        isinstance(func, ast.Name) and func.id in _STATEMENT_ROOTS)
+                elif kind is ast.Attribute:
+                    relevant = node.attr == "query"  # type: ignore[attr-defined]
+                elif kind in _LOOP_KINDS:
+                    relevant = True
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -310,12 +329,20 @@ class _Extractor:
                         fn.appends.setdefault(node.func.value.id, []).append(ast.Starred(value=arg))
                 elif node.func.attr in ("insert", "pop", "remove", "clear"):
                     fn.other_bindings.add(node.func.value.id)
+        return relevant
 
     # -- statements -------------------------------------------------------
     def _block(self, fn: _Function, body: list[ast.stmt], where: _Where) -> None:
+        # Statements followed (in their block) by return/break/raise run at most once per loop.
+        last_exit = -1
+        for position in range(len(body) - 1, -1, -1):
+            if isinstance(body[position], (ast.Return, ast.Break, ast.Raise)):
+                last_exit = position
+                break
+        plain = _Where(where.loops, where.exits, where.batched)
+        exiting = _Where(where.loops, True, where.batched)
         for position, stmt in enumerate(body):
-            exits = where.exits or any(isinstance(s, (ast.Return, ast.Break, ast.Raise)) for s in body[position:])
-            self._statement(fn, stmt, _Where(where.loops, exits, where.batched))
+            self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
     def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -455,12 +482,16 @@ class _Extractor:
             self._call_site(fn, node, where)
         if isinstance(node, ast.Attribute):
             self._access(fn, node, where)
-        inner = _Where(where.loops, where.exits, where.batched)
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self._expr(fn, child, inner)
-            elif isinstance(child, ast.keyword):
-                self._expr(fn, child.value, inner)
+        inner = _Where(where.loops, where.exits, where.batched) if where.assigned_to or where.in_return else where
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            for child in value if isinstance(value, list) else (value,):
+                if isinstance(child, ast.expr):
+                    self._expr(fn, child, inner)
+                elif isinstance(child, ast.keyword):
+                    self._expr(fn, child.value, inner)
 
     def _comprehension(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         loops = where.loops
@@ -912,34 +943,29 @@ def _memoizes(body: list[ast.stmt]) -> bool:
     return False
 
 
-def _own_statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    return list(body)
-
-
-def _nested_definitions(node: ast.AST) -> list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]]:
-    """Function and class definitions directly inside a statement (not inside other definitions)."""
-    found: list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.append(current)
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(current))))
-    return found
-
-
 def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
-    """Every node of a function body, not entering nested functions, classes or lambdas."""
+    """Every node of a function body, not entering nested functions, classes or
+    lambdas (expression contexts left out: nothing reads them)."""
     found: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(body))
+    stack: list[ast.AST] = list(body)
+    AST = ast.AST
     while stack:
         node = stack.pop()
         found.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(node, _OPAQUE_SCOPES):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, AST))
+            elif isinstance(value, AST):
+                stack.append(value)
     return found
+
+
+_OPAQUE_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:
