@@ -944,28 +944,34 @@ def _memoizes(body: list[ast.stmt]) -> bool:
 
 
 def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
-    """Every node of a function body, not entering nested functions, classes or
-    lambdas (expression contexts left out: nothing reads them)."""
+    """The nodes of a function body that can bind names, call or loop, not
+    entering nested functions, classes or lambdas (names, constants, operators
+    and expression contexts are left out: nothing here reads them)."""
     found: list[ast.AST] = []
     stack: list[ast.AST] = list(body)
-    AST = ast.AST
+    walked = _WALKED
     while stack:
         node = stack.pop()
+        kind = type(node)
+        if kind in _LEAVES:
+            continue
         found.append(node)
-        if isinstance(node, _OPAQUE_SCOPES):
+        if kind in _OPAQUE_SCOPES:
             continue
         for name in node._fields:
-            if name == "ctx":
-                continue
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, AST))
-            elif isinstance(value, AST):
-                stack.append(value)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, walked))  # type: ignore[misc]
+            elif isinstance(value, walked):
+                stack.append(value)  # type: ignore[arg-type]
     return found
 
 
-_OPAQUE_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_OPAQUE_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+_LEAVES = frozenset({ast.Name, ast.Constant})
+_WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
+    (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
+)
 
 
 def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:
