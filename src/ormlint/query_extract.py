@@ -213,6 +213,9 @@ class _Where:
     batched: bool = False
     assigned_to: str = ""
     in_return: bool = False
+    # Inside `try:` (with an `except`) in the loop: a commit there gives each item
+    # its own transaction so that one failure does not undo the others, by design.
+    isolated: bool = False
 
 
 _ONE_METHODS = frozenset({
@@ -339,8 +342,8 @@ class _Extractor:
             if isinstance(body[position], (ast.Return, ast.Break, ast.Raise)):
                 last_exit = position
                 break
-        plain = _Where(where.loops, where.exits, where.batched)
-        exiting = _Where(where.loops, True, where.batched)
+        plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        exiting = _Where(where.loops, True, where.batched, isolated=where.isolated)
         for position, stmt in enumerate(body):
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
@@ -376,8 +379,8 @@ class _Extractor:
                 any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
                 or _memoizes(stmt.body)
             ))
-            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched))
-            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched))
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
+            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
             return
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -385,7 +388,8 @@ class _Extractor:
             self._block(fn, stmt.body, where)
             return
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            self._block(fn, stmt.body, where)  # type: ignore[attr-defined]
+            isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 self._block(fn, handler.body, where)
             self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
@@ -482,7 +486,7 @@ class _Extractor:
             self._call_site(fn, node, where)
         if isinstance(node, ast.Attribute):
             self._access(fn, node, where)
-        inner = _Where(where.loops, where.exits, where.batched) if where.assigned_to or where.in_return else where
+        inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
         for name in node._fields:
             if name == "ctx":
                 continue
@@ -527,7 +531,9 @@ class _Extractor:
             receiver = dotted_name(func.value)
             if receiver is None:
                 return
-            if func.attr in _ROUND_TRIP_METHODS or (receiver in ("self", "cls") and where.loops):
+            if func.attr in _ROUND_TRIP_METHODS:
+                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched or where.isolated))
+            elif receiver in ("self", "cls") and where.loops:
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched))
         elif isinstance(func, ast.Name) and where.loops:
             fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched))
