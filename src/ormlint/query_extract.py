@@ -153,7 +153,8 @@ _COLUMN_OPTIONS = frozenset({
     "raiseload_columns",
 })
 _ROUND_TRIP_METHODS = frozenset({"commit", "flush"})
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_LOOP_KINDS = frozenset({ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_RELEVANT_METHODS = _STATEMENT_ROOTS | _EXECUTORS | _ROUND_TRIP_METHODS | {"query", "get"}
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
@@ -201,6 +202,7 @@ class _Function:
     one_vars: list[tuple[str, int]] = field(default_factory=list)
     session_params: tuple[str, ...] = ()
     returns: list[int] = field(default_factory=list)
+    params: set[str] = field(default_factory=set)
     by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
 
 
@@ -211,6 +213,9 @@ class _Where:
     batched: bool = False
     assigned_to: str = ""
     in_return: bool = False
+    # Inside `try:` (with an `except`) in the loop: a commit there gives each item
+    # its own transaction so that one failure does not undo the others, by design.
+    isolated: bool = False
 
 
 _ONE_METHODS = frozenset({
@@ -229,6 +234,9 @@ class _Extractor:
         fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             sessions = []
+            every = [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]
+            every += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            fn.params = {a.arg for a in every}
             for arg in [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]:
                 annotation = dotted_name(arg.annotation) if arg.annotation is not None else None
                 if annotation is None and isinstance(arg.annotation, ast.Subscript):
@@ -242,14 +250,15 @@ class _Extractor:
                     if last.lower().endswith("session") or last == "SessionDep":
                         sessions.append(arg.arg)
             fn.session_params = tuple(sessions)
-        self._collect_bindings(fn, body)
-        self._block(fn, body, _Where())
+        nodes = _walk_own(body)
+        if self._collect_bindings(fn, nodes):
+            self._block(fn, body, _Where())
         self.functions.append(FunctionQueries(
             fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
             tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
         ))
-        for stmt in _own_statements(body):
-            for child in _nested_definitions(stmt):
+        for child in nodes:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if isinstance(child, ast.ClassDef):
                     qual = child.name if name == "<module>" else f"{name}.{child.name}"
                     self.class_body(qual, child)
@@ -260,14 +269,31 @@ class _Extractor:
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
         for stmt in node.body:
-            for child in [stmt] if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else _nested_definitions(stmt):
+            if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign)):
+                continue  # class attributes: no function inside (lambdas are not walked)
+            for child in _walk_own([stmt]):
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    continue
                 if isinstance(child, ast.ClassDef):
                     self.class_body(f"{qual}.{child.name}", child)
                 else:
                     self.function(f"{qual}.{child.name}", qual, child, child.body)
 
-    def _collect_bindings(self, fn: _Function, body: list[ast.stmt]) -> None:
-        for node in _walk_own(body):
+    def _collect_bindings(self, fn: _Function, nodes: list[ast.AST]) -> bool:
+        """Record the function's bindings; True when it has anything for the
+        query facts (a loop, a query-like call), so that the rest is not walked."""
+        relevant = False
+        for node in nodes:
+            if not relevant:
+                kind = type(node)
+                if kind is ast.Call:
+                    func = node.func  # type: ignore[attr-defined]
+                    relevant = (isinstance(func, ast.Attribute) and func.attr in _RELEVANT_METHODS) or (
+                        isinstance(func, ast.Name) and func.id in _STATEMENT_ROOTS)
+                elif kind is ast.Attribute:
+                    relevant = node.attr == "query"  # type: ignore[attr-defined]
+                elif kind in _LOOP_KINDS:
+                    relevant = True
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -306,12 +332,20 @@ class _Extractor:
                         fn.appends.setdefault(node.func.value.id, []).append(ast.Starred(value=arg))
                 elif node.func.attr in ("insert", "pop", "remove", "clear"):
                     fn.other_bindings.add(node.func.value.id)
+        return relevant
 
     # -- statements -------------------------------------------------------
     def _block(self, fn: _Function, body: list[ast.stmt], where: _Where) -> None:
+        # Statements followed (in their block) by return/break/raise run at most once per loop.
+        last_exit = -1
+        for position in range(len(body) - 1, -1, -1):
+            if isinstance(body[position], (ast.Return, ast.Break, ast.Raise)):
+                last_exit = position
+                break
+        plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        exiting = _Where(where.loops, True, where.batched, isolated=where.isolated)
         for position, stmt in enumerate(body):
-            exits = where.exits or any(isinstance(s, (ast.Return, ast.Break, ast.Raise)) for s in body[position:])
-            self._statement(fn, stmt, _Where(where.loops, exits, where.batched))
+            self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
     def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -324,7 +358,7 @@ class _Extractor:
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
-            repeating = _is_retry(stmt)
+            repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter)
             index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
             inner = _Where(where.loops + (index,), False, False)
             self._block(fn, stmt.body, inner)
@@ -345,8 +379,8 @@ class _Extractor:
                 any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
                 or _memoizes(stmt.body)
             ))
-            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched))
-            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched))
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
+            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
             return
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -354,7 +388,8 @@ class _Extractor:
             self._block(fn, stmt.body, where)
             return
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            self._block(fn, stmt.body, where)  # type: ignore[attr-defined]
+            isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 self._block(fn, handler.body, where)
             self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
@@ -451,12 +486,16 @@ class _Extractor:
             self._call_site(fn, node, where)
         if isinstance(node, ast.Attribute):
             self._access(fn, node, where)
-        inner = _Where(where.loops, where.exits, where.batched)
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self._expr(fn, child, inner)
-            elif isinstance(child, ast.keyword):
-                self._expr(fn, child.value, inner)
+        inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            for child in value if isinstance(value, list) else (value,):
+                if isinstance(child, ast.expr):
+                    self._expr(fn, child, inner)
+                elif isinstance(child, ast.keyword):
+                    self._expr(fn, child.value, inner)
 
     def _comprehension(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         loops = where.loops
@@ -492,7 +531,9 @@ class _Extractor:
             receiver = dotted_name(func.value)
             if receiver is None:
                 return
-            if func.attr in _ROUND_TRIP_METHODS or (receiver in ("self", "cls") and where.loops):
+            if func.attr in _ROUND_TRIP_METHODS:
+                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched or where.isolated))
+            elif receiver in ("self", "cls") and where.loops:
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched))
         elif isinstance(func, ast.Name) and where.loops:
             fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched))
@@ -871,13 +912,15 @@ _BATCH_WORDS = ("batch", "chunk", "page", "offset", "slice", "window", "partitio
 
 
 def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
-    """A retry loop (`for attempt in range(3)` ... `break`) or a batch loop
-    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`): one
-    round trip per iteration is its design."""
+    """A retry loop (`for attempt in range(3)` ... `break`), a batch loop
+    (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`) or a
+    loop over a literal tuple: one round trip per iteration is its design."""
     target = node.target.id if isinstance(node.target, ast.Name) else ""
     if any(word in target.lower() for word in ("attempt", "retry", "tries", "try_")):
         return True
     iterable = _strip(node.iter)
+    if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+        return True  # a fixed handful of items written out (`for model in (A, B):`), not rows
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
         if len(iterable.args) == 3:
             return True
@@ -888,6 +931,16 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
     return any(word in name.lower() for name in names for word in _BATCH_WORDS)
 
 
+def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
+    """`for model in SOFT_DELETE_MODELS`: a name the function neither binds nor
+    receives is a module-level collection, a fixed handful of items."""
+    iterable = _strip(iterable)
+    if not isinstance(iterable, ast.Name) or fn.name == "<module>":
+        return False
+    name = iterable.id
+    return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
+
+
 def _memoizes(body: list[ast.stmt]) -> bool:
     """`if key not in cache: cache[key] = query(...)`: the round trip is amortised."""
     for node in _walk_own(body):
@@ -896,34 +949,35 @@ def _memoizes(body: list[ast.stmt]) -> bool:
     return False
 
 
-def _own_statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    return list(body)
-
-
-def _nested_definitions(node: ast.AST) -> list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]]:
-    """Function and class definitions directly inside a statement (not inside other definitions)."""
-    found: list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.append(current)
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(current))))
-    return found
-
-
 def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
-    """Every node of a function body, not entering nested functions, classes or lambdas."""
+    """The nodes of a function body that can bind names, call or loop, not
+    entering nested functions, classes or lambdas (names, constants, operators
+    and expression contexts are left out: nothing here reads them)."""
     found: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(body))
+    stack: list[ast.AST] = list(body)
+    walked = _WALKED
     while stack:
         node = stack.pop()
-        found.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        kind = type(node)
+        if kind in _LEAVES:
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        found.append(node)
+        if kind in _OPAQUE_SCOPES:
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, walked))  # type: ignore[misc]
+            elif isinstance(value, walked):
+                stack.append(value)  # type: ignore[arg-type]
     return found
+
+
+_OPAQUE_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+_LEAVES = frozenset({ast.Name, ast.Constant})
+_WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
+    (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
+)
 
 
 def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:

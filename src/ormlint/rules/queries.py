@@ -1304,7 +1304,9 @@ class RoundTripInLoop(Rule):
     the same class) that does one of these. `session.add()` alone is not a
     round trip. Not reported: statements that end the loop (`return`,
     `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
-    (`if key not in cache: cache[key] = ...`), `IN` queries (a chunk at a
+    (`if key not in cache: cache[key] = ...`), a commit inside `try:`/`except`
+    in the loop (one transaction per item on purpose, so that one failure does
+    not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`) and `while`
     loops, which poll, page or probe by design.
@@ -1458,6 +1460,14 @@ def bulk(session: Session, rows):
 def git_loop(repo, files):
     for f in files:
         repo.commit(f)
+
+def import_each(session: Session, rows):
+    for row in rows:
+        try:
+            session.add(Item(id=row))
+            session.commit()  # each row its own transaction: one bad row does not undo the rest
+        except Exception:
+            session.rollback()
 """,
         """
 from sqlalchemy import Column, Integer, select
