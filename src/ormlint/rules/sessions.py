@@ -633,7 +633,7 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
             continue
         if origin.with_id and ("with", origin.with_id) in op.frames[position:]:
             continue  # `with Session() as s` inside the try: the failure closes (rolls back) s on its way out
-        rebound = {block.id for block in fn.withs if block.target == op.receiver}
+        rebound = {block.id for block in fn.withs if block.target == op.receiver and block.id != origin.with_id}
         later = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
                  and use.order > statement.end_order and not any(("with", ident) in use.frames for ident in rebound)]
         if later and handler.exits != "break":
