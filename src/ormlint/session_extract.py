@@ -48,6 +48,8 @@ class HandlerFact:
     resets: tuple[str, ...]  # receivers the handler calls rollback()/close() on
     exits: str  # how the handler's body ends: return / raise / break / continue / ""
     span: Span
+    # Dotted names the handler passes to calls or assigns to (it may roll back or replace them).
+    handles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,18 @@ class YieldFact:
     span: Span
     frames: tuple[Frame, ...]
     order: int
+
+
+@dataclass(frozen=True)
+class SessionPass:
+    """`save(session, ...)` inside `with helper() as session`: a same-file call passing a with-target on."""
+
+    callee: str
+    bound: bool  # `self.save(...)`
+    slots: tuple[tuple[str, str], ...]  # (positional index or keyword, passed name)
+    frames: tuple[Frame, ...]
+    order: int
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class SessionFunction:
     # Calls of functions of the same file that pass outside data:
     # (callee name, called on self/cls, ((positional index or keyword, sources), ...)).
     tainted_calls: tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    passes: tuple[SessionPass, ...] = ()
 
 
 _RESET_METHODS = frozenset({"rollback", "close"})
@@ -164,6 +179,22 @@ def _resets(nodes: list[ast.stmt]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _handled(nodes: list[ast.stmt]) -> tuple[str, ...]:
+    found: list[str] = []
+    for node in _walk_no_functions(list(nodes)):
+        if isinstance(node, ast.Call):
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                name = dotted_name(arg)
+                if name:
+                    found.append(name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                name = dotted_name(target)
+                if name:
+                    found.append(name)
+    return tuple(found)
+
+
 def _exception_names(node: Optional[ast.AST]) -> tuple[str, ...]:
     if node is None:
         return ()
@@ -208,6 +239,7 @@ class _FunctionWalker:
         self.order = 0
         self.next_id = 0
         self.awaited: set[int] = set()
+        self.passes: list[SessionPass] = []
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -299,7 +331,7 @@ class _FunctionWalker:
             self.frames.pop()
             reraises = any(isinstance(sub, ast.Raise) for sub in _walk_no_functions(list(handler.body)))
             handlers.append(HandlerFact(_exception_names(handler.type), reraises, _resets(handler.body),
-                                        _ends_with(handler.body), span_of(handler)))
+                                        _ends_with(handler.body), span_of(handler), _handled(handler.body)))
         self.frames.append(("else", ident))
         self.body(node.orelse)  # type: ignore[attr-defined]
         self.frames.pop()
@@ -331,6 +363,27 @@ class _FunctionWalker:
                 if method in SESSION_METHODS and receiver:
                     self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
                                               tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
+                self.passing(sub)
+
+    def passing(self, call: ast.Call) -> None:
+        """A call of a same-file function (`f(...)`, `self.f(...)`) inside a
+        `with ... as name` block that passes `name` on."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            callee, bound = func.id, False
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            callee, bound = func.attr, True
+        else:
+            return
+        targets = {block.target for block in self.withs if block.target and ("with", block.id) in self.frames}
+        if not targets:
+            return
+        slots = [(str(position), arg.id) for position, arg in enumerate(call.args)
+                 if isinstance(arg, ast.Name) and arg.id in targets]
+        slots += [(k.arg, k.value.id) for k in call.keywords
+                  if k.arg and isinstance(k.value, ast.Name) and k.value.id in targets]
+        if slots and not any(isinstance(arg, ast.Starred) for arg in call.args):
+            self.passes.append(SessionPass(callee, bound, tuple(slots), tuple(self.frames), self.order, span_of(call)))
 
 
 def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], ...]:
@@ -359,7 +412,7 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> SessionFun
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
         called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
-        tainted_calls=taint.call_sites(),
+        tainted_calls=taint.call_sites(), passes=tuple(walker.passes),
     )
 
 
@@ -377,6 +430,9 @@ _REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query
 _STR_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "capitalize", "title", "casefold",
                           "replace", "format", "join", "removeprefix", "removesuffix", "zfill", "center",
                           "ljust", "rjust", "swapcase"})
+# Unannotated parameters named like schema objects (their str() is their name).
+_OBJECT_PARAMS = frozenset({"table", "column", "model", "index", "constraint", "metadata", "engine", "mapper",
+                            "connection", "conn", "session", "bind", "op", "dialect", "schema_item", "entity"})
 _NUMERIC_SPEC = re.compile(r"%[-+ #0-9.*]*([a-zA-Z%])")
 
 
@@ -414,10 +470,19 @@ class _SqlTaint:
         self.calls = calls
         args = node.args  # type: ignore[attr-defined]
         self.params: dict[str, bool] = {}
-        for arg in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]:
+        positional = [*getattr(args, "posonlyargs", []), *args.args]
+        defaults: dict[str, Optional[ast.AST]] = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+        defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults))
+        for arg in [*positional, *args.kwonlyargs]:
             if arg.arg in ("self", "cls"):
                 continue
             kind = _str_annotation(arg.annotation)
+            if kind is None:
+                default = defaults.get(arg.arg)
+                if isinstance(default, ast.Constant) and isinstance(default.value, (int, float, bool)):
+                    continue  # `limit=10`: a number
+                if arg.arg in _OBJECT_PARAMS:
+                    continue  # `table`, `column`: schema objects, whose str() is their name
             if kind is not False:
                 self.params[arg.arg] = True
         self.assigned: dict[str, list[ast.AST]] = {}

@@ -156,8 +156,10 @@ class SessionResolver:
             if origin is None:
                 continue
             later = [op for op in fn.ops if op.receiver == point.value and op.order > point.order]
+            # An unconditional commit after the yield (`if commit: session.commit()` lets callers opt out).
             commits = origin.kind == "begin" or any(
-                op.method == "commit" and not any(kind == "except" for kind, _ in op.frames) for op in later)
+                op.method == "commit" and not any(kind in ("except", "ifbody", "ifelse") for kind, _ in op.frames)
+                for op in later)
             rolls_back = origin.kind in ("begin", "ctx") or any(
                 op.method in _RESETS for op in later if any(kind in ("except", "finally") for kind, _ in op.frames))
             return ScopeHelper(module, fn.name, commits, rolls_back)
@@ -626,8 +628,11 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
         if statement.finally_resets and op.receiver in statement.finally_resets:
             continue
         handler = next((h for h in statement.handlers if _catches_db_errors(h.types)), None)
-        if handler is None or handler.reraises or op.receiver in handler.resets or handler.exits in ("return", "raise"):
+        if handler is None or handler.reraises or handler.resets or handler.exits in ("return", "raise"):
             continue
+        if any(name == op.receiver or name.startswith(op.receiver + ".") or op.receiver.startswith(name + ".")
+               for name in handler.handles):
+            continue  # the handler hands the session to something (which may roll it back) or replaces it
         origin = resolver.op_origin(module, fn, op)
         if origin is None:
             continue
@@ -721,6 +726,12 @@ class CommitInsideCommittingScope(Rule):
     `@asynccontextmanager` function that yields a session and calls `commit()`
     after its `yield` (or yields from `sessionmaker.begin()`).
 
+    Also reported: a function that commits a session parameter when a call in
+    the same file passes it a session from such a helper (`with get_session()
+    as s: save_thought(s, text)`). A commit inside a loop (one transaction per
+    item or batch, to keep progress) is deliberate and left alone, as are
+    helpers that commit only on a condition (`if commit: session.commit()`).
+
     ## Why is this bad?
     The unit of work is split: everything before the inner `commit()` is
     already permanent when something later in the block fails, so the helper's
@@ -763,16 +774,48 @@ class CommitInsideCommittingScope(Rule):
         resolver = _resolver_of(ctx)
         for module, facts, fn in _functions(resolver):
             for op in fn.ops:
-                if op.method != "commit":
-                    continue
+                if op.method != "commit" or any(kind == "loop" for kind, _ in op.frames):
+                    continue  # a commit per item or batch in a loop: progress saved on purpose
                 origin = resolver.op_origin(module, fn, op)
-                if origin is None or origin.helper is None or not origin.helper.commits:
+                if origin is None:
                     continue
-                helper = origin.helper
-                message = (f"`{op.receiver}.commit()` in `{fn.name}` commits a session from `{helper.name}()`, "
+                via = ""
+                if origin.kind == "param" and "." not in op.receiver:
+                    found = _committing_caller(resolver, module, facts, fn, op.receiver)
+                    if found is None:
+                        continue
+                    helper, caller = found
+                    via = f" (passed in by `{caller}`)"
+                elif origin.helper is None or not origin.helper.commits:
+                    continue
+                else:
+                    helper = origin.helper
+                message = (f"`{op.receiver}.commit()` in `{fn.name}` commits a session from `{helper.name}()`{via}, "
                            f"which commits again when the `with` block ends: the block is no longer one transaction.")
                 hint = f"Drop this commit and let `{helper.name}()` commit (use `{op.receiver}.flush()` if ids are needed now)."
                 yield self.diagnostic(facts.path, op.span, message, hint)
+
+
+def _committing_caller(resolver: SessionResolver, module: str, facts: ModuleFacts, fn: SessionFunction,
+                       param: str) -> Optional[tuple[ScopeHelper, str]]:
+    """A call in the same file that passes `param` a session from a committing scope helper."""
+    names = [name for name, _, _ in fn.params]
+    if param not in names:
+        return None
+    short = fn.name.rsplit(".", 1)[-1]
+    for caller in facts.sessions:
+        for passed in caller.passes:
+            if passed.callee != short or passed.bound != (fn.class_name is not None):
+                continue
+            if passed.bound and caller.class_name != fn.class_name:
+                continue
+            offset = 1 if passed.bound else 0
+            for slot, name in passed.slots:
+                if slot == param or (slot.isdigit() and int(slot) + offset == names.index(param)):
+                    origin = resolver.origin(module, caller, name, passed.order, passed.frames)
+                    if origin is not None and origin.helper is not None and origin.helper.commits:
+                        return origin.helper, caller.name
+    return None
 
 
 @dataclass
@@ -1454,6 +1497,12 @@ def save_thought(text):
         session.add(Thought(text=text))
         session.commit()
 
+def import_all(texts):
+    with get_session() as session:
+        for text in texts:
+            session.add(Thought(text=text))
+            session.commit()
+
 def save_other(text):
     with SessionLocal() as session:
         session.add(Thought(text=text))
@@ -1493,8 +1542,41 @@ def save_all(texts):
     with transaction() as session:
         for text in texts:
             session.add(Thought(text=text))
-            session.commit()  # ORM502
+        session.commit()  # ORM502
 '''
+
+CommitInsideCommittingScope.INVALID.append(_PRELUDE + '''
+async def save_thought(session: AsyncSession, text):
+    session.add(Thought(text=text))
+    await session.commit()  # ORM502
+
+async def handle(text):
+    async with get_async_session() as session:
+        await save_thought(session, text)
+''')
+CommitInsideCommittingScope.VALID.append(_PRELUDE + '''
+@contextmanager
+def unit_of_work(commit=True):
+    session = SessionLocal()
+    try:
+        yield session
+        if commit:
+            session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+def save_thought(session: Session, text):
+    session.add(Thought(text=text))
+    session.commit()
+
+def handle(text):
+    with unit_of_work(commit=False) as session:
+        session.add(Thought(text=text))
+        session.commit()
+    with read_session() as session:
+        save_thought(session, text)
+''')
 
 SeveralSessionsInOneFunction.VALID = [
     _PRELUDE + '''
