@@ -1042,7 +1042,16 @@ class SqlBuiltFromInput(Rule):
       or looks up in one (`COLUMNS[x]`);
     - code in tests.
 
-    A function that splices its `str` argument unquoted into SQL is an
+    Also not reported: parameters that are SQL by contract (`where`,
+    `clause`, `condition`, `*_sql`: the caller builds them), parameters of a
+    private function (`_name`) that no call in the same file passes outside
+    data to, values read back from the database (second-order data is not
+    followed), and DB-API cursors (`cursor.execute(...)` of sqlite3/psycopg:
+    not SQLAlchemy; only sessions, connections from `engine.connect()` /
+    `engine.begin()` / `op.get_bind()` / `session.connection()`, engines and
+    Alembic's `op` count as `execute()` receivers).
+
+    A public function that splices its `str` argument unquoted into SQL is an
     injection point whatever its callers pass today: that is what it reports.
 
     ## Why is this bad?
