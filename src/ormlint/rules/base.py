@@ -31,6 +31,8 @@ class RuleContext:
     settings: RuleSettings = field(default_factory=RuleSettings)
     # Shared by the usage rules, built by the first one that needs it.
     usage: Optional["UsageResolver"] = None
+    # The session resolver of the ORM5xx rules (rules/sessions.py), built by the first one.
+    sessions: Optional[object] = None
 
 
 class Rule:

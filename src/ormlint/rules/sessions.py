@@ -383,16 +383,11 @@ def _is_depends(expr: Expr) -> bool:
     return isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.last == "Depends"
 
 
-_LAST: list[SessionResolver] = []
-
-
 def _resolver_of(ctx: RuleContext) -> SessionResolver:
-    """One resolver per index (the rules of one run share it)."""
-    if _LAST and _LAST[0].index is ctx.index:
-        return _LAST[0]
-    found = SessionResolver(ctx)
-    _LAST[:] = [found]
-    return found
+    """One resolver per run, kept on the context (the rules of one run share it)."""
+    if not isinstance(ctx.sessions, SessionResolver):
+        ctx.sessions = SessionResolver(ctx)
+    return ctx.sessions
 
 
 def _functions(resolver: SessionResolver) -> Iterator[tuple[str, ModuleFacts, SessionFunction]]:
