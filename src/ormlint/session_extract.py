@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Expr, Span, annotation_to_expr, dotted_name, span_of, to_expr
+from ormlint.expr import Expr, Other, Span, annotation_to_expr, dotted_name, span_of, to_expr
 
 # Session (and connection) methods worth recording.
 SESSION_METHODS = frozenset({
@@ -48,6 +48,8 @@ class HandlerFact:
     resets: tuple[str, ...]  # receivers the handler calls rollback()/close() on
     exits: str  # how the handler's body ends: return / raise / break / continue / ""
     span: Span
+    # Dotted names the handler passes to calls or assigns to (it may roll back or replace them).
+    handles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,18 @@ class YieldFact:
     span: Span
     frames: tuple[Frame, ...]
     order: int
+
+
+@dataclass(frozen=True)
+class SessionPass:
+    """`save(session, ...)` inside `with helper() as session`: a same-file call passing a with-target on."""
+
+    callee: str
+    bound: bool  # `self.save(...)`
+    slots: tuple[tuple[str, str], ...]  # (positional index or keyword, passed name)
+    frames: tuple[Frame, ...]
+    order: int
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class SessionFunction:
     # Calls of functions of the same file that pass outside data:
     # (callee name, called on self/cls, ((positional index or keyword, sources), ...)).
     tainted_calls: tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    passes: tuple[SessionPass, ...] = ()
 
 
 _RESET_METHODS = frozenset({"rollback", "close"})
@@ -164,6 +179,22 @@ def _resets(nodes: list[ast.stmt]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _handled(nodes: list[ast.stmt]) -> tuple[str, ...]:
+    found: list[str] = []
+    for node in _walk_no_functions(list(nodes)):
+        if isinstance(node, ast.Call):
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                name = dotted_name(arg)
+                if name:
+                    found.append(name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                name = dotted_name(target)
+                if name:
+                    found.append(name)
+    return tuple(found)
+
+
 def _exception_names(node: Optional[ast.AST]) -> tuple[str, ...]:
     if node is None:
         return ()
@@ -191,6 +222,19 @@ def _is_dml(node: ast.Call) -> bool:
     return False
 
 
+_OPAQUE = Other("opaque")
+_FOLLOWED = (ast.Call, ast.Name, ast.Attribute, ast.Await)
+
+
+def _bound_value(node: ast.AST) -> Expr:
+    """What session resolution follows (calls and names); anything else is opaque."""
+    return to_expr(node) if isinstance(node, _FOLLOWED) else _OPAQUE
+
+
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+_SCOPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 class _FunctionWalker:
     """Walks one function body in source order, keeping the enclosing blocks."""
 
@@ -208,6 +252,7 @@ class _FunctionWalker:
         self.order = 0
         self.next_id = 0
         self.awaited: set[int] = set()
+        self.passes: list[SessionPass] = []
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -254,22 +299,23 @@ class _FunctionWalker:
             return
         if isinstance(node, ast.Assign):
             self.expr(node.value)
+            value = _bound_value(node.value)
             for assigned in node.targets:
                 name = dotted_name(assigned)
                 if name is not None:
-                    self.bindings.append((name, to_expr(node.value), node.lineno))
+                    self.bindings.append((name, value, node.lineno))
             return
         if isinstance(node, ast.AnnAssign):
             if node.value is not None:
                 self.expr(node.value)
                 name = dotted_name(node.target)
                 if name is not None:
-                    self.bindings.append((name, to_expr(node.value), node.lineno))
+                    self.bindings.append((name, _bound_value(node.value), node.lineno))
             return
         if isinstance(node, ast.Return):
             if node.value is not None:
                 self.expr(node.value)
-                self.returns.append(to_expr(node.value))
+                self.returns.append(_bound_value(node.value))
                 for sub in ast.walk(node.value):
                     if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
                         self.returned_strings.append(sub.value)
@@ -299,7 +345,7 @@ class _FunctionWalker:
             self.frames.pop()
             reraises = any(isinstance(sub, ast.Raise) for sub in _walk_no_functions(list(handler.body)))
             handlers.append(HandlerFact(_exception_names(handler.type), reraises, _resets(handler.body),
-                                        _ends_with(handler.body), span_of(handler)))
+                                        _ends_with(handler.body), span_of(handler), _handled(handler.body)))
         self.frames.append(("else", ident))
         self.body(node.orelse)  # type: ignore[attr-defined]
         self.frames.pop()
@@ -310,16 +356,31 @@ class _FunctionWalker:
                                  self.order))
 
     def expr(self, node: ast.AST) -> None:
-        # Calls in evaluation order (inner receivers first), no nested scopes.
-        for sub in _walk_no_functions([node]):
-            if isinstance(sub, ast.Await):
-                self.awaited.add(id(sub.value))
+        # Calls in source order (outer before inner), no nested scopes.
+        stack = [node]
+        while stack:
+            sub = stack.pop()
+            kind = type(sub)
+            if kind in _LEAVES:
+                continue
+            if kind is ast.Attribute:
+                stack.append(sub.value)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Call:
+                children: list[ast.AST] = [sub.func, *sub.args, *(k.value for k in sub.keywords)]  # type: ignore[attr-defined]
+                stack.extend(reversed(children))
+            elif kind not in _SCOPES:
+                stack.extend(reversed(list(ast.iter_child_nodes(sub))))
+            else:
+                continue
+            if kind is ast.Await:
+                self.awaited.add(id(sub.value))  # type: ignore[attr-defined]
             elif isinstance(sub, (ast.Yield, ast.YieldFrom)):
                 value = dotted_name(sub.value) if sub.value is not None else None
                 self.order += 1
                 self.yields.append(YieldFact(value or "", span_of(sub), tuple(self.frames), self.order))
             elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                self.bindings.append((sub.target.id, to_expr(sub.value), sub.lineno))
+                self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))
             elif isinstance(sub, ast.Call):
                 self.order += 1
                 self.calls.append(sub)
@@ -331,6 +392,27 @@ class _FunctionWalker:
                 if method in SESSION_METHODS and receiver:
                     self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
                                               tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
+                self.passing(sub)
+
+    def passing(self, call: ast.Call) -> None:
+        """A call of a same-file function (`f(...)`, `self.f(...)`) inside a
+        `with ... as name` block that passes `name` on."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            callee, bound = func.id, False
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            callee, bound = func.attr, True
+        else:
+            return
+        targets = {block.target for block in self.withs if block.target and ("with", block.id) in self.frames}
+        if not targets:
+            return
+        slots = [(str(position), arg.id) for position, arg in enumerate(call.args)
+                 if isinstance(arg, ast.Name) and arg.id in targets]
+        slots += [(k.arg, k.value.id) for k in call.keywords
+                  if k.arg and isinstance(k.value, ast.Name) and k.value.id in targets]
+        if slots and not any(isinstance(arg, ast.Starred) for arg in call.args):
+            self.passes.append(SessionPass(callee, bound, tuple(slots), tuple(self.frames), self.order, span_of(call)))
 
 
 def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], ...]:
@@ -347,29 +429,37 @@ def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], 
     return tuple(found)
 
 
-def _function(name: str, class_name: Optional[str], node: ast.AST) -> SessionFunction:
+_SINK_NAMES = frozenset({"text", "execute", "exec_driver_sql"})
+
+
+def _may_sink(calls: list[ast.Call]) -> bool:
+    """Some call could take built SQL (cheap test before the taint analysis)."""
+    for call in calls:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _SINK_NAMES and call.args and not isinstance(call.args[0], ast.Constant):
+            return True
+    return False
+
+
+def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[SessionFunction, "_FunctionWalker"]:
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
-    taint = _SqlTaint(node, walker.calls)
-    sinks = taint.sinks()
-    return SessionFunction(
+    sinks = _SqlTaint(node, walker.calls).sinks() if _may_sink(walker.calls) else ()
+    fn = SessionFunction(
         name=name, class_name=class_name, span=span_of(node), is_async=isinstance(node, ast.AsyncFunctionDef),
         decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
         called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
-        tainted_calls=taint.call_sites(),
+        passes=tuple(walker.passes),
     )
+    return fn, walker
 
 
 # -- raw SQL built from outside data (ORM505) -------------------------------
 
-# Parameter annotations that cannot carry SQL text.
-_SAFE_ANNOTATIONS = frozenset({
-    "int", "float", "bool", "Decimal", "UUID", "uuid.UUID", "datetime", "date", "time", "timedelta", "ZoneInfo",
-    "datetime.datetime", "datetime.date", "bytes",
-})
 # `request` attributes that hold what the client sent (Flask, Starlette).
 _REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query_params", "path_params", "data",
                             "cookies", "headers", "view_args"})
@@ -377,6 +467,9 @@ _REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query
 _STR_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "capitalize", "title", "casefold",
                           "replace", "format", "join", "removeprefix", "removesuffix", "zfill", "center",
                           "ljust", "rjust", "swapcase"})
+# Unannotated parameters named like schema objects (their str() is their name).
+_OBJECT_PARAMS = frozenset({"table", "column", "model", "index", "constraint", "metadata", "engine", "mapper",
+                            "connection", "conn", "session", "bind", "op", "dialect", "schema_item", "entity"})
 _NUMERIC_SPEC = re.compile(r"%[-+ #0-9.*]*([a-zA-Z%])")
 
 
@@ -414,10 +507,19 @@ class _SqlTaint:
         self.calls = calls
         args = node.args  # type: ignore[attr-defined]
         self.params: dict[str, bool] = {}
-        for arg in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]:
+        positional = [*getattr(args, "posonlyargs", []), *args.args]
+        defaults: dict[str, Optional[ast.AST]] = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+        defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults))
+        for arg in [*positional, *args.kwonlyargs]:
             if arg.arg in ("self", "cls"):
                 continue
             kind = _str_annotation(arg.annotation)
+            if kind is None:
+                default = defaults.get(arg.arg)
+                if isinstance(default, ast.Constant) and isinstance(default.value, (int, float, bool)):
+                    continue  # `limit=10`: a number
+                if arg.arg in _OBJECT_PARAMS:
+                    continue  # `table`, `column`: schema objects, whose str() is their name
             if kind is not False:
                 self.params[arg.arg] = True
         self.assigned: dict[str, list[ast.AST]] = {}
@@ -638,38 +740,54 @@ class _SqlTaint:
         return found
 
 
+def _visit(body: list[ast.stmt], prefix: str, class_name: Optional[str], found: list[SessionFunction],
+           nodes: dict[int, tuple[ast.AST, "_FunctionWalker"]]) -> None:
+    # A module-level function, not a closure: the engine runs with the cyclic
+    # garbage collector off, and a recursive closure would keep every tree alive.
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qual = f"{prefix}{node.name}"
+            try:
+                fn, walker = _function(qual, class_name, node)
+                nodes[len(found)] = (node, walker)
+                found.append(fn)
+            except RecursionError:  # pathological nesting: no facts for this function
+                pass
+            _visit(node.body, f"{qual}.", None, found, nodes)
+        elif isinstance(node, ast.ClassDef):
+            qual = f"{prefix}{node.name}"
+            annotations = tuple(
+                (stmt.target.id, annotation_to_expr(stmt.annotation)) for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+            )
+            found.append(SessionFunction(qual, qual, span_of(node), False, (), (), (), (), (), (), (), (), (),
+                                         class_annotations=annotations))
+            _visit(node.body, f"{qual}.", qual, found, nodes)
+        elif isinstance(node, (ast.If, ast.Try)) or type(node).__name__ == "TryStar":
+            _visit(list(getattr(node, "body", [])), prefix, class_name, found, nodes)
+            _visit(list(getattr(node, "orelse", [])), prefix, class_name, found, nodes)
+            for handler in getattr(node, "handlers", []):
+                _visit(handler.body, prefix, class_name, found, nodes)
+            _visit(list(getattr(node, "finalbody", [])), prefix, class_name, found, nodes)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            _visit(node.body, prefix, class_name, found, nodes)
+
+
 def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:
     """Session facts of every function and method of the file."""
     found: list[SessionFunction] = []
-
-    def visit(body: list[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
-        for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qual = f"{prefix}{node.name}"
-                try:
-                    found.append(_function(qual, class_name, node))
-                except RecursionError:  # pathological nesting: no facts for this function
-                    pass
-                visit(node.body, f"{qual}.", None)
-            elif isinstance(node, ast.ClassDef):
-                qual = f"{prefix}{node.name}"
-                annotations = tuple(
-                    (stmt.target.id, annotation_to_expr(stmt.annotation)) for stmt in node.body
-                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                )
-                found.append(SessionFunction(qual, qual, span_of(node), False, (), (), (), (), (), (), (), (), (),
-                                             class_annotations=annotations))
-                visit(node.body, f"{qual}.", qual)
-            elif isinstance(node, (ast.If, ast.Try)) or type(node).__name__ == "TryStar":
-                visit(list(getattr(node, "body", [])), prefix, class_name)
-                visit(list(getattr(node, "orelse", [])), prefix, class_name)
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body, prefix, class_name)
-                visit(list(getattr(node, "finalbody", [])), prefix, class_name)
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                visit(node.body, prefix, class_name)
-
-    visit(tree.body, "", None)
+    nodes: dict[int, tuple[ast.AST, "_FunctionWalker"]] = {}
+    _visit(tree.body, "", None, found, nodes)
+    if any(sink.sources != ("request",) and not _public(fn.name) for fn in found for sink in fn.sinks):
+        # A private function builds SQL from a parameter: which calls pass it outside data?
+        for position, (node, walker) in nodes.items():
+            try:
+                calls = _SqlTaint(node, walker.calls).call_sites()
+            except RecursionError:
+                continue
+            if calls:
+                found[position] = SessionFunction(**{**found[position].__dict__, "tainted_calls": calls})
+    nodes.clear()
     return tuple(_exposed_sinks(found))
 
 
@@ -682,17 +800,14 @@ def _public(name: str) -> bool:
     return not any(part.startswith("_") and not (part.startswith("__") and part.endswith("__")) for part in name.split("."))
 
 
-def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
-    """Keep the outside-data sources that can really come from outside: the
-    parameters of public functions, and those of private functions that some
-    call in this file passes outside data to (itself exposed); request data
-    always. A private helper only ever called with program data is fine."""
-    by_name: dict[str, list[SessionFunction]] = {}
-    for fn in functions:
-        by_name.setdefault(fn.name.rsplit(".", 1)[-1], []).append(fn)
-    memo: dict[tuple[str, str], bool] = {}
+class _Exposure:
+    """Which parameters can carry outside data (a class, not a recursive closure: no reference cycle)."""
 
-    def exposed(fn: SessionFunction, param: str, depth: int = 0) -> bool:
+    def __init__(self, functions: list[SessionFunction]) -> None:
+        self.functions = functions
+        self.memo: dict[tuple[str, str], bool] = {}
+
+    def exposed(self, fn: SessionFunction, param: str, depth: int = 0) -> bool:
         if param == "request":
             return True
         if _SQL_PARAMS.match(param):
@@ -700,27 +815,34 @@ def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
         if _public(fn.name):
             return True
         key = (fn.name, param)
-        if key in memo:
-            return memo[key]
-        memo[key] = False
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = False
         if depth > 10:
             return False
         names = [name for name, _, _ in fn.params]
         index = names.index(param) if param in names else -1
         result = False
         short = fn.name.rsplit(".", 1)[-1]
-        for caller in functions:
+        for caller in self.functions:
             for callee, bound, slots in caller.tainted_calls:
                 if callee != short or bound != (fn.class_name is not None):
                     continue
                 offset = 1 if bound else 0
                 for slot, sources in slots:
                     hit = slot == param or (slot.isdigit() and int(slot) + offset == index)
-                    if hit and any(exposed(caller, source, depth + 1) for source in sources):
+                    if hit and any(self.exposed(caller, source, depth + 1) for source in sources):
                         result = True
-        memo[key] = result
+        self.memo[key] = result
         return result
 
+
+def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
+    """Keep the outside-data sources that can really come from outside: the
+    parameters of public functions, and those of private functions that some
+    call in this file passes outside data to (itself exposed); request data
+    always. A private helper only ever called with program data is fine."""
+    exposed = _Exposure(functions).exposed
     result: list[SessionFunction] = []
     for fn in functions:
         if fn.sinks:

@@ -37,6 +37,8 @@ class RuleContext:
     alembic_configs: tuple[tuple[str, str], ...] = ()
     # The replayed Alembic histories, built by the first ORM6xx rule that needs them.
     migrations: Optional["ProjectMigrations"] = None
+    # The session resolver of the ORM5xx rules (rules/sessions.py), built by the first one.
+    sessions: Optional[object] = None
 
 
 class Rule:

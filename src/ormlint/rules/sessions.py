@@ -109,8 +109,12 @@ class SessionResolver:
                 return "param"
             if isinstance(symbol, ValueRef):
                 assign = self.symbols.assignment(symbol)
-                if assign is not None and assign.value is not None:
-                    return self.annotation_origin(symbol.module, assign.value, depth + 1)
+                value = assign.value if assign is not None else None
+                if isinstance(value, Call) and isinstance(value.func, Name) and value.func.last == "NewType" \
+                        and len(value.args) == 2:
+                    value = value.args[1]  # `AsyncSession = NewType("AsyncSession", _AsyncSession)`
+                if value is not None:
+                    return self.annotation_origin(symbol.module, value, depth + 1)
             return None
         if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
             head = annotation.value.last
@@ -152,8 +156,10 @@ class SessionResolver:
             if origin is None:
                 continue
             later = [op for op in fn.ops if op.receiver == point.value and op.order > point.order]
+            # An unconditional commit after the yield (`if commit: session.commit()` lets callers opt out).
             commits = origin.kind == "begin" or any(
-                op.method == "commit" and not any(kind == "except" for kind, _ in op.frames) for op in later)
+                op.method == "commit" and not any(kind in ("except", "ifbody", "ifelse") for kind, _ in op.frames)
+                for op in later)
             rolls_back = origin.kind in ("begin", "ctx") or any(
                 op.method in _RESETS for op in later if any(kind in ("except", "finally") for kind, _ in op.frames))
             return ScopeHelper(module, fn.name, commits, rolls_back)
@@ -176,12 +182,12 @@ class SessionResolver:
 
     def _returned(self, module: str, fn: SessionFunction, expr: Expr) -> Optional[str]:
         if isinstance(expr, Call):
-            origin = self.call_origin(module, expr)
+            origin = self.call_origin(module, expr, fn)
             return origin.kind if origin is not None else None
         if isinstance(expr, Name) and "." not in expr.dotted:
             values = [value for target, value, _ in fn.bindings if target == expr.dotted]
             if len(values) == 1 and isinstance(values[0], Call):
-                origin = self.call_origin(module, values[0])
+                origin = self.call_origin(module, values[0], fn)
                 return origin.kind if origin is not None else None
         return None
 
@@ -199,9 +205,42 @@ class SessionResolver:
             return "scoped"
         return None
 
-    def call_origin(self, module: str, call: Call) -> Optional[Origin]:
+    def is_maker(self, module: str, expr: Optional[Expr], fn: Optional[SessionFunction] = None, depth: int = 0) -> bool:
+        """`sessionmaker(...)` / `async_sessionmaker(...)`, directly, through a
+        module-level name, or returned by every `return` of a project function."""
+        if depth > 4 or expr is None:
+            return False
+        if isinstance(expr, Name):
+            if fn is not None and "." not in expr.dotted:
+                values = [value for target, value, _ in fn.bindings if target == expr.dotted]
+                if values:
+                    return all(self.is_maker(module, value, fn, depth + 1) for value in values)
+                if any(name == expr.dotted for name, _, _ in fn.params):
+                    return False
+            return self._sessionmaker_kind(self.symbols.resolve_expr(module, expr)) == "created"
+        if not isinstance(expr, Call) or not isinstance(expr.func, Name):
+            return False
+        symbol = self.symbols.resolve_expr(module, expr.func)
+        if sqlalchemy_name(symbol) in _SESSION_FACTORIES:
+            return True
+        if isinstance(symbol, FunctionRef):
+            target = self.functions.get((symbol.module, symbol.name))
+            return target is not None and bool(target.returns) and not target.yields and all(
+                self.is_maker(symbol.module, value, target, depth + 1) for value in target.returns)
+        return False
+
+    def call_origin(self, module: str, call: Call, fn: Optional[SessionFunction] = None) -> Optional[Origin]:
         """The session a call expression gives, when it certainly gives one."""
         func = call.func
+        if fn is not None and isinstance(func, Name) and "." not in func.dotted \
+                and any(target == func.dotted for target, _, _ in fn.bindings):
+            # A local `maker = create_sessionmaker(engine)`; `maker()`
+            if self.is_maker(module, func, fn):
+                return Origin("created", line=call.span.line if call.span else 0)
+            return None
+        if isinstance(func, Name) and func.last == "begin" and "." in func.dotted \
+                and self.is_maker(module, Name(func.dotted.rsplit(".", 1)[0]), fn):
+            return Origin("begin", line=call.span.line if call.span else 0)  # `with maker.begin() as session`
         if not isinstance(func, Name):
             if isinstance(func, Call) and isinstance(func.func, Name):
                 # `sessionmaker(bind=engine)()`, `scoped_session(...)()`
@@ -249,7 +288,7 @@ class SessionResolver:
     def with_origin(self, module: str, fn: SessionFunction, block: WithFact, depth: int = 0) -> Optional[Origin]:
         context = block.context
         if isinstance(context, Call):
-            origin = self.call_origin(module, context)
+            origin = self.call_origin(module, context, fn)
             if origin is not None:
                 kind = "ctx" if origin.kind == "created" else origin.kind
                 return Origin(kind, origin.helper, block.id, origin.line)
@@ -297,7 +336,7 @@ class SessionResolver:
 
     def _value_origin(self, module: str, fn: SessionFunction, value: Expr, line: int, depth: int) -> Optional[Origin]:
         if isinstance(value, Call):
-            origin = self.call_origin(module, value)
+            origin = self.call_origin(module, value, fn)
             if origin is not None and origin.kind in ("created", "scoped"):
                 return Origin(origin.kind, line=line)
             return None
@@ -344,16 +383,11 @@ def _is_depends(expr: Expr) -> bool:
     return isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.last == "Depends"
 
 
-_LAST: list[SessionResolver] = []
-
-
 def _resolver_of(ctx: RuleContext) -> SessionResolver:
-    """One resolver per index (the rules of one run share it)."""
-    if _LAST and _LAST[0].index is ctx.index:
-        return _LAST[0]
-    found = SessionResolver(ctx)
-    _LAST[:] = [found]
-    return found
+    """One resolver per run, kept on the context (the rules of one run share it)."""
+    if not isinstance(ctx.sessions, SessionResolver):
+        ctx.sessions = SessionResolver(ctx)
+    return ctx.sessions
 
 
 def _functions(resolver: SessionResolver) -> Iterator[tuple[str, ModuleFacts, SessionFunction]]:
@@ -589,26 +623,32 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
         if statement.finally_resets and op.receiver in statement.finally_resets:
             continue
         handler = next((h for h in statement.handlers if _catches_db_errors(h.types)), None)
-        if handler is None or handler.reraises or op.receiver in handler.resets or handler.exits in ("return", "raise"):
+        if handler is None or handler.reraises or handler.resets or handler.exits in ("return", "raise"):
             continue
-        if resolver.op_origin(module, fn, op) is None:
+        if any(name == op.receiver or name.startswith(op.receiver + ".") or op.receiver.startswith(name + ".")
+               for name in handler.handles):
+            continue  # the handler hands the session to something (which may roll it back) or replaces it
+        origin = resolver.op_origin(module, fn, op)
+        if origin is None:
             continue
+        if origin.with_id and ("with", origin.with_id) in op.frames[position:]:
+            continue  # `with Session() as s` inside the try: the failure closes (rolls back) s on its way out
+        rebound = {block.id for block in fn.withs if block.target == op.receiver and block.id != origin.with_id}
         later = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
-                 and use.order > statement.end_order]
+                 and use.order > statement.end_order and not any(("with", ident) in use.frames for ident in rebound)]
         if later and handler.exits != "break":
             yield op, f"`{later[0].receiver}.{later[0].method}()` on line {later[0].span.line}"
             continue
         loop = next((ident for kind, ident in reversed(op.frames[:position]) if kind == "loop"), None)
         if loop is not None and handler.exits != "break":
             uses = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
-                    and ("loop", loop) in use.frames]
+                    and ("loop", loop) in use.frames and not any(("with", ident) in use.frames for ident in rebound)]
             if uses:
                 first = min(uses, key=lambda use: use.order)
                 yield op, f"`{first.receiver}.{first.method}()` on line {first.span.line} in the next iteration"
                 continue
         if handler.exits == "break":
-            later = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
-                     and use.order > statement.end_order and loop is not None and ("loop", loop) not in use.frames]
+            later = [use for use in later if loop is not None and ("loop", loop) not in use.frames]
             if later:
                 yield op, f"`{later[0].receiver}.{later[0].method}()` on line {later[0].span.line}"
 
@@ -681,6 +721,12 @@ class CommitInsideCommittingScope(Rule):
     `@asynccontextmanager` function that yields a session and calls `commit()`
     after its `yield` (or yields from `sessionmaker.begin()`).
 
+    Also reported: a function that commits a session parameter when a call in
+    the same file passes it a session from such a helper (`with get_session()
+    as s: save_thought(s, text)`). A commit inside a loop (one transaction per
+    item or batch, to keep progress) is deliberate and left alone, as are
+    helpers that commit only on a condition (`if commit: session.commit()`).
+
     ## Why is this bad?
     The unit of work is split: everything before the inner `commit()` is
     already permanent when something later in the block fails, so the helper's
@@ -723,16 +769,48 @@ class CommitInsideCommittingScope(Rule):
         resolver = _resolver_of(ctx)
         for module, facts, fn in _functions(resolver):
             for op in fn.ops:
-                if op.method != "commit":
-                    continue
+                if op.method != "commit" or any(kind == "loop" for kind, _ in op.frames):
+                    continue  # a commit per item or batch in a loop: progress saved on purpose
                 origin = resolver.op_origin(module, fn, op)
-                if origin is None or origin.helper is None or not origin.helper.commits:
+                if origin is None:
                     continue
-                helper = origin.helper
-                message = (f"`{op.receiver}.commit()` in `{fn.name}` commits a session from `{helper.name}()`, "
+                via = ""
+                if origin.kind == "param" and "." not in op.receiver:
+                    found = _committing_caller(resolver, module, facts, fn, op.receiver)
+                    if found is None:
+                        continue
+                    helper, caller = found
+                    via = f" (passed in by `{caller}`)"
+                elif origin.helper is None or not origin.helper.commits:
+                    continue
+                else:
+                    helper = origin.helper
+                message = (f"`{op.receiver}.commit()` in `{fn.name}` commits a session from `{helper.name}()`{via}, "
                            f"which commits again when the `with` block ends: the block is no longer one transaction.")
                 hint = f"Drop this commit and let `{helper.name}()` commit (use `{op.receiver}.flush()` if ids are needed now)."
                 yield self.diagnostic(facts.path, op.span, message, hint)
+
+
+def _committing_caller(resolver: SessionResolver, module: str, facts: ModuleFacts, fn: SessionFunction,
+                       param: str) -> Optional[tuple[ScopeHelper, str]]:
+    """A call in the same file that passes `param` a session from a committing scope helper."""
+    names = [name for name, _, _ in fn.params]
+    if param not in names:
+        return None
+    short = fn.name.rsplit(".", 1)[-1]
+    for caller in facts.sessions:
+        for passed in caller.passes:
+            if passed.callee != short or passed.bound != (fn.class_name is not None):
+                continue
+            if passed.bound and caller.class_name != fn.class_name:
+                continue
+            offset = 1 if passed.bound else 0
+            for slot, name in passed.slots:
+                if slot == param or (slot.isdigit() and int(slot) + offset == names.index(param)):
+                    origin = resolver.origin(module, caller, name, passed.order, passed.frames)
+                    if origin is not None and origin.helper is not None and origin.helper.commits:
+                        return origin.helper, caller.name
+    return None
 
 
 @dataclass
@@ -771,7 +849,7 @@ def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) 
             continue
         if isinstance(block.context, Call) and isinstance(block.context.func, Name) and block.context.func.last == "begin" \
                 and origin.kind == "begin" and resolver.origin(module, fn, block.context.func.dotted.rsplit(".", 1)[0], 0, ()) is not None \
-                and resolver.call_origin(module, block.context) is None:
+                and resolver.call_origin(module, block.context, fn) is None:
             continue  # `with session.begin()`: a transaction on a session opened elsewhere
         writes = [op for op in fn.ops if op.receiver == block.target and ("with", block.id) in op.frames
                   and (op.method in _WRITES or op.dml)]
@@ -781,7 +859,7 @@ def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) 
     for target, value, line in fn.bindings:
         if "." in target or not isinstance(value, Call):
             continue
-        origin = resolver.call_origin(module, value)
+        origin = resolver.call_origin(module, value, fn)
         if origin is not None and origin.kind == "created":
             assigned.setdefault(target, []).append((line, value))
     for target, created in assigned.items():
@@ -799,6 +877,15 @@ def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) 
     return sorted(scopes, key=lambda scope: scope.span_line)
 
 
+def _batch(scope: _Scope) -> bool:
+    """A scope opened in a loop, or committing in a loop: a batch job that has
+    chosen one transaction per item or per batch."""
+    if any(kind == "loop" for kind, _ in scope.frames):
+        return True
+    return any(op.method == "commit" and any(kind == "loop" for kind, _ in op.frames[len(scope.frames):])
+               for op in scope.writes)
+
+
 class SeveralSessionsInOneFunction(Rule):
     """## What it does
     Flags a function that opens two or more sessions or session scopes
@@ -806,9 +893,10 @@ class SeveralSessionsInOneFunction(Rule):
     Session() as s`, `with sessionmaker.begin() as s`, `s = SessionLocal()`),
     one after the other or nested, each of which writes (`add`, `delete`,
     `merge`, `flush`, `commit`, `execute(insert/update/delete)`). Reported on
-    the second scope. Scopes on exclusive branches (`if`/`else`, a `try` body
-    and its `except` handler: "record the failure in a fresh session") and
-    tests are left alone.
+    the second scope. Left alone: scopes on exclusive branches (`if`/`else`, a
+    `try` body and its `except` handler: "record the failure in a fresh
+    session"), batch jobs (a scope opened inside a loop, or one that commits
+    inside a loop: one transaction per item or batch is their choice), tests.
 
     ## Why is this bad?
     The function's work is split into independent transactions: when the
@@ -844,7 +932,7 @@ class SeveralSessionsInOneFunction(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver_of(ctx)
         for module, facts, fn in _functions(resolver):
-            scopes = [scope for scope in _opened_scopes(resolver, module, fn) if scope.writes]
+            scopes = [scope for scope in _opened_scopes(resolver, module, fn) if scope.writes and not _batch(scope)]
             if len(scopes) < 2:
                 continue
             first = scopes[0]
@@ -870,7 +958,16 @@ def _is_sqlalchemy_connection(resolver: SessionResolver, module: str, fn: Sessio
     if receiver == "op" or receiver.endswith(".op"):
         symbol = resolver.symbols.resolve(module, receiver)
         return isinstance(symbol, External) and symbol.qualname == "alembic.op"
-    symbol = resolver.symbols.resolve(module, receiver) if "." not in receiver else None
+    symbol = resolver.symbols.resolve(module, receiver)
+    local = receiver.split(".", 1)[0]
+    if not any(target == local for target, _, _ in fn.bindings) and not any(name == local for name, _, _ in fn.params):
+        if isinstance(symbol, AttrOf) and symbol.attr == "engine" and isinstance(symbol.owner, ValueRef) \
+                and resolver.symbols.is_flask_db(symbol.owner):
+            return True  # Flask-SQLAlchemy `db.engine.execute(...)` (1.x)
+        if isinstance(symbol, ValueRef):
+            assign = resolver.symbols.assignment(symbol)
+            if assign is not None and assign.value is not None and _is_engine(resolver, symbol.module, [assign.value]):
+                return True  # a module-level engine: `engine.execute(...)` (1.x)
     values: list[Expr] = [block.context for block in fn.withs if block.target == receiver]
     values += [value for target, value, _ in fn.bindings if target == receiver]
     for name, annotation, _ in fn.params:
@@ -878,7 +975,7 @@ def _is_sqlalchemy_connection(resolver: SessionResolver, module: str, fn: Sessio
             target = annotation.value if isinstance(annotation, Subscript) else annotation
             return sqlalchemy_name(resolver.symbols.resolve_expr(module, target)) in _CONNECTION_CLASSES | _SESSION_CLASSES
     if not values:
-        return False if symbol is None else False
+        return False
     for value in values:
         if not (isinstance(value, Call) and isinstance(value.func, Name) and value.func.last in _CONNECTING and "." in value.func.dotted):
             return False
@@ -940,7 +1037,16 @@ class SqlBuiltFromInput(Rule):
       or looks up in one (`COLUMNS[x]`);
     - code in tests.
 
-    A function that splices its `str` argument unquoted into SQL is an
+    Also not reported: parameters that are SQL by contract (`where`,
+    `clause`, `condition`, `*_sql`: the caller builds them), parameters of a
+    private function (`_name`) that no call in the same file passes outside
+    data to, values read back from the database (second-order data is not
+    followed), and DB-API cursors (`cursor.execute(...)` of sqlite3/psycopg:
+    not SQLAlchemy; only sessions, connections from `engine.connect()` /
+    `engine.begin()` / `op.get_bind()` / `session.connection()`, engines and
+    Alembic's `op` count as `execute()` receivers).
+
+    A public function that splices its `str` argument unquoted into SQL is an
     injection point whatever its callers pass today: that is what it reports.
 
     ## Why is this bad?
@@ -1171,7 +1277,7 @@ class CommitWithoutRollbackPath(Rule):
       `Annotated[Session, Depends(get_db)]`, aliases such as `SessionDep`),
       whose generator dependency closes the session after the request;
     - in a function with a project decorator (it may wrap the call in a scope);
-    - in tests;
+    - in tests, and in Alembic revisions (a failure aborts the migration run);
     - already reported as ORM501 (a swallowed failure).
     Opt-in: a session received as a parameter (repositories) may well be
     rolled back by its caller; the audits asked for a local rollback anyway.
@@ -1215,7 +1321,7 @@ class CommitWithoutRollbackPath(Rule):
         resolver = _resolver_of(ctx)
         for module, facts, fn in _functions(resolver):
             commits = [op for op in fn.ops if op.method == "commit"]
-            if not commits or self._project_decorated(resolver, module, fn):
+            if not commits or facts.is_migration or self._project_decorated(resolver, module, fn):
                 continue
             swallowed = {id(op) for op, _ in _swallowed_commits(resolver, module, fn)}
             for op in commits:
@@ -1395,6 +1501,12 @@ def save_thought(text):
         session.add(Thought(text=text))
         session.commit()
 
+def import_all(texts):
+    with get_session() as session:
+        for text in texts:
+            session.add(Thought(text=text))
+            session.commit()
+
 def save_other(text):
     with SessionLocal() as session:
         session.add(Thought(text=text))
@@ -1434,8 +1546,41 @@ def save_all(texts):
     with transaction() as session:
         for text in texts:
             session.add(Thought(text=text))
-            session.commit()  # ORM502
+        session.commit()  # ORM502
 '''
+
+CommitInsideCommittingScope.INVALID.append(_PRELUDE + '''
+async def save_thought(session: AsyncSession, text):
+    session.add(Thought(text=text))
+    await session.commit()  # ORM502
+
+async def handle(text):
+    async with get_async_session() as session:
+        await save_thought(session, text)
+''')
+CommitInsideCommittingScope.VALID.append(_PRELUDE + '''
+@contextmanager
+def unit_of_work(commit=True):
+    session = SessionLocal()
+    try:
+        yield session
+        if commit:
+            session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+def save_thought(session: Session, text):
+    session.add(Thought(text=text))
+    session.commit()
+
+def handle(text):
+    with unit_of_work(commit=False) as session:
+        session.add(Thought(text=text))
+        session.commit()
+    with read_session() as session:
+        save_thought(session, text)
+''')
 
 SeveralSessionsInOneFunction.VALID = [
     _PRELUDE + '''
