@@ -553,12 +553,17 @@ class _OrmlintChecker(BaseChecker):
             )
 
 
-def _taken(linter: Any, symbol: str) -> bool:
+def _definitions(linter: Any, msgid_or_symbol: str) -> list[Any]:
     try:
-        linter.msgs_store.get_message_definitions(symbol)
-    except Exception:
-        return False
-    return True
+        return list(linter.msgs_store.get_message_definitions(msgid_or_symbol))
+    except Exception:  # UnknownMessageError
+        return []
+
+
+def _taken(linter: Any, symbol: str) -> bool:
+    """Used by pylint or another plugin (a `pylint -j` worker registers the
+    plugin again on a copy of the linter that knows ormlint's own messages)."""
+    return any(definition.checker_name != _OrmlintChecker.name for definition in _definitions(linter, symbol))
 
 
 def checker_classes(linter: Any = None, rules: Optional[list[type[Rule]]] = None) -> list[type[_OrmlintChecker]]:
