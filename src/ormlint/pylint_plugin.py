@@ -250,9 +250,11 @@ def _unknown() -> list[Any]:
     return [Uninferable]
 
 
-def _synthetic(values: Values, source: str = "__ormlint__") -> Any:
-    """A node of a stub module that infers to `values()`."""
-    node = astroid.extract_node(source)
+def _synthetic(values: Values) -> Any:
+    """The target of `__ormlint__ = None` in a stub module, inferring to
+    `values()`. An assignment target, as astroid expects of class locals
+    (name lookups in the class body filter them by their assignment)."""
+    node = astroid.parse("__ormlint__ = None\n", module_name="ormlint_pylint_stub").body[0].targets[0]
 
     def infer(_node: Any, context: Any = None, **kwargs: Any) -> Iterator[Any]:
         return iter(values())
