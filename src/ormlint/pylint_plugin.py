@@ -588,8 +588,12 @@ def register(linter: Any) -> None:
     global _LINTER
     _LINTER = linter
     _register_transforms()
+    # A `pylint -j` worker of pylint 3 keeps the checkers of the linter it
+    # was copied from (pylint 4 deregisters them first): do not add them twice.
+    present = {msgid[1:3] for checker in linter.get_checkers() if checker.name == _OrmlintChecker.name for msgid in checker.msgs}
     for checker in checker_classes(linter):
-        linter.register_checker(checker(linter))
+        if not {msgid[1:3] for msgid in checker.msgs} & present:
+            linter.register_checker(checker(linter))
 
 
 def _reset() -> None:
