@@ -67,6 +67,7 @@ def runs(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
     return {
         "without": _pylint(project, tmp, "--disable=all", "--enable=no-member"),
         "with": _pylint(project, tmp, "--load-plugins=ormlint.pylint_plugin", "--disable=all", "--enable=no-member,ormlint"),
+        "parallel": _pylint(project, tmp, "-j", "2", "--load-plugins=ormlint.pylint_plugin", "--disable=all", "--enable=no-member,ormlint"),
     }
 
 
@@ -111,6 +112,14 @@ def _message_id(code: str, severity: Severity) -> str:
     from ormlint.pylint_plugin import message_id
 
     return message_id(code, severity)
+
+
+def test_parallel_workers_report_the_same(runs: dict[str, list[dict[str, str]]]) -> None:
+    # `pylint -j 2` registers the plugin again in each worker, on a copy of the linter.
+    def key(message: dict[str, str]) -> tuple[str, ...]:
+        return tuple(sorted(message.items()))
+
+    assert sorted(map(key, runs["parallel"])) == sorted(map(key, runs["with"]))
 
 
 def test_message_ids_are_one_range_and_unique() -> None:

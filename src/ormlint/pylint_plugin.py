@@ -250,9 +250,11 @@ def _unknown() -> list[Any]:
     return [Uninferable]
 
 
-def _synthetic(values: Values, source: str = "__ormlint__") -> Any:
-    """A node of a stub module that infers to `values()`."""
-    node = astroid.extract_node(source)
+def _synthetic(values: Values) -> Any:
+    """The target of `__ormlint__ = None` in a stub module, inferring to
+    `values()`. An assignment target, as astroid expects of class locals
+    (name lookups in the class body filter them by their assignment)."""
+    node = astroid.parse("__ormlint__ = None\n", module_name="ormlint_pylint_stub").body[0].targets[0]
 
     def infer(_node: Any, context: Any = None, **kwargs: Any) -> Iterator[Any]:
         return iter(values())
@@ -553,12 +555,17 @@ class _OrmlintChecker(BaseChecker):
             )
 
 
-def _taken(linter: Any, symbol: str) -> bool:
+def _definitions(linter: Any, msgid_or_symbol: str) -> list[Any]:
     try:
-        linter.msgs_store.get_message_definitions(symbol)
-    except Exception:
-        return False
-    return True
+        return list(linter.msgs_store.get_message_definitions(msgid_or_symbol))
+    except Exception:  # UnknownMessageError
+        return []
+
+
+def _taken(linter: Any, symbol: str) -> bool:
+    """Used by pylint or another plugin (a `pylint -j` worker registers the
+    plugin again on a copy of the linter that knows ormlint's own messages)."""
+    return any(definition.checker_name != _OrmlintChecker.name for definition in _definitions(linter, symbol))
 
 
 def checker_classes(linter: Any = None, rules: Optional[list[type[Rule]]] = None) -> list[type[_OrmlintChecker]]:
@@ -581,8 +588,12 @@ def register(linter: Any) -> None:
     global _LINTER
     _LINTER = linter
     _register_transforms()
+    # A `pylint -j` worker of pylint 3 keeps the checkers of the linter it
+    # was copied from (pylint 4 deregisters them first): do not add them twice.
+    present = {msgid[1:3] for checker in linter.get_checkers() if checker.name == _OrmlintChecker.name for msgid in checker.msgs}
     for checker in checker_classes(linter):
-        linter.register_checker(checker(linter))
+        if not {msgid[1:3] for msgid in checker.msgs} & present:
+            linter.register_checker(checker(linter))
 
 
 def _reset() -> None:

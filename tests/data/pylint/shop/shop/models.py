@@ -21,6 +21,10 @@ class Team(Base):
     def label(self):
         return self.name
 
+    @label.expression
+    def label(cls):
+        return cls.name + "!"
+
 
 class Member(Base):
     __tablename__ = "member"
