@@ -119,3 +119,16 @@ def test_jobs_setting_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture
     (tmp_path / "m.py").write_text("x = 1\n")
     assert main([str(tmp_path)]) == 2
     assert "jobs" in capsys.readouterr().err
+
+
+def test_default_jobs_leaves_busy_cpus_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 8)
+    for load, expected in ((0.0, 8), (0.4, 8), (1.0, 7), (6.6, 1), (7.4, 1), (30.0, 1)):
+        monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load), raising=False)
+        assert parallel.default_jobs() == expected, load
+
+    def unavailable() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(parallel.os, "getloadavg", unavailable, raising=False)
+    assert parallel.default_jobs() == 8
