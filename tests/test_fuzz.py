@@ -36,7 +36,7 @@ from ormlint.rules import ALL_RULES  # noqa: E402
 EXAMPLES = int(os.environ.get("ORMLINT_FUZZ_EXAMPLES", "0")) or None
 
 FUZZ = settings(
-    max_examples=EXAMPLES or 25,
+    max_examples=EXAMPLES or 15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=EXAMPLES is None,  # the suite is reproducible; long runs explore
@@ -67,7 +67,7 @@ def test_valid_python_from_the_grammar(source: str) -> None:
     analyse({"app/__init__.py": "", "app/generated.py": source})
 
 
-@settings(FUZZ, max_examples=EXAMPLES or 5)  # about 0.4 s an example
+@settings(FUZZ, max_examples=EXAMPLES or 3)  # slow to generate
 @given(source=hypothesmith.from_node())
 def test_valid_python_from_libcst_nodes(source: str) -> None:
     analyse({"app/__init__.py": "", "app/generated.py": source})
@@ -335,7 +335,7 @@ def test_orm_grammar_reaches_the_rules() -> None:
     """The grammar is not just noise: its projects parse and the rules find things."""
     seen: set[str] = set()
 
-    @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=20, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(files=orm_project())
     def collect(files: dict[str, str]) -> None:
         with tempfile.TemporaryDirectory(prefix="ormlint-fuzz-") as temp:

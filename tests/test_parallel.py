@@ -119,3 +119,75 @@ def test_jobs_setting_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture
     (tmp_path / "m.py").write_text("x = 1\n")
     assert main([str(tmp_path)]) == 2
     assert "jobs" in capsys.readouterr().err
+
+
+def test_default_jobs_leaves_busy_cpus_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 8)
+    for load, expected in ((0.0, 8), (0.4, 8), (1.0, 7), (6.6, 1), (7.4, 1), (30.0, 1)):
+        monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load), raising=False)
+        assert parallel.default_jobs() == expected, load
+
+    def unavailable() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(parallel.os, "getloadavg", unavailable, raising=False)
+    assert parallel.default_jobs() == 8
+
+
+WORKERS_THEN_WAIT = """
+import multiprocessing, sys, threading, time
+from pathlib import Path
+from ormlint import parallel
+from ormlint.discover import SourceFile
+
+def report():
+    time.sleep(1.5)
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+
+if __name__ == "__main__":
+    parallel.PARALLEL_MIN_BYTES = 0
+    parallel._BATCH_BYTES = 1
+    source = SourceFile(Path("big.py"), "big.py", "big", False)
+    data = ("def f(x):\\n    return x.a.b.c(1, 2, k=3)\\n" * 20000).encode()
+    threading.Thread(target=report, daemon=True).start()
+    parallel.analyse_files([(source, data)] * 400, 2)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    """They used to wait for work forever, holding their memory."""
+    import os
+    import signal
+    import time
+
+    script = tmp_path / "run.py"
+    script.write_text(WORKERS_THEN_WAIT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
+    workers: list[int] = []
+    try:
+        assert process.stdout is not None
+        children = [int(pid) for pid in process.stdout.readline().split()]
+        workers = [pid for pid in children if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+        assert len(workers) == 2, children
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_running(pid) for pid in workers)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in workers:  # never leave them behind, even when the test fails
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited

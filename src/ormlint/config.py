@@ -36,7 +36,7 @@ class Config:
     soft_delete_columns: list[str] = field(default_factory=list)  # ORM504
     composite_min_sites: int = 2  # ORM303: queries filtering the same columns together
     path: Optional[Path] = None  # the pyproject.toml it came from
-    # Processes that parse and extract files (None: one per CPU). Not part of
+    # Processes that parse and extract files (None: one per idle CPU). Not part of
     # the repr, which keys the cached results: it never changes them.
     jobs: Optional[int] = field(default=None, repr=False, compare=False)
 
