@@ -1283,8 +1283,8 @@ def _executed(query: ResolvedQuery) -> Optional[str]:
         executor = next((m for m in query.methods if m.startswith("@")), None)
         if executor is None:
             return None
-        if query.kind == "insert" and query.fact.executor_args > 1:
-            return None  # execute(insert(M), rows): one executemany
+        if query.kind in ("insert", "update", "delete") and query.fact.executor_args > 1:
+            return None  # execute(insert(M), rows) / execute(update(M).where(M.id == bindparam("b_id")), rows): one executemany
         return executor[1:]
     if query.model is None:
         return None
@@ -1346,7 +1346,7 @@ class RoundTripInLoop(Rule):
     loop or comprehension: `session.commit()`, `session.flush()`, a query
     executed in the body (`session.get`, `.first()`, `.one()`, `.scalar()`,
     `.all()`, `.count()`, `session.execute(select/insert/update/delete)` of a
-    single row), or a call of a function of the same module (or a method of
+    single row; with a list of parameter rows it is one executemany), or a call of a function of the same module (or a method of
     the same class) that does one of these. `session.add()` alone is not a
     round trip. Not reported: statements that end the loop (`return`,
     `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
@@ -1569,7 +1569,7 @@ def total(session: Session, ids):
         """
 import asyncio
 
-from sqlalchemy import Column, Integer, delete, update
+from sqlalchemy import Column, Integer, bindparam, delete, update
 from sqlalchemy.orm import Session, declarative_base
 
 Base = declarative_base()
@@ -1610,6 +1610,14 @@ def migrate_state(session: Session, old, new):
 def migrate_all(session: Session, pairs):
     for old, new in pairs:
         migrate_state(session, old, new)
+
+def flush_batches(session: Session, rows):
+    batch = []
+    for row in rows:
+        batch.append({"b_id": row, "state": 1})
+        if len(batch) == 500:
+            session.execute(update(Job).where(Job.id == bindparam("b_id")), batch)
+            batch = []
 """,
     ]
     INVALID = [
