@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Call, Const, Name, Span, Subscript
-from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, QueryFact
+from ormlint.expr import Attr, Call, Const, Expr, Name, Span, Subscript
+from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, LoopFact, QueryFact
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.indexes import index_definitions, leads_an_index
 from ormlint.rules.usage import _resolver
@@ -1283,8 +1283,8 @@ def _executed(query: ResolvedQuery) -> Optional[str]:
         executor = next((m for m in query.methods if m.startswith("@")), None)
         if executor is None:
             return None
-        if query.kind == "insert" and query.fact.executor_args > 1:
-            return None  # execute(insert(M), rows): one executemany
+        if query.kind in ("insert", "update", "delete") and query.fact.executor_args > 1:
+            return None  # execute(insert(M), rows) / execute(update(M).where(M.id == bindparam("b_id")), rows): one executemany
         return executor[1:]
     if query.model is None:
         return None
@@ -1294,13 +1294,59 @@ def _executed(query: ResolvedQuery) -> Optional[str]:
     return None
 
 
+# Attributes that list the schema, not rows: `metadata.sorted_tables`, `registry.mappers`.
+_SCHEMA_COLLECTIONS = frozenset({"sorted_tables", "tables", "mappers"})
+
+
+def _loop_iterable(scope: Optional[ScopeContext], loop: LoopFact) -> Optional[Expr]:
+    """What a `for` loop or comprehension over a plain name iterates, from the
+    scope's `for` bindings written on the loop's lines (None when unknown)."""
+    if scope is None or not loop.target or loop.kind == "while":
+        return None
+    found = [
+        expr for _, kind, expr in scope.bindings_of(loop.target)
+        if kind == "for" and getattr(expr, "span", None) is not None
+        and loop.span.line <= expr.span.line <= max(loop.span.end_line, loop.span.line)  # type: ignore[union-attr]
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _schema_collection(expr: Expr) -> bool:
+    if isinstance(expr, Attr):
+        return expr.attr in _SCHEMA_COLLECTIONS
+    return isinstance(expr, Name) and "." in expr.dotted and expr.dotted.rsplit(".", 1)[-1] in _SCHEMA_COLLECTIONS
+
+
+def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
+    """A loop whose iterations do not grow with the data: `range(10)` (integer
+    literals only) or the schema itself (`reversed(metadata.sorted_tables)`)."""
+    iterable = _loop_iterable(scope, loop)
+    if iterable is None:
+        return False
+    if not isinstance(iterable, Call):
+        return _schema_collection(iterable)
+    if isinstance(iterable.func, Name) and iterable.func.dotted in ("reversed", "list", "sorted") and len(iterable.args) == 1:
+        inner = iterable.args[0]
+        if _schema_collection(inner):
+            return True
+        if isinstance(inner, Call):
+            iterable = inner
+    if isinstance(iterable.func, Attr) and iterable.func.attr in ("values", "keys", "items"):
+        return _schema_collection(iterable.func.value)
+    if isinstance(iterable.func, Name) and iterable.func.dotted.endswith((".values", ".keys", ".items")):
+        return iterable.func.dotted.rsplit(".", 2)[-2] in _SCHEMA_COLLECTIONS
+    if isinstance(iterable.func, Name) and iterable.func.dotted == "range" and iterable.args and not iterable.kwargs:
+        return all(isinstance(a, Const) and isinstance(a.value, int) and not isinstance(a.value, bool) for a in iterable.args)
+    return False
+
+
 class RoundTripInLoop(Rule):
     """## What it does
     Flags a database round trip made once per iteration of a `for`/`while`
     loop or comprehension: `session.commit()`, `session.flush()`, a query
     executed in the body (`session.get`, `.first()`, `.one()`, `.scalar()`,
     `.all()`, `.count()`, `session.execute(select/insert/update/delete)` of a
-    single row), or a call of a function of the same module (or a method of
+    single row; with a list of parameter rows it is one executemany), or a call of a function of the same module (or a method of
     the same class) that does one of these. `session.add()` alone is not a
     round trip. Not reported: statements that end the loop (`return`,
     `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
@@ -1308,8 +1354,21 @@ class RoundTripInLoop(Rule):
     in the loop (one transaction per item on purpose, so that one failure does
     not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
-    `for start in range(0, n, size)`, `for attempt in range(3)`) and `while`
-    loops, which poll, page or probe by design.
+    `for start in range(0, n, size)`, `for attempt in range(3)`), `while`
+    loops, which poll, page or probe by design, and loops whose iterations do
+    not grow with the data: `range()` of integer literals (`for _ in
+    range(3)`) and the schema itself (`for table in
+    reversed(metadata.sorted_tables)`). Through a helper, only a round trip
+    the helper makes on every call counts (not one behind a batching test or
+    inside the helper's own batch/`while` loop), and an `async` helper called
+    in a comprehension is not reported: the comprehension builds coroutines
+    for `asyncio.gather()`, which run concurrently.
+
+    Test code is checked like any other code: a test or fixture that seeds
+    rows with a commit per iteration over a data-dependent count (`for i in
+    range(member_count)`) really makes N round trips, and slows the suite
+    the same way; suppress with `# noqa: ORM305` or a per-file ignore where
+    that is intended.
 
     ## Why is this bad?
     Every iteration waits for the database: N network round trips, and with
@@ -1346,7 +1405,7 @@ class RoundTripInLoop(Rule):
             for line, loops, exits, batched, message, hint in self._sites(data, module, path, function, scope):
                 if not loops or exits or batched or line.line in reported:
                     continue
-                if function.loops[loops[-1]].repeating:
+                if function.loops[loops[-1]].repeating or _fixed_iterations(scope, function.loops[loops[-1]]):
                     continue
                 loop_line = function.loops[loops[-1]].span.line
                 reported.add(line.line)
@@ -1354,7 +1413,8 @@ class RoundTripInLoop(Rule):
             for call in function.calls:
                 if not call.loops or call.exits or call.batched or call.span.line in reported:
                     continue
-                if function.loops[call.loops[-1]].repeating:
+                loop = function.loops[call.loops[-1]]
+                if loop.repeating or _fixed_iterations(scope, loop):
                     continue
                 callee_name = self._callee(function, call)
                 if callee_name is None or callee_name == function.name:
@@ -1362,7 +1422,11 @@ class RoundTripInLoop(Rule):
                 callee = by_name.get((module, callee_name))
                 if callee is None:
                     continue
-                inner = next(iter(self._sites(data, module, path, callee[0], callee[1])), None)
+                if callee[0].is_async and loop.kind == "comprehension":
+                    # `gather(*(check(s, x) for x in xs))`: the comprehension builds
+                    # coroutines that run concurrently, each on its own session.
+                    continue
+                inner = next((site for site in self._sites(data, module, path, callee[0], callee[1]) if self._every_call(callee[0], site)), None)
                 if inner is None:
                     continue
                 what = inner[4].split(" runs ")[0]
@@ -1372,6 +1436,17 @@ class RoundTripInLoop(Rule):
                 message = f"`{shown}()` makes a database round trip ({what} at line {inner[0].line}) on every iteration of the loop at line {loop_line}."
                 hint = "Batch the work: query once before the loop (an `IN` query), add objects with `add_all()`, and commit once after the loop."
                 yield self.diagnostic(path, call.span, message, hint)
+
+    @staticmethod
+    def _every_call(callee: FunctionQueries, site: tuple[Span, tuple[int, ...], bool, bool, str, str]) -> bool:
+        """Whether the callee's round trip counts for each call: not behind a
+        batching test (`if n % 100 == 0`) and not inside the callee's own batch,
+        retry or polling loop (a helper that pages through a table in a
+        `while` loop is itself the bulk operation)."""
+        _, loops, _, batched, _, _ = site
+        if batched:
+            return False
+        return not any(callee.loops[index].repeating for index in loops)
 
     @staticmethod
     def _callee(function: FunctionQueries, call: CallSite) -> Optional[str]:
@@ -1489,6 +1564,61 @@ def total(session: Session, ids):
     by_id = {j.id: j for j in jobs}
     return [by_id.get(i) for i in ids]
 """,
+        # fixed-count loops, the schema as the collection, gathered coroutines,
+        # a helper that is itself a batch loop
+        """
+import asyncio
+
+from sqlalchemy import Column, Integer, bindparam, delete, update
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    state = Column(Integer)
+
+def seed_three(session: Session):
+    for _ in range(3):
+        session.add(Job())
+        session.commit()
+
+def wipe(session: Session, metadata):
+    for table in reversed(metadata.sorted_tables):
+        session.execute(delete(table))
+
+async def attempt(sessionmaker, job_id):
+    async with sessionmaker() as session:
+        await session.get(Job, job_id)
+        await session.commit()
+
+async def race(sessionmaker, job_id):
+    await asyncio.gather(*(attempt(sessionmaker, job_id) for _ in range(5)))
+    return await asyncio.gather(*(attempt(sessionmaker, i) for i in job_ids(job_id)))
+
+def job_ids(n):
+    return list(range(n))
+
+def migrate_state(session: Session, old, new):
+    while True:
+        result = session.execute(update(Job).where(Job.state == old).values(state=new))
+        session.commit()
+        if not result.rowcount:
+            break
+
+def migrate_all(session: Session, pairs):
+    for old, new in pairs:
+        migrate_state(session, old, new)
+
+def flush_batches(session: Session, rows):
+    batch = []
+    for row in rows:
+        batch.append({"b_id": row, "state": 1})
+        if len(batch) == 500:
+            session.execute(update(Job).where(Job.id == bindparam("b_id")), batch)
+            batch = []
+""",
     ]
     INVALID = [
         """
@@ -1508,6 +1638,16 @@ def save_each(session: Session, rows):
 
 def lookup(session: Session, ids):
     return [session.get(Item, i) for i in ids]  # ORM305
+
+def seed(session: Session, count: int):
+    for i in range(count):
+        session.add(Item(id=i))
+        session.commit()  # ORM305
+
+def seed_rows(session: Session, rows):
+    for i in range(1, len(rows)):
+        session.add(Item(id=i))
+        session.flush()  # ORM305
 """,
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
