@@ -155,6 +155,11 @@ _COLUMN_OPTIONS = frozenset({
 _ROUND_TRIP_METHODS = frozenset({"commit", "flush"})
 _LOOP_KINDS = frozenset({ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _RELEVANT_METHODS = _STATEMENT_ROOTS | _EXECUTORS | _ROUND_TRIP_METHODS | {"query", "get"}
+# The nodes `_collect_bindings` reads.
+_BINDING_KINDS = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.AsyncWith,
+    ast.NamedExpr, ast.Call,
+})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
@@ -283,17 +288,29 @@ class _Extractor:
         """Record the function's bindings; True when it has anything for the
         query facts (a loop, a query-like call), so that the rest is not walked."""
         relevant = False
+        loop_kinds = _LOOP_KINDS
         for node in nodes:
-            if not relevant:
-                kind = type(node)
-                if kind is ast.Call:
-                    func = node.func  # type: ignore[attr-defined]
-                    relevant = (isinstance(func, ast.Attribute) and func.attr in _RELEVANT_METHODS) or (
-                        isinstance(func, ast.Name) and func.id in _STATEMENT_ROOTS)
-                elif kind is ast.Attribute:
-                    relevant = node.attr == "query"  # type: ignore[attr-defined]
-                elif kind in _LOOP_KINDS:
+            kind = type(node)
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                func_kind = type(func)
+                if (func_kind is ast.Attribute and func.attr in _RELEVANT_METHODS) or (
+                        func_kind is ast.Name and func.id in _STATEMENT_ROOTS):
                     relevant = True
+                    break
+            elif kind is ast.Attribute:
+                if node.attr == "query":  # type: ignore[attr-defined]
+                    relevant = True
+                    break
+            elif kind in loop_kinds:
+                relevant = True
+                break
+        if not relevant:
+            return False  # the bindings would not be read
+        binding_kinds = _BINDING_KINDS
+        for node in nodes:
+            if type(node) not in binding_kinds:
+                continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -465,13 +482,16 @@ class _Extractor:
             self._expr(fn, node, where)
 
     def _expr(self, fn: _Function, node: ast.AST, where: _Where) -> None:
-        node = _strip(node)
-        if isinstance(node, ast.Lambda):
-            return
-        if isinstance(node, _COMPREHENSIONS):
+        kind = type(node)
+        while kind is ast.Await:
+            node = node.value  # type: ignore[attr-defined]
+            kind = type(node)
+        if kind is ast.Name or kind is ast.Constant or kind is ast.Lambda:
+            return  # nothing to record in a name or a constant; lambdas are not walked
+        if kind in _COMPREHENSION_TYPES:
             self._comprehension(fn, node, where)
             return
-        if isinstance(node, (ast.Call, ast.Attribute)):
+        if kind is ast.Call or kind is ast.Attribute:
             index = self._query(fn, node, where)
             if index is not None:
                 fact = fn.queries[index]
@@ -493,15 +513,18 @@ class _Extractor:
         if isinstance(node, ast.Attribute):
             self._access(fn, node, where)
         inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        fields = _WALK_FIELDS.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        expr_types = _EXPR_TYPES
+        for name in fields:
             value = getattr(node, name, None)
-            for child in value if isinstance(value, list) else (value,):
-                if isinstance(child, ast.expr):
-                    self._expr(fn, child, inner)
-                elif isinstance(child, ast.keyword):
-                    self._expr(fn, child.value, inner)
+            for child in value if type(value) is list else (value,):
+                child_kind = type(child)
+                if child_kind in expr_types:
+                    self._expr(fn, child, inner)  # type: ignore[arg-type]
+                elif child_kind is ast.keyword:
+                    self._expr(fn, child.value, inner)  # type: ignore[union-attr]
 
     def _comprehension(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         loops = where.loops
@@ -1050,6 +1073,8 @@ def _subclasses(bases: tuple[type, ...]) -> set[type]:
 # The concrete node types walked (exact `type()` lookups instead of isinstance
 # chains); names and constants are leaves, never collected.
 _WALKED_TYPES = frozenset(_subclasses(_WALKED) - _LEAVES)
+# Expression node types worth visiting in `_expr` (names and constants record nothing).
+_EXPR_TYPES = frozenset(_subclasses((ast.expr,)) - _LEAVES)
 # Per node type, the fields that can hold walked nodes (contexts and operators never do).
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
 

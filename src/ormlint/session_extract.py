@@ -158,14 +158,26 @@ def _ends_with(body: list[ast.stmt]) -> str:
 
 
 def _walk_no_functions(nodes: list[ast.AST]) -> list[ast.AST]:
+    # Preorder, as ast.iter_child_nodes would give it (contexts and operators left out).
     found: list[ast.AST] = []
-    stack = list(reversed(nodes))
+    stack: list[object] = list(reversed(nodes))
+    pop, push, extend, append = stack.pop, stack.append, stack.extend, found.append
+    fields_of = _CHILD_FIELDS
     while stack:
-        node = stack.pop()
-        found.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        node = pop()
+        if not isinstance(node, ast.AST):
+            continue  # None and plain values of list fields
+        append(node)
+        kind = type(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(reversed(value))
+            elif value is not None:
+                push(value)
     return found
 
 
