@@ -365,6 +365,9 @@ class _Extractor:
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
     def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
+        if type(stmt) is ast.Expr:  # the commonest statement (as the generic case at the end)
+            self._top(fn, stmt.value, where)
+            return
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in stmt.decorator_list:
                 self._top(fn, decorator, where)
