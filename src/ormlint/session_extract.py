@@ -250,7 +250,7 @@ _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
     ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, type(None), str}}
 _NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
-                              "type_comment", "level", "module", "name", "names", "simple"})
+                              "type_comment", "level", "module", "simple"})
 _SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom})
 
 
