@@ -155,6 +155,11 @@ _COLUMN_OPTIONS = frozenset({
 _ROUND_TRIP_METHODS = frozenset({"commit", "flush"})
 _LOOP_KINDS = frozenset({ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _RELEVANT_METHODS = _STATEMENT_ROOTS | _EXECUTORS | _ROUND_TRIP_METHODS | {"query", "get"}
+# The nodes `_collect_bindings` reads.
+_BINDING_KINDS = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.AsyncWith,
+    ast.NamedExpr, ast.Call,
+})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
@@ -283,17 +288,29 @@ class _Extractor:
         """Record the function's bindings; True when it has anything for the
         query facts (a loop, a query-like call), so that the rest is not walked."""
         relevant = False
+        loop_kinds = _LOOP_KINDS
         for node in nodes:
-            if not relevant:
-                kind = type(node)
-                if kind is ast.Call:
-                    func = node.func  # type: ignore[attr-defined]
-                    relevant = (isinstance(func, ast.Attribute) and func.attr in _RELEVANT_METHODS) or (
-                        isinstance(func, ast.Name) and func.id in _STATEMENT_ROOTS)
-                elif kind is ast.Attribute:
-                    relevant = node.attr == "query"  # type: ignore[attr-defined]
-                elif kind in _LOOP_KINDS:
+            kind = type(node)
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                func_kind = type(func)
+                if (func_kind is ast.Attribute and func.attr in _RELEVANT_METHODS) or (
+                        func_kind is ast.Name and func.id in _STATEMENT_ROOTS):
                     relevant = True
+                    break
+            elif kind is ast.Attribute:
+                if node.attr == "query":  # type: ignore[attr-defined]
+                    relevant = True
+                    break
+            elif kind in loop_kinds:
+                relevant = True
+                break
+        if not relevant:
+            return False  # the bindings would not be read
+        binding_kinds = _BINDING_KINDS
+        for node in nodes:
+            if type(node) not in binding_kinds:
+                continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -348,12 +365,15 @@ class _Extractor:
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
     def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
+        if type(stmt) is ast.Expr:  # the commonest statement (as the generic case at the end)
+            self._top(fn, stmt.value, where)
+            return
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in stmt.decorator_list:
-                self._expr(fn, decorator, where)
+                self._top(fn, decorator, where)
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self._expr(fn, stmt.iter, where)
+            self._top(fn, stmt.iter, where)
             loop_target = stmt.target.id if isinstance(stmt.target, ast.Name) else ""
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
@@ -369,12 +389,12 @@ class _Extractor:
             # repeating a round trip is what they are for.
             index = self._loop(fn, "while", stmt, "", None, where, True)
             inner = _Where(where.loops + (index,), False, False)
-            self._expr(fn, stmt.test, inner)
+            self._top(fn, stmt.test, inner)
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
         if isinstance(stmt, ast.If):
-            self._expr(fn, stmt.test, where)
+            self._top(fn, stmt.test, where)
             batched = where.batched or (bool(where.loops) and (
                 any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
                 or _memoizes(stmt.body)
@@ -384,7 +404,7 @@ class _Extractor:
             return
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
-                self._expr(fn, item.context_expr, where)
+                self._top(fn, item.context_expr, where)
             self._block(fn, stmt.body, where)
             return
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -396,16 +416,16 @@ class _Extractor:
             self._block(fn, stmt.finalbody, where)  # type: ignore[attr-defined]
             return
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.targets[0].id))
+            self._top(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.targets[0].id))
             return
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-            self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.target.id))
+            self._top(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.target.id))
             return
         if isinstance(stmt, ast.Return) and stmt.value is not None:
-            self._expr(fn, stmt.value, _Where(where.loops, True, where.batched, "", True))
+            self._top(fn, stmt.value, _Where(where.loops, True, where.batched, "", True))
             return
         if isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
-            self._expr(fn, stmt.subject, where)
+            self._top(fn, stmt.subject, where)
             for case in stmt.cases:
                 self._block(fn, case.body, where)
             return
@@ -413,7 +433,7 @@ class _Extractor:
             if isinstance(child, ast.stmt):
                 self._statement(fn, child, where)
             elif isinstance(child, ast.expr):
-                self._expr(fn, child, where)
+                self._top(fn, child, where)
 
     def _loop(self, fn: _Function, kind: str, node: ast.AST, target: str, iterable: Optional[ast.AST], where: _Where, repeating: bool) -> int:
         source: tuple[str, Union[int, str], str] = ("", "", "")
@@ -458,14 +478,23 @@ class _Extractor:
         return ("", "", "")
 
     # -- expressions ------------------------------------------------------
+    def _top(self, fn: _Function, node: ast.AST, where: _Where) -> None:
+        """`_expr` on an expression of a statement, skipped outside loops when
+        nothing in it can make a fact (no query root, commit/flush, loop)."""
+        if where.loops or _may_record(fn, node):
+            self._expr(fn, node, where)
+
     def _expr(self, fn: _Function, node: ast.AST, where: _Where) -> None:
-        node = _strip(node)
-        if isinstance(node, ast.Lambda):
-            return
-        if isinstance(node, _COMPREHENSIONS):
+        kind = type(node)
+        while kind is ast.Await:
+            node = node.value  # type: ignore[attr-defined]
+            kind = type(node)
+        if kind is ast.Name or kind is ast.Constant or kind is ast.Lambda:
+            return  # nothing to record in a name or a constant; lambdas are not walked
+        if kind in _COMPREHENSION_TYPES:
             self._comprehension(fn, node, where)
             return
-        if isinstance(node, (ast.Call, ast.Attribute)):
+        if kind is ast.Call or kind is ast.Attribute:
             index = self._query(fn, node, where)
             if index is not None:
                 fact = fn.queries[index]
@@ -487,15 +516,18 @@ class _Extractor:
         if isinstance(node, ast.Attribute):
             self._access(fn, node, where)
         inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        fields = _WALK_FIELDS.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        expr_types = _EXPR_TYPES
+        for name in fields:
             value = getattr(node, name, None)
-            for child in value if isinstance(value, list) else (value,):
-                if isinstance(child, ast.expr):
-                    self._expr(fn, child, inner)
-                elif isinstance(child, ast.keyword):
-                    self._expr(fn, child.value, inner)
+            for child in value if type(value) is list else (value,):
+                child_kind = type(child)
+                if child_kind in expr_types:
+                    self._expr(fn, child, inner)  # type: ignore[arg-type]
+                elif child_kind is ast.keyword:
+                    self._expr(fn, child.value, inner)  # type: ignore[union-attr]
 
     def _comprehension(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         loops = where.loops
@@ -834,6 +866,52 @@ def _operand_refs(node: ast.AST, out: list[ColumnRef], group: int, wrapped: bool
                 out.append(ColumnRef(base, sub.attr, span_of(sub), "wrapped", group))
 
 
+def _may_record(fn: _Function, node: ast.AST) -> bool:
+    """Outside loops `_expr` records only query chains (rooted at a query
+    method, a statement function, `.query` or a query variable), commit/flush
+    calls and comprehensions: False when the expression has none of them."""
+    stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of = _WALK_FIELDS
+    query_vars = fn.query_vars
+    while stack:
+        sub = pop()
+        kind = type(sub)
+        if kind is ast.Call:
+            func = sub.func  # type: ignore[attr-defined]
+            func_kind = type(func)
+            if func_kind is ast.Attribute:
+                if func.attr in _RELEVANT_METHODS:
+                    return True
+            elif func_kind is ast.Name and func.id in _STATEMENT_ROOTS:
+                return True
+        elif kind is ast.Attribute:
+            if sub.attr == "query":  # type: ignore[attr-defined]
+                return True
+            base = sub.value  # type: ignore[attr-defined]
+            while type(base) is ast.Await:
+                base = base.value
+            if type(base) is ast.Name and base.id in query_vars:
+                return True
+        elif kind in _COMPREHENSION_TYPES:
+            return True
+        elif kind is ast.Lambda or kind is ast.Name or kind is ast.Constant:
+            continue
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        for name in fields:
+            value = getattr(sub, name, None)
+            if type(value) is list:
+                extend(value)
+            elif isinstance(value, ast.AST):
+                push(value)
+    return False
+
+
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+
+
 def _may_be_statement(fn: _Function, node: ast.AST) -> bool:
     node = _strip(node)
     if isinstance(node, ast.Name):
@@ -954,22 +1032,26 @@ def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
     entering nested functions, classes or lambdas (names, constants, operators
     and expression contexts are left out: nothing here reads them)."""
     found: list[ast.AST] = []
-    stack: list[ast.AST] = list(body)
-    walked = _WALKED
+    walked = _WALKED_TYPES
+    stack: list[ast.AST] = [node for node in body if type(node) in walked]
+    pop, push, extend, append = stack.pop, stack.append, stack.extend, found.append
+    fields_of = _WALK_FIELDS
+    opaque = _OPAQUE_SCOPES
     while stack:
-        node = stack.pop()
+        node = pop()
+        append(node)
         kind = type(node)
-        if kind in _LEAVES:
+        if kind in opaque:
             continue
-        found.append(node)
-        if kind in _OPAQUE_SCOPES:
-            continue
-        for name in node._fields:
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, walked))  # type: ignore[misc]
-            elif isinstance(value, walked):
-                stack.append(value)  # type: ignore[arg-type]
+                extend([item for item in value if type(item) in walked])
+            elif type(value) in walked:
+                push(value)  # type: ignore[arg-type]
     return found
 
 
@@ -978,6 +1060,32 @@ _LEAVES = frozenset({ast.Name, ast.Constant})
 _WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
     (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
 )
+
+
+def _subclasses(bases: tuple[type, ...]) -> set[type]:
+    found: set[type] = set()
+    stack = list(bases)
+    while stack:
+        kind = stack.pop()
+        if kind not in found:
+            found.add(kind)
+            stack.extend(kind.__subclasses__())
+    return found
+
+
+# The concrete node types walked (exact `type()` lookups instead of isinstance
+# chains); names and constants are leaves, never collected.
+_WALKED_TYPES = frozenset(_subclasses(_WALKED) - _LEAVES)
+# Expression node types worth visiting in `_expr` (names and constants record nothing).
+_EXPR_TYPES = frozenset(_subclasses((ast.expr,)) - _LEAVES)
+# Per node type, the fields that can hold walked nodes (contexts and operators never do).
+_WALK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _walk_fields(kind: type) -> tuple[str, ...]:
+    fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in ("ctx", "op", "ops"))
+    _WALK_FIELDS[kind] = fields
+    return fields
 
 
 def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:

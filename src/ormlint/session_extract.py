@@ -158,14 +158,26 @@ def _ends_with(body: list[ast.stmt]) -> str:
 
 
 def _walk_no_functions(nodes: list[ast.AST]) -> list[ast.AST]:
+    # Preorder, as ast.iter_child_nodes would give it (contexts and operators left out).
     found: list[ast.AST] = []
-    stack = list(reversed(nodes))
+    stack: list[object] = list(reversed(nodes))
+    pop, push, extend, append = stack.pop, stack.append, stack.extend, found.append
+    fields_of = _CHILD_FIELDS
     while stack:
-        node = stack.pop()
-        found.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        node = pop()
+        if not isinstance(node, ast.AST):
+            continue  # None and plain values of list fields
+        append(node)
+        kind = type(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(reversed(value))
+            elif value is not None:
+                push(value)
     return found
 
 
@@ -232,7 +244,33 @@ def _bound_value(node: ast.AST) -> Expr:
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+# Per node type, the fields that can hold child nodes, last first (expression
+# contexts, operators and plain values left out: `expr` does nothing with them);
+# leaves, nested scopes and non-nodes have none.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
+    ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, type(None), str}}
+_NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
+                              "type_comment", "level", "module", "simple"})
+_SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom})
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = tuple(reversed([name for name in getattr(kind, "_fields", ()) if name not in _NO_CHILD_FIELDS]))
+    if not issubclass(kind, ast.AST) or kind in (ast.Constant, ast.Name):
+        fields = ()
+    _CHILD_FIELDS[kind] = fields
+    return fields
+
+
 _SCOPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+# Statements without nested statements that the walker treats generically: the
+# fields holding their child expressions, in `ast.iter_child_nodes` order.
+_SIMPLE_STATEMENTS: dict[type, tuple[str, ...]] = {
+    ast.AugAssign: ("target", "value"), ast.Raise: ("exc", "cause"), ast.Assert: ("test", "msg"),
+    ast.Delete: ("targets",),
+}
 
 
 class _FunctionWalker:
@@ -263,6 +301,20 @@ class _FunctionWalker:
             self.stmt(stmt)
 
     def stmt(self, node: ast.stmt) -> None:
+        kind = type(node)
+        if kind is ast.Expr:  # the commonest statement, first
+            self.expr(node.value)  # type: ignore[attr-defined]
+            return
+        if kind in _SIMPLE_STATEMENTS:
+            # No statement inside: the children are expressions (as the generic case below).
+            for field in _SIMPLE_STATEMENTS[kind]:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for child in value:
+                        self.expr(child)
+                elif value is not None:
+                    self.expr(value)
+            return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return  # nested scopes are walked on their own
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
@@ -358,41 +410,56 @@ class _FunctionWalker:
     def expr(self, node: ast.AST) -> None:
         # Calls in source order (outer before inner), no nested scopes.
         stack = [node]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        fields_of = _CHILD_FIELDS
+        special = _SPECIAL
         while stack:
-            sub = stack.pop()
+            sub = pop()
             kind = type(sub)
-            if kind in _LEAVES:
-                continue
             if kind is ast.Attribute:
-                stack.append(sub.value)  # type: ignore[attr-defined]
+                push(sub.value)  # type: ignore[attr-defined]
                 continue
             if kind is ast.Call:
-                children: list[ast.AST] = [sub.func, *sub.args, *(k.value for k in sub.keywords)]  # type: ignore[attr-defined]
-                stack.extend(reversed(children))
-            elif kind not in _SCOPES:
-                stack.extend(reversed(list(ast.iter_child_nodes(sub))))
-            else:
+                keywords = sub.keywords  # type: ignore[attr-defined]
+                if keywords:
+                    extend([k.value for k in reversed(keywords)])
+                extend(reversed(sub.args))  # type: ignore[attr-defined]
+                push(sub.func)  # type: ignore[attr-defined]
+                self.call(sub)  # type: ignore[arg-type]
                 continue
-            if kind is ast.Await:
-                self.awaited.add(id(sub.value))  # type: ignore[attr-defined]
-            elif isinstance(sub, (ast.Yield, ast.YieldFrom)):
-                value = dotted_name(sub.value) if sub.value is not None else None
-                self.order += 1
-                self.yields.append(YieldFact(value or "", span_of(sub), tuple(self.frames), self.order))
-            elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))
-            elif isinstance(sub, ast.Call):
-                self.order += 1
-                self.calls.append(sub)
-                receiver, method = _receiver(sub.func)
-                if method:
-                    self.called.add(method)
-                elif isinstance(sub.func, ast.Name):
-                    self.called.add(sub.func.id)
-                if method in SESSION_METHODS and receiver:
-                    self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
-                                              tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
-                self.passing(sub)
+            fields = fields_of.get(kind)
+            if fields is None:
+                fields = _child_fields(kind)
+            # The children, last first (None, strings and leaves pushed are skipped when popped).
+            for name in fields:
+                value = getattr(sub, name, None)
+                if type(value) is list:
+                    extend(reversed(value))
+                elif value is not None:
+                    push(value)
+            if kind in special:
+                if kind is ast.Await:
+                    self.awaited.add(id(sub.value))  # type: ignore[attr-defined]
+                elif kind is ast.NamedExpr:
+                    if isinstance(sub.target, ast.Name):  # type: ignore[attr-defined]
+                        self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))  # type: ignore[attr-defined]
+                else:  # yield, yield from
+                    value = dotted_name(sub.value) if sub.value is not None else None  # type: ignore[attr-defined]
+                    self.order += 1
+                    self.yields.append(YieldFact(value or "", span_of(sub), tuple(self.frames), self.order))
+
+    def call(self, sub: ast.Call) -> None:
+        self.order += 1
+        self.calls.append(sub)
+        receiver, method = _receiver(sub.func)
+        if method:
+            self.called.add(method)
+        elif isinstance(sub.func, ast.Name):
+            self.called.add(sub.func.id)
+        if method in SESSION_METHODS and receiver:
+            self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
+                                      tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
+        self.passing(sub)
 
     def passing(self, call: ast.Call) -> None:
         """A call of a same-file function (`f(...)`, `self.f(...)`) inside a
