@@ -94,6 +94,9 @@ class LoopFact:
     # `while True`, or a retry loop (`for attempt in range(n)` with a break):
     # repeating a round trip is its purpose.
     repeating: bool = False
+    # Iterates a count written in the code, not the data: `range(2, 26)`,
+    # `enumerate(range(3))`, a literal list, or a local bound once to one.
+    fixed_count: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,7 @@ class _Extractor:
             self._top(fn, stmt.test, where)
             batched = where.batched or (bool(where.loops) and (
                 any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
+                or _batch_size_guard(stmt.test)
                 or _memoizes(stmt.body)
             ))
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
@@ -411,7 +415,9 @@ class _Extractor:
             isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
             self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                self._block(fn, handler.body, where)
+                # The error path runs on the failing iterations only, not once per item:
+                # treated like a batched branch.
+                self._block(fn, handler.body, _Where(where.loops, where.exits, bool(where.loops) or where.batched, isolated=where.isolated))
             self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
             self._block(fn, stmt.finalbody, where)  # type: ignore[attr-defined]
             return
@@ -442,7 +448,8 @@ class _Extractor:
         span = span_of(node)
         if kind != "comprehension":
             span = Span(span.line, span.col, span.line, span.col)
-        fn.loops.append(LoopFact(kind, span, target, source, where.loops[-1] if where.loops else -1, repeating))
+        fixed = iterable is not None and _fixed_count(iterable, _single_assigns(fn), 0)
+        fn.loops.append(LoopFact(kind, span, target, source, where.loops[-1] if where.loops else -1, repeating, fixed))
         index = len(fn.loops) - 1
         if target:
             fn.loop_targets[index] = target
@@ -1093,3 +1100,54 @@ def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:
     extractor.function("<module>", None, tree, list(tree.body))
     # Only functions with something to say are kept (smaller cache entries).
     return tuple(f for f in extractor.functions if f.queries or f.loops or f.calls)
+
+
+_BATCH_SIZE_WORDS = ("batch", "chunk", "page_size", "flush_every", "commit_every")
+
+
+def _batch_size_guard(test: ast.AST) -> bool:
+    """`if len(batch) >= batch_size:` / `if n >= BATCH_SIZE:`: the branch runs once per batch."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                for name in ast.walk(operand):
+                    text = name.id if isinstance(name, ast.Name) else name.attr if isinstance(name, ast.Attribute) else ""
+                    if any(word in text.lower() for word in _BATCH_SIZE_WORDS):
+                        return True
+    return False
+
+
+def _fixed_count(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int) -> bool:
+    """The iterable's length is written in the code: `range()` of integer literals,
+    a literal list/tuple/set, `enumerate`/`list`/`sorted`/`reversed` of one, or a
+    local name assigned exactly once to one (or to an integer literal, for `range(n)`)."""
+    if depth > 3:
+        return False
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        # Non-empty and constants only: `ids = []` is filled later, and a list of
+        # record literals is seed data that grows with the project.
+        return bool(node.elts) and all(isinstance(e, ast.Constant) for e in node.elts)
+    if isinstance(node, ast.Name):
+        values = assigns.get(node.id, [])
+        return len(values) == 1 and _fixed_count(values[0], assigns, depth + 1)
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)) or node.keywords:
+        return False
+    if node.func.id in ("enumerate", "list", "tuple", "sorted", "reversed") and len(node.args) == 1:
+        return _fixed_count(node.args[0], assigns, depth + 1)
+    if node.func.id == "range" and node.args:
+        return all(_int_literal(a, assigns) for a in node.args)
+    return False
+
+
+def _int_literal(node: ast.AST, assigns: dict[str, list[ast.AST]]) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    if isinstance(node, ast.Name):
+        values = assigns.get(node.id, [])
+        node = values[0] if len(values) == 1 else node
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+def _single_assigns(fn: "_Function") -> dict[str, list[ast.AST]]:
+    """The function's plain assignments, without names also bound another way."""
+    return {name: values for name, values in fn.assigns.items() if name not in fn.other_bindings}

@@ -1320,6 +1320,8 @@ def _schema_collection(expr: Expr) -> bool:
 def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
     """A loop whose iterations do not grow with the data: `range(10)` (integer
     literals only) or the schema itself (`reversed(metadata.sorted_tables)`)."""
+    if loop.fixed_count:
+        return True
     iterable = _loop_iterable(scope, loop)
     if iterable is None:
         return False
@@ -1486,6 +1488,41 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+def seed(session: Session):
+    for i, value in enumerate(range(2, 26)):
+        session.add(Item(id=value))
+        session.commit()
+    levels = ["a", "b", "c"]
+    for level in levels:
+        session.get(Item, 1)
+
+def import_rows(session: Session, rows, batch_size: int):
+    batch = []
+    for row in rows:
+        batch.append(Item(id=row))
+        if len(batch) >= batch_size:
+            session.add_all(batch)
+            session.commit()
+            batch = []
+
+def import_each(session: Session, rows):
+    for row in rows:
+        try:
+            session.add(Item(id=row))
+        except ValueError:
+            session.rollback()
+            session.commit()
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
