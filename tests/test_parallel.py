@@ -121,9 +121,9 @@ def test_jobs_setting_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "jobs" in capsys.readouterr().err
 
 
-def test_default_jobs_leaves_busy_cpus_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_jobs_backs_off_on_an_overloaded_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "cpu_count", lambda: 8)
-    for load, expected in ((0.0, 8), (0.4, 8), (1.0, 7), (6.6, 1), (7.4, 1), (30.0, 1)):
+    for load, expected in ((0.0, 8), (0.4, 8), (8.0, 8), (10.0, 6), (12.2, 4), (15.4, 1), (30.0, 1)):
         monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load), raising=False)
         assert parallel.default_jobs() == expected, load
 
@@ -150,7 +150,7 @@ if __name__ == "__main__":
     source = SourceFile(Path("big.py"), "big.py", "big", False)
     data = ("def f(x):\\n    return x.a.b.c(1, 2, k=3)\\n" * 20000).encode()
     threading.Thread(target=report, daemon=True).start()
-    parallel.analyse_files([(source, data)] * 400, 2)
+    parallel.analyse_files([(source, data)] * 400, 3)
 """
 
 
@@ -191,3 +191,21 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status  # a zombie has exited
+
+
+def test_main_process_shares_the_work(monkeypatch: pytest.MonkeyPatch, always_parallel: None, generated: Path) -> None:
+    """With --jobs 2 one worker starts; this process analyses the batches no
+    worker has reached (from the back), and the outcomes keep their order."""
+    sources = discover([generated], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    here: list[str] = []
+    real = parallel.analyse_file
+
+    def counted(data: bytes, source: object) -> object:
+        here.append(source.display)  # type: ignore[attr-defined]
+        return real(data, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "analyse_file", counted)
+    outcomes = parallel.analyse_files(work, 2)
+    assert outcomes == [real(data, source) for source, data in work]
+    assert here and here[0] == work[-1][0].display  # the main process began at the end

@@ -9,7 +9,8 @@ and Windows): the worker function is a module-level function of this module,
 its arguments and results are plain picklable data (`SourceFile`, bytes,
 `FileOutcome`, which the cache pickles anyway).
 
-Small trees stay in-process: starting a worker costs about as much as
+With N jobs, N - 1 workers and the main process share the files (see
+`analyse_files`). Small trees stay in-process: starting a worker costs about as much as
 analysing a few hundred kilobytes of code. Any failure of the pool (a worker
 killed, a result that cannot be pickled, no processes allowed here: flake8
 runs plugins in daemonic workers, which may not have children) makes the files
@@ -42,17 +43,17 @@ def cpu_count() -> int:
 
 
 def default_jobs() -> int:
-    """One process per CPU that other work leaves idle (the CPU count minus the
-    one-minute load average, at least one). Workers cost extra CPU time (each
-    file's facts are pickled back to the main process): on a machine already
-    busy they make a run slower, not faster (measured: polar took 83 s with two
-    workers against 45 s in one process on two CPUs with a load of 12)."""
+    """One process per CPU, fewer on a machine already overloaded: beyond twice
+    as many runnable processes as CPUs (the one-minute load average) each extra
+    worker only adds the cost of shipping its facts back (measured: polar took
+    83 s with two idle-waiting workers against 45 s in one process on two CPUs
+    with a load of 12)."""
     cpus = cpu_count()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
         return cpus
-    return max(1, min(cpus, int(cpus - load + 0.5)))
+    return max(1, min(cpus, int(2 * cpus - load + 0.5)))
 
 
 def analyse_files(
@@ -61,7 +62,13 @@ def analyse_files(
     done: Optional[Callable[[int], None]] = None,
 ) -> list[FileOutcome]:
     """The outcome of each (source, data) in `work`, in order. `done(n)` is
-    called as outcomes arrive, with how many have arrived so far."""
+    called as outcomes arrive, with how many have arrived so far.
+
+    With `jobs` N above one, N - 1 worker processes and this process share the
+    files: the workers take batches from the front, this process from the back,
+    until they meet. A file analysed here costs no pickling, one analysed in a
+    worker costs pickling its facts there and unpickling them here; sharing this
+    way balances that without guessing a split."""
     workers = default_jobs() if jobs is None else jobs
     total = sum(len(data) for _, data in work)
     if workers <= 1 or len(work) < 2 or total < PARALLEL_MIN_BYTES or not _may_start_processes():
@@ -69,7 +76,7 @@ def analyse_files(
     batches = _batches(work, max(min(_BATCH_BYTES, total // (workers * 4)), 1))
     outcomes: list[Optional[list[FileOutcome]]] = [None] * len(batches)
     try:
-        _in_workers(batches, outcomes, min(workers, len(batches)), done)
+        _in_workers(batches, outcomes, min(workers - 1, len(batches)), done)
     except Exception:
         pass  # whatever did not come back is analysed below
     arrived = sum(len(o) for o in outcomes if o is not None)
@@ -121,28 +128,50 @@ def _in_workers(
     workers: int,
     done: Optional[Callable[[int], None]],
 ) -> None:
+    """Fill `outcomes` (by batch) from `workers` processes and this one. A batch
+    whose worker failed stays None."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")
+    collected: set[int] = set()
     arrived = 0
+
+    def collect(finished: set["Future[list[FileOutcome]]"]) -> None:
+        nonlocal arrived
+        for future in finished:
+            number = numbers[future]
+            collected.add(number)
+            if future.cancelled():
+                continue  # analysed here
+            try:
+                found = future.result()
+            except Exception:
+                continue  # analysed in-process afterwards
+            outcomes[number] = found
+            arrived += len(found)
+        if done is not None and finished:
+            done(arrived)
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(analyse_batch, batch): number for number, batch in enumerate(batches)}
-        pending = set(futures)
+        futures = [pool.submit(analyse_batch, batch) for batch in batches]
+        numbers = {future: number for number, future in enumerate(futures)}
         try:
+            # Workers start batches in order; a batch no worker has started yet
+            # can be cancelled, and then this process analyses it. Once a batch
+            # cannot be cancelled, the workers have reached it: the rest is theirs.
+            for number in reversed(range(len(batches))):
+                if not futures[number].cancel():
+                    break
+                outcomes[number] = [analyse_file(data, source) for source, data in batches[number]]
+                arrived += len(batches[number])
+                collect({f for f in futures if f.done() and numbers[f] not in collected})
+            pending = {f for f in futures if numbers[f] not in collected}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    try:
-                        found = future.result()
-                    except Exception:
-                        continue  # analysed in-process afterwards
-                    outcomes[futures[future]] = found
-                    arrived += len(found)
-                    if done is not None:
-                        done(arrived)
+                collect(finished)
         finally:
-            for future in pending:
+            for future in futures:
                 future.cancel()
 
 
