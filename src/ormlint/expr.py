@@ -244,8 +244,34 @@ def span_of(node: ast.AST) -> Span:
         end_line = node.end_lineno or line  # type: ignore[attr-defined]
         end_col = node.end_col_offset  # type: ignore[attr-defined]
     except AttributeError:  # nodes without positions (arguments, comprehension, ...)
-        return Span(1, 0, 1, 0)
-    return Span(line, col, end_line, col if end_col is None else end_col)
+        return make_span(1, 0, 1, 0)
+    return make_span(line, col, end_line, col if end_col is None else end_col)
+
+
+# One Span object per position of the file being extracted: the extractors take
+# the spans of the same nodes (about 40% of all spans are repeats), and a shared
+# object is built once, held once in memory, and pickled once (then referenced).
+# Emptied between files by `forget_spans()`; the size cap only guards a caller
+# that never empties it.
+_SPANS: dict[tuple[int, int, int, int], Span] = {}
+_SPANS_CAP = 500_000
+_new_record: Any = tuple.__new__  # builds a record from the tuple of its fields
+
+
+def make_span(line: int, col: int, end_line: int, end_col: int) -> Span:
+    """`Span(line, col, end_line, end_col)`, shared with equal spans of the same file."""
+    key = (line, col, end_line, end_col)
+    span = _SPANS.get(key)
+    if span is None:
+        if len(_SPANS) >= _SPANS_CAP:
+            _SPANS.clear()
+        span = _SPANS[key] = _new_record(Span, key)
+    return span
+
+
+def forget_spans() -> None:
+    """Let go of the spans of the last file (called between files)."""
+    _SPANS.clear()
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -267,9 +293,14 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
         line = node.lineno  # type: ignore[attr-defined]
         col = node.col_offset  # type: ignore[attr-defined]
         end_col = node.end_col_offset  # type: ignore[attr-defined]
-        span = Span(line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
+        key = (line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
     except AttributeError:
-        span = Span(1, 0, 1, 0)
+        key = (1, 0, 1, 0)
+    span = _SPANS.get(key)  # make_span(), inlined
+    if span is None:
+        if len(_SPANS) >= _SPANS_CAP:
+            _SPANS.clear()
+        span = _SPANS[key] = _new_record(Span, key)
     if depth > 40:
         return Other("deep", span)
     node_type = type(node)  # parsers make exact node types: `is` instead of isinstance
@@ -304,7 +335,7 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
             line = getattr(kw, "lineno", None) or span.line
             col = getattr(kw, "col_offset", None)
             col = col if col is not None else span.col
-            keyword_spans.append(Span(line, col, line, col + len(kw.arg)))
+            keyword_spans.append(make_span(line, col, line, col + len(kw.arg)))
         has_star = star_args or bool(star_kwargs)
         return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
                     tuple(keyword_spans))

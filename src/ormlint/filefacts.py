@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ormlint.discover import SourceFile
+from ormlint.expr import forget_spans
 from ormlint.extract import extract_module
 from ormlint.facts import ModuleFacts
 from ormlint.noqa import noqa_comments
@@ -45,6 +46,13 @@ class FileOutcome:
 
 
 def analyse_file(data: bytes, source: SourceFile) -> FileOutcome:
+    try:
+        return _analyse_file(data, source)
+    finally:
+        forget_spans()
+
+
+def _analyse_file(data: bytes, source: SourceFile) -> FileOutcome:
     parsed = parse_bytes(data, source.display)
     if isinstance(parsed, ParseFailure):
         return FileOutcome(None, None, parsed, frozenset(_NAMES_IN_UNPARSED.findall(data.decode("utf-8", "replace"))))
