@@ -10,14 +10,25 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from dataclasses import dataclass
-from typing import Any, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 _R = TypeVar("_R")
 
 
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: object) -> Any:
+        return lambda function: function
+
+
+@dataclass_transform(frozen_default=True, eq_default=True)
 def record(cls: type[_R]) -> type[_R]:
-    """A frozen dataclass made an immutable tuple subclass with the same fields.
+    """A class with annotated fields made an immutable tuple subclass with those fields.
+
+    For type checkers a record is a frozen dataclass (`dataclass_transform`); at
+    run time no dataclass is made (that costs more at import than the record
+    itself). A class already made a dataclass is accepted too.
 
     Extraction makes millions of these small records (a large repository has
     about a million `Span`s), and the cache and the `--jobs` workers pickle every
@@ -33,10 +44,9 @@ def record(cls: type[_R]) -> type[_R]:
     relies on. `dataclasses.replace` does not apply: use `replace_record`.
     (`dataclass(slots=True)` needs Python 3.10 and pickles through Python.)
     """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    names = tuple(f.name for f in fields)
-    if cls.__bases__ != (object,) or any(f.default_factory is not dataclasses.MISSING for f in fields):
-        raise TypeError(f"record {cls.__name__}: plain fields and no base class only")
+    names, defaults = _declared_fields(cls)
+    if cls.__bases__ != (object,):
+        raise TypeError(f"record {cls.__name__}: no base class")
     namespace: dict[str, Any] = {
         key: value for key, value in cls.__dict__.items() if key not in names and key not in _DATACLASS_MADE
     }
@@ -50,7 +60,6 @@ def record(cls: type[_R]) -> type[_R]:
     namespace["_fields"] = names
     # Construction goes through a metaclass `__call__` made for the fields, so that
     # the class's own `__new__` stays `tuple.__new__`, which unpickling calls.
-    defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
     parameters = ", ".join(f"{n}=_default_{n}" if f"_default_{n}" in defaults else n for n in names)
     source = f"def __call__(_cls, {parameters}):\n    return _tuple_new(_cls, ({', '.join(names)},))\n"
     scope: dict[str, Any] = {"_tuple_new": tuple.__new__, **defaults}
@@ -59,6 +68,27 @@ def record(cls: type[_R]) -> type[_R]:
     made: type[_R] = meta(cls.__name__, (tuple,), namespace)
     made.__qualname__ = cls.__qualname__
     return made
+
+
+def _declared_fields(cls: type) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The field names of a record class, in order, and their defaults (as
+    `_default_<name>`)."""
+    if dataclasses.is_dataclass(cls):
+        fields = dataclasses.fields(cls)
+        if any(f.default_factory is not dataclasses.MISSING for f in fields):
+            raise TypeError(f"record {cls.__name__}: plain defaults only")
+        return (tuple(f.name for f in fields),
+                {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING})
+    annotations: dict[str, Any] = getattr(cls, "__annotations__", {})  # strings: `from __future__ import annotations`
+    names = tuple(name for name, kind in annotations.items() if not str(kind).startswith(("ClassVar", "typing.ClassVar")))
+    defaults = {f"_default_{name}": cls.__dict__[name] for name in names if name in cls.__dict__}
+    seen_default = False
+    for name in names:
+        if f"_default_{name}" in defaults:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"record {cls.__name__}: field {name} without a default follows one with a default")
+    return names, defaults
 
 
 # What @dataclass adds to a class, which the tuple record replaces.
@@ -98,7 +128,6 @@ def replace_record(item: _R, **changes: Any) -> _R:
 
 
 @record
-@dataclass(frozen=True)
 class Span:
     """Where an expression sits: 1-based line, 0-based column (as `ast`)."""
 
@@ -109,7 +138,6 @@ class Span:
 
 
 @record
-@dataclass(frozen=True)
 class Name:
     """A dotted name: `Column`, `db.Column`, `sa.orm.relationship`."""
 
@@ -129,7 +157,6 @@ class Name:
 
 
 @record
-@dataclass(frozen=True)
 class Const:
     """A literal str, int, float, bool, None or bytes."""
 
@@ -141,7 +168,6 @@ class Const:
 
 
 @record
-@dataclass(frozen=True)
 class Call:
     func: "Expr"
     args: tuple["Expr", ...] = ()
@@ -172,7 +198,6 @@ class Call:
 
 
 @record
-@dataclass(frozen=True)
 class Subscript:
     value: "Expr"
     index: "Expr"
@@ -180,7 +205,6 @@ class Subscript:
 
 
 @record
-@dataclass(frozen=True)
 class Seq:
     """A tuple, list or set display; `starred` when it unpacks something."""
 
@@ -191,7 +215,6 @@ class Seq:
 
 
 @record
-@dataclass(frozen=True)
 class Dict:
     items: tuple[tuple["Expr", "Expr"], ...]
     # `{**x}`: keys are not fully known.
@@ -200,7 +223,6 @@ class Dict:
 
 
 @record
-@dataclass(frozen=True)
 class Union_:
     """`A | B` in an annotation."""
 
@@ -209,14 +231,12 @@ class Union_:
 
 
 @record
-@dataclass(frozen=True)
 class Lambda:
     body: "Expr"
     span: Optional[Span] = None
 
 
 @record
-@dataclass(frozen=True)
 class Attr:
     """An attribute of something that is not a plain dotted name: `query(User).first().name`."""
 
@@ -226,7 +246,6 @@ class Attr:
 
 
 @record
-@dataclass(frozen=True)
 class Other:
     """Any expression outside the shapes above."""
 
@@ -418,12 +437,19 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
             return expr
         inner = _mark_from_string(to_expr(parsed), expr.span)
         return _parse_strings(inner, depth + 1)
+    # Containers are rebuilt only when a string inside them was parsed: most
+    # annotations hold none, and keep their records.
     if isinstance(expr, Subscript):
-        return replace_record(expr, value=_parse_strings(expr.value, depth + 1), index=_parse_strings(expr.index, depth + 1))
-    if isinstance(expr, Seq):
-        return replace_record(expr, items=tuple(_parse_strings(item, depth + 1) for item in expr.items))
-    if isinstance(expr, Union_):
-        return replace_record(expr, items=tuple(_parse_strings(item, depth + 1) for item in expr.items))
+        value = _parse_strings(expr.value, depth + 1)
+        index = _parse_strings(expr.index, depth + 1)
+        if value is expr.value and index is expr.index:
+            return expr
+        return Subscript(value, index, expr.span)
+    if isinstance(expr, (Seq, Union_)):
+        items = tuple([_parse_strings(item, depth + 1) for item in expr.items])
+        if all(new is old for new, old in zip(items, expr.items)):
+            return expr
+        return replace_record(expr, items=items)
     return expr
 
 

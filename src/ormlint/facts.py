@@ -7,7 +7,6 @@ classes are mapped) is decided later by the resolver, across files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ormlint.expr import Expr, Span, record
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 
 
 @record
-@dataclass(frozen=True)
 class ImportFact:
     """`local` is bound to `module` (and attribute `name` of it, if any)."""
 
@@ -33,7 +31,6 @@ class ImportFact:
 
 
 @record
-@dataclass(frozen=True)
 class AssignFact:
     """`target = value`, `target: annotation = value` or `target: annotation`.
 
@@ -49,7 +46,6 @@ class AssignFact:
 
 
 @record
-@dataclass(frozen=True)
 class FunctionFact:
     name: str
     decorators: tuple[Expr, ...]
@@ -69,7 +65,6 @@ class FunctionFact:
 
 
 @record
-@dataclass(frozen=True)
 class ClassFact:
     name: str
     span: Span
@@ -86,7 +81,6 @@ class ClassFact:
 
 
 @record
-@dataclass(frozen=True)
 class ModuleFacts:
     path: str
     module: str
@@ -122,7 +116,6 @@ class ModuleFacts:
 
 
 @record
-@dataclass(frozen=True)
 class MigrationIndex:
     table: str
     columns: tuple[str, ...]
