@@ -184,13 +184,16 @@ class UsageResolver:
     def _mapped_uncached(self, module: str, expr: Name, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
         if ctx is not None:
             head, _, rest = expr.dotted.partition(".")
-            imported = [b for b in ctx.bindings_of(head) if b[1] == "import"]
-            if imported and len(imported) == len(ctx.bindings_of(head)) and isinstance(imported[0][2], Const):
+            bound = ctx.bindings_of(head)
+            imported = [b for b in bound if b[1] == "import"]
+            if imported and len(imported) == len(bound) and isinstance(imported[0][2], Const):
                 source, _, name = str(imported[0][2].value).partition(":")
                 symbol = self.symbols.import_from(source, name)
                 for part in rest.split(".") if rest else ():
                     symbol = self.symbols.member(symbol, part) if symbol is not None else None
                 return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
+            # Not a local import: the answer is the module's, shared by its scopes.
+            return self.mapped(module, expr)
         symbol = self.symbols.resolve_expr(module, expr)
         return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
 
