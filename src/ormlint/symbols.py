@@ -99,6 +99,11 @@ class SymbolTable:
         self._cache: dict[tuple[str, str], Optional[Symbol]] = {}
         self._flask_cache: dict[ValueRef, bool] = {}
         self._prefixes: Optional[set[str]] = None
+        # Whole dotted names resolved outside any lookup (rules ask for the same
+        # names over and over). Inside a lookup an import cycle may be half
+        # resolved, so nothing is remembered there.
+        self._resolved: dict[tuple[str, str], Optional[Symbol]] = {}
+        self._lookups_open = 0
 
     # -- bindings -------------------------------------------------------
     def bindings(self, module: str) -> dict[str, Binding]:
@@ -133,12 +138,17 @@ class SymbolTable:
 
     # -- resolution -----------------------------------------------------
     def resolve(self, module: str, dotted: str) -> Optional[Symbol]:
+        key = (module, dotted)
+        if key in self._resolved:
+            return self._resolved[key]
         parts = dotted.split(".")
         symbol = self.lookup(module, parts[0])
         for part in parts[1:]:
             if symbol is None:
-                return None
+                break
             symbol = self.member(symbol, part)
+        if not self._lookups_open:
+            self._resolved[key] = symbol
         return symbol
 
     def resolve_expr(self, module: str, expr: Optional[Expr]) -> Optional[Symbol]:
@@ -151,7 +161,11 @@ class SymbolTable:
         if key in self._cache:
             return self._cache[key]
         self._cache[key] = None  # breaks import cycles
-        result = self._lookup(module, name, depth)
+        self._lookups_open += 1
+        try:
+            result = self._lookup(module, name, depth)
+        finally:
+            self._lookups_open -= 1
         self._cache[key] = result
         return result
 
