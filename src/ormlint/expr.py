@@ -270,7 +270,7 @@ def span_of(node: ast.AST) -> Span:
 # One Span object per position of the file being extracted: the extractors take
 # the spans of the same nodes (about 40% of all spans are repeats), and a shared
 # object is built once, held once in memory, and pickled once (then referenced).
-# Emptied between files by `forget_spans()`; the size cap only guards a caller
+# Emptied between files by `forget_file()`; the size cap only guards a caller
 # that never empties it.
 _SPANS: dict[tuple[int, int, int, int], Span] = {}
 _SPANS_CAP = 500_000
@@ -288,9 +288,10 @@ def make_span(line: int, col: int, end_line: int, end_col: int) -> Span:
     return span
 
 
-def forget_spans() -> None:
-    """Let go of the spans of the last file (called between files)."""
+def forget_file() -> None:
+    """Let go of the spans and records shared within the last file (called between files)."""
     _SPANS.clear()
+    _EXPRS.clear()
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -305,7 +306,29 @@ def dotted_name(node: ast.AST) -> Optional[str]:
 
 
 def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
-    """Convert an `ast` expression into an `Expr` record."""
+    """Convert an `ast` expression into an `Expr` record.
+
+    Several extractors convert the same nodes (annotations, calls): within one
+    file a node is converted once and its record shared (see `_EXPRS`)."""
+    if node is None or depth:
+        return _to_expr(node, depth)
+    kept = _EXPRS.get(id(node))
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    expr = _to_expr(node, 0)
+    if len(_EXPRS) >= _SPANS_CAP:
+        _EXPRS.clear()
+    _EXPRS[id(node)] = (node, expr)
+    return expr
+
+
+# The records `to_expr` made for the nodes of the file being extracted, by node
+# identity. The node is kept with its record: a node freed while listed here
+# (a string annotation's own little tree) could have its identity reused.
+_EXPRS: dict[int, tuple[ast.AST, Expr]] = {}
+
+
+def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
     if node is None:
         return Const(None)
     try:  # span_of(), inlined: this is the hottest function of extraction
@@ -329,7 +352,7 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
         dotted = dotted_name(node)
         if dotted is not None:
             return Name(dotted, span)
-        return Attr(to_expr(node.value, depth + 1), node.attr, span)  # type: ignore[attr-defined]
+        return Attr(_to_expr(node.value, depth + 1), node.attr, span)  # type: ignore[attr-defined]
     if node_type is ast.Constant:
         value = node.value  # type: ignore[attr-defined]
         if value is None or type(value) in _CONST_TYPES:
@@ -342,30 +365,30 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
             if isinstance(arg, ast.Starred):
                 star_args = True
                 continue
-            args.append(to_expr(arg, depth + 1))
+            args.append(_to_expr(arg, depth + 1))
         kwargs: list[tuple[str, Expr]] = []
         keyword_spans: list[Span] = []
         star_kwargs: list[Expr] = []
         for kw in node.keywords:
             if kw.arg is None:
-                star_kwargs.append(to_expr(kw.value, depth + 1))
+                star_kwargs.append(_to_expr(kw.value, depth + 1))
                 continue
-            kwargs.append((kw.arg, to_expr(kw.value, depth + 1)))
+            kwargs.append((kw.arg, _to_expr(kw.value, depth + 1)))
             line = getattr(kw, "lineno", None) or span.line
             col = getattr(kw, "col_offset", None)
             col = col if col is not None else span.col
             keyword_spans.append(make_span(line, col, line, col + len(kw.arg)))
         has_star = star_args or bool(star_kwargs)
-        return Call(to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
+        return Call(_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
                     tuple(keyword_spans))
     if isinstance(node, ast.Subscript):
         index = node.slice
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
             index = index.value  # type: ignore[attr-defined]
-        return Subscript(to_expr(node.value, depth + 1), to_expr(index, depth + 1), span)
+        return Subscript(_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         kind = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}[type(node)]
-        items = [to_expr(elt, depth + 1) for elt in node.elts if not isinstance(elt, ast.Starred)]
+        items = [_to_expr(elt, depth + 1) for elt in node.elts if not isinstance(elt, ast.Starred)]
         starred = any(isinstance(elt, ast.Starred) for elt in node.elts)
         return Seq(tuple(items), kind, starred, span)
     if isinstance(node, ast.Dict):
@@ -375,20 +398,20 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
             if dict_key is None:
                 has_unpack = True
                 continue
-            pairs.append((to_expr(dict_key, depth + 1), to_expr(dict_value, depth + 1)))
+            pairs.append((_to_expr(dict_key, depth + 1), _to_expr(dict_value, depth + 1)))
         return Dict(tuple(pairs), has_unpack, span)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left = to_expr(node.left, depth + 1)
-        right = to_expr(node.right, depth + 1)
+        left = _to_expr(node.left, depth + 1)
+        right = _to_expr(node.right, depth + 1)
         members: list[Expr] = []
         for side in (left, right):
             members.extend(side.items if isinstance(side, Union_) else (side,))
         return Union_(tuple(members), span)
     if isinstance(node, ast.Lambda):
-        return Lambda(to_expr(node.body, depth + 1), span)
+        return Lambda(_to_expr(node.body, depth + 1), span)
     if isinstance(node, ast.Await):
         # Typing does not care whether a result was awaited.
-        return to_expr(node.value, depth + 1)
+        return _to_expr(node.value, depth + 1)
     value_kind = _VALUE_KINDS.get(type(node))
     if value_kind is not None:
         return Other(value_kind, span)

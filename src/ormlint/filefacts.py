@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ormlint.discover import SourceFile
-from ormlint.expr import forget_spans
+from ormlint.expr import forget_file
 from ormlint.extract import extract_module
 from ormlint.facts import ModuleFacts
 from ormlint.noqa import noqa_comments
@@ -49,7 +49,7 @@ def analyse_file(data: bytes, source: SourceFile) -> FileOutcome:
     try:
         return _analyse_file(data, source)
     finally:
-        forget_spans()
+        forget_file()
 
 
 def _analyse_file(data: bytes, source: SourceFile) -> FileOutcome:
