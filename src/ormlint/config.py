@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ormlint.selection import SelectionError, match_codes
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11
@@ -67,11 +69,9 @@ _SELECTOR_KEYS = {"select", "ignore", "extend-select"}
 
 
 def _check_selectors(key: str, tokens: list[str]) -> None:
-    from ormlint.selection import SelectionError, match_token  # the rule registry imports much
-
     for token in tokens:
         try:
-            match_token(token)
+            match_codes(token)
         except SelectionError as exc:
             raise ConfigError(f"[tool.ormlint] `{key}`: {exc}") from exc
 
