@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import json
 import os
 import stat
 import sys
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
-from ormlint.atomic import write_atomically
 from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
 from ormlint.config import Config, ConfigError, find_project_root, find_pyproject, load_config
 from ormlint.engine import RunResult, run
@@ -472,6 +470,8 @@ def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    from ormlint.atomic import write_atomically
+
     buffer = io.StringIO()
     render(buffer)
     write_atomically(path, buffer.getvalue().encode("utf-8", "surrogateescape"), mode=mode, durable=True)
@@ -487,6 +487,8 @@ def _schema(argv: list[str]) -> int:
     result = run(paths, config, rules=[], cache=_cache(options, paths, config))
     assert result.index is not None  # results are reused only when asked for
     if options.format == "json":
+        import json
+
         json.dump(schema_json(result.index), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:

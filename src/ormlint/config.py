@@ -9,10 +9,16 @@ from typing import Any, Optional
 
 from ormlint.selection import SelectionError, match_codes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11
-    import tomli as tomllib
+
+def _tomllib() -> Any:
+    """tomllib (tomli before Python 3.11), imported once a pyproject.toml is to be
+    read: a project without one does not pay for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11
+        import tomli as tomllib
+    return tomllib
+
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist",
@@ -121,6 +127,7 @@ def find_pyproject(start: Path) -> Optional[Path]:
         candidate = directory / "pyproject.toml"
         if not candidate.is_file():
             continue
+        tomllib = _tomllib()
         try:
             with candidate.open("rb") as handle:
                 data = tomllib.load(handle)
@@ -152,6 +159,7 @@ def find_project_root(start: Path, config_path: Optional[Path] = None) -> Option
 def load_config(path: Optional[Path]) -> Config:
     if path is None:
         return Config()
+    tomllib = _tomllib()
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -137,7 +137,9 @@ def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache], ov
     read: list[_Read] = []
     for source in sources:
         try:
-            data: Union[bytes, OSError] = source.path.read_bytes()
+            # Unbuffered: readall() sizes its buffer from the file's size.
+            with open(source.path, "rb", buffering=0) as handle:
+                data: Union[bytes, OSError] = handle.readall()
         except OSError as exc:
             data = exc
         if overrides:
@@ -291,9 +293,11 @@ def results_identity(
     digest = hashlib.sha256(package_fingerprint())
     digest.update(repr(config).encode("utf-8", "surrogatepass"))
     digest.update(repr(list(codes)).encode())
+    files: list[bytes] = []  # hashed at once: the same as piece by piece, in fewer calls
     for source, data, key in read:
-        digest.update(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
-        digest.update(key)
+        files.append(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
+        files.append(key)
+    digest.update(b"".join(files))
     digest.update(repr(extra).encode("utf-8", "surrogatepass"))
     return slot.hexdigest().encode("ascii"), digest.hexdigest().encode("ascii")
 

@@ -3,13 +3,11 @@ GitHub Actions workflow commands, or per-code statistics."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Optional, TextIO
-from urllib.parse import quote, urlsplit
 
 from ormlint import __version__
 from ormlint.diagnostics import DOCS_URL, Diagnostic, Severity
@@ -22,8 +20,8 @@ if TYPE_CHECKING:
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_DOCS = urlsplit(DOCS_URL)
-INFORMATION_URI = f"{_DOCS.scheme}://{_DOCS.netloc}/"
+# The scheme and host of DOCS_URL (urllib.parse is imported for SARIF only).
+INFORMATION_URI = "/".join(DOCS_URL.split("/", 3)[:3]) + "/"
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -67,6 +65,8 @@ def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False, 
 
 
 def write_json(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    import json
+
     json.dump([d.to_json() for d in diagnostics], out, indent=2)
     out.write("\n")
 
@@ -151,6 +151,8 @@ def _artifact_uri(filename: str) -> str:
             return path.as_uri()
         except ValueError:
             pass
+    from urllib.parse import quote
+
     return quote(_slashed(filename), safe="/", errors="surrogateescape")
 
 
@@ -223,6 +225,8 @@ def sarif_log(diagnostics: list[Diagnostic], rules: Optional[tuple[type[Rule], .
 
 
 def write_sarif(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    import json
+
     json.dump(sarif_log(diagnostics), out, indent=2)
     out.write("\n")
 
