@@ -131,14 +131,20 @@ def package_fingerprint() -> bytes:
 
 
 def file_key(source: SourceFile, data: bytes) -> bytes:
+    return key_from_digest(source, hashlib.sha256(data).digest())
+
+
+def key_from_digest(source: SourceFile, content_digest: bytes) -> bytes:
+    """file_key() from the SHA-256 digest of the file's bytes (a run hashes each
+    file once, and derives keys only for the files it looks up)."""
     # One hash of the concatenation (the same as updating with each piece in
-    # turn): the fewer calls, the better, for every file of every run.
+    # turn): the fewer calls, the better.
     parts = [code_fingerprint()]
     for part in (source.display, source.module, "package" if source.is_package else "module"):
         encoded = part.encode("utf-8", "surrogatepass")
         parts.append(len(encoded).to_bytes(8, "little"))
         parts.append(encoded)
-    parts.append(hashlib.sha256(data).digest())
+    parts.append(content_digest)
     return hashlib.sha256(b"".join(parts)).hexdigest().encode("ascii")
 
 

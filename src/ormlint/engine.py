@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
 
-from ormlint.cache import FactsCache, file_key, package_fingerprint
+from ormlint.cache import FactsCache, key_from_digest, package_fingerprint
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.discover import SourceFile, discover, find_alembic_configs
@@ -92,10 +92,13 @@ def _parse_project(
     items = read if read is not None else _read_sources(sources, cache)
     outcomes: list[Optional[FileOutcome]] = [None] * len(items)
     work: list[int] = []  # files to parse and extract: not readable from the cache
-    for number, (source, data, key) in enumerate(items):
+    keys: dict[int, bytes] = {}
+    for number, (source, data, digest) in enumerate(items):
         if isinstance(data, OSError):
             continue
-        outcome = cache.load(source, key) if cache is not None else None
+        if cache is not None:
+            keys[number] = key_from_digest(source, digest)
+        outcome = cache.load(source, keys[number]) if cache is not None else None
         if outcome is None:
             work.append(number)
         else:
@@ -114,7 +117,7 @@ def _parse_project(
         outcomes[number] = outcome
         project.parsed_files += 1
         if cache is not None:
-            cache.store(items[number][0], items[number][2], outcome)
+            cache.store(items[number][0], keys[number], outcome)
     for (source, data, _), outcome in zip(items, outcomes):
         if isinstance(data, OSError):
             from ormlint.parsing import ParseFailure
@@ -129,7 +132,8 @@ def _parse_project(
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
 
-# A source file, its bytes (or why they cannot be read) and its cache key.
+# A source file, its bytes (or why they cannot be read) and, with a cache, their
+# SHA-256 digest (else b"").
 _Read = tuple[SourceFile, Union[bytes, OSError], bytes]
 
 
@@ -144,8 +148,8 @@ def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache], ov
             data = exc
         if overrides:
             data = overrides.get(os.path.normcase(os.path.realpath(source.path)), data)
-        key = file_key(source, data) if cache is not None and isinstance(data, bytes) else b""
-        read.append((source, data, key))
+        digest = hashlib.sha256(data).digest() if cache is not None and isinstance(data, bytes) else b""
+        read.append((source, data, digest))
     return read
 
 
@@ -285,18 +289,19 @@ def results_identity(
     """(slot, key) of a run's diagnostics in the cache. The slot names the
     invocation (its paths, configuration and the codes of its rules); the key
     hashes everything the diagnostics depend on: all of ormlint's code, the
-    configuration, the rules, every file's key (its content, path and module
-    name) and the project-level inputs in `extra` (the alembic ini files: path
-    and text)."""
+    configuration, the rules, every file (what its key holds: its content,
+    display path, module name and kind) and the project-level inputs in
+    `extra` (the alembic ini files: path and text)."""
     invocation = ([str(p) for p in paths], [str(p.resolve()) for p in paths], repr(config), list(codes))
     slot = hashlib.sha256(repr(invocation).encode("utf-8", "surrogatepass"))
     digest = hashlib.sha256(package_fingerprint())
     digest.update(repr(config).encode("utf-8", "surrogatepass"))
     digest.update(repr(list(codes)).encode())
     files: list[bytes] = []  # hashed at once: the same as piece by piece, in fewer calls
-    for source, data, key in read:
-        files.append(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
-        files.append(key)
+    for source, data, content in read:
+        error = str(data) if isinstance(data, OSError) else ""
+        files.append(repr((source.display, source.module, source.is_package, error)).encode("utf-8", "surrogatepass"))
+        files.append(content)
     digest.update(b"".join(files))
     digest.update(repr(extra).encode("utf-8", "surrogatepass"))
     return slot.hexdigest().encode("ascii"), digest.hexdigest().encode("ascii")
