@@ -6,6 +6,7 @@ Layout of a cache directory (by default `.ormlint_cache/` at the project root)::
     CACHEDIR.TAG        marks it as a cache for backup tools, and for `ormlint clean`
     files/<slot>.pickle     one source file's outcome
     results/<slot>.pickle   one invocation's diagnostics
+    results/<slot>.fixes.pickle   their fixes as JSON output shows them (edits computed)
 
 A slot is one source file as one run names it (absolute path, display path,
 module name), so the cache holds at most one entry per file and per way of
@@ -225,6 +226,19 @@ class FactsCache:
 
     def store_results(self, slot: bytes, key: bytes, diagnostics: tuple[Diagnostic, ...]) -> None:
         self._write(self.results / f"{slot.decode()[:40]}.pickle", key, diagnostics)
+
+    def load_fixes(self, slot: bytes, key: bytes) -> Optional[dict[Diagnostic, Diagnostic]]:
+        """The diagnostics of the run with `key` whose fixes were resolved (their
+        edits computed, for JSON output), by the diagnostic as the run gave it."""
+        kept = _read_entry(self.results / f"{slot.decode()[:40]}.fixes.pickle", key)
+        if not isinstance(kept, tuple) or not all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(item, Diagnostic) for item in pair) for pair in kept
+        ):
+            return None
+        return dict(kept)
+
+    def store_fixes(self, slot: bytes, key: bytes, resolved: dict[Diagnostic, Diagnostic]) -> None:
+        self._write(self.results / f"{slot.decode()[:40]}.fixes.pickle", key, tuple(resolved.items()))
 
     def _prepare(self) -> None:
         if self._prepared:

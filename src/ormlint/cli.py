@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections import Counter
 
     from ormlint.baseline import Fingerprint
+    from ormlint.diagnostics import Diagnostic
     from ormlint.rules import Rule
 
 
@@ -254,10 +255,8 @@ def _check(argv: list[str]) -> int:
         status = fix_command(result, analyse, options, sys.stdout, sys.stderr)
         if status is not None:
             return status
-    elif options.format == "json" and any(d.fix is not None and not d.fix.edits for d in result.diagnostics):
-        from ormlint.fixes import resolve_fixes  # imports libcst: only when there are fixes to compute
-
-        result.diagnostics = resolve_fixes(result.diagnostics)
+    elif options.format == "json":
+        result.diagnostics = _resolve_fixes(result, cache)
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(
@@ -392,6 +391,28 @@ def _clean(argv: list[str]) -> int:
         raise UsageError(f"cannot remove {directory}: {exc.strerror or exc}") from exc
     sys.stdout.write(f"ormlint: {'removed' if removed else 'no cache at'} {directory}\n")
     return 0
+
+
+def _resolve_fixes(result: RunResult, cache: Optional[FactsCache]) -> list[Diagnostic]:
+    """ormlint.fixes.resolve_fixes() of the diagnostics, through the cache: a fix's
+    edits depend only on its diagnostic, the text of its file and ormlint's code,
+    which the run's results key covers, so a run over an unchanged project takes
+    them from there and need not import the fixers (and libcst)."""
+    diagnostics = result.diagnostics
+    unresolved = {d for d in diagnostics if d.fix is not None and not d.fix.edits}
+    if not unresolved:
+        return diagnostics
+    keyed = cache is not None and bool(result.results_key)
+    kept = cache.load_fixes(result.results_slot, result.results_key) if cache is not None and keyed else None
+    if kept is not None and all(d in kept for d in unresolved):
+        return [kept.get(d, d) for d in diagnostics]
+    from ormlint.fixes import resolve_fixes
+
+    resolved = resolve_fixes(diagnostics)
+    if cache is not None and keyed:
+        pairs = {**(kept or {}), **{d: r for d, r in zip(diagnostics, resolved) if d in unresolved}}
+        cache.store_fixes(result.results_slot, result.results_key, pairs)
+    return resolved
 
 
 def _load_baseline(path: Path) -> Counter[Fingerprint]:

@@ -42,6 +42,9 @@ class RunResult:
     cache_hits: int = 0  # files whose facts came from the cache
     # The diagnostics of an unchanged project came from the cache: no index was built.
     results_cached: bool = False
+    # Where the cache keeps this run's diagnostics, and their key (b"": not kept).
+    results_slot: bytes = b""
+    results_key: bytes = b""
 
 
 @dataclass
@@ -248,7 +251,7 @@ def _run(
         kept = cache.load_results(results_slot, results_key)
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
-            return RunResult(list(kept), None, len(sources), [], 0, readable, results_cached=True)
+            return RunResult(list(kept), None, len(sources), [], 0, readable, True, results_slot, results_key)
     from ormlint.rules import RuleContext
     from ormlint.rules.analyzer import ParseError
 
@@ -273,7 +276,11 @@ def _run(
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
     if cache is not None and reuse_results and not internal:
         cache.store_results(results_slot, results_key, tuple(diagnostics))
-    return RunResult(diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits)
+    else:
+        results_slot = results_key = b""
+    return RunResult(
+        diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits, False, results_slot, results_key
+    )
 
 
 def build_index(modules: dict[str, ModuleFacts], unparsed_names: set[str]) -> ProjectIndex:
