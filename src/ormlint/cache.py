@@ -20,10 +20,12 @@ adding a rule (a new name a comment may use) does not invalidate the cache. An e
 matches.
 
 `results/` keeps the diagnostics of the last run of each invocation (its PATHs
-and configuration file), keyed by a hash of every file's key, the configuration,
-the selected rules and all of ormlint's code: a run over an unchanged project
-(the flake8 plugin in each of its processes, an editor linting on save) reads
-them back without building the index.
+and configuration file), keyed by a hash of what every file's key holds (its
+bytes and names), the configuration, the selected rules and all of ormlint's
+code: a run over an unchanged project (the flake8 plugin in each of its
+processes, an editor linting on save) reads them back without building the
+index, and without importing the rules, extraction or libcst. Beside them, the
+edits of their fixes once JSON output has asked for them.
 
 Reading never fails: a missing, truncated, corrupt, foreign or unreadable entry
 is a miss, and the file is parsed again. Writing never fails either: entries go
