@@ -6,6 +6,7 @@ Layout of a cache directory (by default `.ormlint_cache/` at the project root)::
     CACHEDIR.TAG        marks it as a cache for backup tools, and for `ormlint clean`
     files/<slot>.pickle     one source file's outcome
     results/<slot>.pickle   one invocation's diagnostics
+    results/<slot>.fixes.pickle   their fixes as JSON output shows them (edits computed)
 
 A slot is one source file as one run names it (absolute path, display path,
 module name), so the cache holds at most one entry per file and per way of
@@ -19,10 +20,12 @@ adding a rule (a new name a comment may use) does not invalidate the cache. An e
 matches.
 
 `results/` keeps the diagnostics of the last run of each invocation (its PATHs
-and configuration file), keyed by a hash of every file's key, the configuration,
-the selected rules and all of ormlint's code: a run over an unchanged project
-(the flake8 plugin in each of its processes, an editor linting on save) reads
-them back without building the index.
+and configuration file), keyed by a hash of what every file's key holds (its
+bytes and names), the configuration, the selected rules and all of ormlint's
+code: a run over an unchanged project (the flake8 plugin in each of its
+processes, an editor linting on save) reads them back without building the
+index, and without importing the rules, extraction or libcst. Beside them, the
+edits of their fixes once JSON output has asked for them.
 
 Reading never fails: a missing, truncated, corrupt, foreign or unreadable entry
 is a miss, and the file is parsed again. Writing never fails either: entries go
@@ -39,17 +42,18 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ormlint import __version__
-from ormlint.atomic import write_atomically
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic
 from ormlint.discover import SourceFile
-from ormlint.filefacts import FileOutcome
+
+if TYPE_CHECKING:
+    # Imports extraction: only a run that reads per-file facts needs it.
+    from ormlint.filefacts import FileOutcome
 
 CACHE_DIR_NAME = ".ormlint_cache"
 FORMAT = b"ormlint-cache 1\n"
@@ -81,14 +85,32 @@ def code_fingerprint() -> bytes:
             except OSError:
                 # The code cannot be read (a zip import?): a key nobody else has.
                 digest.update(os.urandom(16))
-        try:
-            from importlib.metadata import version
-
-            digest.update(f"libcst {version('libcst')}".encode())
-        except Exception:
-            digest.update(b"libcst ?")
+        digest.update(_libcst_identity())
         _code_hash = digest.digest()
     return _code_hash
+
+
+def _libcst_identity() -> bytes:
+    """What identifies the installed libcst (it parses what `ast` cannot): its
+    `_version.py`, written by its build with the version and commit. Reading it
+    costs a file; `importlib.metadata` would cost 25 ms of imports, a tenth of a
+    run whose results come from the cache. That is the fallback."""
+    try:
+        from importlib.util import find_spec
+
+        spec = find_spec("libcst")
+        for location in (spec.submodule_search_locations or []) if spec is not None else []:
+            version_file = Path(location) / "_version.py"
+            if version_file.is_file():
+                return b"libcst " + version_file.read_bytes()
+    except Exception:
+        pass
+    try:
+        from importlib.metadata import version
+
+        return f"libcst {version('libcst')}".encode()
+    except Exception:
+        return b"libcst ?"
 
 
 _package_hash: Optional[bytes] = None
@@ -112,13 +134,21 @@ def package_fingerprint() -> bytes:
 
 
 def file_key(source: SourceFile, data: bytes) -> bytes:
-    digest = hashlib.sha256(code_fingerprint())
+    return key_from_digest(source, hashlib.sha256(data).digest())
+
+
+def key_from_digest(source: SourceFile, content_digest: bytes) -> bytes:
+    """file_key() from the SHA-256 digest of the file's bytes (a run hashes each
+    file once, and derives keys only for the files it looks up)."""
+    # One hash of the concatenation (the same as updating with each piece in
+    # turn): the fewer calls, the better.
+    parts = [code_fingerprint()]
     for part in (source.display, source.module, "package" if source.is_package else "module"):
         encoded = part.encode("utf-8", "surrogatepass")
-        digest.update(len(encoded).to_bytes(8, "little"))
-        digest.update(encoded)
-    digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest().encode("ascii")
+        parts.append(len(encoded).to_bytes(8, "little"))
+        parts.append(encoded)
+    parts.append(content_digest)
+    return hashlib.sha256(b"".join(parts)).hexdigest().encode("ascii")
 
 
 def _slot(source: SourceFile) -> str:
@@ -159,6 +189,8 @@ class FactsCache:
 
     @staticmethod
     def _read(path: Path, key: bytes) -> Optional[FileOutcome]:
+        from ormlint.filefacts import FileOutcome
+
         outcome = _read_entry(path, key)
         if not isinstance(outcome, FileOutcome) or not outcome.cacheable:
             return None
@@ -176,6 +208,8 @@ class FactsCache:
         except Exception:  # nested too deeply to pickle, say: just not cached
             return False
         try:
+            from ormlint.atomic import write_atomically  # imports tempfile: only a run that writes needs it
+
             self._prepare()
             path.parent.mkdir(exist_ok=True)
             write_atomically(path, FORMAT + key + b"\n" + payload)
@@ -195,9 +229,24 @@ class FactsCache:
     def store_results(self, slot: bytes, key: bytes, diagnostics: tuple[Diagnostic, ...]) -> None:
         self._write(self.results / f"{slot.decode()[:40]}.pickle", key, diagnostics)
 
+    def load_fixes(self, slot: bytes, key: bytes) -> Optional[dict[Diagnostic, Diagnostic]]:
+        """The diagnostics of the run with `key` whose fixes were resolved (their
+        edits computed, for JSON output), by the diagnostic as the run gave it."""
+        kept = _read_entry(self.results / f"{slot.decode()[:40]}.fixes.pickle", key)
+        if not isinstance(kept, tuple) or not all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(item, Diagnostic) for item in pair) for pair in kept
+        ):
+            return None
+        return dict(kept)
+
+    def store_fixes(self, slot: bytes, key: bytes, resolved: dict[Diagnostic, Diagnostic]) -> None:
+        self._write(self.results / f"{slot.decode()[:40]}.fixes.pickle", key, tuple(resolved.items()))
+
     def _prepare(self) -> None:
         if self._prepared:
             return
+        from ormlint.atomic import write_atomically
+
         # Mark the directory (git ignores it, `ormlint clean` may remove it) only
         # when ormlint made it or it is empty: never a directory of the user's.
         ours = not self.directory.exists() or is_cache_directory(self.directory) or not any(self.directory.iterdir())
@@ -238,5 +287,7 @@ def remove_cache(directory: Path) -> bool:
         return False
     if directory.is_symlink() or not directory.is_dir() or not is_cache_directory(directory):
         raise ValueError(f"{directory} is not an ormlint cache directory (it has no ormlint CACHEDIR.TAG); not removing it")
+    import shutil
+
     shutil.rmtree(directory)
     return True

@@ -5,26 +5,30 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import json
 import os
 import stat
 import sys
 import time
-import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, TextIO
 
 from ormlint import __version__
-from ormlint.atomic import write_atomically
-from ormlint.baseline import BaselineError, baseline_json, load_baseline, new_diagnostics
 from ormlint.cache import CACHE_DIR_NAME, FactsCache, default_cache_directory, remove_cache
 from ormlint.config import Config, ConfigError, find_project_root, find_pyproject, load_config
 from ormlint.engine import RunResult, run
 from ormlint.report import FORMATS, use_colour, write_explanation, write_report
-from ormlint.rules import RULES_BY_CODE, RULES_BY_NAME, Rule
-from ormlint.schema_export import schema_json, schema_mermaid
-from ormlint.selection import SelectionError, resolve_selection, split_tokens
+from ormlint.selection import SelectionError, select_codes, split_tokens
+
+# The modules above are all a run over an unchanged project needs (its
+# diagnostics come from the cache); the rules, the schema export, baselines and
+# fixes are imported where they are used.
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from ormlint.baseline import Fingerprint
+    from ormlint.diagnostics import Diagnostic
+    from ormlint.rules import Rule
 
 
 class UsageError(Exception):
@@ -169,7 +173,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         return _check(args)
     except _Exit as exc:
         return exc.status
-    except (UsageError, ConfigError, SelectionError, BaselineError) as exc:
+    except (UsageError, ConfigError, SelectionError) as exc:
         sys.stderr.write(f"ormlint: error: {_one_line(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
@@ -185,6 +189,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             pass
         return 1
     except Exception as exc:  # a bug in ormlint: one line, not a traceback
+        import traceback
+
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
         sys.stderr.write(f"ormlint: internal error: {type(exc).__name__}: {_one_line(str(exc))}{where}\n")
@@ -207,7 +213,7 @@ def _check(argv: list[str]) -> int:
         raise UsageError("--write-baseline and --baseline cannot be combined")
     if options.write_baseline is not None:
         _check_output_file(options.write_baseline)
-    baseline = load_baseline(options.baseline) if options.baseline is not None else None
+    baseline = _load_baseline(options.baseline) if options.baseline is not None else None
     paths, config = _load(options.paths, options.config)
     if options.jobs is not None:
         config.jobs = options.jobs
@@ -215,14 +221,14 @@ def _check(argv: list[str]) -> int:
         config.select = split_tokens(options.select)
     config.ignore = config.ignore + split_tokens(options.ignore)
     config.extend_select = config.extend_select + split_tokens(options.extend_select)
-    rules = resolve_selection(config.select, config.ignore, config.extend_select)
+    select_codes(config.select, config.ignore, config.extend_select)  # an unknown selector is an error before any work
     analysed, shown = files_in_project(paths, config)
     progress = ProgressLine(sys.stderr) if options.format == "text" and not options.quiet and ProgressLine.wanted(sys.stderr) else None
     cache = _cache(options, analysed, config)
 
     def analyse(overrides: Optional[dict[str, bytes]] = None) -> RunResult:
         try:
-            result = run(analysed, config, rules, cache=cache, reuse_results=True, progress=progress, overrides=overrides)
+            result = run(analysed, config, cache=cache, reuse_results=True, progress=progress, overrides=overrides)
         finally:
             if progress is not None:
                 progress.clear()
@@ -235,6 +241,8 @@ def _check(argv: list[str]) -> int:
                 if options.all or _real(d.filename) in shown
             ]
         if baseline is not None and options.write_baseline is None:
+            from ormlint.baseline import new_diagnostics
+
             result.diagnostics = new_diagnostics(result.diagnostics, baseline, options.baseline)
         return result
 
@@ -248,9 +256,7 @@ def _check(argv: list[str]) -> int:
         if status is not None:
             return status
     elif options.format == "json":
-        from ormlint.fixes import resolve_fixes
-
-        result.diagnostics = resolve_fixes(result.diagnostics)
+        result.diagnostics = _resolve_fixes(result, cache)
 
     def render(out: TextIO, colour: bool) -> None:
         write_report(
@@ -387,7 +393,40 @@ def _clean(argv: list[str]) -> int:
     return 0
 
 
+def _resolve_fixes(result: RunResult, cache: Optional[FactsCache]) -> list[Diagnostic]:
+    """ormlint.fixes.resolve_fixes() of the diagnostics, through the cache: a fix's
+    edits depend only on its diagnostic, the text of its file and ormlint's code,
+    which the run's results key covers, so a run over an unchanged project takes
+    them from there and need not import the fixers (and libcst)."""
+    diagnostics = result.diagnostics
+    unresolved = {d for d in diagnostics if d.fix is not None and not d.fix.edits}
+    if not unresolved:
+        return diagnostics
+    keyed = cache is not None and bool(result.results_key)
+    kept = cache.load_fixes(result.results_slot, result.results_key) if cache is not None and keyed else None
+    if kept is not None and all(d in kept for d in unresolved):
+        return [kept.get(d, d) for d in diagnostics]
+    from ormlint.fixes import resolve_fixes
+
+    resolved = resolve_fixes(diagnostics)
+    if cache is not None and keyed:
+        pairs = {**(kept or {}), **{d: r for d, r in zip(diagnostics, resolved) if d in unresolved}}
+        cache.store_fixes(result.results_slot, result.results_key, pairs)
+    return resolved
+
+
+def _load_baseline(path: Path) -> Counter[Fingerprint]:
+    from ormlint.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as exc:  # reported as a usage error: one line, status 2
+        raise UsageError(str(exc)) from exc
+
+
 def _write_baseline(path: Path, result: RunResult) -> int:
+    from ormlint.baseline import baseline_json
+
     text = baseline_json(result.diagnostics, path)
 
     def write(out: TextIO) -> None:
@@ -407,6 +446,8 @@ def _write_baseline(path: Path, result: RunResult) -> int:
 
 
 def _find_rule(token: str) -> Optional[type[Rule]]:
+    from ormlint.rules import RULES_BY_CODE, RULES_BY_NAME
+
     token = token.strip()
     return RULES_BY_NAME.get(token) or RULES_BY_CODE.get(token.upper())
 
@@ -450,12 +491,16 @@ def _write_atomically(path: Path, render: Callable[[TextIO], None]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    from ormlint.atomic import write_atomically
+
     buffer = io.StringIO()
     render(buffer)
     write_atomically(path, buffer.getvalue().encode("utf-8", "surrogateescape"), mode=mode, durable=True)
 
 
 def _schema(argv: list[str]) -> int:
+    from ormlint.schema_export import schema_json, schema_mermaid
+
     options = _schema_parser().parse_args(argv)
     paths, config = _load(options.paths, options.config)
     if options.jobs is not None:
@@ -463,6 +508,8 @@ def _schema(argv: list[str]) -> int:
     result = run(paths, config, rules=[], cache=_cache(options, paths, config))
     assert result.index is not None  # results are reused only when asked for
     if options.format == "json":
+        import json
+
         json.dump(schema_json(result.index), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:

@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11
-    import tomli as tomllib
+from ormlint.selection import SelectionError, match_codes
+
+
+def _tomllib() -> Any:
+    """tomllib (tomli before Python 3.11), imported once a pyproject.toml is to be
+    read: a project without one does not pay for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11
+        import tomli as tomllib
+    return tomllib
+
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist",
@@ -67,11 +75,9 @@ _SELECTOR_KEYS = {"select", "ignore", "extend-select"}
 
 
 def _check_selectors(key: str, tokens: list[str]) -> None:
-    from ormlint.selection import SelectionError, match_token  # the rule registry imports much
-
     for token in tokens:
         try:
-            match_token(token)
+            match_codes(token)
         except SelectionError as exc:
             raise ConfigError(f"[tool.ormlint] `{key}`: {exc}") from exc
 
@@ -121,6 +127,7 @@ def find_pyproject(start: Path) -> Optional[Path]:
         candidate = directory / "pyproject.toml"
         if not candidate.is_file():
             continue
+        tomllib = _tomllib()
         try:
             with candidate.open("rb") as handle:
                 data = tomllib.load(handle)
@@ -152,6 +159,7 @@ def find_project_root(start: Path, config_path: Optional[Path] = None) -> Option
 def load_config(path: Optional[Path]) -> Config:
     if path is None:
         return Config()
+    tomllib = _tomllib()
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

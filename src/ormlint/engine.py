@@ -7,26 +7,29 @@ import gc
 import hashlib
 import os
 import re
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
 
+from ormlint.cache import FactsCache, key_from_digest, package_fingerprint
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
-from ormlint.discover import SourceFile, discover
-from ormlint.cache import FactsCache, file_key, package_fingerprint
-from ormlint.facts import ModuleFacts
-from ormlint.filefacts import FileOutcome
-from ormlint.index import ProjectIndex, build_index
-from ormlint.parallel import analyse_files
-from ormlint.migrations import find_alembic_configs
-from ormlint.noqa import Suppressions, is_suppressed, suppressions_from_comments
-from ormlint.parsing import ParseFailure, decode_source
-from ormlint.rules import Rule, RuleContext, RuleSettings
-from ormlint.rules.analyzer import ParseError
-from ormlint.selection import codes_for, resolve_selection
+from ormlint.discover import SourceFile, discover, find_alembic_configs
+from ormlint.selection import codes_for, resolve_selection, select_codes
+
+# A run whose diagnostics come from the cache (an unchanged project: the flake8
+# plugin in each of its processes, an editor linting on save, pre-commit) needs
+# only the modules above. Parsing, extraction, the index and the rules are
+# imported where they are used, when something has to be analysed: together
+# they cost more to import than such a run takes.
+if TYPE_CHECKING:
+    from ormlint.facts import ModuleFacts
+    from ormlint.filefacts import FileOutcome
+    from ormlint.index import ProjectIndex
+    from ormlint.noqa import Suppressions
+    from ormlint.parsing import ParseFailure
+    from ormlint.rules import Rule, RuleSettings
 
 
 @dataclass
@@ -39,6 +42,9 @@ class RunResult:
     cache_hits: int = 0  # files whose facts came from the cache
     # The diagnostics of an unchanged project came from the cache: no index was built.
     results_cached: bool = False
+    # Where the cache keeps this run's diagnostics, and their key (b"": not kept).
+    results_slot: bytes = b""
+    results_key: bytes = b""
 
 
 @dataclass
@@ -83,14 +89,19 @@ def _parse_project(
     sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None,
     progress: Optional[Progress] = None, jobs: Optional[int] = None,
 ) -> ParsedProject:
+    from ormlint.parallel import analyse_files
+
     project = ParsedProject({}, {}, [], len(sources))
     items = read if read is not None else _read_sources(sources, cache)
     outcomes: list[Optional[FileOutcome]] = [None] * len(items)
     work: list[int] = []  # files to parse and extract: not readable from the cache
-    for number, (source, data, key) in enumerate(items):
+    keys: dict[int, bytes] = {}
+    for number, (source, data, digest) in enumerate(items):
         if isinstance(data, OSError):
             continue
-        outcome = cache.load(source, key) if cache is not None else None
+        if cache is not None:
+            keys[number] = key_from_digest(source, digest)
+        outcome = cache.load(source, keys[number]) if cache is not None else None
         if outcome is None:
             work.append(number)
         else:
@@ -109,9 +120,11 @@ def _parse_project(
         outcomes[number] = outcome
         project.parsed_files += 1
         if cache is not None:
-            cache.store(items[number][0], items[number][2], outcome)
+            cache.store(items[number][0], keys[number], outcome)
     for (source, data, _), outcome in zip(items, outcomes):
         if isinstance(data, OSError):
+            from ormlint.parsing import ParseFailure
+
             project.parse_failures.append(_parse_diagnostic(source.display, ParseFailure(f"cannot read the file: {data.strerror or data}", 1, 1)))
             continue
         assert outcome is not None
@@ -122,7 +135,8 @@ def _parse_project(
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
 
-# A source file, its bytes (or why they cannot be read) and its cache key.
+# A source file, its bytes (or why they cannot be read) and, with a cache, their
+# SHA-256 digest (else b"").
 _Read = tuple[SourceFile, Union[bytes, OSError], bytes]
 
 
@@ -130,17 +144,22 @@ def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache], ov
     read: list[_Read] = []
     for source in sources:
         try:
-            data: Union[bytes, OSError] = source.path.read_bytes()
+            # Unbuffered: readall() sizes its buffer from the file's size.
+            with open(source.path, "rb", buffering=0) as handle:
+                data: Union[bytes, OSError] = handle.readall()
         except OSError as exc:
             data = exc
         if overrides:
             data = overrides.get(os.path.normcase(os.path.realpath(source.path)), data)
-        key = file_key(source, data) if cache is not None and isinstance(data, bytes) else b""
-        read.append((source, data, key))
+        digest = hashlib.sha256(data).digest() if cache is not None and isinstance(data, bytes) else b""
+        read.append((source, data, digest))
     return read
 
 
 def _add_outcome(project: ParsedProject, source: SourceFile, data: bytes, outcome: FileOutcome) -> None:
+    from ormlint.noqa import suppressions_from_comments
+    from ormlint.parsing import decode_source
+
     if outcome.noqa is not None:
         project.suppressions[source.display] = suppressions_from_comments(outcome.noqa)
         if not data.isascii():
@@ -158,6 +177,8 @@ def _add_outcome(project: ParsedProject, source: SourceFile, data: bytes, outcom
 
 
 def describe_exception(exc: BaseException) -> str:
+    import traceback
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -170,12 +191,16 @@ def _sentence(text: str) -> str:
 
 
 def _parse_diagnostic(path: str, failure: ParseFailure) -> Diagnostic:
+    from ormlint.rules.analyzer import ParseError
+
     position = Position(failure.row, failure.column)
     return Diagnostic(ParseError.code, ParseError.severity, f"Cannot parse {path}: {_sentence(failure.message)}",
                       "Fix the file so that Python can parse it; ormlint analyses every other file.", path, position, position)
 
 
 def rule_settings(config: Config) -> RuleSettings:
+    from ormlint.rules import RuleSettings
+
     return RuleSettings(
         external_tables=frozenset(config.external_tables),
         source_of_truth=tuple(config.source_of_truth),
@@ -214,18 +239,24 @@ def _run(
     progress: Optional[Progress] = None,
     overrides: Optional[dict[str, bytes]] = None,
 ) -> RunResult:
-    if rules is None:
-        rules = resolve_selection(config.select, config.ignore, config.extend_select)
+    # The selected rules by code: the rule classes are imported only when the
+    # diagnostics are not in the cache.
+    codes = select_codes(config.select, config.ignore, config.extend_select) if rules is None else [rule.code for rule in rules]
     sources = discover(paths, config.exclude + config.extend_exclude, project_root(config))
     read = _read_sources(sources, cache, overrides)
     alembic_configs = find_alembic_configs(paths, sources)
     results_slot = results_key = b""
     if cache is not None and reuse_results:
-        results_slot, results_key = results_identity(paths, config, rules, read, alembic_configs)
+        results_slot, results_key = results_identity(paths, config, codes, read, alembic_configs)
         kept = cache.load_results(results_slot, results_key)
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
-            return RunResult(list(kept), None, len(sources), [], 0, readable, results_cached=True)
+            return RunResult(list(kept), None, len(sources), [], 0, readable, True, results_slot, results_key)
+    from ormlint.rules import RuleContext
+    from ormlint.rules.analyzer import ParseError
+
+    if rules is None:
+        rules = resolve_selection(config.select, config.ignore, config.extend_select)
     project = _parse_project(sources, cache, read, progress, config.jobs)
     if progress is not None:
         progress("checking", len(sources), len(sources))
@@ -233,7 +264,6 @@ def _run(
     context = RuleContext(index, rule_settings(config), alembic_configs=alembic_configs)
     diagnostics: list[Diagnostic] = []
     internal: list[str] = list(project.internal_errors)
-    codes = {rule.code for rule in rules}
     if ParseError.code in codes:
         diagnostics.extend(project.parse_failures)
     for rule_class in rules:
@@ -246,25 +276,40 @@ def _run(
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
     if cache is not None and reuse_results and not internal:
         cache.store_results(results_slot, results_key, tuple(diagnostics))
-    return RunResult(diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits)
+    else:
+        results_slot = results_key = b""
+    return RunResult(
+        diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits, False, results_slot, results_key
+    )
+
+
+def build_index(modules: dict[str, ModuleFacts], unparsed_names: set[str]) -> ProjectIndex:
+    """`ormlint.index.build_index`, imported when a run needs it."""
+    from ormlint.index import build_index as build
+
+    return build(modules, unparsed_names)
 
 
 def results_identity(
-    paths: list[Path], config: Config, rules: list[type[Rule]], read: list[_Read], extra: tuple[tuple[str, str], ...] = ()
+    paths: list[Path], config: Config, codes: Sequence[str], read: list[_Read], extra: tuple[tuple[str, str], ...] = ()
 ) -> tuple[bytes, bytes]:
     """(slot, key) of a run's diagnostics in the cache. The slot names the
-    invocation (its paths, configuration and rules); the key hashes everything the
-    diagnostics depend on: all of ormlint's code, the configuration, the rules,
-    every file's key (its content, path and module name) and the project-level
-    inputs in `extra` (the alembic ini files: path and text)."""
-    invocation = ([str(p) for p in paths], [str(p.resolve()) for p in paths], repr(config), [rule.code for rule in rules])
+    invocation (its paths, configuration and the codes of its rules); the key
+    hashes everything the diagnostics depend on: all of ormlint's code, the
+    configuration, the rules, every file (what its key holds: its content,
+    display path, module name and kind) and the project-level inputs in
+    `extra` (the alembic ini files: path and text)."""
+    invocation = ([str(p) for p in paths], [str(p.resolve()) for p in paths], repr(config), list(codes))
     slot = hashlib.sha256(repr(invocation).encode("utf-8", "surrogatepass"))
     digest = hashlib.sha256(package_fingerprint())
     digest.update(repr(config).encode("utf-8", "surrogatepass"))
-    digest.update(repr([rule.code for rule in rules]).encode())
-    for source, data, key in read:
-        digest.update(repr((source.display, source.module, str(data) if isinstance(data, OSError) else "")).encode("utf-8", "surrogatepass"))
-        digest.update(key)
+    digest.update(repr(list(codes)).encode())
+    files: list[bytes] = []  # hashed at once: the same as piece by piece, in fewer calls
+    for source, data, content in read:
+        error = str(data) if isinstance(data, OSError) else ""
+        files.append(repr((source.display, source.module, source.is_package, error)).encode("utf-8", "surrogatepass"))
+        files.append(content)
+    digest.update(b"".join(files))
     digest.update(repr(extra).encode("utf-8", "surrogatepass"))
     return slot.hexdigest().encode("ascii"), digest.hexdigest().encode("ascii")
 
@@ -297,6 +342,8 @@ def _character_columns(diagnostic: Diagnostic, texts: dict[str, str]) -> Diagnos
 
 
 def filter_diagnostics(diagnostics: list[Diagnostic], suppressions: dict[str, Suppressions], config: Config) -> list[Diagnostic]:
+    from ormlint.noqa import is_suppressed
+
     ignored_by_glob = [(glob, codes_for(tokens)) for glob, tokens in config.per_file_ignores.items()]
     root = project_root(config)
     seen: set[tuple[str, str, int, int]] = set()

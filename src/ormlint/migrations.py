@@ -19,21 +19,24 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
+from ormlint import discover
 from ormlint.expr import Const, Expr, Seq, Span
 from ormlint.facts import ModuleFacts
 from ormlint.knowledge import type_family
 from ormlint.migration_extract import ANY_TABLE, MigrationColumn, MigrationOp
 
 if TYPE_CHECKING:
-    from ormlint.discover import SourceFile
     from ormlint.index import ProjectIndex
     from ormlint.schema import ColumnType
 
 
 # -- alembic.ini ------------------------------------------------------------------
+
+# Finding the ini files is part of discovery (a run whose diagnostics come from
+# the cache needs them, and nothing else of this module).
+find_alembic_configs = discover.find_alembic_configs
 
 @dataclass(frozen=True)
 class AlembicConfig:
@@ -43,42 +46,6 @@ class AlembicConfig:
     section: str
     script_location: str  # as written
     version_locations: tuple[str, ...]  # as written, `%(here)s` expanded; () = `<script>/versions`
-
-
-def find_alembic_configs(paths: Sequence[Path], sources: Sequence["SourceFile"]) -> tuple[tuple[str, str], ...]:
-    """(absolute path, text) of the ini files that configure Alembic: in the
-    analysed directories and in every directory between them and an `env.py`.
-    A few directory listings, not a second walk of the tree."""
-    candidates: set[Path] = set()
-    roots = [p.resolve() for p in paths]
-    for root in roots:
-        candidates.add(root if root.is_dir() else root.parent)
-    for source in sources:
-        if source.path.name != "env.py":
-            continue
-        directory = source.path.parent.resolve()
-        for _ in range(6):
-            candidates.add(directory)
-            if any(directory == root for root in roots) or directory.parent == directory:
-                break
-            directory = directory.parent
-    found: list[tuple[str, str]] = []
-    for directory in sorted(candidates):
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith(".ini") and name != "pyproject.toml":
-                continue
-            full = directory / name
-            try:
-                text = full.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if "script_location" in text and (name.endswith(".ini") or "[tool.alembic]" in text):
-                found.append((str(full), text))
-    return tuple(found)
 
 
 def parse_alembic_config(path: str, text: str) -> list[AlembicConfig]:

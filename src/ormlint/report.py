@@ -3,24 +3,25 @@ GitHub Actions workflow commands, or per-code statistics."""
 
 from __future__ import annotations
 
-import inspect
-import json
 import os
 import re
 from collections import Counter
 from pathlib import PurePath
-from typing import Optional, TextIO
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from ormlint import __version__
 from ormlint.diagnostics import DOCS_URL, Diagnostic, Severity
-from ormlint.docs import render_rule
-from ormlint.rules import ALL_RULES, RULES_BY_CODE, Rule
+from ormlint.selection import RULE_NAMES
+
+# The rule classes (their documentation) are imported by SARIF and --explain
+# only: text, JSON, GitHub and statistics need no more than their names.
+if TYPE_CHECKING:
+    from ormlint.rules import Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_DOCS = urlsplit(DOCS_URL)
-INFORMATION_URI = f"{_DOCS.scheme}://{_DOCS.netloc}/"
+# The scheme and host of DOCS_URL (urllib.parse is imported for SARIF only).
+INFORMATION_URI = "/".join(DOCS_URL.split("/", 3)[:3]) + "/"
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -64,6 +65,8 @@ def write_text(diagnostics: list[Diagnostic], out: TextIO, quiet: bool = False, 
 
 
 def write_json(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    import json
+
     json.dump([d.to_json() for d in diagnostics], out, indent=2)
     out.write("\n")
 
@@ -80,8 +83,7 @@ def write_statistics(diagnostics: list[Diagnostic], out: TextIO) -> None:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     width = max(4, len(str(len(diagnostics))))
     for code, count in ordered:
-        rule = RULES_BY_CODE.get(code)
-        name = rule.name if rule is not None else ""
+        name = RULE_NAMES.get(code, "")
         _write(out, f"{count:>{width}}  {code}  {name}".rstrip() + "\n")
     total = len(diagnostics)
     out.write(f"Found {total} problem{'s' if total != 1 else ''}.\n")
@@ -149,10 +151,14 @@ def _artifact_uri(filename: str) -> str:
             return path.as_uri()
         except ValueError:
             pass
+    from urllib.parse import quote
+
     return quote(_slashed(filename), safe="/", errors="surrogateescape")
 
 
 def _what_it_does(rule: type[Rule]) -> str:
+    import inspect
+
     body = inspect.cleandoc(rule.__doc__ or "")
     match = re.search(r"^## What it does\n(.*?)(?=^## |\Z)", body, re.S | re.M)
     text = " ".join(match.group(1).split()) if match else ""
@@ -160,6 +166,8 @@ def _what_it_does(rule: type[Rule]) -> str:
 
 
 def _sarif_rule(rule: type[Rule]) -> dict[str, object]:
+    from ormlint.docs import render_rule
+
     docs = render_rule(rule)
     return {
         "id": rule.code,
@@ -191,7 +199,10 @@ def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[st
 
 
 def sarif_log(diagnostics: list[Diagnostic], rules: Optional[tuple[type[Rule], ...]] = None) -> dict[str, object]:
-    rules = ALL_RULES if rules is None else rules
+    if rules is None:
+        from ormlint.rules import ALL_RULES
+
+        rules = ALL_RULES
     rule_index = {rule.code: position for position, rule in enumerate(rules)}
     driver = {
         "name": "ormlint",
@@ -214,6 +225,8 @@ def sarif_log(diagnostics: list[Diagnostic], rules: Optional[tuple[type[Rule], .
 
 
 def write_sarif(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    import json
+
     json.dump(sarif_log(diagnostics), out, indent=2)
     out.write("\n")
 
@@ -244,4 +257,6 @@ def write_report(
 
 
 def write_explanation(rule: type[Rule], out: TextIO) -> None:
+    from ormlint.docs import render_rule
+
     _write(out, render_rule(rule))

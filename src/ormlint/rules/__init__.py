@@ -1,4 +1,9 @@
-"""The rule registry: every rule class, in code order."""
+"""The rule registry: every rule class, in code order.
+
+A new rule goes into ALL_RULES and, with its code, name and default, into
+RULE_TABLE in ormlint/selection.py, which selects rules without importing them
+(tests/test_rule_table.py checks the two agree and prints the line to add).
+"""
 
 from __future__ import annotations
 
