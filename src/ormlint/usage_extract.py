@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 
-from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, dotted_name, record, span_of, to_expr
+from ormlint.expr import (
+    _CONST_TYPES, _VALUE_KINDS, Attr, Call, Const, Dict, Expr, Lambda, Name, Other, Seq, Span, Subscript, Union_,
+    annotation_to_expr, dotted_name, record, span_of,
+)
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -61,10 +64,17 @@ class ScopeFacts:
 
 
 def _attr_span(node: ast.Attribute) -> Span:
+    """The span of the attribute name: the last `len(attr)` columns of the node.
+
+    (`end_lineno or lineno` is a line number, so the name is always taken from
+    the end of the node.)
+    """
     end_line = node.end_lineno or node.lineno
-    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-    start_col = max(end_col - len(node.attr), 0) if end_line == node.lineno or end_line else node.col_offset
-    return Span(end_line, start_col, end_line, end_col)
+    end_col = node.end_col_offset
+    if end_col is None:
+        end_col = node.col_offset
+    start_col = end_col - len(node.attr)
+    return Span(end_line, start_col if start_col > 0 else 0, end_line, end_col)
 
 
 # A binding whose value ormlint does not follow: it makes the variable's type unknown.
@@ -72,13 +82,22 @@ _OPAQUE = Other("opaque")
 
 # Values whose type inference can follow; anything else is recorded as opaque
 # without converting it (most assignments in real code are of this kind).
-_TYPED_VALUES = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Await)
+# Parsers make exact node types, so membership of `type(node)` is `isinstance`.
+_TYPED_VALUES = frozenset({ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Await})
 # Values whose kind ORM205 reads when they are stored into a column.
-_KIND_VALUES = (ast.Dict, ast.List, ast.Set, ast.Tuple, ast.Constant, ast.Name, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr)
+_KIND_VALUES = frozenset({
+    ast.Dict, ast.List, ast.Set, ast.Tuple, ast.Constant, ast.Name, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr,
+})
 
 
 _CONDITION_CALLS = frozenset({"filter", "where", "having", "and_", "or_", "not_"})
 _COMPARE_NAMES = {ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+
+_Attribute = ast.Attribute
+_Name = ast.Name
+_Call = ast.Call
+_Subscript = ast.Subscript
+_SEQ_KINDS = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}
 
 
 def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
@@ -89,13 +108,15 @@ def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
     return None
 
 
-def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) -> None:
-    span = span_of(node)
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        name = _COMPARE_NAMES.get(type(node.ops[0]))
+def _operators(node: ast.AST, kind: type, found: list["OperatorUse"], in_condition: bool) -> None:
+    # The span is only computed for the (few) operations that are recorded.
+    if kind is ast.Compare:
+        if len(node.ops) != 1:  # type: ignore[attr-defined]
+            return
+        name = _COMPARE_NAMES.get(type(node.ops[0]))  # type: ignore[attr-defined]
         if name is None:
             return
-        left, right = node.left, node.comparators[0]
+        left, right = node.left, node.comparators[0]  # type: ignore[attr-defined]
         for side, other in ((left, right), (right, left)):
             target = _dotted_attribute(side)
             if target is None:
@@ -103,10 +124,10 @@ def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) ->
             if name in ("in", "not in") and side is left and not in_condition:
                 continue  # `Model.col in x` outside a query: a containment test on x
             operand = other.value if isinstance(other, ast.Constant) else _NOT_CONSTANT
-            found.append(OperatorUse(target[0], target[1], name, operand, span, in_condition, side is left))
+            found.append(OperatorUse(target[0], target[1], name, operand, span_of(node), in_condition, side is left))
             return
-    elif isinstance(node, ast.BoolOp):
-        for value in node.values:
+    elif kind is ast.BoolOp:
+        for value in node.values:  # type: ignore[attr-defined]
             target = _dotted_attribute(value)
             if target is None and in_condition and isinstance(value, ast.Compare) and len(value.ops) == 1:
                 # `Model.a == 1 and Model.b.is_(None)` inside filter(): Python turns
@@ -115,23 +136,16 @@ def _operators(node: ast.AST, found: list["OperatorUse"], in_condition: bool) ->
             elif target is None and in_condition and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 target = _dotted_attribute(value.func.value)
             if target is not None:
-                found.append(OperatorUse(target[0], target[1], "and" if isinstance(node.op, ast.And) else "or", _NOT_CONSTANT, span, in_condition))
+                operator = "and" if isinstance(node.op, ast.And) else "or"  # type: ignore[attr-defined]
+                found.append(OperatorUse(target[0], target[1], operator, _NOT_CONSTANT, span_of(node), in_condition))
                 return
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        target = _dotted_attribute(node.operand)
+    elif isinstance(node.op, ast.Not):  # type: ignore[attr-defined]  # UnaryOp
+        target = _dotted_attribute(node.operand)  # type: ignore[attr-defined]
         if target is not None:
-            found.append(OperatorUse(target[0], target[1], "not", _NOT_CONSTANT, span, in_condition))
+            found.append(OperatorUse(target[0], target[1], "not", _NOT_CONSTANT, span_of(node), in_condition))
 
 
 _NOT_CONSTANT = "<not a constant>"
-
-
-def _binding_value(node: ast.AST, convert: Callable[[ast.AST], Expr] = to_expr) -> Expr:
-    return convert(node) if isinstance(node, _TYPED_VALUES) else _OPAQUE
-
-
-def _stored_value(node: ast.AST, convert: Callable[[ast.AST], Expr] = to_expr) -> Expr:
-    return convert(node) if isinstance(node, _KIND_VALUES) else _OPAQUE
 
 
 def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> None:
@@ -140,21 +154,143 @@ def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> N
             bindings.append((sub.id, "other", _OPAQUE))
 
 
+def _has_string(expr: Expr) -> bool:
+    """Whether `annotation_to_expr` would parse a string somewhere in `expr`
+    (it only looks inside subscripts, sequences and unions)."""
+    if isinstance(expr, Const):
+        return isinstance(expr.value, str)
+    if isinstance(expr, Subscript):
+        return _has_string(expr.value) or _has_string(expr.index)
+    if isinstance(expr, (Seq, Union_)):
+        return any(_has_string(item) for item in expr.items)
+    return False
+
+
 class _ScopeWalker:
     def __init__(self, module: str = "", is_package: bool = False) -> None:
         self.scopes: list[ScopeFacts] = []
         self.module = module
         self.is_package = is_package
-        # `to_expr` of nodes converted already: `x = q.first()` is both a
-        # binding and a call; the tree outlives the walk, so ids are stable.
+        # Conversions of calls and subscripts, by node id (the tree outlives
+        # the walk, so ids are stable). The walker meets a method chain
+        # `q.filter(a).order_by(b).first()` at every level (binding value,
+        # recorded call, base of an attribute), and converting each level
+        # afresh would convert the inner calls again and again.
         self._converted: dict[int, Expr] = {}
+        # False once a conversion was cut at `to_expr`'s depth limit: a node
+        # converted inside a deeper expression may then differ from its own
+        # conversion, so nothing converted is reused any more.
+        self._exact = True
 
     def to_expr(self, node: ast.AST) -> Expr:
-        key = id(node)
-        converted = self._converted.get(key)
-        if converted is None:
-            converted = self._converted[key] = to_expr(node)
+        """`expr.to_expr(node)`, reusing the conversions of earlier calls."""
+        if self._exact:
+            converted = self._converted.get(id(node))
+            if converted is not None:
+                return converted
+        converted = self._convert(node, 0)
+        if self._exact:
+            self._converted[id(node)] = converted
         return converted
+
+    def _convert(self, node: ast.AST, depth: int) -> Expr:
+        """`expr.to_expr(node, depth)`, the same records, field for field
+        (tests/test_usage_extract.py compares the two), that also remembers
+        the conversion of every call and subscript it meets.
+
+        Without truncation (depth > 40) a node's conversion does not depend on
+        its depth, so what is remembered equals the node's own conversion.
+        """
+        try:
+            line = node.lineno  # type: ignore[attr-defined]
+            col = node.col_offset  # type: ignore[attr-defined]
+            end_col = node.end_col_offset  # type: ignore[attr-defined]
+            span = Span(line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
+        except AttributeError:
+            span = Span(1, 0, 1, 0)
+        if depth > 40:
+            self._exact = False
+            return Other("deep", span)
+        kind = type(node)
+        if kind is _Name:
+            return Name(node.id, span)  # type: ignore[attr-defined]
+        if kind is _Attribute:
+            dotted = dotted_name(node)
+            if dotted is not None:
+                return Name(dotted, span)
+            return Attr(self._convert(node.value, depth + 1), node.attr, span)  # type: ignore[attr-defined]
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if value is None or type(value) in _CONST_TYPES:
+                return Const(value, span)
+            return Other("constant", span)
+        converted: Expr
+        if kind is _Call:
+            args: list[Expr] = []
+            star_args = False
+            for arg in node.args:  # type: ignore[attr-defined]
+                if type(arg) is ast.Starred:
+                    star_args = True
+                    continue
+                args.append(self._convert(arg, depth + 1))
+            kwargs: list[tuple[str, Expr]] = []
+            keyword_spans: list[Span] = []
+            star_kwargs: list[Expr] = []
+            for kw in node.keywords:  # type: ignore[attr-defined]
+                if kw.arg is None:
+                    star_kwargs.append(self._convert(kw.value, depth + 1))
+                    continue
+                kwargs.append((kw.arg, self._convert(kw.value, depth + 1)))
+                kw_line = getattr(kw, "lineno", None) or span.line
+                kw_col = getattr(kw, "col_offset", None)
+                kw_col = kw_col if kw_col is not None else span.col
+                keyword_spans.append(Span(kw_line, kw_col, kw_line, kw_col + len(kw.arg)))
+            converted = Call(
+                self._convert(node.func, depth + 1), tuple(args), tuple(kwargs), star_args or bool(star_kwargs), span,  # type: ignore[attr-defined]
+                tuple(star_kwargs), star_args, tuple(keyword_spans),
+            )
+            self._converted[id(node)] = converted
+            return converted
+        if kind is _Subscript:
+            index = node.slice  # type: ignore[attr-defined]
+            if type(index).__name__ == "Index":  # Python 3.8 shape, as to_expr
+                index = index.value
+            converted = Subscript(self._convert(node.value, depth + 1), self._convert(index, depth + 1), span)  # type: ignore[attr-defined]
+            self._converted[id(node)] = converted
+            return converted
+        seq_kind = _SEQ_KINDS.get(kind)
+        if seq_kind is not None:
+            elts = node.elts  # type: ignore[attr-defined]
+            items = [self._convert(elt, depth + 1) for elt in elts if type(elt) is not ast.Starred]
+            return Seq(tuple(items), seq_kind, len(items) != len(elts), span)
+        if kind is ast.Dict:
+            pairs: list[tuple[Expr, Expr]] = []
+            has_unpack = False
+            for dict_key, dict_value in zip(node.keys, node.values):  # type: ignore[attr-defined]
+                if dict_key is None:
+                    has_unpack = True
+                    continue
+                pairs.append((self._convert(dict_key, depth + 1), self._convert(dict_value, depth + 1)))
+            return Dict(tuple(pairs), has_unpack, span)
+        if kind is ast.BinOp and type(node.op) is ast.BitOr:  # type: ignore[attr-defined]
+            members: list[Expr] = []
+            for side in (self._convert(node.left, depth + 1), self._convert(node.right, depth + 1)):  # type: ignore[attr-defined]
+                members.extend(side.items if isinstance(side, Union_) else (side,))
+            return Union_(tuple(members), span)
+        if kind is ast.Lambda:
+            return Lambda(self._convert(node.body, depth + 1), span)  # type: ignore[attr-defined]
+        if kind is ast.Await:
+            # Typing does not care whether a result was awaited.
+            return self._convert(node.value, depth + 1)  # type: ignore[attr-defined]
+        value_kind = _VALUE_KINDS.get(kind)
+        if value_kind is not None:
+            return Other(value_kind, span)
+        return Other(kind.__name__, span)
+
+    def annotation(self, node: ast.AST) -> Expr:
+        """`annotation_to_expr(node)`: without strings to parse it is the plain conversion."""
+        converted = self.to_expr(node)
+        return annotation_to_expr(node) if _has_string(converted) else converted
 
     def resolve_relative(self, level: int, target: Optional[str]) -> str:
         parts = self.module.split(".") if self.module else []
@@ -175,14 +311,62 @@ class _ScopeWalker:
         operators: list[OperatorUse] = []
         conditions: set[int] = set()  # ids of nodes that are arguments of filter()/where()...
         nested: list[tuple[str, Optional[str], ast.AST]] = []
-        stack: list[ast.AST] = list(reversed(body))
+        to_expr = self.to_expr
+        attribute = self._attribute
+        generic = _GENERIC
+        leaves = _LEAVES
+        push_children = _push_children
+        stack: list[ast.AST] = body[::-1]
+        pop = stack.pop
+        push = stack.append
         while stack:
-            node = stack.pop()
+            node = pop()
             kind = type(node)
-            if kind in _LEAVES:
+            # The most frequent node kinds first (attributes and calls are
+            # about half of what the walk meets); the order of the tests does
+            # not matter otherwise, the kinds are disjoint.
+            if kind is _Attribute:
+                attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
-            if kind in _GENERIC:
-                _push_children(node, kind, stack)
+            if kind is _Call:
+                func = node.func  # type: ignore[attr-defined]
+                func_kind = type(func)
+                method = func.attr if func_kind is _Attribute else func.id if func_kind is _Name else None
+                if method in _CONDITION_CALLS:
+                    conditions.update([id(arg) for arg in node.args])  # type: ignore[attr-defined]
+                # Constructor calls (capitalised names) and the query methods the
+                # usage rules read; other calls only matter through their parts.
+                if method in _INTERESTING_METHODS or (method and method[:1].isupper()):
+                    expr = to_expr(node)
+                    if isinstance(expr, Call):
+                        calls.append(expr)
+                # Names and constants are leaves: not pushed at all.
+                if func_kind is not _Name:
+                    push(func)
+                for arg in node.args:  # type: ignore[attr-defined]
+                    if type(arg) not in leaves:
+                        push(arg)
+                for kw in node.keywords:  # type: ignore[attr-defined]
+                    if type(kw.value) not in leaves:
+                        push(kw.value)
+                continue
+            if kind in generic:
+                push_children(node, kind, stack)
+                continue
+            if kind in leaves:
+                continue
+            if kind is ast.Assign:
+                value = node.value  # type: ignore[attr-defined]
+                for target in node.targets:  # type: ignore[attr-defined]
+                    target_kind = type(target)
+                    if target_kind is _Name:
+                        bindings.append((target.id, "assign", to_expr(value) if type(value) in _TYPED_VALUES else _OPAQUE))
+                    elif target_kind is _Attribute:
+                        attribute(target, attributes, stack, True, to_expr(value) if type(value) in _KIND_VALUES else _OPAQUE)
+                    else:
+                        _opaque_targets(target, bindings)
+                        push(target)
+                push(value)
                 continue
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 if name != class_name:
@@ -196,39 +380,28 @@ class _ScopeWalker:
                 stack.extend(node.bases)  # type: ignore[attr-defined]
                 stack.extend(node.decorator_list)  # type: ignore[attr-defined]
                 continue
-            if kind is ast.Assign:
-                value = node.value  # type: ignore[attr-defined]
-                for target in node.targets:  # type: ignore[attr-defined]
-                    if isinstance(target, ast.Name):
-                        bindings.append((target.id, "assign", _binding_value(value, self.to_expr)))
-                    elif isinstance(target, ast.Attribute):
-                        self._attribute(target, attributes, stack, store=True, value=_stored_value(value, self.to_expr))
-                    else:
-                        _opaque_targets(target, bindings)
-                        stack.append(target)
-                stack.append(value)
-                continue
             if kind is ast.AugAssign or kind is ast.NamedExpr:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     if kind is ast.NamedExpr:
-                        bindings.append((target.id, "assign", _binding_value(node.value, self.to_expr)))  # type: ignore[attr-defined]
+                        value = node.value  # type: ignore[attr-defined]
+                        bindings.append((target.id, "assign", to_expr(value) if type(value) in _TYPED_VALUES else _OPAQUE))
                     else:
                         bindings.append((target.id, "other", _OPAQUE))
-                stack.append(node.value)  # type: ignore[attr-defined]
+                push(node.value)  # type: ignore[attr-defined]
                 continue
             if kind is ast.With or kind is ast.AsyncWith:
                 for item in node.items:  # type: ignore[attr-defined]
                     if item.optional_vars is not None:
                         _opaque_targets(item.optional_vars, bindings)
-                    stack.append(item.context_expr)
+                    push(item.context_expr)
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 continue
             if kind is ast.ExceptHandler:
                 if node.name:  # type: ignore[attr-defined]
                     bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
                 if node.type is not None:  # type: ignore[attr-defined]
-                    stack.append(node.type)  # type: ignore[attr-defined]
+                    push(node.type)  # type: ignore[attr-defined]
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 continue
             if kind is ast.ImportFrom and name != "<module>":
@@ -251,7 +424,7 @@ class _ScopeWalker:
                 continue
             if kind is ast.AnnAssign:
                 target = node.target  # type: ignore[attr-defined]
-                annotation = annotation_to_expr(node.annotation)  # type: ignore[attr-defined]
+                annotation = self.annotation(node.annotation)  # type: ignore[attr-defined]
                 value = node.value  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     bindings.append((target.id, "annotation", annotation))
@@ -259,65 +432,48 @@ class _ScopeWalker:
                     dotted = dotted_name(target)
                     if dotted is not None:
                         bindings.append((dotted, "annotation", annotation))
-                    self._attribute(target, attributes, stack, store=True, value=_stored_value(value, self.to_expr) if value is not None else None)
+                    stored = None if value is None else to_expr(value) if type(value) in _KIND_VALUES else _OPAQUE
+                    attribute(target, attributes, stack, True, stored)
                 if value is not None:
-                    stack.append(value)
+                    push(value)
                 continue
             if kind is ast.For or kind is ast.AsyncFor:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
-                    bindings.append((target.id, "for", self.to_expr(node.iter)))  # type: ignore[attr-defined]
+                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
                 else:
                     _opaque_targets(target, bindings)
-                stack.append(node.iter)  # type: ignore[attr-defined]
+                push(node.iter)  # type: ignore[attr-defined]
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
                 continue
             if kind is ast.comprehension:
                 target = node.target  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
-                    bindings.append((target.id, "for", self.to_expr(node.iter)))  # type: ignore[attr-defined]
+                    bindings.append((target.id, "for", to_expr(node.iter)))  # type: ignore[attr-defined]
                 else:
                     _opaque_targets(target, bindings)
-                stack.append(node.iter)  # type: ignore[attr-defined]
+                push(node.iter)  # type: ignore[attr-defined]
                 stack.extend(node.ifs)  # type: ignore[attr-defined]
                 continue
-            if kind is ast.Attribute:
-                self._attribute(node, attributes, stack)  # type: ignore[arg-type]
+            if kind is ast.Lambda:
+                push(node.body)  # type: ignore[attr-defined]
                 continue
             if kind is ast.Compare or kind is ast.BoolOp or kind is ast.UnaryOp:
-                _operators(node, operators, id(node) in conditions)
-            if kind is ast.Call:
-                func = node.func  # type: ignore[attr-defined]
-                method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-                if method in _CONDITION_CALLS:
-                    conditions.update(id(arg) for arg in node.args)  # type: ignore[attr-defined]
-                # Constructor calls (capitalised names) and the query methods the
-                # usage rules read; other calls only matter through their parts.
-                if method in _INTERESTING_METHODS or (method and method[:1].isupper()):
-                    expr = self.to_expr(node)
-                    if isinstance(expr, Call):
-                        calls.append(expr)
-                stack.append(func)
-                stack.extend(node.args)  # type: ignore[attr-defined]
-                stack.extend(kw.value for kw in node.keywords)  # type: ignore[attr-defined]
-                continue
-            if kind is ast.Lambda:
-                stack.append(node.body)  # type: ignore[attr-defined]
-                continue
-            _push_children(node, kind, stack)
+                _operators(node, kind, operators, id(node) in conditions)
+            push_children(node, kind, stack)
         self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls), tuple(operators)))
         for nested_name, nested_class, nested_node in nested:
             if isinstance(nested_node, ast.ClassDef):
-                self.scope(nested_name, nested_class, (), list(nested_node.body))
+                self.scope(nested_name, nested_class, (), nested_node.body)  # type: ignore[arg-type]
             else:
                 assert isinstance(nested_node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 args = nested_node.args
                 params = tuple(
-                    (a.arg, annotation_to_expr(a.annotation) if a.annotation is not None else None)
+                    (a.arg, self.annotation(a.annotation) if a.annotation is not None else None)
                     for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]
                 )
-                self.scope(nested_name, nested_class, params, list(nested_node.body))
+                self.scope(nested_name, nested_class, params, nested_node.body)  # type: ignore[arg-type]
 
     def _attribute(
         self, node: ast.Attribute, attributes: list[AttributeRef], stack: list[ast.AST],
@@ -326,23 +482,27 @@ class _ScopeWalker:
         # Record every level of a dotted chain: `User.name.ilike` gives
         # (User, name) and (User.name, ilike). Only the first levels matter to
         # typing, so very long chains are cut rather than walked quadratically.
-        chain: list[ast.Attribute] = []
-        current: ast.AST = node
-        while isinstance(current, ast.Attribute):
+        current = node.value
+        if type(current) is _Name:  # `user.name`, the most common chain: one level
+            attributes.append(AttributeRef(current.id, node.attr, _attr_span(node), store, value))
+            return
+        chain: list[ast.Attribute] = [node]
+        while type(current) is _Attribute:
             chain.append(current)
             current = current.value
         chain.reverse()  # root-most attribute first
-        if isinstance(current, ast.Name):
+        if type(current) is _Name:
             base = current.id
-            for position, link in enumerate(chain[:_MAX_CHAIN]):
+            for link in chain[:_MAX_CHAIN]:
                 is_outer = link is node
                 attributes.append(AttributeRef(base, link.attr, _attr_span(link), store and is_outer, value if is_outer else None))
                 base = f"{base}.{link.attr}"
             return
-        if isinstance(current, (ast.Subscript, ast.Call)) and not store and chain:
+        if (type(current) is _Subscript or type(current) is _Call) and not store:
             first = chain[0]
             attributes.append(AttributeRef("", first.attr, _attr_span(first), False, None, self.to_expr(current)))
-        stack.append(current)
+        if type(current) not in _LEAVES:
+            stack.append(current)
 
 
 _MAX_CHAIN = 10
