@@ -15,9 +15,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Callable, Optional
 
-from ormlint.expr import Expr, Other, Span, annotation_to_expr, dotted_name, span_of, to_expr
+from ormlint.expr import (Const, Expr, Other, Seq, Span, Subscript, Union_, annotation_to_expr, dotted_name, span_of,
+                          to_expr)
 
 # Session (and connection) methods worth recording.
 SESSION_METHODS = frozenset({
@@ -182,8 +183,12 @@ def _walk_no_functions(nodes: list[ast.AST]) -> list[ast.AST]:
 
 
 def _resets(nodes: list[ast.stmt]) -> tuple[str, ...]:
+    return _resets_in(_walk_no_functions(list(nodes)))
+
+
+def _resets_in(walked: list[ast.AST]) -> tuple[str, ...]:
     found = []
-    for node in _walk_no_functions(list(nodes)):
+    for node in walked:
         if isinstance(node, ast.Call):
             receiver, method = _receiver(node.func)
             if method in _RESET_METHODS and receiver:
@@ -192,8 +197,12 @@ def _resets(nodes: list[ast.stmt]) -> tuple[str, ...]:
 
 
 def _handled(nodes: list[ast.stmt]) -> tuple[str, ...]:
+    return _handled_in(_walk_no_functions(list(nodes)))
+
+
+def _handled_in(walked: list[ast.AST]) -> tuple[str, ...]:
     found: list[str] = []
-    for node in _walk_no_functions(list(nodes)):
+    for node in walked:
         if isinstance(node, ast.Call):
             for arg in [*node.args, *(k.value for k in node.keywords)]:
                 name = dotted_name(arg)
@@ -236,11 +245,13 @@ def _is_dml(node: ast.Call) -> bool:
 
 _OPAQUE = Other("opaque")
 _FOLLOWED = (ast.Call, ast.Name, ast.Attribute, ast.Await)
+# The same, as exact node types (parsers make exact node types).
+_FOLLOWED_TYPES = frozenset(_FOLLOWED)
 
 
 def _bound_value(node: ast.AST) -> Expr:
     """What session resolution follows (calls and names); anything else is opaque."""
-    return to_expr(node) if isinstance(node, _FOLLOWED) else _OPAQUE
+    return to_expr(node) if type(node) in _FOLLOWED_TYPES else _OPAQUE
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
@@ -252,6 +263,9 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
 _NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
                               "type_comment", "level", "module", "simple"})
 _SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom})
+# Expressions `_FunctionWalker.expr` does nothing with (no child, not special):
+# a statement whose value is one of them need not be walked at all.
+_INERT = frozenset({ast.Name, ast.Constant})
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
@@ -264,13 +278,55 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 _SCOPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
+# Per node type, every field that can hold child nodes, in `_fields` order
+# (contexts and operators left out: they have no children), for `_strings_in`.
+_ALL_CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Name: (), ast.Constant: (), type(None): ()}
 
-# Statements without nested statements that the walker treats generically: the
-# fields holding their child expressions, in `ast.iter_child_nodes` order.
-_SIMPLE_STATEMENTS: dict[type, tuple[str, ...]] = {
-    ast.AugAssign: ("target", "value"), ast.Raise: ("exc", "cause"), ast.Assert: ("test", "msg"),
-    ast.Delete: ("targets",),
-}
+
+def _strings_in(node: ast.AST, found: list[str]) -> None:
+    """The string constants and keyword names of an expression, in `ast.walk`
+    order (breadth first, lambdas and comprehensions included)."""
+    queue = [node]
+    fields_of = _ALL_CHILD_FIELDS
+    for sub in queue:  # the queue grows while it is read: breadth first, as ast.walk
+        kind = type(sub)
+        if kind is ast.Constant:
+            if isinstance(sub.value, str):  # type: ignore[attr-defined]
+                found.append(sub.value)  # type: ignore[attr-defined]
+            continue
+        if kind is ast.keyword and sub.arg:  # type: ignore[attr-defined]
+            found.append(sub.arg)  # type: ignore[attr-defined]
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(name for name in getattr(kind, "_fields", ()) if name not in _NO_CHILD_FIELDS)
+        for name in fields:
+            value = getattr(sub, name, None)
+            if type(value) is list:
+                queue.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                queue.append(value)
+
+
+def _has_string(expr: Expr, depth: int = 0) -> bool:
+    """Whether `annotation_to_expr` would parse a string of this converted
+    annotation (it looks into subscripts, sequences and unions, 20 deep)."""
+    if depth > 20:
+        return False
+    if isinstance(expr, Const):
+        return isinstance(expr.value, str)
+    if isinstance(expr, Subscript):
+        return _has_string(expr.value, depth + 1) or _has_string(expr.index, depth + 1)
+    if isinstance(expr, (Seq, Union_)):
+        return any(_has_string(item, depth + 1) for item in expr.items)
+    return False
+
+
+def _annotation(node: ast.AST) -> Expr:
+    """`annotation_to_expr(node)`, which is `to_expr(node)` with its strings
+    parsed: without a string to parse it rebuilds an equal record, so the
+    plain conversion is kept (most annotations: `str`, `Session`, `list[int]`)."""
+    expr = to_expr(node)
+    return annotation_to_expr(node) if _has_string(expr) else expr
 
 
 class _FunctionWalker:
@@ -286,124 +342,164 @@ class _FunctionWalker:
         self.calls: list[ast.Call] = []
         self.called: set[str] = set()
         self.returned_strings: list[str] = []
-        self.frames: list[Frame] = []
+        # The enclosing blocks, a tuple replaced on entering and leaving a
+        # block: the facts share it instead of copying a list at each call.
+        self.frames: tuple[Frame, ...] = ()
         self.order = 0
         self.next_id = 0
         self.awaited: set[int] = set()
         self.passes: list[SessionPass] = []
+        # The targets of the `with` blocks being walked (those whose frame is in `frames`).
+        self.with_targets: list[str] = []
+        # A def or class statement was seen (else the function has no nested scope to visit).
+        self.nested = False
+        # Some call could take built SQL (`_may_sink`).
+        self.may_sink = False
 
     def new_id(self) -> int:
         self.next_id += 1
         return self.next_id
 
     def body(self, stmts: list[ast.stmt]) -> None:
-        for stmt in stmts:
-            self.stmt(stmt)
+        handlers = _STATEMENTS
+        for node in stmts:
+            kind = type(node)
+            if kind is ast.Expr:  # the commonest statement, first
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) not in _INERT:  # docstrings and bare names: nothing to walk
+                    self.expr(value)
+            else:
+                handlers.get(kind, _FunctionWalker.generic)(self, node)
 
     def stmt(self, node: ast.stmt) -> None:
-        kind = type(node)
-        if kind is ast.Expr:  # the commonest statement, first
-            self.expr(node.value)  # type: ignore[attr-defined]
-            return
-        if kind in _SIMPLE_STATEMENTS:
-            # No statement inside: the children are expressions (as the generic case below).
-            for field in _SIMPLE_STATEMENTS[kind]:
-                value = getattr(node, field, None)
-                if type(value) is list:
-                    for child in value:
-                        self.expr(child)
-                elif value is not None:
-                    self.expr(value)
-            return
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return  # nested scopes are walked on their own
-        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            self.try_stmt(node)
-            return
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            ident = self.new_id()
-            for item in node.items:
-                self.expr(item.context_expr)
-                target = dotted_name(item.optional_vars) if item.optional_vars is not None else None
-                self.withs.append(WithFact(ident, to_expr(item.context_expr), target, isinstance(node, ast.AsyncWith),
-                                           span_of(item.context_expr), tuple(self.frames)))
-            self.frames.append(("with", ident))
-            self.body(node.body)
-            self.frames.pop()
-            return
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            ident = self.new_id()
-            self.frames.append(("loop", ident))
-            self.expr(node.test if isinstance(node, ast.While) else node.iter)
-            self.body(node.body)
-            self.frames.pop()
-            self.body(node.orelse)
-            return
-        if isinstance(node, ast.If):
-            self.expr(node.test)
-            ident = self.new_id()
-            self.frames.append(("ifbody", ident))
-            self.body(node.body)
-            self.frames.pop()
-            self.frames.append(("ifelse", ident))
-            self.body(node.orelse)
-            self.frames.pop()
-            return
-        if isinstance(node, ast.Assign):
-            self.expr(node.value)
-            value = _bound_value(node.value)
-            for assigned in node.targets:
-                name = dotted_name(assigned)
-                if name is not None:
-                    self.bindings.append((name, value, node.lineno))
-            return
-        if isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                self.expr(node.value)
-                name = dotted_name(node.target)
-                if name is not None:
-                    self.bindings.append((name, _bound_value(node.value), node.lineno))
-            return
-        if isinstance(node, ast.Return):
-            if node.value is not None:
-                self.expr(node.value)
-                self.returns.append(_bound_value(node.value))
-                for sub in ast.walk(node.value):
-                    if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-                        self.returned_strings.append(sub.value)
-                    elif isinstance(sub, ast.keyword) and sub.arg:
-                        self.returned_strings.append(sub.arg)
-            return
-        if hasattr(ast, "Match") and isinstance(node, getattr(ast, "Match")):
-            self.expr(node.subject)
-            for case in node.cases:
-                self.body(case.body)
-            return
+        self.body([node])
+
+    def generic(self, node: ast.AST) -> None:
+        # Statements without a handler (none in Python 3.9-3.13 besides those
+        # in `_STATEMENTS`): their child statements and expressions in order.
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.stmt):
-                self.stmt(child)
+                self.body([child])
             else:
                 self.expr(child)
 
+    def nothing(self, node: ast.AST) -> None:
+        # pass / break / continue / global / nonlocal / import: no expression
+        # (import aliases hold plain names only).
+        pass
+
+    def scope(self, node: ast.AST) -> None:
+        self.nested = True  # nested scopes are walked on their own
+
+    def simple(self, node: ast.AST) -> None:
+        # No statement inside: the children are expressions (as `generic`).
+        for field in _SIMPLE_STATEMENTS[type(node)]:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for child in value:
+                    self.expr(child)
+            elif value is not None:
+                self.expr(value)
+
+    def with_stmt(self, node: ast.AST) -> None:
+        ident = self.new_id()
+        is_async = type(node) is ast.AsyncWith
+        targets = []
+        for item in node.items:  # type: ignore[attr-defined]
+            self.expr(item.context_expr)
+            target = dotted_name(item.optional_vars) if item.optional_vars is not None else None
+            self.withs.append(WithFact(ident, to_expr(item.context_expr), target, is_async,
+                                       span_of(item.context_expr), self.frames))
+            if target:
+                targets.append(target)
+        frames = self.frames
+        self.frames = (*frames, ("with", ident))
+        self.with_targets.extend(targets)
+        self.body(node.body)  # type: ignore[attr-defined]
+        if targets:
+            del self.with_targets[-len(targets):]
+        self.frames = frames
+
+    def loop(self, node: ast.AST) -> None:
+        ident = self.new_id()
+        frames = self.frames
+        self.frames = (*frames, ("loop", ident))
+        self.expr(node.test if type(node) is ast.While else node.iter)  # type: ignore[attr-defined]
+        self.body(node.body)  # type: ignore[attr-defined]
+        self.frames = frames
+        self.body(node.orelse)  # type: ignore[attr-defined]
+
+    def if_stmt(self, node: ast.AST) -> None:
+        self.expr(node.test)  # type: ignore[attr-defined]
+        ident = self.new_id()
+        frames = self.frames
+        self.frames = (*frames, ("ifbody", ident))
+        self.body(node.body)  # type: ignore[attr-defined]
+        self.frames = (*frames, ("ifelse", ident))
+        self.body(node.orelse)  # type: ignore[attr-defined]
+        self.frames = frames
+
+    def assign(self, node: ast.AST) -> None:
+        value = node.value  # type: ignore[attr-defined]
+        if type(value) not in _INERT:
+            self.expr(value)
+        bound = None
+        for assigned in node.targets:  # type: ignore[attr-defined]
+            name = dotted_name(assigned)
+            if name is not None:
+                if bound is None:  # converted once, and only when some target keeps it
+                    bound = _bound_value(value)
+                self.bindings.append((name, bound, node.lineno))  # type: ignore[attr-defined]
+
+    def ann_assign(self, node: ast.AST) -> None:
+        value = node.value  # type: ignore[attr-defined]
+        if value is not None:
+            if type(value) not in _INERT:
+                self.expr(value)
+            name = dotted_name(node.target)  # type: ignore[attr-defined]
+            if name is not None:
+                self.bindings.append((name, _bound_value(value), node.lineno))  # type: ignore[attr-defined]
+
+    def return_stmt(self, node: ast.AST) -> None:
+        value = node.value  # type: ignore[attr-defined]
+        if value is None:
+            return
+        kind = type(value)
+        if kind not in _INERT:
+            self.expr(value)
+        self.returns.append(_bound_value(value))
+        # Only the first 20 strings are kept (see `_function`): later returns need no walk.
+        if len(self.returned_strings) < 20:
+            if kind is ast.Constant:
+                if isinstance(value.value, str):
+                    self.returned_strings.append(value.value)
+            elif kind is not ast.Name:
+                _strings_in(value, self.returned_strings)
+
+    def match_stmt(self, node: ast.AST) -> None:
+        self.expr(node.subject)  # type: ignore[attr-defined]
+        for case in node.cases:  # type: ignore[attr-defined]
+            self.body(case.body)
+
     def try_stmt(self, node: ast.AST) -> None:
         ident = self.new_id()
-        self.frames.append(("try", ident))
+        frames = self.frames
+        self.frames = (*frames, ("try", ident))
         self.body(node.body)  # type: ignore[attr-defined]
-        self.frames.pop()
         handlers: list[HandlerFact] = []
         for handler in node.handlers:  # type: ignore[attr-defined]
-            self.frames.append(("except", ident))
+            self.frames = (*frames, ("except", ident))
             self.body(handler.body)
-            self.frames.pop()
-            reraises = any(isinstance(sub, ast.Raise) for sub in _walk_no_functions(list(handler.body)))
-            handlers.append(HandlerFact(_exception_names(handler.type), reraises, _resets(handler.body),
-                                        _ends_with(handler.body), span_of(handler), _handled(handler.body)))
-        self.frames.append(("else", ident))
+            self.frames = frames
+            walked = _walk_no_functions(list(handler.body))  # once for the three questions
+            reraises = any(type(sub) is ast.Raise for sub in walked)
+            handlers.append(HandlerFact(_exception_names(handler.type), reraises, _resets_in(walked),
+                                        _ends_with(handler.body), span_of(handler), _handled_in(walked)))
+        self.frames = (*frames, ("else", ident))
         self.body(node.orelse)  # type: ignore[attr-defined]
-        self.frames.pop()
-        self.frames.append(("finally", ident))
+        self.frames = (*frames, ("finally", ident))
         self.body(node.finalbody)  # type: ignore[attr-defined]
-        self.frames.pop()
+        self.frames = frames
         self.trys.append(TryFact(ident, span_of(node), tuple(handlers), _resets(node.finalbody),  # type: ignore[attr-defined]
                                  self.order))
 
@@ -430,6 +526,8 @@ class _FunctionWalker:
             fields = fields_of.get(kind)
             if fields is None:
                 fields = _child_fields(kind)
+            elif not fields:
+                continue  # names, constants, None: nothing below (and none is special)
             # The children, last first (None, strings and leaves pushed are skipped when popped).
             for name in fields:
                 value = getattr(sub, name, None)
@@ -446,20 +544,30 @@ class _FunctionWalker:
                 else:  # yield, yield from
                     value = dotted_name(sub.value) if sub.value is not None else None  # type: ignore[attr-defined]
                     self.order += 1
-                    self.yields.append(YieldFact(value or "", span_of(sub), tuple(self.frames), self.order))
+                    self.yields.append(YieldFact(value or "", span_of(sub), self.frames, self.order))
 
     def call(self, sub: ast.Call) -> None:
         self.order += 1
         self.calls.append(sub)
-        receiver, method = _receiver(sub.func)
-        if method:
+        func = sub.func
+        kind = type(func)
+        if kind is ast.Attribute:
+            method = func.attr  # type: ignore[attr-defined]
             self.called.add(method)
-        elif isinstance(sub.func, ast.Name):
-            self.called.add(sub.func.id)
-        if method in SESSION_METHODS and receiver:
-            self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited,
-                                      tuple(self.frames), self.order, method == "execute" and _is_dml(sub)))
-        self.passing(sub)
+            if method in SESSION_METHODS:
+                receiver = dotted_name(func.value)  # type: ignore[attr-defined]
+                if receiver:
+                    self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited, self.frames,
+                                              self.order, method == "execute" and _is_dml(sub)))
+        elif kind is ast.Name:
+            method = func.id  # type: ignore[attr-defined]
+            self.called.add(method)
+        else:
+            method = ""
+        if method in _SINK_NAMES and sub.args and type(sub.args[0]) is not ast.Constant:
+            self.may_sink = True
+        if self.with_targets:  # else no with-target to pass on
+            self.passing(sub)
 
     def passing(self, call: ast.Call) -> None:
         """A call of a same-file function (`f(...)`, `self.f(...)`) inside a
@@ -471,7 +579,7 @@ class _FunctionWalker:
             callee, bound = func.attr, True
         else:
             return
-        targets = {block.target for block in self.withs if block.target and ("with", block.id) in self.frames}
+        targets = set(self.with_targets)
         if not targets:
             return
         slots = [(str(position), arg.id) for position, arg in enumerate(call.args)
@@ -479,7 +587,31 @@ class _FunctionWalker:
         slots += [(k.arg, k.value.id) for k in call.keywords
                   if k.arg and isinstance(k.value, ast.Name) and k.value.id in targets]
         if slots and not any(isinstance(arg, ast.Starred) for arg in call.args):
-            self.passes.append(SessionPass(callee, bound, tuple(slots), tuple(self.frames), self.order, span_of(call)))
+            self.passes.append(SessionPass(callee, bound, tuple(slots), self.frames, self.order, span_of(call)))
+
+
+# Statements without nested statements that the walker treats generically: the
+# fields holding their child expressions, in `ast.iter_child_nodes` order.
+_SIMPLE_STATEMENTS: dict[type, tuple[str, ...]] = {
+    ast.AugAssign: ("target", "value"), ast.Raise: ("exc", "cause"), ast.Assert: ("test", "msg"),
+    ast.Delete: ("targets",),
+}
+
+# The walker's handler per statement type (exact types: parsers make no subclasses).
+_STATEMENTS: dict[type, Callable[[_FunctionWalker, Any], None]] = {
+    **{kind: _FunctionWalker.simple for kind in _SIMPLE_STATEMENTS},
+    **{kind: _FunctionWalker.nothing for kind in (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+                                                   ast.Import, ast.ImportFrom)},
+    **{kind: _FunctionWalker.scope for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)},
+    ast.Try: _FunctionWalker.try_stmt, ast.With: _FunctionWalker.with_stmt, ast.AsyncWith: _FunctionWalker.with_stmt,
+    ast.For: _FunctionWalker.loop, ast.AsyncFor: _FunctionWalker.loop, ast.While: _FunctionWalker.loop,
+    ast.If: _FunctionWalker.if_stmt, ast.Assign: _FunctionWalker.assign, ast.AnnAssign: _FunctionWalker.ann_assign,
+    ast.Return: _FunctionWalker.return_stmt,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11
+    _STATEMENTS[getattr(ast, "TryStar")] = _FunctionWalker.try_stmt
+if hasattr(ast, "Match"):  # Python 3.10
+    _STATEMENTS[getattr(ast, "Match")] = _FunctionWalker.match_stmt
 
 
 def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], ...]:
@@ -488,10 +620,10 @@ def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], 
     defaults: list[Optional[ast.AST]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     found: list[tuple[str, Optional[Expr], Optional[Expr]]] = []
     for arg, default in zip(positional, defaults):
-        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
+        found.append((arg.arg, _annotation(arg.annotation) if arg.annotation is not None else None,
                       to_expr(default) if default is not None else None))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
+        found.append((arg.arg, _annotation(arg.annotation) if arg.annotation is not None else None,
                       to_expr(default) if default is not None else None))
     return tuple(found)
 
@@ -513,9 +645,10 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[Sess
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
-    sinks = _SqlTaint(node, walker.calls).sinks() if _may_sink(walker.calls) else ()
+    # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call.
+    sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink else ()
     fn = SessionFunction(
-        name=name, class_name=class_name, span=span_of(node), is_async=isinstance(node, ast.AsyncFunctionDef),
+        name=name, class_name=class_name, span=span_of(node), is_async=type(node) is ast.AsyncFunctionDef,
         decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
@@ -807,37 +940,49 @@ class _SqlTaint:
         return found
 
 
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Statements whose bodies `_visit` looks into for definitions.
+_BRANCHES = frozenset({ast.If, ast.Try, *([getattr(ast, "TryStar")] if hasattr(ast, "TryStar") else [])})
+_WITHS = (ast.With, ast.AsyncWith)
+
+
 def _visit(body: list[ast.stmt], prefix: str, class_name: Optional[str], found: list[SessionFunction],
            nodes: dict[int, tuple[ast.AST, "_FunctionWalker"]]) -> None:
     # A module-level function, not a closure: the engine runs with the cyclic
     # garbage collector off, and a recursive closure would keep every tree alive.
     for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            qual = f"{prefix}{node.name}"
+        kind = type(node)  # exact node types (parsers make no subclasses)
+        if kind in _FUNCTIONS:
+            qual = f"{prefix}{node.name}"  # type: ignore[attr-defined]
             try:
                 fn, walker = _function(qual, class_name, node)
                 nodes[len(found)] = (node, walker)
                 found.append(fn)
+                # The walker dispatched every statement this visit would look
+                # at (and more): without a def or class among them, there is
+                # no nested scope to find.
+                nested = walker.nested
             except RecursionError:  # pathological nesting: no facts for this function
-                pass
-            _visit(node.body, f"{qual}.", None, found, nodes)
-        elif isinstance(node, ast.ClassDef):
-            qual = f"{prefix}{node.name}"
+                nested = True
+            if nested:
+                _visit(node.body, f"{qual}.", None, found, nodes)  # type: ignore[attr-defined]
+        elif kind is ast.ClassDef:
+            qual = f"{prefix}{node.name}"  # type: ignore[attr-defined]
             annotations = tuple(
-                (stmt.target.id, annotation_to_expr(stmt.annotation)) for stmt in node.body
-                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                (stmt.target.id, _annotation(stmt.annotation)) for stmt in node.body  # type: ignore[attr-defined]
+                if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name
             )
             found.append(SessionFunction(qual, qual, span_of(node), False, (), (), (), (), (), (), (), (), (),
                                          class_annotations=annotations))
-            _visit(node.body, f"{qual}.", qual, found, nodes)
-        elif isinstance(node, (ast.If, ast.Try)) or type(node).__name__ == "TryStar":
-            _visit(list(getattr(node, "body", [])), prefix, class_name, found, nodes)
-            _visit(list(getattr(node, "orelse", [])), prefix, class_name, found, nodes)
-            for handler in getattr(node, "handlers", []):
+            _visit(node.body, f"{qual}.", qual, found, nodes)  # type: ignore[attr-defined]
+        elif kind in _BRANCHES:
+            _visit(node.body, prefix, class_name, found, nodes)  # type: ignore[attr-defined]
+            _visit(node.orelse, prefix, class_name, found, nodes)  # type: ignore[attr-defined]
+            for handler in getattr(node, "handlers", ()):
                 _visit(handler.body, prefix, class_name, found, nodes)
-            _visit(list(getattr(node, "finalbody", [])), prefix, class_name, found, nodes)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            _visit(node.body, prefix, class_name, found, nodes)
+            _visit(getattr(node, "finalbody", []), prefix, class_name, found, nodes)
+        elif kind in _WITHS:
+            _visit(node.body, prefix, class_name, found, nodes)  # type: ignore[attr-defined]
 
 
 def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:

@@ -1,0 +1,95 @@
+"""The fast paths of the session extractor give what the plain conversions and
+walks they replace give (on the project's own sources and on edge cases)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+from ormlint.expr import annotation_to_expr, to_expr
+from ormlint.session_extract import _annotation, _bound_value, _FunctionWalker, _strings_in, extract_sessions
+
+EDGES = textwrap.dedent('''
+    from typing import Optional
+    def f(a: "User", b: Optional["User"], c: list["A" | None], d: dict[str, "B"], e: "list['C']", g: int = 1,
+          *args: "X", h: sa.orm.Session = None, **kw: Any) -> "R":
+        x: "Mapped[User]" = 1
+        return {"k": [lambda q="s": f"{q!r}", dict(key="v")], "z": (yield)}, call(kw=1, **rest), "last"
+    async def g(session):
+        return await session.execute(select(User))
+    class C:
+        a: "Other"
+        b: Mapped[list["Child"]] = relationship()
+        if TYPE_CHECKING:
+            def inner(self): ...
+        for i in range(3):
+            def in_loop(self): ...
+''')
+
+
+def _trees() -> list[ast.Module]:
+    root = Path(__file__).resolve().parent.parent
+    sources = [EDGES] + [p.read_text(encoding="utf-8") for p in sorted((root / "src" / "ormlint").rglob("*.py"))]
+    return [ast.parse(source) for source in sources]
+
+
+def test_annotation_fast_path_matches_annotation_to_expr() -> None:
+    seen = 0
+    for tree in _trees():
+        for node in ast.walk(tree):
+            annotation = getattr(node, "annotation", None) or getattr(node, "returns", None)
+            if isinstance(annotation, ast.expr):
+                assert repr(_annotation(annotation)) == repr(annotation_to_expr(annotation))
+                seen += 1
+    assert seen > 500
+
+
+def test_returned_strings_walk_matches_ast_walk() -> None:
+    for tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.expr):
+                expected = [s.value if isinstance(s, ast.Constant) else s.arg for s in ast.walk(node)
+                            if (isinstance(s, ast.Constant) and isinstance(s.value, str))
+                            or (isinstance(s, ast.keyword) and s.arg)]
+                found: list[str] = []
+                _strings_in(node, found)
+                assert found == expected
+
+
+def test_bound_value_matches_to_expr() -> None:
+    for tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Call, ast.Name, ast.Attribute, ast.Await)):
+                assert repr(_bound_value(node)) == repr(to_expr(node))
+
+
+def test_walker_notes_nested_scopes() -> None:
+    tree = ast.parse(EDGES)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            walker = _FunctionWalker()
+            walker.body(node.body)
+            has_nested = any(isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+                             and sub is not node for sub in ast.walk(node) if not isinstance(sub, ast.Lambda))
+            assert walker.nested == has_nested
+
+
+def test_nested_functions_found_as_before() -> None:
+    source = textwrap.dedent('''
+        def outer():
+            if x:
+                def a(): ...
+            try:
+                with y:
+                    async def b(): ...
+            except E:
+                class K:
+                    def c(self): ...
+            for i in z:
+                def not_visited(): ...
+        def flat():
+            return 1
+    ''')
+    names = [fn.name for fn in extract_sessions(ast.parse(source))]
+    assert names == ["outer", "outer.a", "outer.b", "outer.K", "outer.K.c", "flat"]
