@@ -279,7 +279,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         migration_indexes=migration_indexes(tree, nodes) if nodes is not None else (),
         migration_table_ops=migration_table_ops(tree, nodes) if nodes is not None else (),
         migration_ops=extract_migration_ops(tree) if is_migration else (),
-        queries=extract_queries(tree) if not is_migration else (),
+        queries=extract_queries(tree, text) if not is_migration else (),
         sessions=extract_sessions(tree),
     )
 

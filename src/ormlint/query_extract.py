@@ -16,6 +16,7 @@ and refined by `q = q.filter(...)`, conditions kept in variables or lists
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -163,7 +164,24 @@ _BINDING_KINDS = frozenset({
     ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.AsyncWith,
     ast.NamedExpr, ast.Call,
 })
+# Methods through which `_collect_bindings` sees a local list grow or change.
+_LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _word_pattern(words: frozenset[str]) -> "re.Pattern[str]":
+    """A regex finding any of `words` as a whole word, written for speed: a class of
+    first letters lets `re` skip ahead, then each letter's endings (exact)."""
+    endings: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        endings.setdefault(word[0], []).append(re.escape(word[1:]))
+    tied = "|".join(f"(?<={first})(?:{'|'.join(rest)})" for first, rest in sorted(endings.items()))
+    return re.compile(rf"[{''.join(sorted(endings))}](?<!\w.)(?:{tied})\b")
+
+
+# The words without which a function's text cannot hold a fact: loop keywords
+# (comprehensions too use `for`) and the names `_scan_own` calls relevant.
+_FACT_WORD = _word_pattern(_RELEVANT_METHODS | {"query", "for", "while"})
 
 
 def _strip(node: ast.AST) -> ast.AST:
@@ -233,11 +251,18 @@ _ONE_METHODS = frozenset({
 
 
 class _Extractor:
-    def __init__(self) -> None:
+    def __init__(self, lines: Optional[list[str]] = None) -> None:
         self.functions: list[FunctionQueries] = []
+        # The file's lines as `ast` numbers them (None: not known, no shortcut by text).
+        self.lines = lines
 
     # -- functions --------------------------------------------------------
     def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
+        if not isinstance(node, ast.Module) and not self._may_hold_facts(body):
+            # Nothing here can make a fact (the text has no loop or query word),
+            # so the facts would be empty and dropped: only its nested scopes matter.
+            self._nested(name, class_name, _nested_scopes(body))
+            return
         is_async = isinstance(node, ast.AsyncFunctionDef)
         fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -258,63 +283,82 @@ class _Extractor:
                     if last.lower().endswith("session") or last == "SessionDep":
                         sessions.append(arg.arg)
             fn.session_params = tuple(sessions)
-        nodes = _walk_own(body)
-        if self._collect_bindings(fn, nodes):
+        bindings, scopes, relevant = _scan_own(body)
+        if relevant:
+            self._collect_bindings(fn, bindings)
             self._block(fn, body, _Where())
-        self.functions.append(FunctionQueries(
-            fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
-            tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
-        ))
-        for child in nodes:
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if isinstance(child, ast.ClassDef):
-                    qual = child.name if name == "<module>" else f"{name}.{child.name}"
-                    self.class_body(qual, child)
-                else:
-                    qual = child.name if name == "<module>" else f"{name}.{child.name}"
-                    owner = class_name if name == class_name else None
-                    self.function(qual, owner, child, child.body)
+            self.functions.append(FunctionQueries(
+                fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
+                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
+            ))
+        # (Without anything relevant the facts would be empty, and dropped.)
+        self._nested(name, class_name, scopes)
+
+    def _nested(self, name: str, class_name: Optional[str], scopes: list[ast.AST]) -> None:
+        for child in scopes:
+            assert isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            qual = child.name if name == "<module>" else f"{name}.{child.name}"
+            if isinstance(child, ast.ClassDef):
+                self.class_body(qual, child)
+            else:
+                owner = class_name if name == class_name else None
+                self.function(qual, owner, child, child.body)
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
         for stmt in node.body:
             if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign)):
                 continue  # class attributes: no function inside (lambdas are not walked)
-            for child in _walk_own([stmt]):
-                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    continue
+            for child in _nested_scopes([stmt]):
                 if isinstance(child, ast.ClassDef):
                     self.class_body(f"{qual}.{child.name}", child)
                 else:
-                    self.function(f"{qual}.{child.name}", qual, child, child.body)
+                    self.function(f"{qual}.{child.name}", qual, child, child.body)  # type: ignore[attr-defined]
 
-    def _collect_bindings(self, fn: _Function, nodes: list[ast.AST]) -> bool:
-        """Record the function's bindings; True when it has anything for the
-        query facts (a loop, a query-like call), so that the rest is not walked."""
-        relevant = False
-        loop_kinds = _LOOP_KINDS
+    def _may_hold_facts(self, body: list[ast.stmt]) -> bool:
+        """False when the lines of `body` hold no word that can start a fact.
+
+        Facts need a loop (`for`, `while`, a comprehension's `for`) or a call or
+        attribute named like a query method (`_RELEVANT_METHODS`, `.query`), and
+        identifiers and keywords are written out in the source: without one of
+        these words on the body's lines, `_collect_bindings` finds nothing
+        relevant. Lines with non-ASCII characters are never ruled out (an
+        identifier may be spelled with characters NFKC turns into these words).
+        """
+        lines = self.lines
+        if lines is None:
+            return True
+        first = body[0]
+        if type(first) is ast.Expr and type(first.value) is ast.Constant:  # a docstring: nothing in it counts
+            if len(body) == 1:
+                return False
+            first = body[1]
+        last = getattr(body[-1], "end_lineno", None)
+        if last is None:
+            return True
+        segment = "\n".join(lines[first.lineno - 1 : last])
+        return not segment.isascii() or _FACT_WORD.search(segment) is not None
+
+    def _collect_bindings(self, fn: _Function, nodes: list[ast.AST]) -> None:
+        """Record the function's bindings, from the binding nodes `_scan_own` found
+        (calls among them only when they are `name.<list method>(...)`)."""
         for node in nodes:
             kind = type(node)
-            if kind is ast.Call:
+            if kind is ast.Call:  # the commonest
                 func = node.func  # type: ignore[attr-defined]
-                func_kind = type(func)
-                if (func_kind is ast.Attribute and func.attr in _RELEVANT_METHODS) or (
-                        func_kind is ast.Name and func.id in _STATEMENT_ROOTS):
-                    relevant = True
-                    break
-            elif kind is ast.Attribute:
-                if node.attr == "query":  # type: ignore[attr-defined]
-                    relevant = True
-                    break
-            elif kind in loop_kinds:
-                relevant = True
-                break
-        if not relevant:
-            return False  # the bindings would not be read
-        binding_kinds = _BINDING_KINDS
-        for node in nodes:
-            if type(node) not in binding_kinds:
-                continue
-            if isinstance(node, ast.Assign):
+                if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+                    continue
+                args = node.args  # type: ignore[attr-defined]
+                if func.attr == "append" and len(args) == 1:
+                    fn.appends.setdefault(func.value.id, []).append(args[0])
+                elif func.attr == "extend" and len(args) == 1:
+                    arg = args[0]
+                    if isinstance(arg, (ast.List, ast.Tuple)):
+                        fn.appends.setdefault(func.value.id, []).extend(arg.elts)
+                    else:
+                        fn.appends.setdefault(func.value.id, []).append(ast.Starred(value=arg))
+                elif func.attr in ("insert", "pop", "remove", "clear"):
+                    fn.other_bindings.add(func.value.id)
+            elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         fn.assigns.setdefault(target.id, []).append(node.value)
@@ -341,18 +385,6 @@ class _Extractor:
                                 fn.other_bindings.add(sub.id)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-                if node.func.attr == "append" and len(node.args) == 1:
-                    fn.appends.setdefault(node.func.value.id, []).append(node.args[0])
-                elif node.func.attr == "extend" and len(node.args) == 1:
-                    arg = node.args[0]
-                    if isinstance(arg, (ast.List, ast.Tuple)):
-                        fn.appends.setdefault(node.func.value.id, []).extend(arg.elts)
-                    else:
-                        fn.appends.setdefault(node.func.value.id, []).append(ast.Starred(value=arg))
-                elif node.func.attr in ("insert", "pop", "remove", "clear"):
-                    fn.other_bindings.add(node.func.value.id)
-        return relevant
 
     # -- statements -------------------------------------------------------
     def _block(self, fn: _Function, body: list[ast.stmt], where: _Where) -> None:
@@ -435,11 +467,18 @@ class _Extractor:
             for case in stmt.cases:
                 self._block(fn, case.body, where)
             return
-        for child in ast.iter_child_nodes(stmt):
-            if isinstance(child, ast.stmt):
-                self._statement(fn, child, where)
-            elif isinstance(child, ast.expr):
-                self._top(fn, child, where)
+        # The children in `ast.iter_child_nodes` order (contexts and operators are neither).
+        kind = type(stmt)
+        fields = _WALK_FIELDS.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        for name in fields:
+            value = getattr(stmt, name, None)
+            for child in value if type(value) is list else (value,):
+                if isinstance(child, ast.stmt):
+                    self._statement(fn, child, where)
+                elif isinstance(child, ast.expr):
+                    self._top(fn, child, where)
 
     def _loop(self, fn: _Function, kind: str, node: ast.AST, target: str, iterable: Optional[ast.AST], where: _Where, repeating: bool) -> int:
         source: tuple[str, Union[int, str], str] = ("", "", "")
@@ -488,8 +527,22 @@ class _Extractor:
     def _top(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         """`_expr` on an expression of a statement, skipped outside loops when
         nothing in it can make a fact (no query root, commit/flush, loop)."""
-        if where.loops or _may_record(fn, node):
+        if where.loops or (self._text_may_record(fn, node) and _may_record(fn, node)):
             self._expr(fn, node, where)
+
+    def _text_may_record(self, fn: _Function, node: ast.AST) -> bool:
+        """A cheaper first test for `_may_record`, on the text of the expression's
+        lines: what it looks for is written there (a query or loop word, a query
+        variable's name), as in `_may_hold_facts`."""
+        lines = self.lines
+        last = getattr(node, "end_lineno", None)
+        if lines is None or last is None:
+            return True
+        first = node.lineno  # type: ignore[attr-defined]
+        segment = lines[first - 1] if first == last else "\n".join(lines[first - 1 : last])
+        if not segment.isascii() or _FACT_WORD.search(segment) is not None:
+            return True
+        return any(var in segment for var in fn.query_vars)
 
     def _expr(self, fn: _Function, node: ast.AST, where: _Where) -> None:
         kind = type(node)
@@ -1063,6 +1116,84 @@ def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
 
 
 _OPAQUE_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+
+
+def _scan_own(body: list[ast.stmt]) -> tuple[list[ast.AST], list[ast.AST], bool]:
+    """One walk of a function body, in `_walk_own`'s order: (the nodes
+    `_collect_bindings` reads, the nested functions and classes, whether
+    anything in it can make a query fact: a loop, a call of a query method or
+    statement function, a `.query`)."""
+    bindings: list[ast.AST] = []
+    scopes: list[ast.AST] = []
+    relevant = False
+    walked = _WALKED_TYPES
+    stack: list[ast.AST] = [node for node in body if type(node) in walked]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    fields_of = _WALK_FIELDS
+    binding_kinds, loop_kinds, opaque = _BINDING_KINDS, _LOOP_KINDS, _OPAQUE_SCOPES
+    relevant_methods, statement_roots, list_methods = _RELEVANT_METHODS, _STATEMENT_ROOTS, _LIST_METHODS
+    Call, Attribute, Name = ast.Call, ast.Attribute, ast.Name
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is Call:
+            func = node.func  # type: ignore[attr-defined]
+            func_kind = type(func)
+            if func_kind is Attribute:
+                attr = func.attr
+                if attr in list_methods and type(func.value) is Name:
+                    bindings.append(node)  # `name.append(...)` and the like bind `name`
+                if attr in relevant_methods:
+                    relevant = True
+            elif func_kind is Name and func.id in statement_roots:
+                relevant = True
+        elif kind is Attribute:
+            if node.attr == "query":  # type: ignore[attr-defined]
+                relevant = True
+        elif kind in binding_kinds:
+            bindings.append(node)
+            if kind in loop_kinds:
+                relevant = True
+        elif kind in loop_kinds:
+            relevant = True
+        if kind in opaque:
+            if kind is not ast.Lambda:
+                scopes.append(node)
+            continue
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend([item for item in value if type(item) in walked])
+            elif type(value) in walked:
+                push(value)  # type: ignore[arg-type]
+    return bindings, scopes, relevant
+
+
+# Statement fields that hold statements (or handlers and match cases, which hold them).
+_BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _nested_scopes(body: list[ast.stmt]) -> list[ast.AST]:
+    """The functions and classes defined in `body` (not inside them), in
+    `_walk_own`'s order. Only statements are walked: expressions hold none
+    (lambdas are not walked), and leaving them out keeps the order of the rest."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        if isinstance(node, _SCOPES):
+            found.append(node)
+            continue
+        for name in _BODY_FIELDS:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(value)
+    return found
 _LEAVES = frozenset({ast.Name, ast.Constant})
 _WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
     (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
@@ -1095,8 +1226,15 @@ def _walk_fields(kind: type) -> tuple[str, ...]:
     return fields
 
 
-def extract_queries(tree: ast.Module) -> tuple[FunctionQueries, ...]:
-    extractor = _Extractor()
+def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[FunctionQueries, ...]:
+    """`text`, the source `tree` was parsed from (same rows), lets functions
+    without a loop or query word in their text be skipped unwalked."""
+    lines = None
+    if text is not None:
+        # `ast` ends lines at `\r\n`, `\r` and `\n` (not at the form feeds and
+        # other separators `str.splitlines` knows).
+        lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split("\n")
+    extractor = _Extractor(lines)
     extractor.function("<module>", None, tree, list(tree.body))
     # Only functions with something to say are kept (smaller cache entries).
     return tuple(f for f in extractor.functions if f.queries or f.loops or f.calls)
