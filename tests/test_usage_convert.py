@@ -1,5 +1,6 @@
-"""The usage walker's own expression conversion (memoised, see
-`_ScopeWalker._convert`) makes the same records as `expr.to_expr`."""
+"""The usage walker's conversions (memoised by node, annotations without
+strings not re-parsed) make the same records as `expr.to_expr` and
+`expr.annotation_to_expr`, also for expressions cut at to_expr's depth limit."""
 
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ def test_convert_matches_to_expr_on_odd_shapes() -> None:
 
 def test_no_reuse_after_a_cut_at_the_depth_limit() -> None:
     # A 30-call chain is cut by to_expr (depth > 40) when converted whole, but
-    # its inner calls converted on their own are not: a memoised inner call
-    # converted inside the cut outer one would be wrong.
+    # its inner calls converted on their own are not: an inner call's record
+    # taken from inside the cut outer one would be wrong.
     chain = "q" + "".join(f".m{i}(x)" for i in range(30))
     tree = ast.parse(f"r = {chain}.first()\n")
     walker = _ScopeWalker()

@@ -10,10 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import (
-    _CONST_TYPES, _VALUE_KINDS, Attr, Call, Const, Dict, Expr, Lambda, Name, Other, Seq, Span, Subscript, Union_,
-    annotation_to_expr, dotted_name, record, span_of,
-)
+from ormlint.expr import Call, Const, Expr, Other, Seq, Span, Subscript, Union_, annotation_to_expr, dotted_name, record, span_of, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -97,7 +94,6 @@ _Attribute = ast.Attribute
 _Name = ast.Name
 _Call = ast.Call
 _Subscript = ast.Subscript
-_SEQ_KINDS = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}
 
 
 def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
@@ -171,121 +167,16 @@ class _ScopeWalker:
         self.scopes: list[ScopeFacts] = []
         self.module = module
         self.is_package = is_package
-        # Conversions of calls and subscripts, by node id (the tree outlives
-        # the walk, so ids are stable). The walker meets a method chain
-        # `q.filter(a).order_by(b).first()` at every level (binding value,
-        # recorded call, base of an attribute), and converting each level
-        # afresh would convert the inner calls again and again.
+        # `to_expr` of nodes converted already: `x = q.first()` is both a
+        # binding and a call; the tree outlives the walk, so ids are stable.
         self._converted: dict[int, Expr] = {}
-        # False once a conversion was cut at `to_expr`'s depth limit: a node
-        # converted inside a deeper expression may then differ from its own
-        # conversion, so nothing converted is reused any more.
-        self._exact = True
 
     def to_expr(self, node: ast.AST) -> Expr:
-        """`expr.to_expr(node)`, reusing the conversions of earlier calls."""
-        if self._exact:
-            converted = self._converted.get(id(node))
-            if converted is not None:
-                return converted
-        converted = self._convert(node, 0)
-        if self._exact:
-            self._converted[id(node)] = converted
+        key = id(node)
+        converted = self._converted.get(key)
+        if converted is None:
+            converted = self._converted[key] = to_expr(node)
         return converted
-
-    def _convert(self, node: ast.AST, depth: int) -> Expr:
-        """`expr.to_expr(node, depth)`, the same records, field for field
-        (tests/test_usage_extract.py compares the two), that also remembers
-        the conversion of every call and subscript it meets.
-
-        Without truncation (depth > 40) a node's conversion does not depend on
-        its depth, so what is remembered equals the node's own conversion.
-        """
-        try:
-            line = node.lineno  # type: ignore[attr-defined]
-            col = node.col_offset  # type: ignore[attr-defined]
-            end_col = node.end_col_offset  # type: ignore[attr-defined]
-            span = Span(line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
-        except AttributeError:
-            span = Span(1, 0, 1, 0)
-        if depth > 40:
-            self._exact = False
-            return Other("deep", span)
-        kind = type(node)
-        if kind is _Name:
-            return Name(node.id, span)  # type: ignore[attr-defined]
-        if kind is _Attribute:
-            dotted = dotted_name(node)
-            if dotted is not None:
-                return Name(dotted, span)
-            return Attr(self._convert(node.value, depth + 1), node.attr, span)  # type: ignore[attr-defined]
-        if kind is ast.Constant:
-            value = node.value  # type: ignore[attr-defined]
-            if value is None or type(value) in _CONST_TYPES:
-                return Const(value, span)
-            return Other("constant", span)
-        converted: Expr
-        if kind is _Call:
-            args: list[Expr] = []
-            star_args = False
-            for arg in node.args:  # type: ignore[attr-defined]
-                if type(arg) is ast.Starred:
-                    star_args = True
-                    continue
-                args.append(self._convert(arg, depth + 1))
-            kwargs: list[tuple[str, Expr]] = []
-            keyword_spans: list[Span] = []
-            star_kwargs: list[Expr] = []
-            for kw in node.keywords:  # type: ignore[attr-defined]
-                if kw.arg is None:
-                    star_kwargs.append(self._convert(kw.value, depth + 1))
-                    continue
-                kwargs.append((kw.arg, self._convert(kw.value, depth + 1)))
-                kw_line = getattr(kw, "lineno", None) or span.line
-                kw_col = getattr(kw, "col_offset", None)
-                kw_col = kw_col if kw_col is not None else span.col
-                keyword_spans.append(Span(kw_line, kw_col, kw_line, kw_col + len(kw.arg)))
-            converted = Call(
-                self._convert(node.func, depth + 1), tuple(args), tuple(kwargs), star_args or bool(star_kwargs), span,  # type: ignore[attr-defined]
-                tuple(star_kwargs), star_args, tuple(keyword_spans),
-            )
-            self._converted[id(node)] = converted
-            return converted
-        if kind is _Subscript:
-            index = node.slice  # type: ignore[attr-defined]
-            if type(index).__name__ == "Index":  # Python 3.8 shape, as to_expr
-                index = index.value
-            converted = Subscript(self._convert(node.value, depth + 1), self._convert(index, depth + 1), span)  # type: ignore[attr-defined]
-            self._converted[id(node)] = converted
-            return converted
-        seq_kind = _SEQ_KINDS.get(kind)
-        if seq_kind is not None:
-            elts = node.elts  # type: ignore[attr-defined]
-            items = [self._convert(elt, depth + 1) for elt in elts if type(elt) is not ast.Starred]
-            return Seq(tuple(items), seq_kind, len(items) != len(elts), span)
-        if kind is ast.Dict:
-            pairs: list[tuple[Expr, Expr]] = []
-            has_unpack = False
-            for dict_key, dict_value in zip(node.keys, node.values):  # type: ignore[attr-defined]
-                if dict_key is None:
-                    has_unpack = True
-                    continue
-                pairs.append((self._convert(dict_key, depth + 1), self._convert(dict_value, depth + 1)))
-            return Dict(tuple(pairs), has_unpack, span)
-        if kind is ast.BinOp and type(node.op) is ast.BitOr:  # type: ignore[attr-defined]
-            members: list[Expr] = []
-            for side in (self._convert(node.left, depth + 1), self._convert(node.right, depth + 1)):  # type: ignore[attr-defined]
-                members.extend(side.items if isinstance(side, Union_) else (side,))
-            return Union_(tuple(members), span)
-        if kind is ast.Lambda:
-            return Lambda(self._convert(node.body, depth + 1), span)  # type: ignore[attr-defined]
-        if kind is ast.Await:
-            # Typing does not care whether a result was awaited.
-            return self._convert(node.value, depth + 1)  # type: ignore[attr-defined]
-        value_kind = _VALUE_KINDS.get(kind)
-        if value_kind is not None:
-            return Other(value_kind, span)
-        return Other(kind.__name__, span)
 
     def annotation(self, node: ast.AST) -> Expr:
         """`annotation_to_expr(node)`: without strings to parse it is the plain conversion."""
@@ -313,7 +204,7 @@ class _ScopeWalker:
         nested: list[tuple[str, Optional[str], ast.AST]] = []
         to_expr = self.to_expr
         attribute = self._attribute
-        generic = _GENERIC
+        child_fields = _GENERIC_FIELDS
         leaves = _LEAVES
         push_children = _push_children
         stack: list[ast.AST] = body[::-1]
@@ -326,7 +217,11 @@ class _ScopeWalker:
             # about half of what the walk meets); the order of the tests does
             # not matter otherwise, the kinds are disjoint.
             if kind is _Attribute:
-                attribute(node, attributes, stack)  # type: ignore[arg-type]
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is _Name:  # `user.name`, most attributes: as `_attribute`, inlined
+                    attributes.append(AttributeRef(value.id, node.attr, _attr_span(node)))  # type: ignore[arg-type, attr-defined]
+                else:
+                    attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
             if kind is _Call:
                 func = node.func  # type: ignore[attr-defined]
@@ -350,8 +245,17 @@ class _ScopeWalker:
                     if type(kw.value) not in leaves:
                         push(kw.value)
                 continue
-            if kind in generic:
-                push_children(node, kind, stack)
+            fields = child_fields.get(kind)
+            if fields is not None:  # a kind the walk only descends into
+                # `stack.extend(ast.iter_child_nodes(node))` without leaves, inlined.
+                for field in fields:
+                    child = getattr(node, field, None)
+                    if type(child) is list:
+                        for item in child:
+                            if isinstance(item, _AST) and type(item) not in leaves:
+                                push(item)
+                    elif isinstance(child, _AST) and type(child) not in leaves:
+                        push(child)
                 continue
             if kind in leaves:
                 continue
@@ -539,11 +443,19 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 _AST = ast.AST
 
 
+def _child_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f for f in getattr(kind, "_fields", ()) if f not in ("ctx", "op", "ops"))
+
+
+# The same for the kinds the walk only descends into (`_GENERIC`).
+_GENERIC_FIELDS: dict[type, tuple[str, ...]] = {kind: _child_fields(kind) for kind in _GENERIC}
+
+
 def _push_children(node: ast.AST, kind: type, stack: list[ast.AST]) -> None:
     """`stack.extend(ast.iter_child_nodes(node))` without the leaves (same order)."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f not in ("ctx", "op", "ops"))
+        fields = _CHILD_FIELDS[kind] = _child_fields(kind)
     for name in fields:
         value = getattr(node, name, None)
         if type(value) is list:
