@@ -467,7 +467,7 @@ class _FunctionWalker:
         frames = self.frames
         self.frames = (*frames, ("loop", ident))
         if type(node) is ast.While:
-            self.expr(node.test)  # type: ignore[attr-defined]
+            self.expr(node.test)
         else:
             self.expr(node.iter)  # type: ignore[attr-defined]
             self.unwalked(node.target)  # type: ignore[attr-defined]
@@ -571,7 +571,7 @@ class _FunctionWalker:
                 sub = sub.value  # type: ignore[attr-defined]
                 kind = type(sub)
                 while kind is ast.Attribute:
-                    sub = sub.value  # type: ignore[attr-defined]
+                    sub = sub.value
                     kind = type(sub)
                 if kind is ast.Name:
                     continue
