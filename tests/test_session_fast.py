@@ -93,3 +93,41 @@ def test_nested_functions_found_as_before() -> None:
     ''')
     names = [fn.name for fn in extract_sessions(ast.parse(source))]
     assert names == ["outer", "outer.a", "outer.b", "outer.K", "outer.K.c", "flat"]
+
+
+SQL_EDGES = textwrap.dedent('''
+    def a(session, name: str):
+        for q[f"{name}"] in rows:
+            pass
+        session.execute(q)
+    def b(session, name: str):
+        x: f"{name}"
+        with open(p) as (y, z[f"{y}"]):
+            pass
+        try:
+            pass
+        except f"{name}":
+            pass
+        match name:
+            case {"k": v} if (w := "select " + name):
+                session.execute(w)
+    def c(session, name: str):
+        session.execute(f"select {name}")
+    def d(session, name: str):
+        sql = "select {}".format(name)
+        session.execute(sql)
+''')
+
+
+def test_walker_notes_every_built_string() -> None:
+    from ormlint.session_extract import _builds, _SqlTaint, _walk_no_functions
+    for tree in _trees() + [ast.parse(SQL_EDGES)]:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                walker = _FunctionWalker()
+                walker.body(node.body)
+                assert walker.may_build == any(_builds(sub) for sub in _walk_no_functions(list(node.body)))
+                if not walker.may_build:  # the taint analysis would have found nothing
+                    assert _SqlTaint(node, walker.calls).sinks() == ()
+    sinks = {fn.name: fn.sinks for fn in extract_sessions(ast.parse(SQL_EDGES))}
+    assert sinks["c"] and sinks["d"] and sinks["b"]

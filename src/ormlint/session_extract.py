@@ -251,7 +251,12 @@ _FOLLOWED_TYPES = frozenset(_FOLLOWED)
 
 def _bound_value(node: ast.AST) -> Expr:
     """What session resolution follows (calls and names); anything else is opaque."""
-    return to_expr(node) if type(node) in _FOLLOWED_TYPES else _OPAQUE
+    kind = type(node)
+    if kind is ast.Await:
+        # `to_expr` converts an await as its value one level deeper (and drops
+        # the span it made for the await).
+        return to_expr(node.value, 1)  # type: ignore[attr-defined]
+    return to_expr(node) if kind in _FOLLOWED_TYPES else _OPAQUE
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
@@ -262,7 +267,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
     ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, type(None), str}}
 _NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
                               "type_comment", "level", "module", "simple"})
-_SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom})
+_SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.BinOp, ast.JoinedStr})
 # Expressions `_FunctionWalker.expr` does nothing with (no child, not special):
 # a statement whose value is one of them need not be walked at all.
 _INERT = frozenset({ast.Name, ast.Constant})
@@ -321,12 +326,34 @@ def _has_string(expr: Expr, depth: int = 0) -> bool:
     return False
 
 
+_NAMES = frozenset({ast.Name, ast.Attribute})
+
+
 def _annotation(node: ast.AST) -> Expr:
     """`annotation_to_expr(node)`, which is `to_expr(node)` with its strings
     parsed: without a string to parse it rebuilds an equal record, so the
     plain conversion is kept (most annotations: `str`, `Session`, `list[int]`)."""
+    if type(node) in _NAMES:
+        return to_expr(node)  # a name or an attribute: nothing to parse
     expr = to_expr(node)
     return annotation_to_expr(node) if _has_string(expr) else expr
+
+
+# `.format()` and `.join()`: how `_SqlTaint.construction` sees a string built by a call.
+_BUILDING_METHODS = frozenset({"format", "join"})
+
+
+def _builds(node: ast.AST) -> bool:
+    """A node `_SqlTaint.construction` calls a built string (f-string, `%`, `+`, `.format()`, `.join()`)."""
+    kind = type(node)
+    if kind is ast.JoinedStr:
+        return any(type(value) is ast.FormattedValue for value in node.values)  # type: ignore[attr-defined]
+    if kind is ast.BinOp:
+        return type(node.op) in (ast.Mod, ast.Add)  # type: ignore[attr-defined]
+    if kind is ast.Call:
+        func = node.func  # type: ignore[attr-defined]
+        return type(func) is ast.Attribute and func.attr in _BUILDING_METHODS
+    return False
 
 
 class _FunctionWalker:
@@ -355,6 +382,19 @@ class _FunctionWalker:
         self.nested = False
         # Some call could take built SQL (`_may_sink`).
         self.may_sink = False
+        # Some node of the body (nested scopes left out, as `_walk_no_functions`)
+        # is a built string (`_builds`): without one, `_SqlTaint.construction`
+        # finds no construction (it only follows the argument and the values
+        # bound to names, all nodes of the body), so no sink is reported.
+        self.may_build = False
+
+    def unwalked(self, node: Optional[ast.AST]) -> None:
+        """Note a built string in a part of a statement `expr` does not walk
+        (assignment targets, annotations, exception types, patterns)."""
+        if node is None or self.may_build or type(node) is ast.Name:
+            return
+        if any(_builds(sub) for sub in _walk_no_functions([node])):
+            self.may_build = True
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -408,6 +448,8 @@ class _FunctionWalker:
         for item in node.items:  # type: ignore[attr-defined]
             self.expr(item.context_expr)
             target = dotted_name(item.optional_vars) if item.optional_vars is not None else None
+            if target is None:
+                self.unwalked(item.optional_vars)
             self.withs.append(WithFact(ident, to_expr(item.context_expr), target, is_async,
                                        span_of(item.context_expr), self.frames))
             if target:
@@ -424,7 +466,11 @@ class _FunctionWalker:
         ident = self.new_id()
         frames = self.frames
         self.frames = (*frames, ("loop", ident))
-        self.expr(node.test if type(node) is ast.While else node.iter)  # type: ignore[attr-defined]
+        if type(node) is ast.While:
+            self.expr(node.test)
+        else:
+            self.expr(node.iter)  # type: ignore[attr-defined]
+            self.unwalked(node.target)  # type: ignore[attr-defined]
         self.body(node.body)  # type: ignore[attr-defined]
         self.frames = frames
         self.body(node.orelse)  # type: ignore[attr-defined]
@@ -450,8 +496,12 @@ class _FunctionWalker:
                 if bound is None:  # converted once, and only when some target keeps it
                     bound = _bound_value(value)
                 self.bindings.append((name, bound, node.lineno))  # type: ignore[attr-defined]
+            else:
+                self.unwalked(assigned)
 
     def ann_assign(self, node: ast.AST) -> None:
+        self.unwalked(node.target)  # type: ignore[attr-defined]
+        self.unwalked(node.annotation)  # type: ignore[attr-defined]
         value = node.value  # type: ignore[attr-defined]
         if value is not None:
             if type(value) not in _INERT:
@@ -479,6 +529,8 @@ class _FunctionWalker:
     def match_stmt(self, node: ast.AST) -> None:
         self.expr(node.subject)  # type: ignore[attr-defined]
         for case in node.cases:  # type: ignore[attr-defined]
+            self.unwalked(case.pattern)
+            self.unwalked(case.guard)
             self.body(case.body)
 
     def try_stmt(self, node: ast.AST) -> None:
@@ -488,6 +540,7 @@ class _FunctionWalker:
         self.body(node.body)  # type: ignore[attr-defined]
         handlers: list[HandlerFact] = []
         for handler in node.handlers:  # type: ignore[attr-defined]
+            self.unwalked(handler.type)
             self.frames = (*frames, ("except", ident))
             self.body(handler.body)
             self.frames = frames
@@ -513,15 +566,29 @@ class _FunctionWalker:
             sub = pop()
             kind = type(sub)
             if kind is ast.Attribute:
-                push(sub.value)  # type: ignore[attr-defined]
-                continue
+                # `a.b.c`: down to the base at once (it would be popped next);
+                # a name base has nothing below.
+                sub = sub.value  # type: ignore[attr-defined]
+                kind = type(sub)
+                while kind is ast.Attribute:
+                    sub = sub.value
+                    kind = type(sub)
+                if kind is ast.Name:
+                    continue
             if kind is ast.Call:
                 keywords = sub.keywords  # type: ignore[attr-defined]
                 if keywords:
                     extend([k.value for k in reversed(keywords)])
                 extend(reversed(sub.args))  # type: ignore[attr-defined]
-                push(sub.func)  # type: ignore[attr-defined]
                 self.call(sub)  # type: ignore[arg-type]
+                # The called expression comes next: `f` and `a.b.f` have nothing below.
+                func = sub.func  # type: ignore[attr-defined]
+                while type(func) is ast.Attribute:
+                    func = func.value
+                if type(func) is not ast.Name:
+                    push(func)
+                continue
+            if kind is ast.Name or kind is ast.Constant:
                 continue
             fields = fields_of.get(kind)
             if fields is None:
@@ -541,6 +608,9 @@ class _FunctionWalker:
                 elif kind is ast.NamedExpr:
                     if isinstance(sub.target, ast.Name):  # type: ignore[attr-defined]
                         self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))  # type: ignore[attr-defined]
+                elif kind is ast.BinOp or kind is ast.JoinedStr:
+                    if not self.may_build and _builds(sub):
+                        self.may_build = True
                 else:  # yield, yield from
                     value = dotted_name(sub.value) if sub.value is not None else None  # type: ignore[attr-defined]
                     self.order += 1
@@ -554,7 +624,9 @@ class _FunctionWalker:
         if kind is ast.Attribute:
             method = func.attr  # type: ignore[attr-defined]
             self.called.add(method)
-            if method in SESSION_METHODS:
+            if method in _BUILDING_METHODS:
+                self.may_build = True
+            elif method in SESSION_METHODS:
                 receiver = dotted_name(func.value)  # type: ignore[attr-defined]
                 if receiver:
                     self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited, self.frames,
@@ -645,8 +717,9 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[Sess
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
-    # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call.
-    sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink else ()
+    # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call; without
+    # a built string in the body (`walker.may_build`) no sink can be found.
+    sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink and walker.may_build else ()
     fn = SessionFunction(
         name=name, class_name=class_name, span=span_of(node), is_async=type(node) is ast.AsyncFunctionDef,
         decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
@@ -688,6 +761,11 @@ def _str_annotation(annotation: Optional[ast.AST]) -> Optional[bool]:
     return False
 
 
+# The node types `_SqlTaint.__init__` learns from.
+_TAINT_KINDS = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor,
+                          ast.comprehension, ast.With, ast.AsyncWith, ast.Compare, ast.Call, ast.Global, ast.Nonlocal})
+
+
 class _SqlTaint:
     """Which SQL strings passed to `text()`/`execute()` are built from outside data.
 
@@ -726,7 +804,10 @@ class _SqlTaint:
         self.checked: set[str] = set()
         self.comprehension_vars: dict[str, ast.AST] = {}
         self.opaque: set[str] = set()
+        kinds = _TAINT_KINDS
         for sub in _walk_no_functions(list(node.body)):  # type: ignore[attr-defined]
+            if type(sub) not in kinds:
+                continue  # most nodes: none of the cases below (exact node types)
             if isinstance(sub, ast.Assign):
                 for target in sub.targets:
                     if isinstance(target, ast.Name):
