@@ -6,7 +6,7 @@ import ast
 import re
 from typing import Iterable, Iterator, Optional
 
-from ormlint.expr import Expr, Name, annotation_to_expr, parse_evaluated_strings, span_of, to_expr
+from ormlint.expr import Expr, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
@@ -32,6 +32,34 @@ def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
     )
+
+
+_NO_NODES = frozenset({"ctx", "op", "ops"})  # fields holding only contexts and operators
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _all_nodes(root: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(root))` (the same breadth-first order) without the context
+    and operator nodes, which nothing here reads; much faster than `ast.walk`."""
+    nodes = [root]
+    append, extend = nodes.append, nodes.extend
+    fields_of = _CHILD_FIELDS
+    AST = ast.AST
+    position = 0
+    while position < len(nodes):
+        node = nodes[position]
+        position += 1
+        kind = type(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(f for f in kind._fields if f not in _NO_NODES)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend([item for item in value if isinstance(item, AST)])
+            elif isinstance(value, AST):
+                append(value)
+    return nodes
 
 
 def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
@@ -81,9 +109,7 @@ def _target_name(target: ast.expr, allow_dotted: bool) -> Optional[str]:
     if isinstance(target, ast.Name):
         return target.id
     if allow_dotted and isinstance(target, ast.Attribute):
-        expr = to_expr(target)
-        if isinstance(expr, Name):
-            return expr.dotted
+        return dotted_name(target)  # what `to_expr(target).dotted` is when it is a Name
     return None
 
 
@@ -115,15 +141,19 @@ def _only_forwards_kwargs(node: ast.AST, kwargs_name: str) -> bool:
     """`def __init__(self, *args, **kwargs): super().__init__(**kwargs)`: every use
     of `kwargs` is `**kwargs` in a `super(...).__init__(...)` call."""
     forwarded: set[int] = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "__init__":
-            owner = sub.func.value
+    uses: list[int] = []
+    for sub in _all_nodes(node):  # one walk for both (the order of the uses does not matter)
+        kind = type(sub)
+        if kind is ast.Name:
+            if sub.id == kwargs_name:  # type: ignore[attr-defined]
+                uses.append(id(sub))
+        elif kind is ast.Call and isinstance(sub.func, ast.Attribute) and sub.func.attr == "__init__":  # type: ignore[attr-defined]
+            owner = sub.func.value  # type: ignore[attr-defined]
             if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
-                for keyword in sub.keywords:
+                for keyword in sub.keywords:  # type: ignore[attr-defined]
                     if keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id == kwargs_name:
                         forwarded.add(id(keyword.value))
-    uses = [sub for sub in ast.walk(node) if isinstance(sub, ast.Name) and sub.id == kwargs_name]
-    return bool(forwarded) and all(id(use) in forwarded for use in uses)
+    return bool(forwarded) and all(use in forwarded for use in uses)
 
 
 def _str_const(node: Optional[ast.AST]) -> Optional[str]:
@@ -180,7 +210,7 @@ def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool
         segment = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
         if not any("setattr" in line for line in segment):
             return False  # the common case, without walking the class
-    for sub in ast.walk(node):
+    for sub in _all_nodes(node):
         if (
             isinstance(sub, ast.Call)
             and isinstance(sub.func, ast.Name)
@@ -219,7 +249,19 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
     )
 
 
-_CLASS_NAME = re.compile(r"^[ \t]*class[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_CLASS_WORD = re.compile(r"class[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _class_names(text: str) -> frozenset[str]:
+    """The names after `class` at the start of a line (after blanks and tabs):
+    `^[ \\t]*class[ \\t]+(name)` in multi-line mode, but searched from the
+    literal word, which `re` finds much faster than it tries every line start."""
+    names: list[str] = []  # in text order, as `findall` gave them (same frozenset, same iteration order)
+    for match in _CLASS_WORD.finditer(text):
+        start = match.start()
+        if not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+            names.append(match.group(1))
+    return frozenset(names)
 
 
 def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, text: Optional[str] = None) -> ModuleFacts:
@@ -257,12 +299,12 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
             calls.append(to_expr(stmt.value))
     if text is not None:
         # A regex over the text finds nested class names without walking the tree.
-        all_class_names = frozenset(_CLASS_NAME.findall(text))
+        all_class_names = _class_names(text)
     else:
         all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     is_migration = {"revision", "down_revision"} <= {a.target for a in assignments}
     # A revision's nodes, walked once for the three passes that read them.
-    nodes = list(ast.walk(tree)) if is_migration else None
+    nodes = _all_nodes(tree) if is_migration else None
     return ModuleFacts(
         path=path,
         module=module,

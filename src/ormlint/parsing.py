@@ -33,6 +33,18 @@ class ParsedFile:
 
 def decode_source(data: bytes) -> Union[str, ParseFailure]:
     """Decode like Python does: BOMs, PEP 263 cookies, UTF-8 by default."""
+    if not data.startswith(_BOMS):
+        # The common case without `tokenize.detect_encoding`: no BOM and no
+        # `coding` in the two lines it reads (it reads the second only after a
+        # blank or comment line, so looking at both is safe), so UTF-8. When
+        # that decoding fails, the full path below says why, as before.
+        end = data.find(b"\n")
+        end = data.find(b"\n", end + 1) if end >= 0 else -1
+        if b"coding" not in (data if end < 0 else data[:end]):
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
     if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
         encoding = "utf-32"
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -50,6 +62,9 @@ def decode_source(data: bytes) -> Union[str, ParseFailure]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:

@@ -395,6 +395,10 @@ class _Extractor:
                 last_exit = position
                 break
         plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        if last_exit < 0:  # the common case: one context for the whole block
+            for stmt in body:
+                self._statement(fn, stmt, plain)
+            return
         exiting = _Where(where.loops, True, where.batched, isolated=where.isolated)
         for position, stmt in enumerate(body):
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
