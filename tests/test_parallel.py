@@ -209,3 +209,20 @@ def test_main_process_shares_the_work(monkeypatch: pytest.MonkeyPatch, always_pa
     outcomes = parallel.analyse_files(work, 2)
     assert outcomes == [real(data, source) for source, data in work]
     assert here and here[0] == work[-1][0].display  # the main process began at the end
+
+
+def test_worker_pickles_go_to_the_cache_as_they_are(always_parallel: None, generated: Path, tmp_path: Path) -> None:
+    """A file a worker analysed is stored from the pickle it came in; the cache
+    reads back the same outcome as for a file analysed here."""
+    from ormlint.cache import FactsCache, file_key
+
+    sources = discover([generated], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    analysed = parallel.analyse_files_pickled(work, 2)
+    assert any(pickled is not None for _, pickled in analysed)  # some came from the worker
+    assert any(pickled is None for _, pickled in analysed)  # some were analysed here
+    cache = FactsCache(tmp_path / "cache")
+    for (source, data), (outcome, pickled) in zip(work, analysed):
+        cache.store(source, file_key(source, data), outcome, pickled)
+    for (source, data), (outcome, _) in zip(work, analysed):
+        assert cache.load(source, file_key(source, data)) == outcome == analyse_file(data, source)

@@ -196,17 +196,20 @@ class FactsCache:
             return None
         return outcome
 
-    def store(self, source: SourceFile, key: bytes, outcome: FileOutcome) -> None:
-        if outcome.cacheable and self._write(self.files / f"{_slot(source)}.pickle", key, outcome):
+    def store(self, source: SourceFile, key: bytes, outcome: FileOutcome, pickled: Optional[bytes] = None) -> None:
+        """Keep `outcome`; `pickled`, when given, is its pickle already made (by a
+        `--jobs` worker), written as it is instead of pickling the outcome again."""
+        if outcome.cacheable and self._write(self.files / f"{_slot(source)}.pickle", key, outcome, pickled):
             self.writes += 1
 
-    def _write(self, path: Path, key: bytes, value: object) -> bool:
+    def _write(self, path: Path, key: bytes, value: object, payload: Optional[bytes] = None) -> bool:
         if not self._writable:
             return False
-        try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # nested too deeply to pickle, say: just not cached
-            return False
+        if payload is None:
+            try:
+                payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # nested too deeply to pickle, say: just not cached
+                return False
         try:
             from ormlint.atomic import write_atomically  # imports tempfile: only a run that writes needs it
 

@@ -89,7 +89,7 @@ def _parse_project(
     sources: Sequence[SourceFile], cache: Optional[FactsCache], read: Optional[list[_Read]] = None,
     progress: Optional[Progress] = None, jobs: Optional[int] = None,
 ) -> ParsedProject:
-    from ormlint.parallel import analyse_files
+    from ormlint.parallel import analyse_files_pickled
 
     project = ParsedProject({}, {}, [], len(sources))
     items = read if read is not None else _read_sources(sources, cache)
@@ -115,12 +115,12 @@ def _parse_project(
         if progress is not None:
             progress("reading", hits + count, len(sources))
 
-    analysed = analyse_files([(items[n][0], items[n][1]) for n in work], jobs, done)  # type: ignore[misc]
-    for number, outcome in zip(work, analysed):
+    analysed = analyse_files_pickled([(items[n][0], items[n][1]) for n in work], jobs, done)  # type: ignore[misc]
+    for number, (outcome, pickled) in zip(work, analysed):
         outcomes[number] = outcome
         project.parsed_files += 1
         if cache is not None:
-            cache.store(items[number][0], keys[number], outcome)
+            cache.store(items[number][0], keys[number], outcome, pickled)
     for (source, data, _), outcome in zip(items, outcomes):
         if isinstance(data, OSError):
             from ormlint.parsing import ParseFailure

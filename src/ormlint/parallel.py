@@ -21,6 +21,7 @@ what is reported.
 from __future__ import annotations
 
 import os
+import pickle
 from typing import Callable, Optional, Sequence
 
 from ormlint.discover import SourceFile
@@ -61,8 +62,22 @@ def analyse_files(
     jobs: Optional[int] = None,
     done: Optional[Callable[[int], None]] = None,
 ) -> list[FileOutcome]:
-    """The outcome of each (source, data) in `work`, in order. `done(n)` is
-    called as outcomes arrive, with how many have arrived so far.
+    """The outcome of each (source, data) in `work`, in order (see `analyse_files_pickled`)."""
+    return [outcome for outcome, _ in analyse_files_pickled(work, jobs, done)]
+
+
+# An outcome, and its pickle when a worker made it (the cache stores that as it is).
+Analysed = tuple[FileOutcome, Optional[bytes]]
+
+
+def analyse_files_pickled(
+    work: Sequence[tuple[SourceFile, bytes]],
+    jobs: Optional[int] = None,
+    done: Optional[Callable[[int], None]] = None,
+) -> list[Analysed]:
+    """The outcome of each (source, data) in `work`, in order, with the pickle
+    it came in when a worker analysed it (None when this process did). `done(n)`
+    is called as outcomes arrive, with how many have arrived so far.
 
     With `jobs` N above one, N - 1 worker processes and this process share the
     files: the workers take batches from the front, this process from the back,
@@ -72,19 +87,19 @@ def analyse_files(
     workers = default_jobs() if jobs is None else jobs
     total = sum(len(data) for _, data in work)
     if workers <= 1 or len(work) < 2 or total < PARALLEL_MIN_BYTES or not _may_start_processes():
-        return _serial(work, done)
+        return [(outcome, None) for outcome in _serial(work, done)]
     batches = _batches(work, max(min(_BATCH_BYTES, total // (workers * 4)), 1))
-    outcomes: list[Optional[list[FileOutcome]]] = [None] * len(batches)
+    outcomes: list[Optional[list[Analysed]]] = [None] * len(batches)
     try:
         _in_workers(batches, outcomes, min(workers - 1, len(batches)), done)
     except Exception:
         pass  # whatever did not come back is analysed below
     arrived = sum(len(o) for o in outcomes if o is not None)
-    result: list[FileOutcome] = []
+    result: list[Analysed] = []
     for number, batch in enumerate(batches):
         found = outcomes[number]
         if found is None or len(found) != len(batch):
-            found = [analyse_file(data, source) for source, data in batch]
+            found = [(analyse_file(data, source), None) for source, data in batch]
             arrived += len(batch)
             if done is not None:
                 done(arrived)
@@ -124,7 +139,7 @@ def _may_start_processes() -> bool:
 
 def _in_workers(
     batches: list[list[tuple[SourceFile, bytes]]],
-    outcomes: list[Optional[list[FileOutcome]]],
+    outcomes: list[Optional[list[Analysed]]],
     workers: int,
     done: Optional[Callable[[int], None]],
 ) -> None:
@@ -137,7 +152,7 @@ def _in_workers(
     collected: set[int] = set()
     arrived = 0
 
-    def collect(finished: set["Future[list[FileOutcome]]"]) -> None:
+    def collect(finished: set["Future[list[bytes]]"]) -> None:
         nonlocal arrived
         for future in finished:
             number = numbers[future]
@@ -145,7 +160,7 @@ def _in_workers(
             if future.cancelled():
                 continue  # analysed here
             try:
-                found = future.result()
+                found: list[Analysed] = [(pickle.loads(payload), payload) for payload in future.result()]
             except Exception:
                 continue  # analysed in-process afterwards
             outcomes[number] = found
@@ -163,7 +178,7 @@ def _in_workers(
             for number in reversed(range(len(batches))):
                 if not futures[number].cancel():
                     break
-                outcomes[number] = [analyse_file(data, source) for source, data in batches[number]]
+                outcomes[number] = [(analyse_file(data, source), None) for source, data in batches[number]]
                 arrived += len(batches[number])
                 collect({f for f in futures if f.done() and numbers[f] not in collected})
             pending = {f for f in futures if numbers[f] not in collected}
@@ -196,10 +211,11 @@ def _start_worker(parent: int) -> None:
     threading.Thread(target=watch, name="ormlint-orphan-watch", daemon=True).start()
 
 
-def analyse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[FileOutcome]:
-    """Run in a worker process: the outcomes of a batch of files."""
+def analyse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[bytes]:
+    """Run in a worker process: the outcomes of a batch of files, each pickled on
+    its own (the main process unpickles each, and its cache can keep the bytes)."""
     import gc
 
     # As in the engine: millions of short-lived objects, freed by reference counting.
     gc.disable()
-    return [analyse_file(data, source) for source, data in batch]
+    return [pickle.dumps(analyse_file(data, source), protocol=pickle.HIGHEST_PROTOCOL) for source, data in batch]
