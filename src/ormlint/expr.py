@@ -292,6 +292,7 @@ def forget_file() -> None:
     """Let go of the spans and records shared within the last file (called between files)."""
     _SPANS.clear()
     _EXPRS.clear()
+    _DEPTH_CUT[0] = False
 
 
 def dotted_name(node: ast.AST) -> Optional[str]:
@@ -326,6 +327,12 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
 # identity. The node is kept with its record: a node freed while listed here
 # (a string annotation's own little tree) could have its identity reused.
 _EXPRS: dict[int, tuple[ast.AST, Expr]] = {}
+# Calls and subscripts met inside a larger expression are listed too: extractors
+# walking a chain `a.b().c().d()` ask for each inner call in turn, and would
+# convert the rest of the chain again each time. A record made below the top is
+# the same as one made for the node itself unless the depth limit cut something
+# off; once anything in the file has been cut, inner records are no longer listed.
+_DEPTH_CUT = [False]
 
 
 def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
@@ -344,6 +351,7 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
             _SPANS.clear()
         span = _SPANS[key] = _new_record(Span, key)
     if depth > 40:
+        _DEPTH_CUT[0] = True
         return Other("deep", span)
     node_type = type(node)  # parsers make exact node types: `is` instead of isinstance
     if node_type is ast.Name:
@@ -379,13 +387,19 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
             col = col if col is not None else span.col
             keyword_spans.append(make_span(line, col, line, col + len(kw.arg)))
         has_star = star_args or bool(star_kwargs)
-        return Call(_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
+        call = Call(_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
                     tuple(keyword_spans))
+        if depth and not _DEPTH_CUT[0]:
+            _EXPRS[id(node)] = (node, call)  # see _DEPTH_CUT
+        return call
     if isinstance(node, ast.Subscript):
         index = node.slice
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
             index = index.value  # type: ignore[attr-defined]
-        return Subscript(_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span)
+        subscript = Subscript(_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span)
+        if depth and not _DEPTH_CUT[0]:
+            _EXPRS[id(node)] = (node, subscript)  # see _DEPTH_CUT
+        return subscript
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         kind = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}[type(node)]
         items = [_to_expr(elt, depth + 1) for elt in node.elts if not isinstance(elt, ast.Starred)]

@@ -1,0 +1,44 @@
+"""`to_expr` shares records within a file; what it shares must equal a fresh conversion."""
+
+from __future__ import annotations
+
+import ast
+
+from ormlint.expr import _to_expr, forget_file, make_span, to_expr
+
+
+def _calls(tree: ast.AST) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def _check_every_call(source: str) -> None:
+    forget_file()
+    tree = ast.parse(source)
+    calls = _calls(tree)
+    shared = [to_expr(call) for call in calls]  # outer first, as ast.walk goes
+    assert shared == [_to_expr(call, 0) for call in calls]  # the uncached conversion
+    assert to_expr(calls[0]) is shared[0]  # asked again: the same record
+    forget_file()
+
+
+def test_inner_calls_of_a_chain_equal_their_own_conversion() -> None:
+    _check_every_call("q = session.query(User).filter(User.id == 1).order_by(User.name).first()\n")
+    _check_every_call("x = f(g(h(1), k=d[i(2)]), *args)[j(3)]\n")
+
+
+def test_nothing_cut_at_the_depth_limit_is_reused() -> None:
+    # A chain longer than the depth limit: the outer conversion cuts the inner
+    # calls off; asked for on their own they are converted in full.
+    chain = "x = a" + "".join(f".m{i}()" for i in range(60)) + "\n"
+    _check_every_call(chain)
+    # The cut comes late: inner records listed before it stay right.
+    _check_every_call("y = b.c().d()\n" + chain)
+
+
+def test_spans_are_shared_within_a_file_and_forgotten_after() -> None:
+    forget_file()
+    first = make_span(1, 0, 1, 4)
+    assert make_span(1, 0, 1, 4) is first
+    forget_file()
+    assert make_span(1, 0, 1, 4) == first and make_span(1, 0, 1, 4) is not first
+    forget_file()
