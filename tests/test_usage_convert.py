@@ -1,16 +1,25 @@
-"""The usage walker's conversions (memoised by node, annotations without
-strings not re-parsed) make the same records as `expr.to_expr` and
-`expr.annotation_to_expr`, also for expressions cut at to_expr's depth limit."""
+"""The conversions the extractors share within a file (`expr.to_expr` keeps one
+record per node, inner calls included; `annotation_to_expr` re-parses nothing
+without strings) make the same records as a fresh conversion, also for
+expressions cut at to_expr's depth limit."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from ormlint.expr import annotation_to_expr, to_expr
-from ormlint.usage_extract import _ScopeWalker, extract_usage
+from ormlint.expr import Expr, _parse_strings, _to_expr, annotation_to_expr, forget_file, to_expr
+from ormlint.usage_extract import extract_usage
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fresh(node: ast.AST) -> Expr:
+    return _to_expr(node, 0)  # nothing shared, nothing remembered
+
+
+def _fresh_annotation(node: ast.AST) -> Expr:
+    return _parse_strings(_to_expr(node, 0))
 
 
 def _expressions(tree: ast.AST) -> list[ast.AST]:
@@ -25,13 +34,14 @@ def test_convert_matches_to_expr_on_real_code() -> None:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except SyntaxError:
             continue  # fixtures of unparsable files
-        walker = _ScopeWalker()
+        forget_file()
         nodes = _expressions(tree)
         # Outer expressions first (as the walker meets them), then again in
         # reverse order, so that every node is also served from the memo.
         for node in nodes + nodes[::-1]:
-            assert repr(walker.to_expr(node)) == repr(to_expr(node)), (path, ast.dump(node)[:200])
-            assert repr(walker.annotation(node)) == repr(annotation_to_expr(node)), (path, ast.dump(node)[:200])
+            assert repr(to_expr(node)) == repr(_fresh(node)), (path, ast.dump(node)[:200])
+            assert repr(annotation_to_expr(node)) == repr(_fresh_annotation(node)), (path, ast.dump(node)[:200])
+    forget_file()
 
 
 def test_convert_matches_to_expr_on_odd_shapes() -> None:
@@ -42,10 +52,11 @@ def test_convert_matches_to_expr_on_odd_shapes() -> None:
         'w = (a for a in b), {a: b for a, b in c}, f"{x!r}", -x, x if y else z, x.y[0].z().w\n'
     )
     tree = ast.parse(source)
-    walker = _ScopeWalker()
+    forget_file()
     for node in _expressions(tree):
-        assert repr(walker.to_expr(node)) == repr(to_expr(node))
-        assert repr(walker.annotation(node)) == repr(annotation_to_expr(node))
+        assert repr(to_expr(node)) == repr(_fresh(node))
+        assert repr(annotation_to_expr(node)) == repr(_fresh_annotation(node))
+    forget_file()
 
 
 def test_no_reuse_after_a_cut_at_the_depth_limit() -> None:
@@ -54,11 +65,12 @@ def test_no_reuse_after_a_cut_at_the_depth_limit() -> None:
     # taken from inside the cut outer one would be wrong.
     chain = "q" + "".join(f".m{i}(x)" for i in range(30))
     tree = ast.parse(f"r = {chain}.first()\n")
-    walker = _ScopeWalker()
+    forget_file()
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-    assert "deep" in repr(walker.to_expr(calls[0]))
+    assert "deep" in repr(to_expr(calls[0]))
     for node in calls:
-        assert repr(walker.to_expr(node)) == repr(to_expr(node))
+        assert repr(to_expr(node)) == repr(_fresh(node))
+    forget_file()
 
 
 def test_deep_chains_give_the_same_usage_facts_as_plain_conversion() -> None:
@@ -73,9 +85,9 @@ def test_deep_chains_give_the_same_usage_facts_as_plain_conversion() -> None:
     for call in function.calls:
         span = call.span
         assert span is not None
-        assert repr(call) == repr(to_expr(nodes[(span.line, span.col, span.end_line, span.end_col)]))
+        assert repr(call) == repr(_fresh(nodes[(span.line, span.col, span.end_line, span.end_col)]))
     for ref in function.attributes:
         if ref.base_expr is not None:
             span = ref.base_expr.span
             assert span is not None
-            assert repr(ref.base_expr) == repr(to_expr(nodes[(span.line, span.col, span.end_line, span.end_col)]))
+            assert repr(ref.base_expr) == repr(_fresh(nodes[(span.line, span.col, span.end_line, span.end_col)]))

@@ -288,6 +288,17 @@ def make_span(line: int, col: int, end_line: int, end_col: int) -> Span:
     return span
 
 
+def attribute_span(node: ast.Attribute) -> Span:
+    """The span of an attribute's name: the last `len(attr)` columns of the node
+    (`end_lineno or lineno` is a line number, so the name is taken from the end)."""
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset
+    if end_col is None:
+        end_col = node.col_offset
+    start_col = end_col - len(node.attr)
+    return make_span(end_line, start_col if start_col > 0 else 0, end_line, end_col)
+
+
 def forget_file() -> None:
     """Let go of the spans and records shared within the last file (called between files)."""
     _SPANS.clear()

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from ormlint.expr import Expr, Span, dotted_name, span_of, to_expr
+from ormlint.expr import Expr, Span, attribute_span, dotted_name, span_of, to_expr
 
 
 @dataclass(frozen=True)
@@ -616,10 +616,7 @@ class _Extractor:
             return
         name = node.value.id
         if any(fn.loop_targets.get(loop) == name for loop in where.loops):
-            end_line = node.end_lineno or node.lineno
-            end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-            span = Span(end_line, max(end_col - len(node.attr), 0), end_line, end_col)
-            fn.accesses.append(LoopAccess(name, node.attr, span, where.loops, isinstance(node.ctx, ast.Store)))
+            fn.accesses.append(LoopAccess(name, node.attr, attribute_span(node), where.loops, isinstance(node.ctx, ast.Store)))
 
     def _call_site(self, fn: _Function, node: ast.Call, where: _Where) -> None:
         func = node.func

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ormlint.expr import (Const, Expr, Other, Seq, Span, Subscript, Union_, annotation_to_expr, dotted_name, span_of,
+from ormlint.expr import (Expr, Other, Span, annotation_to_expr, dotted_name, span_of,
                           to_expr)
 
 # Session (and connection) methods worth recording.
@@ -310,33 +310,6 @@ def _strings_in(node: ast.AST, found: list[str]) -> None:
                 queue.extend(item for item in value if isinstance(item, ast.AST))
             elif isinstance(value, ast.AST):
                 queue.append(value)
-
-
-def _has_string(expr: Expr, depth: int = 0) -> bool:
-    """Whether `annotation_to_expr` would parse a string of this converted
-    annotation (it looks into subscripts, sequences and unions, 20 deep)."""
-    if depth > 20:
-        return False
-    if isinstance(expr, Const):
-        return isinstance(expr.value, str)
-    if isinstance(expr, Subscript):
-        return _has_string(expr.value, depth + 1) or _has_string(expr.index, depth + 1)
-    if isinstance(expr, (Seq, Union_)):
-        return any(_has_string(item, depth + 1) for item in expr.items)
-    return False
-
-
-_NAMES = frozenset({ast.Name, ast.Attribute})
-
-
-def _annotation(node: ast.AST) -> Expr:
-    """`annotation_to_expr(node)`, which is `to_expr(node)` with its strings
-    parsed: without a string to parse it rebuilds an equal record, so the
-    plain conversion is kept (most annotations: `str`, `Session`, `list[int]`)."""
-    if type(node) in _NAMES:
-        return to_expr(node)  # a name or an attribute: nothing to parse
-    expr = to_expr(node)
-    return annotation_to_expr(node) if _has_string(expr) else expr
 
 
 # `.format()` and `.join()`: how `_SqlTaint.construction` sees a string built by a call.
@@ -692,10 +665,10 @@ def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], 
     defaults: list[Optional[ast.AST]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     found: list[tuple[str, Optional[Expr], Optional[Expr]]] = []
     for arg, default in zip(positional, defaults):
-        found.append((arg.arg, _annotation(arg.annotation) if arg.annotation is not None else None,
+        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
                       to_expr(default) if default is not None else None))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        found.append((arg.arg, _annotation(arg.annotation) if arg.annotation is not None else None,
+        found.append((arg.arg, annotation_to_expr(arg.annotation) if arg.annotation is not None else None,
                       to_expr(default) if default is not None else None))
     return tuple(found)
 
@@ -1050,7 +1023,7 @@ def _visit(body: list[ast.stmt], prefix: str, class_name: Optional[str], found: 
         elif kind is ast.ClassDef:
             qual = f"{prefix}{node.name}"  # type: ignore[attr-defined]
             annotations = tuple(
-                (stmt.target.id, _annotation(stmt.annotation)) for stmt in node.body  # type: ignore[attr-defined]
+                (stmt.target.id, annotation_to_expr(stmt.annotation)) for stmt in node.body  # type: ignore[attr-defined]
                 if type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name
             )
             found.append(SessionFunction(qual, qual, span_of(node), False, (), (), (), (), (), (), (), (), (),

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from ormlint.expr import Call, Const, Expr, Other, Seq, Span, Subscript, Union_, annotation_to_expr, dotted_name, record, span_of, to_expr
+from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, attribute_span, dotted_name, record, span_of, to_expr
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -58,20 +58,6 @@ class ScopeFacts:
     attributes: tuple[AttributeRef, ...]
     calls: tuple[Call, ...]
     operators: tuple[OperatorUse, ...] = ()
-
-
-def _attr_span(node: ast.Attribute) -> Span:
-    """The span of the attribute name: the last `len(attr)` columns of the node.
-
-    (`end_lineno or lineno` is a line number, so the name is always taken from
-    the end of the node.)
-    """
-    end_line = node.end_lineno or node.lineno
-    end_col = node.end_col_offset
-    if end_col is None:
-        end_col = node.col_offset
-    start_col = end_col - len(node.attr)
-    return Span(end_line, start_col if start_col > 0 else 0, end_line, end_col)
 
 
 # A binding whose value ormlint does not follow: it makes the variable's type unknown.
@@ -150,38 +136,11 @@ def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> N
             bindings.append((sub.id, "other", _OPAQUE))
 
 
-def _has_string(expr: Expr) -> bool:
-    """Whether `annotation_to_expr` would parse a string somewhere in `expr`
-    (it only looks inside subscripts, sequences and unions)."""
-    if isinstance(expr, Const):
-        return isinstance(expr.value, str)
-    if isinstance(expr, Subscript):
-        return _has_string(expr.value) or _has_string(expr.index)
-    if isinstance(expr, (Seq, Union_)):
-        return any(_has_string(item) for item in expr.items)
-    return False
-
-
 class _ScopeWalker:
     def __init__(self, module: str = "", is_package: bool = False) -> None:
         self.scopes: list[ScopeFacts] = []
         self.module = module
         self.is_package = is_package
-        # `to_expr` of nodes converted already: `x = q.first()` is both a
-        # binding and a call; the tree outlives the walk, so ids are stable.
-        self._converted: dict[int, Expr] = {}
-
-    def to_expr(self, node: ast.AST) -> Expr:
-        key = id(node)
-        converted = self._converted.get(key)
-        if converted is None:
-            converted = self._converted[key] = to_expr(node)
-        return converted
-
-    def annotation(self, node: ast.AST) -> Expr:
-        """`annotation_to_expr(node)`: without strings to parse it is the plain conversion."""
-        converted = self.to_expr(node)
-        return annotation_to_expr(node) if _has_string(converted) else converted
 
     def resolve_relative(self, level: int, target: Optional[str]) -> str:
         parts = self.module.split(".") if self.module else []
@@ -202,7 +161,6 @@ class _ScopeWalker:
         operators: list[OperatorUse] = []
         conditions: set[int] = set()  # ids of nodes that are arguments of filter()/where()...
         nested: list[tuple[str, Optional[str], ast.AST]] = []
-        to_expr = self.to_expr
         attribute = self._attribute
         child_fields = _GENERIC_FIELDS
         leaves = _LEAVES
@@ -219,7 +177,7 @@ class _ScopeWalker:
             if kind is _Attribute:
                 value = node.value  # type: ignore[attr-defined]
                 if type(value) is _Name:  # `user.name`, most attributes: as `_attribute`, inlined
-                    attributes.append(AttributeRef(value.id, node.attr, _attr_span(node)))  # type: ignore[arg-type, attr-defined]
+                    attributes.append(AttributeRef(value.id, node.attr, attribute_span(node)))  # type: ignore[arg-type, attr-defined]
                 else:
                     attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
@@ -328,7 +286,7 @@ class _ScopeWalker:
                 continue
             if kind is ast.AnnAssign:
                 target = node.target  # type: ignore[attr-defined]
-                annotation = self.annotation(node.annotation)  # type: ignore[attr-defined]
+                annotation = annotation_to_expr(node.annotation)  # type: ignore[attr-defined]
                 value = node.value  # type: ignore[attr-defined]
                 if isinstance(target, ast.Name):
                     bindings.append((target.id, "annotation", annotation))
@@ -374,7 +332,7 @@ class _ScopeWalker:
                 assert isinstance(nested_node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 args = nested_node.args
                 params = tuple(
-                    (a.arg, self.annotation(a.annotation) if a.annotation is not None else None)
+                    (a.arg, annotation_to_expr(a.annotation) if a.annotation is not None else None)
                     for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]
                 )
                 self.scope(nested_name, nested_class, params, nested_node.body)  # type: ignore[arg-type]
@@ -388,7 +346,7 @@ class _ScopeWalker:
         # typing, so very long chains are cut rather than walked quadratically.
         current = node.value
         if type(current) is _Name:  # `user.name`, the most common chain: one level
-            attributes.append(AttributeRef(current.id, node.attr, _attr_span(node), store, value))
+            attributes.append(AttributeRef(current.id, node.attr, attribute_span(node), store, value))
             return
         chain: list[ast.Attribute] = [node]
         while type(current) is _Attribute:
@@ -399,12 +357,12 @@ class _ScopeWalker:
             base = current.id
             for link in chain[:_MAX_CHAIN]:
                 is_outer = link is node
-                attributes.append(AttributeRef(base, link.attr, _attr_span(link), store and is_outer, value if is_outer else None))
+                attributes.append(AttributeRef(base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None))
                 base = f"{base}.{link.attr}"
             return
         if (type(current) is _Subscript or type(current) is _Call) and not store:
             first = chain[0]
-            attributes.append(AttributeRef("", first.attr, _attr_span(first), False, None, self.to_expr(current)))
+            attributes.append(AttributeRef("", first.attr, attribute_span(first), False, None, to_expr(current)))
         if type(current) not in _LEAVES:
             stack.append(current)
 
