@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
+from ormlint.newer_syntax import compiles, line_breaks, parse_rewritten
+
 
 @dataclass(frozen=True)
 class ParseFailure:
@@ -108,7 +110,7 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
     # CPython rejects more than 200 nested brackets in every version anyway.
     if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
         return None
-    quick = _parse_with_line_rewrites(text, filename)
+    quick = parse_rewritten(text, filename, _PY)  # most files: no libcst needed
     if quick is not None:
         return quick
     result: list[Optional[ast.Module]] = [None]
@@ -124,31 +126,6 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
 
 
 _MAX_BRACKET_DEPTH = 200  # CPython's tokenizer limit (MAXLEVEL)
-
-# The newer constructs real code uses most, each confined to one line and
-# rewritable in place: `except A, B:` (3.14), `type X = ...` (3.12) and type
-# parameters on `def`/`class` (3.12). Trying these first avoids libcst (about
-# 0.3 s a file) for most files; anything else still goes through libcst.
-_LINE_REWRITES = (
-    (re.compile(r"^([ \t]*)except([ \t]*\*?)[ \t]+(?!\()([^\n:#()]+,[^\n:#]+?)[ \t]*:", re.MULTILINE), r"\1except\2 (\3):"),
-    (re.compile(r"^([ \t]*)type[ \t]+([A-Za-z_]\w*)[ \t]*(?:\[[^\n=]*?\])?[ \t]*=", re.MULTILINE), r"\1\2 ="),
-    (re.compile(r"^([ \t]*(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*)\[[^\n]*?\](?=\()", re.MULTILINE), r"\1"),
-    (re.compile(r"^([ \t]*class[ \t]+[A-Za-z_]\w*)\[[^\n]*?\](?=[(:])", re.MULTILINE), r"\1"),
-)
-
-
-def _parse_with_line_rewrites(text: str, filename: str) -> Optional[ast.Module]:
-    rewritten = text
-    for pattern, replacement in _LINE_REWRITES:
-        rewritten = pattern.sub(replacement, rewritten)
-    if rewritten == text:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(rewritten, filename=filename)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 # Comments, pre-PEP 701 string literals (their brackets don't nest) and brackets.
 # An approximation: it only has to bound the nesting libcst will see.
@@ -202,7 +179,7 @@ def _downgrade_and_parse(text: str, filename: str) -> Optional[ast.Module]:
 
         module = libcst.parse_module(text)
         code = module.visit(_downgrader()(module)).code
-        if _line_breaks(code) != _line_breaks(text):  # a rewrite bug: better no tree than wrong rows
+        if line_breaks(code) != line_breaks(text):  # a rewrite bug: better no tree than wrong rows
             return None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -211,22 +188,8 @@ def _downgrade_and_parse(text: str, filename: str) -> Optional[ast.Module]:
         return None
 
 
-def _line_breaks(code: str) -> int:
-    return code.count("\n") + code.count("\r") - code.count("\r\n")
-
-
 # The running interpreter's version; a module global so that tests can pretend.
 _PY = sys.version_info[:2]
-
-
-def _compiles(expression: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(f"(\n{expression}\n)", mode="eval")
-    except Exception:
-        return False
-    return True
 
 
 @functools.lru_cache(maxsize=None)
@@ -246,7 +209,7 @@ def _downgrader() -> Any:
 
         def lines(self, *nodes: object) -> int:
             """Line breaks in the code of `nodes` (None and MaybeSentinel count none)."""
-            return sum(_line_breaks(self.module.code_for_node(n)) for n in nodes if isinstance(n, cst.CSTNode))
+            return sum(line_breaks(self.module.code_for_node(n)) for n in nodes if isinstance(n, cst.CSTNode))
 
         def padded(self, whitespace: cst.SimpleWhitespace, lines: int) -> cst.SimpleWhitespace:
             # Never empty: it may separate a keyword from what follows.
@@ -372,7 +335,7 @@ def _downgrader() -> Any:
 
         # PEP 701 (3.12): f-strings the old tokenizer can't read; PEP 750 (3.14): t-strings.
         def leave_FormattedString(self, original: cst.FormattedString, updated: Any) -> Any:
-            if _PY >= (3, 12) or _compiles(self.module.code_for_node(original)):
+            if _PY >= (3, 12) or compiles(self.module.code_for_node(original)):
                 return updated
             return self.placeholder(original)
 

@@ -1,0 +1,124 @@
+"""The quick, text-level rewrite of newer syntax (`ormlint.newer_syntax`).
+
+It must give the tree the libcst fallback gives (rows exactly, same shape), on
+any interpreter: the rewritten text is parsed by the running one. And it must
+never raise, whatever the text.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+import pytest
+
+from ormlint import parsing
+from ormlint.newer_syntax import _top_level_strings, rewrite_newer_syntax
+from tests.test_parsing import CASES, GENERIC_DEFS, PEP701_FSTRINGS, _defs
+
+# The cases the quick rewrite covers. Left to libcst: match and except* (older than
+# any interpreter that needs them rewritten) and `type` statements whose type
+# parameters span several lines (rare).
+QUICK = ["pep758-except", "pep758-except-star", "pep695-generics", "pep701-fstrings", "tstrings"]
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_rewritten_text_parses_with_the_same_rows(name: str) -> None:
+    src, expected = CASES[name]
+    rewritten = rewrite_newer_syntax(src, (3, 11))
+    assert rewritten != src
+    assert rewritten.count("\n") == src.count("\n")
+    assert _defs(ast.parse(rewritten)) == expected
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_quick_rewrite_and_libcst_give_the_same_tree(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "_PY", (3, 11))
+    src, _ = CASES[name]
+    quick = ast.parse(rewrite_newer_syntax(src, (3, 11)))
+    libcst_tree = parsing._downgrade_and_parse(src, "x.py")
+    assert libcst_tree is not None
+    assert ast.dump(quick) == ast.dump(libcst_tree)
+    assert [getattr(n, "lineno", 0) for n in ast.walk(quick)] == [getattr(n, "lineno", 0) for n in ast.walk(libcst_tree)]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running interpreter parses these itself")
+@pytest.mark.parametrize("src", [GENERIC_DEFS, PEP701_FSTRINGS], ids=["generics", "fstrings"])
+def test_common_newer_syntax_needs_no_libcst(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_libcst(text: str, filename: str) -> None:
+        raise AssertionError("libcst fallback used")
+
+    monkeypatch.setattr(parsing, "_downgrade_and_parse", no_libcst)
+    assert isinstance(parsing.parse_text(src, "x.py"), parsing.ParsedFile)
+
+
+def test_readable_fstrings_stay() -> None:
+    src = 'a = f"{x!r:>{width}}"\nb = f"{d[\'k\']}"\n' + 'c = f"{d["k"]}"\n'
+    rewritten = rewrite_newer_syntax(src, (3, 11))
+    assert rewritten.splitlines()[:2] == src.splitlines()[:2]
+    assert rewritten.splitlines()[2] == 'c = ""'
+
+
+def test_multi_line_fstring_becomes_a_string_of_as_many_lines() -> None:
+    src = 'x = f"-{\n    value\n}" + "tail"\ny = 1\n'
+    assert rewrite_newer_syntax(src, (3, 11)) == 'x = """\n\n""" + "tail"\ny = 1\n'
+
+
+def test_type_parameters_become_spaces_and_columns_stay() -> None:
+    src = "class Box[T: Base](Generic[T]):\n    def get[S](self) -> S: ...\ntype Alias[K] = dict[K, int]\n"
+    rewritten = rewrite_newer_syntax(src, (3, 11))
+    assert [len(line) for line in rewritten.splitlines()] == [len(line) for line in src.splitlines()]
+    assert rewritten.splitlines()[2].startswith("Alias ")
+    subscripts = {(n.lineno, n.col_offset) for n in ast.walk(ast.parse(rewritten)) if isinstance(n, ast.Subscript)}
+    assert subscripts == {(1, 19), (3, 16)}  # where `Generic[T]` and `dict[K, int]` are in the source
+
+
+def test_type_parameters_over_several_lines() -> None:
+    src = "class Box[\r\n    T,  # a comment\r\n](Base):\r\n    x = 1\r\n"
+    rewritten = rewrite_newer_syntax(src, (3, 11))
+    lines = rewritten.split("\r\n")
+    assert lines[0].rstrip(" \\") == "class Box" and lines[0].endswith(" \\")
+    assert lines[1].strip() == "\\"
+    assert lines[2:] == [" (Base):", "    x = 1", ""]
+    base = ast.parse(rewritten).body[0].bases[0]  # type: ignore[attr-defined]
+    assert (base.lineno, base.col_offset) == (3, 2)
+
+
+def test_headers_inside_strings_are_left_alone() -> None:
+    src = 'doc = """\ndef f[\n    T,\n](x): ...\n"""\nx = 1\n'
+    assert rewrite_newer_syntax(src + "type X = int\n", (3, 11)).startswith(src)
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ('if"x": pass\n', [("", '"x"')]),
+        ("a = rb'\\'' # it's\n", [("rb", "rb'\\''")]),
+        ('b = f"{d["k"]}" + F\'{x:{w}}\'\n', [("f", 'f"{d["k"]}"'), ("f", "F'{x:{w}}'")]),
+        ('c = f"\\N{DASH} {y}" + f"{{literal}}"\n', [("f", 'f"\\N{DASH} {y}"'), ("f", 'f"{{literal}}"')]),
+        ("d = ub'' + '''a ' b''' + rf\"\\{x}\"\n", [("", "''"), ("", "'''a ' b'''"), ("rf", 'rf"\\{x}"')]),
+        ('e = f"{f"{f"{x}"}"}"  # "quoted"\n', [("f", 'f"{f"{f"{x}"}"}"')]),
+        ("f = 'a\\\nb'\n", [("", "'a\\\nb'")]),
+        ('g = f"{x  # a comment\n}"\n', [("f", 'f"{x  # a comment\n}"')]),
+    ],
+)
+def test_string_scanner(src: str, expected: list[tuple[str, str]]) -> None:
+    assert [(prefix, src[start:end]) for start, end, prefix in _top_level_strings(src)] == expected
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        'x = f"{',
+        'x = f"}"\ntype X = int\n',
+        'x = "unterminated\ntype X = int\n',
+        "class A[\n    T,\n",
+        "def f[T, (\n",
+        'x = f"{x:{y"\n',
+        "x = f'\\N{DASH'\n",
+        "type X = int\n" + 'f"{' * 50,
+    ],
+)
+def test_unreadable_text_never_raises(src: str) -> None:
+    rewrite_newer_syntax(src, (3, 11))
+    assert isinstance(parsing.parse_text(src, "x.py"), (parsing.ParsedFile, parsing.ParseFailure))
