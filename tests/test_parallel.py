@@ -93,7 +93,7 @@ def test_daemonic_processes_stay_in_process(monkeypatch: pytest.MonkeyPatch, alw
     import multiprocessing
 
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
-    assert not parallel._may_start_processes()
+    assert not parallel.may_start_processes()
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "x", "1.5", ""])

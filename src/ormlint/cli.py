@@ -93,7 +93,7 @@ def _jobs(value: str) -> int:
 
 
 def _cache_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="parse files in N processes (default: one per idle CPU; 1: in this process)")
+    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="analyse in N processes (default: one per CPU; 1: in this process)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of per-file facts")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR", help=f"keep the cache in DIR (default: {CACHE_DIR_NAME} at the project root)")
 

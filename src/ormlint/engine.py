@@ -252,6 +252,7 @@ def _run(
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
             return RunResult(list(kept), None, len(sources), [], 0, readable, True, results_slot, results_key)
+    from ormlint.rule_runner import check_rules
     from ormlint.rules import RuleContext
     from ormlint.rules.analyzer import ParseError
 
@@ -266,13 +267,11 @@ def _run(
     internal: list[str] = list(project.internal_errors)
     if ParseError.code in codes:
         diagnostics.extend(project.parse_failures)
-    for rule_class in rules:
-        try:
-            found = [_character_columns(d, project.texts) for d in rule_class().check(context)]
-        except Exception as exc:  # one broken rule must not hide the others
-            internal.append(f"internal error in {rule_class.code} ({rule_class.name}): {describe_exception(exc)}")
+    for outcome in check_rules(rules, context, fork=_large(read) and _jobs(config) > 1):
+        if isinstance(outcome, str):
+            internal.append(outcome)
         else:
-            diagnostics.extend(found)
+            diagnostics.extend(_character_columns(d, project.texts) for d in outcome)
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
     if cache is not None and reuse_results and not internal:
         cache.store_results(results_slot, results_key, tuple(diagnostics))
@@ -281,6 +280,21 @@ def _run(
     return RunResult(
         diagnostics, index, project.files, internal, project.parsed_files, project.cache_hits, False, results_slot, results_key
     )
+
+
+def _large(read: list[_Read]) -> bool:
+    """Whether the project is large enough for more processes to pay off (as for parsing)."""
+    from ormlint.parallel import PARALLEL_MIN_BYTES
+
+    return sum(len(data) for _, data, _ in read if isinstance(data, bytes)) >= PARALLEL_MIN_BYTES
+
+
+def _jobs(config: Config) -> int:
+    from ormlint.parallel import default_jobs, may_start_processes
+
+    if not may_start_processes():
+        return 1
+    return default_jobs() if config.jobs is None else config.jobs
 
 
 def build_index(modules: dict[str, ModuleFacts], unparsed_names: set[str]) -> ProjectIndex:

@@ -89,7 +89,7 @@ def analyse_files_pickled(
     way balances that without guessing a split."""
     workers = default_jobs() if jobs is None else jobs
     total = sum(len(data) for _, data in work)
-    if workers <= 1 or len(work) < 2 or total < PARALLEL_MIN_BYTES or not _may_start_processes():
+    if workers <= 1 or len(work) < 2 or total < PARALLEL_MIN_BYTES or not may_start_processes():
         return [(outcome, None) for outcome in _serial(work, done)]
     batches = _batches(work, max(min(_BATCH_BYTES, total // (workers * 4)), 1))
     outcomes: list[Optional[list[Analysed]]] = [None] * len(batches)
@@ -134,7 +134,7 @@ def _batches(work: Sequence[tuple[SourceFile, bytes]], size: int) -> list[list[t
     return batches
 
 
-def _may_start_processes() -> bool:
+def may_start_processes() -> bool:
     import multiprocessing
 
     return not multiprocessing.current_process().daemon

@@ -1,0 +1,140 @@
+"""Run the selected rules over the project index, in this process or shared
+with one forked copy of it (`--jobs` above one, on Linux, for large projects).
+
+The rules only read the index, so a copy of the process made by `fork` after
+the index is built can run some of them without anything being sent to it:
+it sees the same index, and sends back only its diagnostics. The two processes
+take groups of rules from one queue (a pipe holding one byte per group), so
+neither idles while the other has work. The outcome, rule by rule and in order,
+is the same as in one process; whatever the copy fails to deliver (it died, or
+its results could not be pickled) is checked here afterwards.
+
+Rules of one module share what they compute on the context (the usage
+resolver, the replayed migrations, the session resolver) and run in the same
+process. Only Linux forks: elsewhere (and with threads running, where a forked
+copy could inherit a held lock) the rules run here, one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Iterator, Sequence, Union
+
+from ormlint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ormlint.rules import Rule, RuleContext
+
+# A rule's diagnostics, or the description of the internal error it raised.
+RuleOutcome = Union[list[Diagnostic], str]
+
+# The rules resolving every attribute of every scope, much the most costly:
+# their group goes first, so that the other process takes the rest meanwhile.
+_HEAVIEST_FIRST = ("ormlint.rules.usage",)
+
+
+def check_rules(rules: Sequence[type[Rule]], context: RuleContext, fork: bool = False) -> list[RuleOutcome]:
+    """The outcome of each rule, in order; with `fork`, shared with a forked copy where possible."""
+    if fork and can_fork() and len(rules) > 1:
+        try:
+            return _check_forked(rules, context)
+        except OSError:  # no pipe or no process to be had: do it here
+            pass
+    return [check_rule(rule, context) for rule in rules]
+
+
+def check_rule(rule: type[Rule], context: RuleContext) -> RuleOutcome:
+    try:
+        return list(rule().check(context))
+    except Exception as exc:  # one broken rule must not hide the others
+        from ormlint.engine import describe_exception
+
+        return f"internal error in {rule.code} ({rule.name}): {describe_exception(exc)}"
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _groups(rules: Sequence[type[Rule]]) -> list[list[int]]:
+    """Indices into `rules`, grouped by the module defining them, the heaviest group first."""
+    by_module: dict[str, list[int]] = {}
+    for number, rule in enumerate(rules):
+        by_module.setdefault(rule.__module__, []).append(number)
+    return sorted(by_module.values(), key=lambda group: rules[group[0]].__module__ not in _HEAVIEST_FIRST)
+
+
+def _check_forked(rules: Sequence[type[Rule]], context: RuleContext) -> list[RuleOutcome]:
+    groups = _groups(rules)
+    if len(groups) > 255:
+        raise OSError("too many groups for a one-byte queue")
+    queue, queue_end = os.pipe()
+    os.write(queue_end, bytes(range(len(groups))))  # a few bytes: never blocks
+    os.close(queue_end)
+    results, results_end = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        for descriptor in (queue, results, results_end):
+            os.close(descriptor)
+        raise
+    if child == 0:
+        _run_copy(rules, context, groups, queue, results, results_end)
+    os.close(results_end)
+    outcomes: dict[int, RuleOutcome] = {}
+    try:
+        for group in _taken(queue):
+            for number in groups[group]:
+                outcomes[number] = check_rule(rules[number], context)
+    except BaseException:  # Ctrl-C: stop the copy too
+        os.kill(child, signal.SIGKILL)
+        raise
+    finally:
+        os.close(queue)
+        delivered = _read_all(results)
+        os.close(results)
+        os.waitpid(child, 0)
+    try:
+        outcomes.update(pickle.loads(delivered))
+    except Exception:
+        pass  # the copy delivered nothing usable: its rules are checked below
+    return [outcomes[n] if n in outcomes else check_rule(rules[n], context) for n in range(len(rules))]
+
+
+def _run_copy(
+    rules: Sequence[type[Rule]], context: RuleContext, groups: list[list[int]], queue: int, results: int, results_end: int
+) -> None:
+    """In the forked copy: check the groups it takes, send the outcomes, and end
+    at once (no cleanup, no flushing of the parent's buffered output)."""
+    try:
+        os.close(results)
+        outcomes = {number: check_rule(rules[number], context) for group in _taken(queue) for number in groups[group]}
+        data = memoryview(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[os.write(results_end, data):]
+    except BaseException:  # Ctrl-C, a closed pipe: the parent checks what is missing
+        pass
+    os._exit(0)
+
+
+def _taken(queue: int) -> Iterator[int]:
+    """Group numbers taken from the shared queue until it is empty (reads of one
+    byte from a pipe are atomic: each number goes to one process)."""
+    while True:
+        byte = os.read(queue, 1)
+        if not byte:
+            return
+        yield byte[0]
+
+
+def _read_all(descriptor: int) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(descriptor, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
