@@ -13,7 +13,8 @@ import sys
 import pytest
 
 from ormlint import parsing
-from ormlint.newer_syntax import _top_level_strings, rewrite_newer_syntax
+from ormlint.literals import scan
+from ormlint.newer_syntax import rewrite_newer_syntax
 from tests.test_parsing import CASES, GENERIC_DEFS, PEP701_FSTRINGS, _defs
 
 # The cases the quick rewrite covers. Left to libcst: match and except* (older than
@@ -103,7 +104,7 @@ def test_headers_inside_strings_are_left_alone() -> None:
     ],
 )
 def test_string_scanner(src: str, expected: list[tuple[str, str]]) -> None:
-    assert [(prefix, src[start:end]) for start, end, prefix in _top_level_strings(src)] == expected
+    assert [(prefix, src[start:end]) for start, end, prefix in scan(src)[0]] == expected
 
 
 @pytest.mark.parametrize(

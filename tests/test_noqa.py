@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from helpers import write_example
 from ormlint.config import Config
 from ormlint.engine import run
 from ormlint.rules import ALL_RULES
+from ormlint import noqa
 from ormlint.noqa import is_suppressed, parse_comment, parse_suppressions
 from ormlint.selection import resolve_selection
 from test_cli import INIT
@@ -182,3 +185,23 @@ def test_parse_suppressions_survives_untokenizable_text() -> None:
     # Unterminated triple-quoted string: tokenize fails, the line scan still finds comments.
     text = 'a = 1  # noqa: ORM101\nb = """\n'
     assert parse_suppressions(text) == {1: frozenset({"ORM101"})}
+
+
+def _tokenized_comments(text: str) -> list[tuple[int, str]]:
+    return [(t.start[0], t.string) for t in tokenize.generate_tokens(io.StringIO(text, newline=None).readline) if t.type == tokenize.COMMENT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1  # noqa\ny = '# not a comment'  # noqa: ORM101\n",
+        "a = '''\n# inside\n'''  # after\r\nb = 2 # crlf\rc = 3 # cr\n",
+        's = f"{x!r} # {y:>{w}}"  # real\n# own line\n\x0c# after a form feed\n',
+        "t = (1,  # in brackets\n     2)\nu = rb'\\'#' \\\n    # continued\n",
+        "",
+        "# only a comment",
+    ],
+)
+def test_scanned_comments_are_the_tokenized_ones(text: str) -> None:
+    # The fast path (the string scanner) finds what tokenize finds, on the same lines.
+    assert list(noqa._comments(text)) == _tokenized_comments(text)

@@ -25,6 +25,8 @@ import re
 import warnings
 from typing import Any, Optional
 
+from ormlint.literals import Unreadable, closing_bracket, scan
+
 
 def _blank(match: "re.Match[str]") -> str:
     """The match with its last group turned into spaces: what follows keeps its columns."""
@@ -47,22 +49,9 @@ _LINE_REWRITES: tuple[tuple["re.Pattern[str]", Any], ...] = (
     (re.compile(r"^([ \t]*class[ \t]+[A-Za-z_]\w*)(\[[^\n]*?\])(?=[(:])", re.MULTILINE), _blank),
 )
 
-# What the scanner below stops at in code: comments, names (a string prefix when
-# a quote follows), quotes, brackets, and colons (a format spec inside a field).
-_CODE = re.compile(r"""(?P<comment>\#[^\r\n]*)|(?P<word>[^\W\d]\w*)|(?P<quote>'''|\"\"\"|'|")|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<colon>:)""")
-# Where the top-level scan stops: comments and string literals (with their prefix).
-_STRING_OR_COMMENT = re.compile(r"""(?P<comment>\#[^\r\n]*)|(?P<prefix>(?<!\w)[rRbBuUfFtT]{1,2}|)(?P<quote>'''|\"\"\"|'|")""")
-_QUOTE = re.compile(r"'''|\"\"\"|'|\"")
-_PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
-# Inside a string: what can end it, escape something, or open/close a field.
-_IN_STRING = re.compile(r"""[\\{}\r\n'"]""")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _GENERIC_HEADER = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+[^\W\d]\w*[ \t]*(\[)", re.MULTILINE)
-
-
-class _Unreadable(Exception):
-    """The scanner cannot follow the text (or it is not valid in any version)."""
 
 
 def rewrite_newer_syntax(text: str, version: tuple[int, int]) -> str:
@@ -70,14 +59,14 @@ def rewrite_newer_syntax(text: str, version: tuple[int, int]) -> str:
     text when none applied)."""
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
     try:
-        strings = _top_level_strings(text)
-    except _Unreadable:
+        strings = scan(text)[0]
+    except Unreadable:
         strings = None
     if strings is not None:
         edits = _string_edits(text, strings, version, newline)
         try:
             edits += _generic_header_edits(text, strings)
-        except _Unreadable:
+        except Unreadable:
             pass
         edits.sort()
         pieces: list[str] = []
@@ -118,133 +107,12 @@ def _generic_header_edits(text: str, strings: list[tuple[int, int, str]]) -> lis
         inside = bisect.bisect_right(starts, opening) - 1
         if inside >= 0 and opening < strings[inside][1]:
             continue  # in a string
-        closing = _closing_bracket(text, opening + 1)
+        closing = closing_bracket(text, opening + 1)
         breaks = line_breaks(text[opening:closing])
         if breaks and text[closing: closing + 1] in ("(", ":"):
             blanked = _NOT_LINE_BREAK.sub(" ", text[opening:closing])
             edits.append((opening, closing, _LINE_BREAK.sub(lambda m: " \\" + m.group(), blanked)))
     return edits
-
-
-def _top_level_strings(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, lower-case prefix) of every string literal outside other strings, in order."""
-    found: list[tuple[int, int, str]] = []
-    position = 0
-    while True:
-        match = _STRING_OR_COMMENT.search(text, position)
-        if match is None:
-            return found
-        if match.lastgroup == "comment":
-            position = match.end()
-            continue
-        start, prefix, quote = match.start(), match.group("prefix").lower(), match.group("quote")
-        if prefix not in _PREFIXES:  # a name such as `ub` just before a string
-            start, prefix = match.start("quote"), ""
-        position = _string_end(text, match.end(), prefix, quote)
-        found.append((start, position, prefix))
-
-
-def _string_at(text: str, match: "re.Match[str]") -> tuple[int, int, str]:
-    """For a word or quote token: (start, end, lower-case prefix) of the string it
-    starts, or the token itself (prefix "-") when it starts none."""
-    if match.lastgroup == "quote":
-        return match.start(), _string_end(text, match.end(), "", match.group()), ""
-    word = match.group().lower()
-    quote = _QUOTE.match(text, match.end())
-    if quote is None or word not in _PREFIXES:
-        return match.start(), match.end(), "-"
-    return match.start(), _string_end(text, quote.end(), word, quote.group()), word
-
-
-def _string_end(text: str, position: int, prefix: str, quote: str) -> int:
-    """Where the string whose body starts at `position` ends (after its closing quote)."""
-    raw = "r" in prefix
-    fields = "f" in prefix or "t" in prefix
-    while True:
-        match = _IN_STRING.search(text, position)
-        if match is None:
-            raise _Unreadable
-        char, position = match.group(), match.start()
-        if char == "\\":
-            if not raw and fields and text.startswith("N{", position + 1):  # \N{NAME} is an escape, not a field
-                close = text.find("}", position + 3)
-                if close < 0:
-                    raise _Unreadable
-                position = close + 1
-            elif text.startswith("\r\n", position + 1):  # a continued line
-                position += 3
-            elif text[position + 1: position + 2] in (quote[0], "\\", "\r", "\n"):
-                position += 2
-            else:
-                position += 1  # `\{` in an f-string still opens a field
-        elif text.startswith(quote, position):
-            return position + len(quote)
-        elif char in "\r\n":
-            if len(quote) == 1:
-                raise _Unreadable
-            position += 1
-        elif not fields or char in "'\"":
-            position += 1
-        elif text.startswith(char * 2, position):  # `{{` / `}}`
-            position += 2
-        elif char == "{":
-            position = _field_end(text, position + 1)
-        else:
-            raise _Unreadable  # a lone `}`
-
-
-def _field_end(text: str, position: int) -> int:
-    """Where the replacement field whose expression starts at `position` ends (after its `}`)."""
-    depth = 0
-    while True:
-        match = _CODE.search(text, position)
-        if match is None:
-            raise _Unreadable
-        kind = match.lastgroup
-        if kind in ("word", "quote"):
-            position = _string_at(text, match)[1]
-        elif kind == "open":
-            depth += 1
-            position = match.end()
-        elif kind == "close":
-            if depth == 0:
-                if match.group() != "}":
-                    raise _Unreadable
-                return match.end()
-            depth -= 1
-            position = match.end()
-        elif kind == "colon" and depth == 0:
-            return _format_spec_end(text, match.end())
-        else:
-            position = match.end()
-
-
-def _format_spec_end(text: str, position: int) -> int:
-    """Where a format spec starting at `position` ends (after the field's `}`); it may hold fields."""
-    while True:
-        brace = min((i for i in (text.find("{", position), text.find("}", position)) if i >= 0), default=-1)
-        if brace < 0:
-            raise _Unreadable
-        if text[brace] == "}":
-            return brace + 1
-        position = _field_end(text, brace + 1)
-
-
-def _closing_bracket(text: str, position: int) -> int:
-    """The position after the bracket closing the one open before `position`."""
-    depth = 0
-    while True:
-        match = _CODE.search(text, position)
-        if match is None:
-            raise _Unreadable
-        kind = match.lastgroup
-        if kind in ("word", "quote"):
-            position = _string_at(text, match)[1]
-        elif kind == "close" and depth == 0:
-            return match.end()
-        else:
-            depth += {"open": 1, "close": -1}.get(kind or "", 0)
-            position = match.end()
 
 
 def line_breaks(code: str) -> int:

