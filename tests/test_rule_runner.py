@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from ormlint import engine, rule_runner
+from ormlint import engine, parallel, rule_runner
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic
 from ormlint.discover import discover
@@ -17,7 +17,7 @@ from ormlint.rules import ALL_RULES, Rule, RuleContext
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 
-needs_fork = pytest.mark.skipif(not rule_runner.can_fork(), reason="rules are shared with a forked copy on Linux only")
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="rules are shared with a forked copy on Linux only")
 
 
 class Broken(Rule):
@@ -95,7 +95,7 @@ def test_what_a_dead_copy_did_not_deliver_is_checked_here(  # type: ignore[no-un
 
 def test_no_fork_unless_asked_or_with_threads(context_factory, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     alone = rule_runner.check_rules(ALL_RULES, context_factory())
-    monkeypatch.setattr(rule_runner.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
     assert rule_runner.check_rules(ALL_RULES, context_factory(), fork=True) == alone
     assert forks == []
 

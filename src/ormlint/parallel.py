@@ -3,11 +3,13 @@
 Each file's outcome depends on that file alone (`ormlint.filefacts`), so the
 files can be analysed in any process, in any order: the engine puts the
 outcomes back in discovery order, and the results are the same as in one
-process. Workers are started with the `spawn` method on every platform (no
-forked copy of a parent's threads or locks, the same behaviour on Linux, macOS
-and Windows): the worker function is a module-level function of this module,
-its arguments and results are plain picklable data (`SourceFile`, bytes,
-`FileOutcome`, which the cache pickles anyway).
+process. On Linux, while this process runs no other thread, workers are
+forked: they start at once, with ormlint already imported. Elsewhere (macOS,
+Windows, a host process with threads, such as an editor) they are started with
+`spawn`, as fresh interpreters, so that no copy of another thread's locks is
+ever made. Either way the worker function is a module-level function of this
+module, and its arguments and results are plain picklable data (`SourceFile`,
+bytes, `FileOutcome`, which the cache pickles anyway).
 
 With N jobs, N - 1 workers and the main process share the files (see
 `analyse_files`). Small trees stay in-process: starting a worker costs about as much as
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
+import threading
 from typing import Callable, Optional, Sequence
 
 from ormlint.discover import SourceFile
@@ -44,6 +48,12 @@ def cpu_count() -> int:
         return max(len(os.sched_getaffinity(0)), 1)  # type: ignore[attr-defined,unused-ignore]
     except (AttributeError, OSError):
         return max(os.cpu_count() or 1, 1)
+
+
+def can_fork() -> bool:
+    """Whether copies of this process may be made with `fork`: on Linux, and only
+    while no other thread runs (a copy could inherit a lock one of them holds)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def default_jobs() -> int:
@@ -151,7 +161,7 @@ def _in_workers(
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
     collected: set[int] = set()
     arrived = 0
 

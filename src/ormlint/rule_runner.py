@@ -20,11 +20,10 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import sys
-import threading
 from typing import TYPE_CHECKING, Iterator, Sequence, Union
 
 from ormlint.diagnostics import Diagnostic
+from ormlint.parallel import can_fork
 
 if TYPE_CHECKING:
     from ormlint.rules import Rule, RuleContext
@@ -54,10 +53,6 @@ def check_rule(rule: type[Rule], context: RuleContext) -> RuleOutcome:
         from ormlint.engine import describe_exception
 
         return f"internal error in {rule.code} ({rule.name}): {describe_exception(exc)}"
-
-
-def can_fork() -> bool:
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _groups(rules: Sequence[type[Rule]]) -> list[list[int]]:
