@@ -20,14 +20,17 @@ from tests.test_parsing import CASES, GENERIC_DEFS, PEP701_FSTRINGS, _defs
 # The cases the quick rewrite covers. Left to libcst: match and except* (older than
 # any interpreter that needs them rewritten) and `type` statements whose type
 # parameters span several lines (rare).
-QUICK = ["pep758-except", "pep758-except-star", "pep695-generics", "pep701-fstrings", "tstrings"]
+# `except*` itself needs 3.11 to parse once its tuple is parenthesized.
+QUICK = ["pep758-except", "pep695-generics", "pep701-fstrings", "tstrings"] + (["pep758-except-star"] if sys.version_info >= (3, 11) else [])
+# The running interpreter decides which f-strings need a placeholder (those it cannot compile).
+OLD_TOKENIZER = pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter reads PEP 701 f-strings itself")
 
 
 @pytest.mark.parametrize("name", QUICK)
 def test_rewritten_text_parses_with_the_same_rows(name: str) -> None:
     src, expected = CASES[name]
     rewritten = rewrite_newer_syntax(src, (3, 11))
-    assert rewritten != src
+    assert rewritten != src or name == "pep701-fstrings" and sys.version_info >= (3, 12)
     assert rewritten.count("\n") == src.count("\n")
     assert _defs(ast.parse(rewritten)) == expected
 
@@ -53,6 +56,7 @@ def test_common_newer_syntax_needs_no_libcst(src: str, monkeypatch: pytest.Monke
     assert isinstance(parsing.parse_text(src, "x.py"), parsing.ParsedFile)
 
 
+@OLD_TOKENIZER
 def test_readable_fstrings_stay() -> None:
     src = 'a = f"{x!r:>{width}}"\nb = f"{d[\'k\']}"\n' + 'c = f"{d["k"]}"\n'
     rewritten = rewrite_newer_syntax(src, (3, 11))
@@ -60,6 +64,7 @@ def test_readable_fstrings_stay() -> None:
     assert rewritten.splitlines()[2] == 'c = ""'
 
 
+@OLD_TOKENIZER
 def test_multi_line_fstring_becomes_a_string_of_as_many_lines() -> None:
     src = 'x = f"-{\n    value\n}" + "tail"\ny = 1\n'
     assert rewrite_newer_syntax(src, (3, 11)) == 'x = """\n\n""" + "tail"\ny = 1\n'
