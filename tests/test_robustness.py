@@ -134,9 +134,11 @@ def test_deeply_nested_expression_is_orm001(tmp_path: Path, capsys) -> None:
     (tmp_path / "app" / "deep_unary.py").write_text("x = " + "-" * 10_000 + "1\n")
     (tmp_path / "app" / "deep_binop.py").write_text("x = " + "1 + " * 10_000 + "1\n")
     result = found(capsys, tmp_path)
-    assert [r for r in result if r[2] == "ORM001"] == [
-        ("app/deep.py", 1, "ORM001"), ("app/deep_binop.py", 1, "ORM001"), ("app/deep_unary.py", 1, "ORM001"),
-    ]
+    failures = [r for r in result if r[2] == "ORM001"]
+    # Python 3.9 and 3.10 build the 10,000-term sum (its tree is analysed like
+    # any other, within the extractors' depth limits); 3.11 and later reject it.
+    binop = [("app/deep_binop.py", 1, "ORM001")] if sys.version_info >= (3, 11) else []
+    assert failures == sorted([("app/deep.py", 1, "ORM001"), *binop, ("app/deep_unary.py", 1, "ORM001")])
     assert MODELS_FINDING in result
 
 
