@@ -14,7 +14,7 @@ import pytest
 
 from ormlint import parsing
 from ormlint.literals import scan
-from ormlint.newer_syntax import rewrite_newer_syntax
+from ormlint.newer_syntax import libcst_may_help, rewrite_newer_syntax
 from tests.test_parsing import CASES, GENERIC_DEFS, PEP701_FSTRINGS, _defs
 
 # The cases the quick rewrite covers. Left to libcst: match and except* (older than
@@ -128,3 +128,29 @@ def test_string_scanner(src: str, expected: list[tuple[str, str]]) -> None:
 def test_unreadable_text_never_raises(src: str) -> None:
     rewrite_newer_syntax(src, (3, 11))
     assert isinstance(parsing.parse_text(src, "x.py"), (parsing.ParsedFile, parsing.ParseFailure))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_libcst_may_help_with_every_construct_it_rewrites(name: str) -> None:
+    src, _ = CASES[name]
+    assert libcst_may_help(src, (3, 9))
+    if name not in ("match", "except-star"):  # native from 3.10 / 3.11 on
+        assert libcst_may_help(src, (3, 11))
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "from polar.{{ version }}.client import Environment\n{% for s in services %}\nx = 1\n",  # a template
+        "x = 1\ndef f(:\n    pass\n",
+        "match_type = types[0]\nexcept_ = 1\nclass C(Base): pass\nx = (\n",
+    ],
+)
+def test_libcst_is_not_imported_for_what_it_cannot_help(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not libcst_may_help(src, (3, 11))
+
+    def no_libcst(text: str, filename: str) -> None:
+        raise AssertionError("libcst fallback used")
+
+    monkeypatch.setattr(parsing, "_downgrade_and_parse", no_libcst)
+    assert isinstance(parsing.parse_text(src, "x.py"), parsing.ParseFailure)

@@ -129,15 +129,36 @@ def compiles(expression: str) -> bool:
     return True
 
 
+# What the libcst fallback rewrites, loosely (never missing one): `except A, B`,
+# `type X =` / `type X[`, `def f[` / `class C[`, f-strings and t-strings; and,
+# for the interpreters that predate them, `match` and `except*`.
+_LIBCST_REWRITES = re.compile(
+    r"""\bexcept\b[^\n:(]*,|\btype[\s\\]+[^\W\d]\w*[\s\\]*[\[=]|\b(?:def|class)[\s\\]+[^\W\d]\w*[\s\\]*\["""
+    r"""|(?<!\w)(?:[rRbB]?[fFtT]|[fFtT][rRbB])['"]"""
+)
+_OLDER_REWRITES = {(3, 10): re.compile(r"\bmatch\b"), (3, 11): re.compile(r"\bexcept[\s\\]*\*")}
+
+
+def libcst_may_help(text: str, version: tuple[int, int]) -> bool:
+    """False when `text` holds none of the constructs the libcst fallback rewrites
+    for Python `version`: then it cannot make the text parse (a template, a file
+    with a plain syntax error), and importing libcst (0.2 s) would be wasted."""
+    if _LIBCST_REWRITES.search(text):
+        return True
+    return any(version < needed and pattern.search(text) for needed, pattern in _OLDER_REWRITES.items())
+
+
 def parse_rewritten(text: str, filename: str, version: tuple[int, int]) -> Optional[ast.Module]:
     """`ast.parse` of `text` with newer constructs rewritten; None when nothing was
     rewritten or the result does not parse either."""
     rewritten = rewrite_newer_syntax(text, version)
-    if rewritten == text:
-        return None
+    return None if rewritten == text else parse_or_none(rewritten, filename)
+
+
+def parse_or_none(text: str, filename: str) -> Optional[ast.Module]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(rewritten, filename=filename)
+            return ast.parse(text, filename=filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None

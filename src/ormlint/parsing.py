@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from ormlint.newer_syntax import compiles, line_breaks, parse_rewritten
+from ormlint.newer_syntax import compiles, libcst_may_help, line_breaks, parse_or_none, parse_rewritten
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,8 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
     quick = parse_rewritten(text, filename, _PY)  # most files: no libcst needed
     if quick is not None:
         return quick
+    if not libcst_may_help(text, _PY):
+        return parse_or_none(text, filename)  # nothing newer in it: it parses as it is, or never
     result: list[Optional[ast.Module]] = [None]
 
     def work() -> None:
