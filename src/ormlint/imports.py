@@ -15,7 +15,10 @@ from ormlint.facts import ModuleFacts
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
-def _imported_modules(facts: ModuleFacts, modules: dict[str, ModuleFacts]) -> set[str]:
+def _imported_modules(facts: ModuleFacts, modules: dict[str, ModuleFacts], loaded: dict[str, list[str]]) -> set[str]:
+    """The project modules importing `facts`' module loads; `loaded` remembers,
+    by imported name, the modules importing it loads (modules import the same
+    names over and over)."""
     found: set[str] = set()
     candidates: list[str] = list(facts.star_imports)
     for imp in facts.imports:
@@ -23,12 +26,12 @@ def _imported_modules(facts: ModuleFacts, modules: dict[str, ModuleFacts]) -> se
         if imp.name is not None:
             candidates.append(f"{imp.module}.{imp.name}")
     for candidate in candidates:
-        # Importing a.b.c loads a, a.b and a.b.c.
-        parts = candidate.split(".")
-        for end in range(1, len(parts) + 1):
-            name = ".".join(parts[:end])
-            if name in modules:
-                found.add(name)
+        names = loaded.get(candidate)
+        if names is None:
+            # Importing a.b.c loads a, a.b and a.b.c.
+            parts = candidate.split(".")
+            names = loaded[candidate] = [n for n in (".".join(parts[:end]) for end in range(1, len(parts) + 1)) if n in modules]
+        found.update(names)
     return found
 
 
@@ -36,8 +39,9 @@ class ImportGraph:
     def __init__(self, modules: dict[str, ModuleFacts]) -> None:
         self.names = sorted(modules)
         self.position = {name: i for i, name in enumerate(self.names)}
+        loaded: dict[str, list[str]] = {}
         self.edges: list[list[int]] = [
-            [self.position[m] for m in _imported_modules(modules[name], modules) if m != name] for name in self.names
+            [self.position[m] for m in _imported_modules(modules[name], modules, loaded) if m != name] for name in self.names
         ]
         self.tests = 0
         for name in self.names:
