@@ -42,3 +42,20 @@ def test_spans_are_shared_within_a_file_and_forgotten_after() -> None:
     forget_file()
     assert make_span(1, 0, 1, 4) == first and make_span(1, 0, 1, 4) is not first
     forget_file()
+
+
+def test_annotations_are_shared_within_a_file_and_equal_a_fresh_conversion() -> None:
+    from ormlint.expr import _parse_strings, annotation_to_expr
+
+    forget_file()
+    tree = ast.parse("def f(a: 'Optional[User]', b: list['Order'] | None, c: int = 0) -> 'Mapped[int]': ...\n")
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    nodes = [arg.annotation for arg in function.args.args] + [function.returns]
+    shared = [annotation_to_expr(node) for node in nodes if node is not None]
+    assert [annotation_to_expr(node) for node in nodes if node is not None] == shared
+    assert all(again is first for again, first in zip([annotation_to_expr(n) for n in nodes if n is not None], shared))
+    assert shared == [_parse_strings(_to_expr(node, 0)) for node in nodes if node is not None]  # unshared
+    forget_file()
+    assert annotation_to_expr(nodes[0]) is not shared[0]  # a new file: converted afresh
+    forget_file()

@@ -303,6 +303,7 @@ def forget_file() -> None:
     """Let go of the spans and records shared within the last file (called between files)."""
     _SPANS.clear()
     _EXPRS.clear()
+    _ANNOTATIONS.clear()
     _DEPTH_CUT[0] = False
 
 
@@ -471,8 +472,22 @@ def call_name(expr: Optional[Expr]) -> Optional[str]:
 
 
 def annotation_to_expr(node: ast.AST) -> Expr:
-    """Like `to_expr`, but strings inside annotations are parsed as code."""
-    return _parse_strings(to_expr(node))
+    """Like `to_expr`, but strings inside annotations are parsed as code.
+
+    Shared within a file as `to_expr`'s records are (several extractors read
+    the same parameters and annotations): see `_ANNOTATIONS`."""
+    kept = _ANNOTATIONS.get(id(node))
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    expr = _parse_strings(to_expr(node))
+    if len(_ANNOTATIONS) >= _SPANS_CAP:
+        _ANNOTATIONS.clear()
+    _ANNOTATIONS[id(node)] = (node, expr)
+    return expr
+
+
+# What `annotation_to_expr` made for the nodes of the file being extracted, as `_EXPRS`.
+_ANNOTATIONS: dict[int, tuple[ast.AST, Expr]] = {}
 
 
 def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
