@@ -366,17 +366,22 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
         _DEPTH_CUT[0] = True
         return Other("deep", span)
     node_type = type(node)  # parsers make exact node types: `is` instead of isinstance
+    # The commonest records are built from their fields in declaration order
+    # (`_new_record`), without the constructor's Python-level call: Name is
+    # (dotted, span, from_string), Const (value, span, parsed), Attr (value,
+    # attr, span), Subscript (value, index, span), Call as declared.
+    # tests/test_expr_sharing.py pins them to records the constructors build.
     if node_type is ast.Name:
-        return Name(node.id, span)  # type: ignore[attr-defined]
+        return _new_record(Name, (node.id, span, False))  # type: ignore[attr-defined, no-any-return]
     if node_type is ast.Attribute:
         dotted = dotted_name(node)
         if dotted is not None:
-            return Name(dotted, span)
-        return Attr(_to_expr(node.value, depth + 1), node.attr, span)  # type: ignore[attr-defined]
+            return _new_record(Name, (dotted, span, False))  # type: ignore[no-any-return]
+        return _new_record(Attr, (_to_expr(node.value, depth + 1), node.attr, span))  # type: ignore[attr-defined, no-any-return]
     if node_type is ast.Constant:
         value = node.value  # type: ignore[attr-defined]
         if value is None or type(value) in _CONST_TYPES:
-            return Const(value, span)
+            return _new_record(Const, (value, span, None))  # type: ignore[no-any-return]
         return Other("constant", span)
     if isinstance(node, ast.Call):
         args: list[Expr] = []
@@ -399,8 +404,8 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
             col = col if col is not None else span.col
             keyword_spans.append(make_span(line, col, line, col + len(kw.arg)))
         has_star = star_args or bool(star_kwargs)
-        call = Call(_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs), star_args,
-                    tuple(keyword_spans))
+        call: Call = _new_record(Call, (_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs),
+                                  star_args, tuple(keyword_spans)))
         if depth and not _DEPTH_CUT[0]:
             _EXPRS[id(node)] = (node, call)  # see _DEPTH_CUT
         return call
@@ -408,7 +413,7 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
         index = node.slice
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
             index = index.value  # type: ignore[attr-defined]
-        subscript = Subscript(_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span)
+        subscript: Subscript = _new_record(Subscript, (_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span))
         if depth and not _DEPTH_CUT[0]:
             _EXPRS[id(node)] = (node, subscript)  # see _DEPTH_CUT
         return subscript
