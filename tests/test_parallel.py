@@ -123,9 +123,15 @@ def test_jobs_setting_in_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_default_jobs_backs_off_on_an_overloaded_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "cpu_count", lambda: 8)
-    for load, expected in ((0.0, 8), (0.4, 8), (8.0, 8), (10.0, 6), (12.2, 4), (15.4, 1), (30.0, 1)):
+    for load, expected in ((0.0, 8), (0.4, 8), (8.0, 8), (16.0, 8), (19.0, 5), (21.4, 3), (23.6, 1), (30.0, 1)):
         monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load), raising=False)
         assert parallel.default_jobs() == expected, load
+
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    for load, expected in ((2.6, 2), (4.0, 2), (5.0, 1), (12.0, 1)):  # 2.6: left by a run that just ended
+        monkeypatch.setattr(parallel.os, "getloadavg", lambda load=load: (load, load, load), raising=False)
+        assert parallel.default_jobs() == expected, load
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 8)
 
     def unavailable() -> tuple[float, float, float]:
         raise OSError("no load average here")

@@ -57,17 +57,22 @@ def can_fork() -> bool:
 
 
 def default_jobs() -> int:
-    """One process per CPU, fewer on a machine already overloaded: beyond twice
-    as many runnable processes as CPUs (the one-minute load average) each extra
-    worker only adds the cost of shipping its facts back (measured: polar took
-    83 s with two idle-waiting workers against 45 s in one process on two CPUs
-    with a load of 12)."""
+    """One process per CPU, fewer only on a machine already overloaded: beyond
+    twice as many runnable processes as CPUs (the one-minute load average) each
+    extra worker only adds the cost of shipping its facts back (measured: polar
+    took 83 s with two idle-waiting workers against 45 s in one process on two
+    CPUs with a load of 12). Up to that, one per CPU: the load average still
+    counts the processes of a run that just ended (ormlint's own previous run
+    leaves about as many as it used), so a lower threshold would make a second
+    run in a row slower than the first."""
     cpus = cpu_count()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
         return cpus
-    return max(1, min(cpus, int(2 * cpus - load + 0.5)))
+    if load <= 2 * cpus:
+        return cpus
+    return max(1, min(cpus, int(3 * cpus - load + 0.5)))
 
 
 def analyse_files(
