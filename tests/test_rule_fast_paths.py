@@ -125,3 +125,23 @@ def test_shared_import_memo_loads_the_same_modules() -> None:
 
 def test_contexts_are_scope_contexts() -> None:
     assert all(isinstance(c, ScopeContext) for c in _resolver().contexts())
+
+
+def test_session_functions_are_listed_once() -> None:
+    from ormlint.config import Config
+    from ormlint.engine import rule_settings
+    from ormlint.rules import RuleContext
+    from ormlint.rules.sessions import SessionResolver, _functions, is_test_path
+
+    index = _resolver().index
+    resolver = SessionResolver(RuleContext(index, rule_settings(Config()), alembic_configs=()))
+    listed = _functions(resolver)
+    expected = [
+        (module, facts, fn)
+        for module, facts in sorted(index.modules.items())
+        if not is_test_path(facts.path)
+        for fn in facts.sessions
+        if fn.name != fn.class_name
+    ]
+    assert listed == expected and {fn.name for _, _, fn in listed} >= {"plain", "Page.show"}
+    assert _functions(resolver) is listed
