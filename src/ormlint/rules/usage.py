@@ -641,20 +641,29 @@ class UnknownInstanceAttribute(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver(ctx)
         stored = _stored_attributes(resolver)
+        nothing_stored: frozenset[str] = frozenset()
         for scope in resolver.contexts():
+            # Per base name: the mapped class it is an instance of, else None. Both
+            # answers below are remembered per scope by the resolver, so asking once
+            # per base (in the same order) gives what asking per reference gives.
+            instance_of: dict[str, Optional[MappedClass]] = {}
             for ref in scope.scope.attributes:
                 if ref.store or ref.base == "self":
                     continue
                 if ref.base_expr is not None:
                     inferred = resolver.infer(scope, ref.base_expr)
+                    model = inferred.model if inferred is not None and inferred.kind == "instance" else None
+                elif ref.base in instance_of:
+                    model = instance_of[ref.base]
                 elif resolver.class_named(scope, ref.base) is not None:
-                    continue  # a class, ORM201's business
+                    model = instance_of[ref.base] = None  # a class, ORM201's business
                 else:
                     inferred = resolver.infer_name(scope, ref.base)
-                if inferred is None or inferred.kind != "instance":
+                    model = inferred.model if inferred is not None and inferred.kind == "instance" else None
+                    instance_of[ref.base] = model
+                if model is None:
                     continue
-                model = inferred.model
-                if ref.attr in stored.get(id(model), set()):
+                if ref.attr in stored.get(id(model), nothing_stored):
                     continue
                 hint = _unknown_attribute(resolver, model, ref.attr, instance=True)
                 if hint is not None:
