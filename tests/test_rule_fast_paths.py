@@ -145,3 +145,99 @@ def test_session_functions_are_listed_once() -> None:
     ]
     assert listed == expected and {fn.name for _, _, fn in listed} >= {"plain", "Page.show"}
     assert _functions(resolver) is listed
+
+
+def test_check_constraints_collected_only_for_bounded_columns(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ormlint.config import Config
+    from ormlint.engine import rule_settings
+    from ormlint.rules import RuleContext
+    from ormlint.rules import column_policies
+
+    collected = []
+    real = column_policies._check_constraints
+
+    def counting(ctx):  # type: ignore[no-untyped-def]
+        collected.append(ctx)
+        return real(ctx)
+
+    monkeypatch.setattr(column_policies, "_check_constraints", counting)
+    index = _resolver().index
+    rule = column_policies.UnboundedNumericColumn()
+    assert list(rule.check(RuleContext(index, rule_settings(Config()), alembic_configs=()))) == []
+    assert collected == []  # no column named like a bounded quantity: nothing to look up
+
+    SOURCES["app/stock.py"] = '''
+        from sqlalchemy import Column, Integer
+        from app.models import Base
+
+        class Item(Base):
+            __tablename__ = "items"
+            id = Column(Integer, primary_key=True)
+            stock_quantity = Column(Integer)
+    '''
+    try:
+        index = _resolver().index
+    finally:
+        del SOURCES["app/stock.py"]
+    found = list(rule.check(RuleContext(index, rule_settings(Config()), alembic_configs=())))
+    assert [d.code for d in found] == ["ORM406"] and len(collected) == 1
+
+
+def _plain_walk(expr, depth=0):  # type: ignore[no-untyped-def]
+    """Every sub-expression, outer first (what ORM406 used to walk)."""
+    from ormlint.expr import Attr, Call, Dict, Lambda, Seq, Subscript, Union_
+
+    if expr is None or depth > 30:
+        return
+    yield expr
+    children = []
+    if isinstance(expr, Call):
+        children = [expr.func, *expr.args, *(value for _, value in expr.kwargs)]
+    elif isinstance(expr, (Seq, Union_)):
+        children = list(expr.items)
+    elif isinstance(expr, Dict):
+        children = [part for pair in expr.items for part in pair]
+    elif isinstance(expr, Subscript):
+        children = [expr.value, expr.index]
+    elif isinstance(expr, Lambda):
+        children = [expr.body]
+    elif isinstance(expr, Attr):
+        children = [expr.value]
+    for child in children:
+        yield from _plain_walk(child, depth + 1)
+
+
+def test_named_calls_are_the_walked_calls() -> None:
+    from ormlint.expr import Call, Const
+    from ormlint.extract import extract_module as extract
+    from ormlint.rules.column_policies import _named_calls
+
+    source = textwrap.dedent('''
+        import sqlalchemy as sa
+        from sqlalchemy import CheckConstraint
+
+        class T:
+            __table_args__ = (CheckConstraint("a > 0"), {"x": [sa.CheckConstraint("b > 0", name="b")]})
+            c = sa.Column(sa.Integer, sa.CheckConstraint(f(lambda: CheckConstraint("c"))))
+
+        NESTED = ''' + "g(" * 40 + "CheckConstraint('deep')" + ")" * 40 + '''
+        op.create_table("t", sa.Column("x", sa.Integer), sa.CheckConstraint("x < 3")[0].y)
+    ''')
+    facts = extract(ast.parse(source), "m.py", "m", False)
+    roots = [a.value for a in facts.assignments] + list(facts.calls) + [a.value for c in facts.classes for a in c.body]
+    total = 0
+    for root in roots:
+        found: list = []
+        _named_calls(root, "CheckConstraint", found)
+        expected = [e for e in _plain_walk(root) if isinstance(e, Call) and isinstance(e.func, Name) and e.func.last == "CheckConstraint"]
+        assert found == expected
+        total += len(found)
+    assert total == 5
+    # Past depth 30 neither looks.
+    for levels, reached in ((29, 1), (30, 1), (31, 0)):
+        nested = Call(Name("CheckConstraint"), (Const("x"),))
+        for _ in range(levels):
+            nested = Call(Name("g"), (nested,))
+        found = []
+        _named_calls(nested, "CheckConstraint", found)
+        assert len(found) == reached == len([e for e in _plain_walk(nested) if isinstance(e, Call) and e.func == Name("CheckConstraint")])
