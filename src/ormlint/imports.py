@@ -38,7 +38,8 @@ def _imported_modules(
             parts = candidate.split(".")
             prefixes = (".".join(parts[:end]) for end in range(1, len(parts) + 1))
             loaded = loaded_by[candidate] = tuple(name for name in prefixes if name in modules)
-        found.update(loaded)
+        if loaded:  # most imports are of libraries: nothing of the project
+            found.update(loaded)
     return found
 
 
