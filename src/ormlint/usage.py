@@ -215,7 +215,13 @@ class UsageResolver:
             memo = ctx._class_named = {}
         if dotted in memo:
             return memo[dotted]
-        model = self.mapped(ctx.module, Name(dotted), ctx)
+        if ctx.bindings_of(dotted.partition(".")[0]):
+            model = self.mapped(ctx.module, Name(dotted), ctx)
+        else:
+            # Nothing in the scope binds the head: `mapped` with ctx would ask the
+            # module's memo just so; ask it directly.
+            module_key = (ctx.module, dotted)
+            model = self._mapped[module_key] if module_key in self._mapped else self.mapped(ctx.module, Name(dotted))
         found = memo[dotted] = model if model is not None and not ctx.shadowed(dotted) else None
         return found
 
