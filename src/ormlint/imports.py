@@ -10,15 +10,21 @@ test files) imports both, directly or through other modules.
 from __future__ import annotations
 
 import re
+from typing import Optional
+
 from ormlint.facts import ModuleFacts
 
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
-def _imported_modules(facts: ModuleFacts, modules: dict[str, ModuleFacts], loaded: dict[str, list[str]]) -> set[str]:
-    """The project modules importing `facts`' module loads; `loaded` remembers,
-    by imported name, the modules importing it loads (modules import the same
-    names over and over)."""
+def _imported_modules(
+    facts: ModuleFacts, modules: dict[str, ModuleFacts], loaded_by: Optional[dict[str, tuple[str, ...]]] = None,
+) -> set[str]:
+    """Project modules that importing `facts` loads. `loaded_by` remembers, per
+    imported dotted name, the project modules importing it loads (modules import
+    the same names over and over)."""
+    if loaded_by is None:
+        loaded_by = {}
     found: set[str] = set()
     candidates: list[str] = list(facts.star_imports)
     for imp in facts.imports:
@@ -26,12 +32,14 @@ def _imported_modules(facts: ModuleFacts, modules: dict[str, ModuleFacts], loade
         if imp.name is not None:
             candidates.append(f"{imp.module}.{imp.name}")
     for candidate in candidates:
-        names = loaded.get(candidate)
-        if names is None:
+        loaded = loaded_by.get(candidate)
+        if loaded is None:
             # Importing a.b.c loads a, a.b and a.b.c.
             parts = candidate.split(".")
-            names = loaded[candidate] = [n for n in (".".join(parts[:end]) for end in range(1, len(parts) + 1)) if n in modules]
-        found.update(names)
+            prefixes = (".".join(parts[:end]) for end in range(1, len(parts) + 1))
+            loaded = loaded_by[candidate] = tuple(name for name in prefixes if name in modules)
+        if loaded:  # most imports are of libraries: nothing of the project
+            found.update(loaded)
     return found
 
 
@@ -39,9 +47,10 @@ class ImportGraph:
     def __init__(self, modules: dict[str, ModuleFacts]) -> None:
         self.names = sorted(modules)
         self.position = {name: i for i, name in enumerate(self.names)}
-        loaded: dict[str, list[str]] = {}
+        loaded_by: dict[str, tuple[str, ...]] = {}
         self.edges: list[list[int]] = [
-            [self.position[m] for m in _imported_modules(modules[name], modules, loaded) if m != name] for name in self.names
+            [self.position[m] for m in _imported_modules(modules[name], modules, loaded_by) if m != name]
+            for name in self.names
         ]
         self.tests = 0
         for name in self.names:

@@ -62,6 +62,10 @@ class ScopeContext:
     _params: Optional[dict[str, Optional[Expr]]] = None
     _types: Optional[dict[str, Optional["Type"]]] = None
     _mapped: Optional[dict[tuple[str, str], Optional[MappedClass]]] = None
+    # Per base name of an attribute reference: the mapped class it names unless
+    # a local hides it (`UsageResolver.class_named`), and whether a local hides it.
+    _class_named: Optional[dict[str, Optional[MappedClass]]] = None
+    _shadowed: Optional[dict[str, bool]] = None
 
     def bindings_of(self, name: str) -> list[tuple[str, str, Expr]]:
         if self._bindings is None:
@@ -76,6 +80,19 @@ class ScopeContext:
             self._params = dict(self.scope.params)
         return name in self._params, self._params.get(name)
 
+    def shadowed(self, dotted: str) -> bool:
+        """A local variable or parameter named like the head of `dotted` hides a
+        module-level name of that name (a local `from ... import` does not)."""
+        if self._shadowed is None:
+            self._shadowed = {}
+        head = dotted.split(".", 1)[0]
+        found = self._shadowed.get(head)
+        if found is None:
+            found = self._shadowed[head] = (
+                any(b[1] != "import" for b in self.bindings_of(head)) or self.param(head)[0]
+            )
+        return found
+
 
 class UsageResolver:
     def __init__(self, index: ProjectIndex, symbols: SymbolTable) -> None:
@@ -84,6 +101,7 @@ class UsageResolver:
         self._by_ref: dict[ClassRef, MappedClass] = {ClassRef(c.module, c.name): c for c in index.classes}
         self._instance_attributes = self._collect_instance_attributes()
         self._universes: dict[int, Optional[frozenset[str]]] = {}
+        self._family_universes: dict[tuple[int, bool], Optional[frozenset[str]]] = {}
         self._contexts: Optional[list[ScopeContext]] = None
         self._mapped: dict[tuple[str, str], Optional[MappedClass]] = {}
 
@@ -106,10 +124,16 @@ class UsageResolver:
         `with_subclasses`: for instances, which may be of a mapped subclass (a
         query on a polymorphic base returns subclass instances)."""
         if with_subclasses and model.descendants():
+            # Asked for every instance attribute read: remember the union too.
+            family_key = (id(model), True)
+            if family_key in self._family_universes:
+                return self._family_universes[family_key]
             parts = [self.universe(c) for c in [model, *model.descendants()]]
-            if any(p is None for p in parts):
-                return None
-            return frozenset().union(*parts)  # type: ignore[arg-type]
+            family: Optional[frozenset[str]] = None
+            if not any(p is None for p in parts):
+                family = frozenset().union(*parts)  # type: ignore[arg-type]
+            self._family_universes[family_key] = family
+            return family
         key = id(model)
         if key in self._universes:
             return self._universes[key]
@@ -181,6 +205,26 @@ class UsageResolver:
         found = memo[key] = self._mapped_uncached(module, expr, ctx)
         return found
 
+    def class_named(self, ctx: ScopeContext, dotted: str) -> Optional[MappedClass]:
+        """The mapped class `dotted` names in this scope, None when it names none
+        or a local variable or parameter hides it (what ORM201 and ORM204 ask of
+        every attribute reference's base). Same answer as `mapped(ctx.module,
+        Name(dotted), ctx)` when not `ctx.shadowed(dotted)`, remembered per base."""
+        memo = ctx._class_named
+        if memo is None:
+            memo = ctx._class_named = {}
+        if dotted in memo:
+            return memo[dotted]
+        if ctx.bindings_of(dotted.partition(".")[0]):
+            model = self.mapped(ctx.module, Name(dotted), ctx)
+        else:
+            # Nothing in the scope binds the head: `mapped` with ctx would ask the
+            # module's memo just so; ask it directly.
+            module_key = (ctx.module, dotted)
+            model = self._mapped[module_key] if module_key in self._mapped else self.mapped(ctx.module, Name(dotted))
+        found = memo[dotted] = model if model is not None and not ctx.shadowed(dotted) else None
+        return found
+
     def _mapped_uncached(self, module: str, expr: Name, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
         if ctx is not None:
             head, _, rest = expr.dotted.partition(".")
@@ -213,6 +257,10 @@ class UsageResolver:
             base = self.infer(ctx, expr.value, depth + 1)
             return self._member(base, expr.attr)
         return None
+
+    def infer_name(self, ctx: ScopeContext, dotted: str) -> Optional[Type]:
+        """`infer(ctx, Name(dotted))` without building the Name."""
+        return self._infer_name(ctx, dotted, 0)
 
     def _infer_name(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
         if ctx._types is None:

@@ -17,30 +17,33 @@ BOUNDED_WORDS = frozenset({"rating", "score", "percent", "percentage", "progress
 _NUMERIC = frozenset({"integer", "numeric", "float"})
 
 
-def _walk(expr: Optional[Expr], depth: int = 0) -> Iterator[Expr]:
+def _named_calls(expr: Optional[Expr], last: str, found: list[Call], depth: int = 0) -> None:
+    """Append to `found` the calls of a name ending in `last` (`CheckConstraint(...)`,
+    `sa.CheckConstraint(...)`) inside `expr`, outer ones first, down to depth 30."""
     if expr is None or depth > 30:
         return
-    yield expr
     if isinstance(expr, Call):
-        yield from _walk(expr.func, depth + 1)
+        if isinstance(expr.func, Name) and expr.func.last == last:
+            found.append(expr)
+        _named_calls(expr.func, last, found, depth + 1)
         for arg in expr.args:
-            yield from _walk(arg, depth + 1)
+            _named_calls(arg, last, found, depth + 1)
         for _, value in expr.kwargs:
-            yield from _walk(value, depth + 1)
+            _named_calls(value, last, found, depth + 1)
     elif isinstance(expr, (Seq, Union_)):
         for item in expr.items:
-            yield from _walk(item, depth + 1)
+            _named_calls(item, last, found, depth + 1)
     elif isinstance(expr, Dict):
         for key, value in expr.items:
-            yield from _walk(key, depth + 1)
-            yield from _walk(value, depth + 1)
+            _named_calls(key, last, found, depth + 1)
+            _named_calls(value, last, found, depth + 1)
     elif isinstance(expr, Subscript):
-        yield from _walk(expr.value, depth + 1)
-        yield from _walk(expr.index, depth + 1)
-    elif isinstance(expr, (Lambda,)):
-        yield from _walk(expr.body, depth + 1)
+        _named_calls(expr.value, last, found, depth + 1)
+        _named_calls(expr.index, last, found, depth + 1)
+    elif isinstance(expr, Lambda):
+        _named_calls(expr.body, last, found, depth + 1)
     elif isinstance(expr, Attr):
-        yield from _walk(expr.value, depth + 1)
+        _named_calls(expr.value, last, found, depth + 1)
 
 
 class UnboundedNumericColumn(Rule):
@@ -76,13 +79,21 @@ class UnboundedNumericColumn(Rule):
     default = False
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        texts, opaque_modules = _check_constraints(ctx)
+        # The project's CheckConstraints are collected (a walk of every expression)
+        # only once some column passes the cheap tests: the tests are independent
+        # conditions, so their order does not change which columns are reported.
+        constraints: Optional[tuple[list[str], set[str]]] = None
         for column in ctx.index.all_columns():
             table = column.table
-            if table is None or not table.constraints_known or not table.complete or table.module in opaque_modules:
+            if table is None or not table.constraints_known or not table.complete:
                 continue
             words = re.split(r"[_\W]+", (column.name or column.key).lower())
             if column.type.family not in _NUMERIC or not words or words[-1] not in BOUNDED_WORDS or column.primary_key or column.foreign_keys:
+                continue
+            if constraints is None:
+                constraints = _check_constraints(ctx)
+            texts, opaque_modules = constraints
+            if table.module in opaque_modules:
                 continue
             names = {n for n in (column.name, column.key) if n}
             if any(re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE) for n in names for text in texts):
@@ -181,15 +192,16 @@ def _check_constraints(ctx: RuleContext) -> tuple[list[str], set[str]]:
             roots.extend(a.value for a in cls.body)
         for scope in facts.scopes:  # calls inside functions: `sa.CheckConstraint(...)` in a migration's create_table
             roots.extend(call for call in scope.calls if isinstance(call.func, Name) and call.func.last == "CheckConstraint")
+        calls: list[Call] = []
         for root in roots:
-            for expr in _walk(root):
-                if isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.last == "CheckConstraint" \
-                        and sqlalchemy_name(symbols.resolve_expr(module, expr.func)) == "CheckConstraint":
-                    text = expr.args[0] if expr.args else expr.kwarg("sqltext")
-                    if isinstance(text, Const) and isinstance(text.value, str):
-                        texts.append(text.value)
-                    else:
-                        opaque.add(module)
+            _named_calls(root, "CheckConstraint", calls)
+        for expr in calls:
+            if sqlalchemy_name(symbols.resolve_expr(module, expr.func)) == "CheckConstraint":
+                text = expr.args[0] if expr.args else expr.kwarg("sqltext")
+                if isinstance(text, Const) and isinstance(text.value, str):
+                    texts.append(text.value)
+                else:
+                    opaque.add(module)
     return texts, opaque
 
 

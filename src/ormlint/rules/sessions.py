@@ -92,6 +92,8 @@ class SessionResolver:
         self._helpers: dict[tuple[str, str], Optional[ScopeHelper]] = {}
         self._factories: dict[tuple[str, str], Optional[str]] = {}
         self._origins: dict[tuple[str, str, str, int], Optional[Origin]] = {}
+        # `_functions`, built on first use.
+        self.non_test_functions: Optional[list[tuple[str, ModuleFacts, SessionFunction]]] = None
 
     def modules(self) -> Iterator[tuple[str, ModuleFacts]]:
         for module, facts in sorted(self.index.modules.items()):
@@ -390,14 +392,17 @@ def _resolver_of(ctx: RuleContext) -> SessionResolver:
     return ctx.sessions
 
 
-def _functions(resolver: SessionResolver) -> Iterator[tuple[str, ModuleFacts, SessionFunction]]:
-    """Every function outside tests."""
-    for module, facts in resolver.modules():
-        if is_test_path(facts.path):
-            continue
-        for fn in facts.sessions:
-            if fn.name != fn.class_name:
-                yield module, facts, fn
+def _functions(resolver: SessionResolver) -> list[tuple[str, ModuleFacts, SessionFunction]]:
+    """Every function outside tests (listed once per run: six rules walk them)."""
+    if resolver.non_test_functions is None:
+        resolver.non_test_functions = [
+            (module, facts, fn)
+            for module, facts in resolver.modules()
+            if not is_test_path(facts.path)
+            for fn in facts.sessions
+            if fn.name != fn.class_name
+        ]
+    return resolver.non_test_functions
 
 
 def _innermost(op: SessionOp, kind: str) -> Optional[int]:

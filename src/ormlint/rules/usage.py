@@ -66,8 +66,8 @@ class UnknownClassAttribute(Rule):
             for ref in scope.scope.attributes:
                 if ref.store or not ref.base:
                     continue
-                model = resolver.mapped(scope.module, Name(ref.base), scope)
-                if model is None or _shadowed(scope, ref.base):
+                model = resolver.class_named(scope, ref.base)
+                if model is None:
                     continue
                 hint = _unknown_attribute(resolver, model, ref.attr)
                 if hint is not None:
@@ -210,8 +210,7 @@ def find(name):
 def _shadowed(scope: ScopeContext, base: str) -> bool:
     """A local variable or parameter named like the class hides it (a local
     `from ... import` of the class does not)."""
-    head = base.split(".", 1)[0]
-    return any(b[1] != "import" for b in scope.bindings_of(head)) or scope.param(head)[0]
+    return scope.shadowed(base)
 
 
 def _constructor_allows(resolver: UsageResolver, model: MappedClass) -> Optional[frozenset[str]]:
@@ -642,20 +641,29 @@ class UnknownInstanceAttribute(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver(ctx)
         stored = _stored_attributes(resolver)
+        nothing_stored: frozenset[str] = frozenset()
         for scope in resolver.contexts():
+            # Per base name: the mapped class it is an instance of, else None. Both
+            # answers below are remembered per scope by the resolver, so asking once
+            # per base (in the same order) gives what asking per reference gives.
+            instance_of: dict[str, Optional[MappedClass]] = {}
             for ref in scope.scope.attributes:
                 if ref.store or ref.base == "self":
                     continue
                 if ref.base_expr is not None:
                     inferred = resolver.infer(scope, ref.base_expr)
-                elif resolver.mapped(scope.module, Name(ref.base), scope) is not None and not _shadowed(scope, ref.base):
-                    continue  # a class, ORM201's business
+                    model = inferred.model if inferred is not None and inferred.kind == "instance" else None
+                elif ref.base in instance_of:
+                    model = instance_of[ref.base]
+                elif resolver.class_named(scope, ref.base) is not None:
+                    model = instance_of[ref.base] = None  # a class, ORM201's business
                 else:
-                    inferred = resolver.infer(scope, Name(ref.base))
-                if inferred is None or inferred.kind != "instance":
+                    inferred = resolver.infer_name(scope, ref.base)
+                    model = inferred.model if inferred is not None and inferred.kind == "instance" else None
+                    instance_of[ref.base] = model
+                if model is None:
                     continue
-                model = inferred.model
-                if ref.attr in stored.get(id(model), set()):
+                if ref.attr in stored.get(id(model), nothing_stored):
                     continue
                 hint = _unknown_attribute(resolver, model, ref.attr, instance=True)
                 if hint is not None:
@@ -785,7 +793,7 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
         for ref in scope.scope.attributes:
             if not ref.store or ref.base == "self" or not ref.base:
                 continue
-            inferred = resolver.infer(scope, Name(ref.base))
+            inferred = resolver.infer_name(scope, ref.base)
             if inferred is not None and inferred.kind == "instance":
                 stored.setdefault(id(inferred.model), set()).add(ref.attr)
     return stored
@@ -877,7 +885,7 @@ class ValueDoesNotFitColumn(Rule):
             for ref in scope.scope.attributes:
                 if not ref.store or ref.value is None or not ref.base or ref.base == "self":
                     continue
-                inferred = resolver.infer(scope, Name(ref.base))
+                inferred = resolver.infer_name(scope, ref.base)
                 if inferred is not None and inferred.kind == "instance":
                     yield from self._pairs(scope, inferred.model, [((ref.attr, ref.value), ref.span)])
 
