@@ -154,3 +154,16 @@ def test_libcst_is_not_imported_for_what_it_cannot_help(src: str, monkeypatch: p
 
     monkeypatch.setattr(parsing, "_downgrade_and_parse", no_libcst)
     assert isinstance(parsing.parse_text(src, "x.py"), parsing.ParseFailure)
+
+
+def test_fstrings_nested_thousands_deep_are_unreadable_not_a_crash() -> None:
+    from ormlint import noqa
+    from ormlint.literals import Unreadable, closing_bracket
+
+    deep = "x = " + 'f"{' * 3000 + "1" + '}"' * 3000 + "  # noqa\n"
+    with pytest.raises(Unreadable):
+        scan(deep)
+    with pytest.raises(Unreadable):
+        closing_bracket("class C[" + 'f"{' * 3000, len("class C["))
+    assert rewrite_newer_syntax(deep, (3, 11)).startswith("x = ")
+    assert noqa.noqa_comments(deep) == ((1, "# noqa"),)  # found by the fallbacks

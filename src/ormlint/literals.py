@@ -32,6 +32,13 @@ CommentSpan = tuple[int, int]
 
 def scan(text: str) -> tuple[list[StringSpan], list[CommentSpan]]:
     """The string literals outside other strings, and the comments outside strings, in order."""
+    try:
+        return _scan(text)
+    except RecursionError:  # f-strings nested thousands deep
+        raise Unreadable from None
+
+
+def _scan(text: str) -> tuple[list[StringSpan], list[CommentSpan]]:
     strings: list[StringSpan] = []
     comments: list[CommentSpan] = []
     position = 0
@@ -138,6 +145,13 @@ def _format_spec_end(text: str, position: int) -> int:
 
 def closing_bracket(text: str, position: int) -> int:
     """The position after the bracket closing the one open before `position`."""
+    try:
+        return _closing_bracket(text, position)
+    except RecursionError:
+        raise Unreadable from None
+
+
+def _closing_bracket(text: str, position: int) -> int:
     depth = 0
     while True:
         match = _CODE.search(text, position)
