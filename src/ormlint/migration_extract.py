@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ormlint.expr import Expr, to_expr
+from ormlint.expr import Expr, record, to_expr
 
 # Table placeholder of an operation whose table cannot be known.
 ANY_TABLE = "*"
 
 
+@record
 @dataclass(frozen=True)
 class MigrationColumn:
     name: str
@@ -36,6 +37,7 @@ class MigrationColumn:
     line: int = 0
 
 
+@record
 @dataclass(frozen=True)
 class MigrationOp:
     """One schema change. `kind` is one of:

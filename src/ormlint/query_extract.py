@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from ormlint.expr import Expr, Span, attribute_span, dotted_name, span_of, to_expr
+from ormlint.expr import Expr, Span, attribute_span, dotted_name, record, span_of, to_expr
 
 
+@record
 @dataclass(frozen=True)
 class ColumnRef:
     """`base.attr` inside a condition: a column when `base` is a mapped class,
@@ -38,6 +39,7 @@ class ColumnRef:
     group: int
 
 
+@record
 @dataclass(frozen=True)
 class LoaderPath:
     """One loader option: `selectinload(A.b).joinedload(B.c)` is
@@ -47,6 +49,7 @@ class LoaderPath:
     wildcard: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class QueryFact:
     span: Span  # the whole chain expression
@@ -84,6 +87,7 @@ class QueryFact:
     executor_args: int = 0
 
 
+@record
 @dataclass(frozen=True)
 class LoopFact:
     kind: str  # for / while / comprehension
@@ -100,6 +104,7 @@ class LoopFact:
     fixed_count: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class LoopAccess:
     """`var.attr` inside a loop where `var` is a loop variable."""
@@ -111,6 +116,7 @@ class LoopAccess:
     store: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class CallSite:
     """A call that may be a round trip: `x.commit()`, `x.flush()`, or a call of a
@@ -124,6 +130,7 @@ class CallSite:
     batched: bool = False
 
 
+@record
 @dataclass(frozen=True)
 class FunctionQueries:
     name: str  # `<module>`, `func`, `Class.method`, as ScopeFacts

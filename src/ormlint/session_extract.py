@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ormlint.expr import (Expr, Other, Span, annotation_to_expr, dotted_name, span_of,
-                          to_expr)
+from ormlint.expr import (Expr, Other, Span, annotation_to_expr, dotted_name, record, replace_record,
+                          span_of, to_expr)
 
 # Session (and connection) methods worth recording.
 SESSION_METHODS = frozenset({
@@ -31,6 +31,7 @@ SESSION_METHODS = frozenset({
 Frame = tuple[str, int]
 
 
+@record
 @dataclass(frozen=True)
 class SessionOp:
     receiver: str  # the dotted receiver: `session`, `self.db`, `db.session`
@@ -42,6 +43,7 @@ class SessionOp:
     dml: bool = False  # `execute(insert(...)/update(...)/delete(...))`
 
 
+@record
 @dataclass(frozen=True)
 class HandlerFact:
     types: tuple[str, ...]  # dotted exception names; () for a bare `except:`
@@ -53,6 +55,7 @@ class HandlerFact:
     handles: tuple[str, ...] = ()
 
 
+@record
 @dataclass(frozen=True)
 class TryFact:
     id: int
@@ -62,6 +65,7 @@ class TryFact:
     end_order: int  # order of the last call inside the whole statement
 
 
+@record
 @dataclass(frozen=True)
 class WithFact:
     id: int
@@ -72,6 +76,7 @@ class WithFact:
     frames: tuple[Frame, ...]
 
 
+@record
 @dataclass(frozen=True)
 class YieldFact:
     value: str  # dotted name yielded ("" when not a name)
@@ -80,6 +85,7 @@ class YieldFact:
     order: int
 
 
+@record
 @dataclass(frozen=True)
 class SessionPass:
     """`save(session, ...)` inside `with helper() as session`: a same-file call passing a with-target on."""
@@ -92,6 +98,7 @@ class SessionPass:
     span: Span
 
 
+@record
 @dataclass(frozen=True)
 class SqlSink:
     kind: str  # text / execute / exec_driver_sql
@@ -102,6 +109,7 @@ class SqlSink:
     sources: tuple[str, ...]  # where outside data comes from: parameter names, `request`
 
 
+@record
 @dataclass(frozen=True)
 class SessionFunction:
     name: str  # `func`, `Class.method`, `outer.inner` (as usage scopes)
@@ -1052,7 +1060,7 @@ def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:
             except RecursionError:
                 continue
             if calls:
-                found[position] = SessionFunction(**{**found[position].__dict__, "tainted_calls": calls})
+                found[position] = replace_record(found[position], tainted_calls=calls)
     nodes.clear()
     return tuple(_exposed_sinks(found))
 
@@ -1118,6 +1126,6 @@ def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
                 if sources:
                     kept.append(SqlSink(sink.kind, sink.func, sink.receiver, sink.span, sink.construction, sources))
             if len(kept) != len(fn.sinks) or any(k.sources != f.sources for k, f in zip(kept, fn.sinks)):
-                fn = SessionFunction(**{**fn.__dict__, "sinks": tuple(kept)})
+                fn = replace_record(fn, sinks=tuple(kept))
         result.append(fn)
     return result
