@@ -54,6 +54,9 @@ class Rule:
     # For a rule with an automatic fix: each INVALID example after
     # `--fix --unsafe-fixes` (only the files that change; None: no fix).
     FIXED: ClassVar[list[Optional[Example]]] = []
+    # Rules of one group run in the same process when `--jobs` shares them out
+    # (`ormlint.rule_runner`); "" means the group of the rule's module.
+    group: ClassVar[str] = ""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -637,6 +637,9 @@ class UnknownInstanceAttribute(Rule):
     name = "unknown-instance-attribute"
     severity = Severity.ERROR
     summary = "unknown attribute on an instance of a mapped class"
+    # Much the most costly rule (it infers the type of every attribute's base):
+    # with `--jobs`, it may run beside the other usage rules instead of after them.
+    group = "usage-instances"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver(ctx)
