@@ -196,6 +196,21 @@ _FACT_WORD = _word_pattern(_RELEVANT_METHODS | {"query", "for", "while"})
 _SCAN_WORD = _word_pattern(_RELEVANT_METHODS | _LIST_METHODS | {"query", "for"})
 
 
+def _add_names(node: ast.AST, names: set[str]) -> None:
+    """Add the names in `node` (all that `ast.walk` finds) to `names`; the
+    common targets (`x`, `a, b`) without the generic walk."""
+    if type(node) is ast.Name:
+        names.add(node.id)
+        return
+    if type(node) is ast.Tuple:
+        for item in node.elts:
+            _add_names(item, names)
+        return
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            names.add(sub.id)
+
+
 def _strip(node: ast.AST) -> ast.AST:
     while isinstance(node, ast.Await):
         node = node.value
@@ -277,6 +292,22 @@ class _Extractor:
             # so the facts would be empty and dropped: only its nested scopes matter.
             self._nested(name, class_name, _nested_scopes(body))
             return
+        word_free: set[ast.AST] = set()
+        bindings, scopes, relevant = _scan_own(body, self.lines, word_free)
+        if relevant:
+            fn = self._start(name, class_name, node)
+            fn.word_free = word_free
+            self._collect_bindings(fn, bindings)
+            self._block(fn, body, _Where())
+            self.functions.append(FunctionQueries(
+                fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
+                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
+            ))
+        # (Without anything relevant the facts would be empty, and dropped.)
+        self._nested(name, class_name, scopes)
+
+    def _start(self, name: str, class_name: Optional[str], node: ast.AST) -> _Function:
+        """The function's record, with its parameters."""
         is_async = isinstance(node, ast.AsyncFunctionDef)
         fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -297,16 +328,7 @@ class _Extractor:
                     if last.lower().endswith("session") or last == "SessionDep":
                         sessions.append(arg.arg)
             fn.session_params = tuple(sessions)
-        bindings, scopes, relevant = _scan_own(body, self.lines, fn.word_free)
-        if relevant:
-            self._collect_bindings(fn, bindings)
-            self._block(fn, body, _Where())
-            self.functions.append(FunctionQueries(
-                fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
-                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
-            ))
-        # (Without anything relevant the facts would be empty, and dropped.)
-        self._nested(name, class_name, scopes)
+        return fn
 
     def _nested(self, name: str, class_name: Optional[str], scopes: list[ast.AST]) -> None:
         for child in scopes:
@@ -320,8 +342,12 @@ class _Extractor:
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
         for stmt in node.body:
-            if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign)):
-                continue  # class attributes: no function inside (lambdas are not walked)
+            kind = type(stmt)
+            if kind in _CLASS_ATTRIBUTES:
+                continue  # no function inside (lambdas are not walked)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:  # the commonest (as below, minus a walk)
+                self.function(f"{qual}.{stmt.name}", qual, stmt, stmt.body)  # type: ignore[attr-defined]
+                continue
             for child in _nested_scopes([stmt]):
                 if isinstance(child, ast.ClassDef):
                     self.class_body(f"{qual}.{child.name}", child)
@@ -377,9 +403,7 @@ class _Extractor:
                     if isinstance(target, ast.Name):
                         fn.assigns.setdefault(target.id, []).append(node.value)
                     else:
-                        for sub in ast.walk(target):
-                            if isinstance(sub, ast.Name):
-                                fn.other_bindings.add(sub.id)
+                        _add_names(target, fn.other_bindings)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
@@ -388,15 +412,11 @@ class _Extractor:
                 else:
                     fn.other_bindings.add(node.target.id)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                for sub in ast.walk(node.target):
-                    if isinstance(sub, ast.Name):
-                        fn.other_bindings.add(sub.id)
+                _add_names(node.target, fn.other_bindings)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
-                        for sub in ast.walk(item.optional_vars):
-                            if isinstance(sub, ast.Name):
-                                fn.other_bindings.add(sub.id)
+                        _add_names(item.optional_vars, fn.other_bindings)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
 
@@ -1266,16 +1286,27 @@ def _nested_scopes(body: list[ast.stmt]) -> list[ast.AST]:
     found: list[ast.AST] = []
     stack: list[ast.AST] = list(body)
     pop, extend = stack.pop, stack.extend
+    scopes, body_fields_of = _SCOPE_TYPES, _BODY_FIELDS_OF
     while stack:
         node = pop()
-        if isinstance(node, _SCOPES):
+        kind = type(node)
+        if kind in scopes:
             found.append(node)
             continue
-        for name in _BODY_FIELDS:
+        fields = body_fields_of.get(kind)
+        if fields is None:
+            fields = body_fields_of[kind] = tuple(name for name in _BODY_FIELDS if name in getattr(kind, "_fields", ()))
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 extend(value)
     return found
+
+
+_SCOPE_TYPES = frozenset(_SCOPES)
+# Per node type, the `_BODY_FIELDS` it has (none for most statements).
+_BODY_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+_CLASS_ATTRIBUTES = frozenset({ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign})
 _LEAVES = frozenset({ast.Name, ast.Constant})
 _WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
     (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
