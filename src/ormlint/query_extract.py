@@ -289,8 +289,8 @@ class _Extractor:
     def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
         if not isinstance(node, ast.Module) and not self._may_hold_facts(body):
             # Nothing here can make a fact (the text has no loop or query word),
-            # so the facts would be empty and dropped: only its nested scopes matter.
-            self._nested(name, class_name, _nested_scopes(body))
+            # so the facts would be empty and dropped. Neither can its nested
+            # functions and methods: their bodies are lines of this one.
             return
         word_free: set[ast.AST] = set()
         bindings, scopes, relevant = _scan_own(body, self.lines, word_free)
@@ -428,7 +428,10 @@ class _Extractor:
             if isinstance(body[position], (ast.Return, ast.Break, ast.Raise)):
                 last_exit = position
                 break
-        plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        if where.assigned_to or where.in_return:
+            plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        else:
+            plain = where  # the same context (contexts are never changed)
         if last_exit < 0:  # the common case: one context for the whole block
             for stmt in body:
                 self._statement(fn, stmt, plain)
@@ -621,7 +624,7 @@ class _Extractor:
         if kind in _COMPREHENSION_TYPES:
             self._comprehension(fn, node, where)
             return
-        if kind is ast.Call or kind is ast.Attribute:
+        if (kind is ast.Call or kind is ast.Attribute) and not _cannot_root_query(fn, node):
             index = self._query(fn, node, where)
             if index is not None:
                 fact = fn.queries[index]
@@ -639,9 +642,13 @@ class _Extractor:
                     self._expr(fn, sub, _Where(where.loops, where.exits, where.batched))
                 return
         if isinstance(node, ast.Call):
-            self._call_site(fn, node, where)
-        if isinstance(node, ast.Attribute):
-            self._access(fn, node, where)
+            func = node.func
+            # (Outside loops only commit/flush calls are recorded.)
+            if where.loops or (type(func) is ast.Attribute and func.attr in _ROUND_TRIP_METHODS):
+                self._call_site(fn, node, where)
+        elif isinstance(node, ast.Attribute):
+            if where.loops and type(node.value) is ast.Name:  # (what `_access` records)
+                self._access(fn, node, where)
         inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
         fields = _WALK_FIELDS.get(kind)
         if fields is None:
@@ -988,6 +995,29 @@ def _operand_refs(node: ast.AST, out: list[ColumnRef], group: int, wrapped: bool
             base = dotted_name(sub.value)
             if base is not None:
                 out.append(ColumnRef(base, sub.attr, span_of(sub), "wrapped", group))
+
+
+# Methods with which `_query` may find a chain's root, or step into a statement.
+_ROOT_METHODS = _EXECUTORS | _STATEMENT_ROOTS | {"query", "get"}
+
+
+def _cannot_root_query(fn: _Function, node: ast.AST) -> bool:
+    """True for the commonest shapes in which `_query` finds no root, a cheaper
+    test than walking the chain: `name.attr` (not `.query`, not on a query
+    variable), `func(...)` (not a statement function with arguments),
+    `name.method(...)` (not a root method, not on a query variable)."""
+    kind = type(node)
+    if kind is ast.Attribute:
+        base = node.value  # type: ignore[attr-defined]
+        return type(base) is ast.Name and node.attr != "query" and base.id not in fn.query_vars  # type: ignore[attr-defined]
+    func = node.func  # type: ignore[attr-defined]
+    func_kind = type(func)
+    if func_kind is ast.Name:
+        return not (func.id in _STATEMENT_ROOTS and node.args)  # type: ignore[attr-defined]
+    if func_kind is ast.Attribute:
+        base = func.value
+        return type(base) is ast.Name and func.attr not in _ROOT_METHODS and base.id not in fn.query_vars
+    return False
 
 
 def _may_record(fn: _Function, node: ast.AST) -> bool:
