@@ -84,3 +84,50 @@ def test_decode_fast_path_agrees_with_detect_encoding() -> None:
             assert isinstance(result, ParseFailure), data
             continue
         assert result == expected.lstrip("\ufeff"), data
+
+
+def test_cannot_root_query_only_where_query_finds_no_root() -> None:
+    from ormlint.query_extract import _cannot_root_query, _Extractor, _Function, _Where
+    from ormlint.expr import Span
+
+    source = SOURCE + textwrap.dedent('''
+        def f(session, q, ids):
+            q.filter(X.a == 1).all()
+            session.query(User).get(1)
+            d.get(1, 2)
+            d.get(1)
+            select(User).where(User.id == 1)
+            select()
+            sa.select(User)
+            session.execute(select(User))
+            conn.execute("x")
+            User.query.all()
+            x.query
+            q.items
+            len(ids)
+            q.all()
+            (await q).all()
+    ''')
+    tree = ast.parse(source)
+    for query_vars in ({}, {"q": [0]}, {"d": [0], "x": [0]}):
+        extractor = _Extractor()
+        fn = _Function("f", None, False, Span(1, 0, 1, 0))
+        fn.query_vars = dict(query_vars)
+        fn.queries = [None] * 3  # type: ignore[list-item]
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Call, ast.Attribute)) and _cannot_root_query(fn, node):
+                assert extractor._query(fn, node, _Where()) is None, ast.dump(node)
+
+
+def test_nested_scopes_of_a_function_without_fact_words_hold_none() -> None:
+    source = textwrap.dedent('''
+        def outer(a):
+            def inner():
+                return a + 1
+            class Local:
+                def method(self):
+                    return self.value
+            return inner
+    ''')
+    tree = ast.parse(source)
+    assert extract_queries(tree, source) == extract_queries(tree) == ()

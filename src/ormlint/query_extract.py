@@ -189,6 +189,26 @@ def _word_pattern(words: frozenset[str]) -> "re.Pattern[str]":
 # The words without which a function's text cannot hold a fact: loop keywords
 # (comprehensions too use `for`) and the names `_scan_own` calls relevant.
 _FACT_WORD = _word_pattern(_RELEVANT_METHODS | {"query", "for", "while"})
+# The words without which the expressions of a simple statement hold nothing
+# `_scan_own` looks for below the statement itself: a relevant call or `.query`,
+# a comprehension's `for`, a list method (`name.append(...)`). A walrus (`:=`,
+# a binding) is looked for apart: it is no word.
+_SCAN_WORD = _word_pattern(_RELEVANT_METHODS | _LIST_METHODS | {"query", "for"})
+
+
+def _add_names(node: ast.AST, names: set[str]) -> None:
+    """Add the names in `node` (all that `ast.walk` finds) to `names`; the
+    common targets (`x`, `a, b`) without the generic walk."""
+    if type(node) is ast.Name:
+        names.add(node.id)
+        return
+    if type(node) is ast.Tuple:
+        for item in node.elts:
+            _add_names(item, names)
+        return
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            names.add(sub.id)
 
 
 def _strip(node: ast.AST) -> ast.AST:
@@ -236,6 +256,8 @@ class _Function:
     session_params: tuple[str, ...] = ()
     returns: list[int] = field(default_factory=list)
     params: set[str] = field(default_factory=set)
+    # Simple statements whose lines hold no `_SCAN_WORD` (see `_scan_own`).
+    word_free: set[ast.AST] = field(default_factory=set)
     by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
 
 
@@ -267,9 +289,25 @@ class _Extractor:
     def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
         if not isinstance(node, ast.Module) and not self._may_hold_facts(body):
             # Nothing here can make a fact (the text has no loop or query word),
-            # so the facts would be empty and dropped: only its nested scopes matter.
-            self._nested(name, class_name, _nested_scopes(body))
+            # so the facts would be empty and dropped. Neither can its nested
+            # functions and methods: their bodies are lines of this one.
             return
+        word_free: set[ast.AST] = set()
+        bindings, scopes, relevant = _scan_own(body, self.lines, word_free)
+        if relevant:
+            fn = self._start(name, class_name, node)
+            fn.word_free = word_free
+            self._collect_bindings(fn, bindings)
+            self._block(fn, body, _Where())
+            self.functions.append(FunctionQueries(
+                fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
+                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
+            ))
+        # (Without anything relevant the facts would be empty, and dropped.)
+        self._nested(name, class_name, scopes)
+
+    def _start(self, name: str, class_name: Optional[str], node: ast.AST) -> _Function:
+        """The function's record, with its parameters."""
         is_async = isinstance(node, ast.AsyncFunctionDef)
         fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else Span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -290,16 +328,7 @@ class _Extractor:
                     if last.lower().endswith("session") or last == "SessionDep":
                         sessions.append(arg.arg)
             fn.session_params = tuple(sessions)
-        bindings, scopes, relevant = _scan_own(body)
-        if relevant:
-            self._collect_bindings(fn, bindings)
-            self._block(fn, body, _Where())
-            self.functions.append(FunctionQueries(
-                fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
-                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
-            ))
-        # (Without anything relevant the facts would be empty, and dropped.)
-        self._nested(name, class_name, scopes)
+        return fn
 
     def _nested(self, name: str, class_name: Optional[str], scopes: list[ast.AST]) -> None:
         for child in scopes:
@@ -313,8 +342,12 @@ class _Extractor:
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
         for stmt in node.body:
-            if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign)):
-                continue  # class attributes: no function inside (lambdas are not walked)
+            kind = type(stmt)
+            if kind in _CLASS_ATTRIBUTES:
+                continue  # no function inside (lambdas are not walked)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:  # the commonest (as below, minus a walk)
+                self.function(f"{qual}.{stmt.name}", qual, stmt, stmt.body)  # type: ignore[attr-defined]
+                continue
             for child in _nested_scopes([stmt]):
                 if isinstance(child, ast.ClassDef):
                     self.class_body(f"{qual}.{child.name}", child)
@@ -370,9 +403,7 @@ class _Extractor:
                     if isinstance(target, ast.Name):
                         fn.assigns.setdefault(target.id, []).append(node.value)
                     else:
-                        for sub in ast.walk(target):
-                            if isinstance(sub, ast.Name):
-                                fn.other_bindings.add(sub.id)
+                        _add_names(target, fn.other_bindings)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
@@ -381,15 +412,11 @@ class _Extractor:
                 else:
                     fn.other_bindings.add(node.target.id)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                for sub in ast.walk(node.target):
-                    if isinstance(sub, ast.Name):
-                        fn.other_bindings.add(sub.id)
+                _add_names(node.target, fn.other_bindings)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
-                        for sub in ast.walk(item.optional_vars):
-                            if isinstance(sub, ast.Name):
-                                fn.other_bindings.add(sub.id)
+                        _add_names(item.optional_vars, fn.other_bindings)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
 
@@ -401,7 +428,10 @@ class _Extractor:
             if isinstance(body[position], (ast.Return, ast.Break, ast.Raise)):
                 last_exit = position
                 break
-        plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        if where.assigned_to or where.in_return:
+            plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+        else:
+            plain = where  # the same context (contexts are never changed)
         if last_exit < 0:  # the common case: one context for the whole block
             for stmt in body:
                 self._statement(fn, stmt, plain)
@@ -411,14 +441,32 @@ class _Extractor:
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
     def _statement(self, fn: _Function, stmt: ast.stmt, where: _Where) -> None:
-        if type(stmt) is ast.Expr:  # the commonest statement (as the generic case at the end)
-            self._top(fn, stmt.value, where)
+        # The commonest statements first (the kinds are exclusive, so the order
+        # of the tests changes nothing else).
+        kind = type(stmt)
+        if kind is ast.Expr:
+            self._top(fn, stmt.value, where, stmt in fn.word_free)  # type: ignore[attr-defined]
             return
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for decorator in stmt.decorator_list:
-                self._top(fn, decorator, where)
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+            target = targets[0]
+            if len(targets) == 1 and isinstance(target, ast.Name):
+                if where.loops or self._may_record_here(fn, stmt.value, stmt in fn.word_free):
+                    self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, target.id))
+                return
+        elif isinstance(stmt, ast.Return):
+            returned = stmt.value
+            if returned is not None:
+                if where.loops or self._may_record_here(fn, returned, stmt in fn.word_free):
+                    self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True))
+                return
+        elif isinstance(stmt, ast.If):
+            self._top(fn, stmt.test, where)
+            batched = where.batched or (bool(where.loops) and (_batch_test(stmt.test) or _memoizes(stmt.body)))
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
+            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
             return
-        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._top(fn, stmt.iter, where)
             loop_target = stmt.target.id if isinstance(stmt.target, ast.Name) else ""
             iterable: Optional[ast.AST] = stmt.iter
@@ -430,7 +478,16 @@ class _Extractor:
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
-        if isinstance(stmt, ast.While):
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in stmt.decorator_list:
+                self._top(fn, decorator, where)
+            return
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self._top(fn, item.context_expr, where)
+            self._block(fn, stmt.body, where)
+            return
+        elif isinstance(stmt, ast.While):
             # `while` loops poll, page through batches or probe (`while exists(slug)`):
             # repeating a round trip is what they are for.
             index = self._loop(fn, "while", stmt, "", None, where, True)
@@ -439,22 +496,7 @@ class _Extractor:
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
-        if isinstance(stmt, ast.If):
-            self._top(fn, stmt.test, where)
-            batched = where.batched or (bool(where.loops) and (
-                any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(stmt.test))
-                or _batch_size_guard(stmt.test)
-                or _memoizes(stmt.body)
-            ))
-            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
-            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
-            return
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                self._top(fn, item.context_expr, where)
-            self._block(fn, stmt.body, where)
-            return
-        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        elif isinstance(stmt, ast.Try) or kind.__name__ == "TryStar":
             isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
             self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
@@ -464,22 +506,19 @@ class _Extractor:
             self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
             self._block(fn, stmt.finalbody, where)  # type: ignore[attr-defined]
             return
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            self._top(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.targets[0].id))
-            return
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-            self._top(fn, stmt.value, _Where(where.loops, where.exits, where.batched, stmt.target.id))
-            return
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
-            self._top(fn, stmt.value, _Where(where.loops, True, where.batched, "", True))
-            return
-        if isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
+        elif isinstance(stmt, ast.AnnAssign):
+            annotated = stmt.value
+            if isinstance(stmt.target, ast.Name) and annotated is not None:
+                if where.loops or self._may_record_here(fn, annotated, stmt in fn.word_free):
+                    self._expr(fn, annotated, _Where(where.loops, where.exits, where.batched, stmt.target.id))
+                return
+        elif isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
             self._top(fn, stmt.subject, where)
             for case in stmt.cases:
                 self._block(fn, case.body, where)
             return
         # The children in `ast.iter_child_nodes` order (contexts and operators are neither).
-        kind = type(stmt)
+        word_free = stmt in fn.word_free
         fields = _WALK_FIELDS.get(kind)
         if fields is None:
             fields = _walk_fields(kind)
@@ -489,7 +528,7 @@ class _Extractor:
                 if isinstance(child, ast.stmt):
                     self._statement(fn, child, where)
                 elif isinstance(child, ast.expr):
-                    self._top(fn, child, where)
+                    self._top(fn, child, where, word_free)
 
     def _loop(self, fn: _Function, kind: str, node: ast.AST, target: str, iterable: Optional[ast.AST], where: _Where, repeating: bool) -> int:
         source: tuple[str, Union[int, str], str] = ("", "", "")
@@ -535,11 +574,31 @@ class _Extractor:
         return ("", "", "")
 
     # -- expressions ------------------------------------------------------
-    def _top(self, fn: _Function, node: ast.AST, where: _Where) -> None:
+    def _top(self, fn: _Function, node: ast.AST, where: _Where, word_free: bool = False) -> None:
         """`_expr` on an expression of a statement, skipped outside loops when
         nothing in it can make a fact (no query root, commit/flush, loop)."""
-        if where.loops or (self._text_may_record(fn, node) and _may_record(fn, node)):
+        if where.loops or self._may_record_here(fn, node, word_free):
             self._expr(fn, node, where)
+
+    def _may_record_here(self, fn: _Function, node: ast.AST, word_free: bool) -> bool:
+        """`_may_record`, after its cheaper tests. `word_free`: the statement's lines
+        hold no `_SCAN_WORD`, which holds every word `_text_may_record` looks for
+        but `while` (a keyword, so no name `_may_record` finds): only a query
+        variable's name can make it record then."""
+        kind = type(node)
+        if kind is ast.Name or kind is ast.Constant:
+            return False  # `_expr` records nothing there
+        if word_free:
+            return bool(fn.query_vars) and self._text_names_query_var(fn, node) and _may_record(fn, node)
+        return self._text_may_record(fn, node) and _may_record(fn, node)
+
+    def _text_names_query_var(self, fn: _Function, node: ast.AST) -> bool:
+        """The lines of the expression hold the name of a query variable."""
+        lines = self.lines
+        assert lines is not None  # (`word_free` is known from the lines)
+        first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+        segment = lines[first - 1] if first == last else "\n".join(lines[first - 1 : last])
+        return any(var in segment for var in fn.query_vars)
 
     def _text_may_record(self, fn: _Function, node: ast.AST) -> bool:
         """A cheaper first test for `_may_record`, on the text of the expression's
@@ -565,7 +624,7 @@ class _Extractor:
         if kind in _COMPREHENSION_TYPES:
             self._comprehension(fn, node, where)
             return
-        if kind is ast.Call or kind is ast.Attribute:
+        if (kind is ast.Call or kind is ast.Attribute) and not _cannot_root_query(fn, node):
             index = self._query(fn, node, where)
             if index is not None:
                 fact = fn.queries[index]
@@ -583,9 +642,13 @@ class _Extractor:
                     self._expr(fn, sub, _Where(where.loops, where.exits, where.batched))
                 return
         if isinstance(node, ast.Call):
-            self._call_site(fn, node, where)
-        if isinstance(node, ast.Attribute):
-            self._access(fn, node, where)
+            func = node.func
+            # (Outside loops only commit/flush calls are recorded.)
+            if where.loops or (type(func) is ast.Attribute and func.attr in _ROUND_TRIP_METHODS):
+                self._call_site(fn, node, where)
+        elif isinstance(node, ast.Attribute):
+            if where.loops and type(node.value) is ast.Name:  # (what `_access` records)
+                self._access(fn, node, where)
         inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
         fields = _WALK_FIELDS.get(kind)
         if fields is None:
@@ -934,6 +997,29 @@ def _operand_refs(node: ast.AST, out: list[ColumnRef], group: int, wrapped: bool
                 out.append(ColumnRef(base, sub.attr, span_of(sub), "wrapped", group))
 
 
+# Methods with which `_query` may find a chain's root, or step into a statement.
+_ROOT_METHODS = _EXECUTORS | _STATEMENT_ROOTS | {"query", "get"}
+
+
+def _cannot_root_query(fn: _Function, node: ast.AST) -> bool:
+    """True for the commonest shapes in which `_query` finds no root, a cheaper
+    test than walking the chain: `name.attr` (not `.query`, not on a query
+    variable), `func(...)` (not a statement function with arguments),
+    `name.method(...)` (not a root method, not on a query variable)."""
+    kind = type(node)
+    if kind is ast.Attribute:
+        base = node.value  # type: ignore[attr-defined]
+        return type(base) is ast.Name and node.attr != "query" and base.id not in fn.query_vars  # type: ignore[attr-defined]
+    func = node.func  # type: ignore[attr-defined]
+    func_kind = type(func)
+    if func_kind is ast.Name:
+        return not (func.id in _STATEMENT_ROOTS and node.args)  # type: ignore[attr-defined]
+    if func_kind is ast.Attribute:
+        base = func.value
+        return type(base) is ast.Name and func.attr not in _ROOT_METHODS and base.id not in fn.query_vars
+    return False
+
+
 def _may_record(fn: _Function, node: ast.AST) -> bool:
     """Outside loops `_expr` records only query chains (rooted at a query
     method, a statement function, `.query` or a query variable), commit/flush
@@ -1124,13 +1210,27 @@ def _walk_own(body: list[ast.stmt]) -> list[ast.AST]:
 
 
 _OPAQUE_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+# Statements holding expressions but no statements.
+_SIMPLE_STATEMENTS = frozenset({
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Assert, ast.Delete,
+})
 
 
-def _scan_own(body: list[ast.stmt]) -> tuple[list[ast.AST], list[ast.AST], bool]:
+def _scan_own(
+    body: list[ast.stmt], lines: Optional[list[str]] = None, word_free: Optional[set[ast.AST]] = None,
+) -> tuple[list[ast.AST], list[ast.AST], bool]:
     """One walk of a function body, in `_walk_own`'s order: (the nodes
     `_collect_bindings` reads, the nested functions and classes, whether
     anything in it can make a query fact: a loop, a call of a query method or
-    statement function, a `.query`)."""
+    statement function, a `.query`).
+
+    With the file's `lines`, the expressions of a simple statement (an
+    assignment, a call...) are not walked when its lines hold no `_SCAN_WORD`
+    nor `:=`: nothing below it can be found then (identifiers are written out;
+    lines with other than ASCII are always walked, as in `_may_hold_facts`).
+    Such statements are added to `word_free`."""
+    if word_free is None:
+        word_free = set()
     bindings: list[ast.AST] = []
     scopes: list[ast.AST] = []
     relevant = False
@@ -1141,9 +1241,25 @@ def _scan_own(body: list[ast.stmt]) -> tuple[list[ast.AST], list[ast.AST], bool]
     binding_kinds, loop_kinds, opaque = _BINDING_KINDS, _LOOP_KINDS, _OPAQUE_SCOPES
     relevant_methods, statement_roots, list_methods = _RELEVANT_METHODS, _STATEMENT_ROOTS, _LIST_METHODS
     Call, Attribute, Name = ast.Call, ast.Attribute, ast.Name
+    simple_statements, search_word, free = _SIMPLE_STATEMENTS, _SCAN_WORD.search, word_free.add
     while stack:
         node = pop()
         kind = type(node)
+        if kind in simple_statements and lines is not None:
+            first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+            segment = lines[first - 1] if first == last else "\n".join(lines[first - 1 : last])
+            if segment.isascii() and search_word(segment) is None and ":=" not in segment:
+                if kind in binding_kinds:
+                    bindings.append(node)
+                free(node)
+                continue  # its expressions hold nothing to find
+        if kind is Attribute:  # the commonest: only its value is walked
+            if node.attr == "query":  # type: ignore[attr-defined]
+                relevant = True
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) in walked:
+                push(value)
+            continue
         if kind is Call:
             func = node.func  # type: ignore[attr-defined]
             func_kind = type(func)
@@ -1155,16 +1271,24 @@ def _scan_own(body: list[ast.stmt]) -> tuple[list[ast.AST], list[ast.AST], bool]
                     relevant = True
             elif func_kind is Name and func.id in statement_roots:
                 relevant = True
-        elif kind is Attribute:
-            if node.attr == "query":  # type: ignore[attr-defined]
-                relevant = True
-        elif kind in binding_kinds:
+            if func_kind in walked:
+                push(func)
+            args = node.args  # type: ignore[attr-defined]
+            if args:
+                extend([item for item in args if type(item) in walked])
+            keywords = node.keywords  # type: ignore[attr-defined]
+            if keywords:
+                # A keyword is neither a binding nor relevant: its value stands in
+                # for it, at its place in the walk.
+                extend([item.value for item in keywords if type(item.value) in walked])
+            continue
+        if kind in binding_kinds:
             bindings.append(node)
             if kind in loop_kinds:
                 relevant = True
         elif kind in loop_kinds:
             relevant = True
-        if kind in opaque:
+        elif kind in opaque:
             if kind is not ast.Lambda:
                 scopes.append(node)
             continue
@@ -1192,16 +1316,27 @@ def _nested_scopes(body: list[ast.stmt]) -> list[ast.AST]:
     found: list[ast.AST] = []
     stack: list[ast.AST] = list(body)
     pop, extend = stack.pop, stack.extend
+    scopes, body_fields_of = _SCOPE_TYPES, _BODY_FIELDS_OF
     while stack:
         node = pop()
-        if isinstance(node, _SCOPES):
+        kind = type(node)
+        if kind in scopes:
             found.append(node)
             continue
-        for name in _BODY_FIELDS:
+        fields = body_fields_of.get(kind)
+        if fields is None:
+            fields = body_fields_of[kind] = tuple(name for name in _BODY_FIELDS if name in getattr(kind, "_fields", ()))
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 extend(value)
     return found
+
+
+_SCOPE_TYPES = frozenset(_SCOPES)
+# Per node type, the `_BODY_FIELDS` it has (none for most statements).
+_BODY_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+_CLASS_ATTRIBUTES = frozenset({ast.Expr, ast.Assign, ast.AnnAssign, ast.Pass, ast.AugAssign})
 _LEAVES = frozenset({ast.Name, ast.Constant})
 _WALKED: tuple[type, ...] = (ast.expr, ast.stmt, ast.excepthandler, ast.comprehension, ast.keyword, ast.withitem) + (
     (getattr(ast, "match_case"),) if hasattr(ast, "match_case") else ()
@@ -1228,8 +1363,15 @@ _EXPR_TYPES = frozenset(_subclasses((ast.expr,)) - _LEAVES)
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+# Fields that never hold a walked node (contexts, operators, identifiers, flags).
+_SCALAR_FIELDS = frozenset({
+    "ctx", "op", "ops", "attr", "id", "arg", "name", "names", "module", "level", "is_async", "conversion",
+    "type_comment", "simple", "kind", "kwd_attrs",
+})
+
+
 def _walk_fields(kind: type) -> tuple[str, ...]:
-    fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in ("ctx", "op", "ops"))
+    fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in _SCALAR_FIELDS)
     _WALK_FIELDS[kind] = fields
     return fields
 
@@ -1251,11 +1393,17 @@ def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[Funct
 _BATCH_SIZE_WORDS = ("batch", "chunk", "page_size", "flush_every", "commit_every")
 
 
-def _batch_size_guard(test: ast.AST) -> bool:
-    """`if len(batch) >= batch_size:` / `if n >= BATCH_SIZE:`: the branch runs once per batch."""
+def _batch_test(test: ast.AST) -> bool:
+    """The test of an `if` in a loop runs its branch once per batch: it uses `%`
+    (every n rows), or compares a batch size (`if len(batch) >= batch_size:`,
+    `if n >= BATCH_SIZE:`)."""
     for node in ast.walk(test):
-        if isinstance(node, ast.Compare):
-            for operand in [node.left, *node.comparators]:
+        kind = type(node)
+        if kind is ast.BinOp:
+            if type(node.op) is ast.Mod:  # type: ignore[attr-defined]
+                return True
+        elif kind is ast.Compare:
+            for operand in [node.left, *node.comparators]:  # type: ignore[attr-defined]
                 for name in ast.walk(operand):
                     text = name.id if isinstance(name, ast.Name) else name.attr if isinstance(name, ast.Attribute) else ""
                     if any(word in text.lower() for word in _BATCH_SIZE_WORDS):
