@@ -259,12 +259,10 @@ _FOLLOWED_TYPES = frozenset(_FOLLOWED)
 
 def _bound_value(node: ast.AST) -> Expr:
     """What session resolution follows (calls and names); anything else is opaque."""
-    kind = type(node)
-    if kind is ast.Await:
-        # `to_expr` converts an await as its value one level deeper (and drops
-        # the span it made for the await).
-        return to_expr(node.value, 1)  # type: ignore[attr-defined]
-    return to_expr(node) if kind in _FOLLOWED_TYPES else _OPAQUE
+    # An await is converted as its value (one level deeper): `to_expr` of the
+    # await itself is that record, and the usage extractor has most often
+    # made it already (`to_expr(node.value, 1)` would convert it again).
+    return to_expr(node) if type(node) in _FOLLOWED_TYPES else _OPAQUE
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
@@ -543,39 +541,61 @@ class _FunctionWalker:
         pop, push, extend = stack.pop, stack.append, stack.extend
         fields_of = _CHILD_FIELDS
         special = _SPECIAL
+        # Every call is counted, listed and its name noted here; only the rare
+        # ones that can make a fact or a flag go on to `notable_call`.
+        calls_append, called_add = self.calls.append, self.called.add
+        notable_methods, sink_names = _NOTABLE_METHODS, _SINK_NAMES
+        in_with = bool(self.with_targets)  # only `with_stmt` changes it, never during a walk
+        # Node types as locals: this loop meets about 20 nodes per function line.
+        Attribute, Call, Name, Constant = ast.Attribute, ast.Call, ast.Name, ast.Constant
         while stack:
             sub = pop()
             kind = type(sub)
-            if kind is ast.Attribute:
+            if kind is Constant or kind is Name:  # the commonest nodes (call arguments, operands)
+                continue
+            if kind is Attribute:
                 # `a.b.c`: down to the base at once (it would be popped next);
                 # a name base has nothing below.
                 sub = sub.value  # type: ignore[attr-defined]
                 kind = type(sub)
-                while kind is ast.Attribute:
+                while kind is Attribute:
                     sub = sub.value
                     kind = type(sub)
-                if kind is ast.Name:
+                if kind is Name:
                     continue
-            if kind is ast.Call:
+            if kind is Call:
                 keywords = sub.keywords  # type: ignore[attr-defined]
                 if keywords:
                     extend([k.value for k in reversed(keywords)])
                 extend(reversed(sub.args))  # type: ignore[attr-defined]
-                self.call(sub)  # type: ignore[arg-type]
+                self.order += 1
+                calls_append(sub)
                 # The called expression comes next: `f` and `a.b.f` have nothing below.
                 func = sub.func  # type: ignore[attr-defined]
-                while type(func) is ast.Attribute:
+                func_kind = type(func)
+                if func_kind is Attribute:
+                    method = func.attr
+                    called_add(method)
+                    if in_with or method in notable_methods:
+                        self.notable_call(sub, method)  # type: ignore[arg-type]
                     func = func.value
-                if type(func) is not ast.Name:
+                    while type(func) is Attribute:
+                        func = func.value
+                    if type(func) is not Name:
+                        push(func)
+                elif func_kind is Name:
+                    method = func.id
+                    called_add(method)
+                    if in_with or method in sink_names:
+                        self.notable_call(sub, method)  # type: ignore[arg-type]
+                else:  # `f()()`, `x[0]()`: no name, nothing notable (`passing` wants a name too)
                     push(func)
-                continue
-            if kind is ast.Name or kind is ast.Constant:
                 continue
             fields = fields_of.get(kind)
             if fields is None:
                 fields = _child_fields(kind)
             elif not fields:
-                continue  # names, constants, None: nothing below (and none is special)
+                continue  # None, lambdas, strings: nothing below (and none is special)
             # The children, last first (None, strings and leaves pushed are skipped when popped).
             for name in fields:
                 value = getattr(sub, name, None)
@@ -597,26 +617,19 @@ class _FunctionWalker:
                     self.order += 1
                     self.yields.append(YieldFact(value or "", span_of(sub), self.frames, self.order))
 
-    def call(self, sub: ast.Call) -> None:
-        self.order += 1
-        self.calls.append(sub)
+    def notable_call(self, sub: ast.Call, method: str) -> None:
+        """A call `expr` has counted and listed that may make a fact or set a
+        flag: a session, string-building or SQL-taking method, or any call of
+        a name inside a `with ... as name` block."""
         func = sub.func
-        kind = type(func)
-        if kind is ast.Attribute:
-            method = func.attr  # type: ignore[attr-defined]
-            self.called.add(method)
+        if type(func) is ast.Attribute:
             if method in _BUILDING_METHODS:
                 self.may_build = True
             elif method in SESSION_METHODS:
-                receiver = dotted_name(func.value)  # type: ignore[attr-defined]
+                receiver = dotted_name(func.value)
                 if receiver:
                     self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited, self.frames,
                                               self.order, method == "execute" and _is_dml(sub)))
-        elif kind is ast.Name:
-            method = func.id  # type: ignore[attr-defined]
-            self.called.add(method)
-        else:
-            method = ""
         if method in _SINK_NAMES and sub.args and type(sub.args[0]) is not ast.Constant:
             self.may_sink = True
         if self.with_targets:  # else no with-target to pass on
@@ -682,6 +695,8 @@ def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], 
 
 
 _SINK_NAMES = frozenset({"text", "execute", "exec_driver_sql"})
+# The method names for which `_FunctionWalker.notable_call` has something to do.
+_NOTABLE_METHODS = SESSION_METHODS | _BUILDING_METHODS | _SINK_NAMES
 
 
 def _may_sink(calls: list[ast.Call]) -> bool:
