@@ -273,7 +273,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
     ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, type(None), str}}
 _NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
                               "type_comment", "level", "module", "simple"})
-_SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.BinOp, ast.JoinedStr})
+_SPECIAL = frozenset({ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.BinOp, ast.JoinedStr})
 # Expressions `_FunctionWalker.expr` does nothing with (no child, not special):
 # a statement whose value is one of them need not be walked at all.
 _INERT = frozenset({ast.Name, ast.Constant})
@@ -313,7 +313,7 @@ def _strings_in(node: ast.AST, found: list[str]) -> None:
         for name in fields:
             value = getattr(sub, name, None)
             if type(value) is list:
-                queue.extend(item for item in value if isinstance(item, ast.AST))
+                queue.extend(value)  # a None (dict unpacking, keyword-only without default) adds nothing
             elif isinstance(value, ast.AST):
                 queue.append(value)
 
@@ -470,7 +470,8 @@ class _FunctionWalker:
             self.expr(value)
         bound = None
         for assigned in node.targets:  # type: ignore[attr-defined]
-            name = dotted_name(assigned)
+            # A name, the commonest target, is its own dotted name.
+            name = assigned.id if type(assigned) is ast.Name else dotted_name(assigned)
             if name is not None:
                 if bound is None:  # converted once, and only when some target keeps it
                     bound = _bound_value(value)
@@ -543,11 +544,12 @@ class _FunctionWalker:
         special = _SPECIAL
         # Every call is counted, listed and its name noted here; only the rare
         # ones that can make a fact or a flag go on to `notable_call`.
-        calls_append, called_add = self.calls.append, self.called.add
+        calls_append, called_add, awaited_add = self.calls.append, self.called.add, self.awaited.add
         notable_methods, sink_names = _NOTABLE_METHODS, _SINK_NAMES
         in_with = bool(self.with_targets)  # only `with_stmt` changes it, never during a walk
         # Node types as locals: this loop meets about 20 nodes per function line.
         Attribute, Call, Name, Constant = ast.Attribute, ast.Call, ast.Name, ast.Constant
+        Await, Compare = ast.Await, ast.Compare
         while stack:
             sub = pop()
             kind = type(sub)
@@ -591,6 +593,16 @@ class _FunctionWalker:
                 else:  # `f()()`, `x[0]()`: no name, nothing notable (`passing` wants a name too)
                     push(func)
                 continue
+            # The next commonest (`await session.execute(...)`, `if x is None`), without the field loop.
+            if kind is Await:
+                value = sub.value  # type: ignore[attr-defined]
+                awaited_add(id(value))
+                push(value)
+                continue
+            if kind is Compare:
+                extend(reversed(sub.comparators))  # type: ignore[attr-defined]
+                push(sub.left)  # type: ignore[attr-defined]
+                continue
             fields = fields_of.get(kind)
             if fields is None:
                 fields = _child_fields(kind)
@@ -604,9 +616,7 @@ class _FunctionWalker:
                 elif value is not None:
                     push(value)
             if kind in special:
-                if kind is ast.Await:
-                    self.awaited.add(id(sub.value))  # type: ignore[attr-defined]
-                elif kind is ast.NamedExpr:
+                if kind is ast.NamedExpr:
                     if isinstance(sub.target, ast.Name):  # type: ignore[attr-defined]
                         self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))  # type: ignore[attr-defined]
                 elif kind is ast.BinOp or kind is ast.JoinedStr:
@@ -713,12 +723,13 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[Sess
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
+    decorators = node.decorator_list  # type: ignore[attr-defined]
     # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call; without
     # a built string in the body (`walker.may_build`) no sink can be found.
     sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink and walker.may_build else ()
     fn = SessionFunction(
         name=name, class_name=class_name, span=span_of(node), is_async=type(node) is ast.AsyncFunctionDef,
-        decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
+        decorators=tuple([to_expr(d) for d in decorators]) if decorators else (),
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
         called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
