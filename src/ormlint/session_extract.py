@@ -259,12 +259,10 @@ _FOLLOWED_TYPES = frozenset(_FOLLOWED)
 
 def _bound_value(node: ast.AST) -> Expr:
     """What session resolution follows (calls and names); anything else is opaque."""
-    kind = type(node)
-    if kind is ast.Await:
-        # `to_expr` converts an await as its value one level deeper (and drops
-        # the span it made for the await).
-        return to_expr(node.value, 1)  # type: ignore[attr-defined]
-    return to_expr(node) if kind in _FOLLOWED_TYPES else _OPAQUE
+    # An await is converted as its value (one level deeper): `to_expr` of the
+    # await itself is that record, and the usage extractor has most often
+    # made it already (`to_expr(node.value, 1)` would convert it again).
+    return to_expr(node) if type(node) in _FOLLOWED_TYPES else _OPAQUE
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
@@ -275,7 +273,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {kind: () for kind in _LEAVES | {
     ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, type(None), str}}
 _NO_CHILD_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "is_async", "kind",
                               "type_comment", "level", "module", "simple"})
-_SPECIAL = frozenset({ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.BinOp, ast.JoinedStr})
+_SPECIAL = frozenset({ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.BinOp, ast.JoinedStr})
 # Expressions `_FunctionWalker.expr` does nothing with (no child, not special):
 # a statement whose value is one of them need not be walked at all.
 _INERT = frozenset({ast.Name, ast.Constant})
@@ -315,7 +313,7 @@ def _strings_in(node: ast.AST, found: list[str]) -> None:
         for name in fields:
             value = getattr(sub, name, None)
             if type(value) is list:
-                queue.extend(item for item in value if isinstance(item, ast.AST))
+                queue.extend(value)  # a None (dict unpacking, keyword-only without default) adds nothing
             elif isinstance(value, ast.AST):
                 queue.append(value)
 
@@ -472,7 +470,8 @@ class _FunctionWalker:
             self.expr(value)
         bound = None
         for assigned in node.targets:  # type: ignore[attr-defined]
-            name = dotted_name(assigned)
+            # A name, the commonest target, is its own dotted name.
+            name = assigned.id if type(assigned) is ast.Name else dotted_name(assigned)
             if name is not None:
                 if bound is None:  # converted once, and only when some target keeps it
                     bound = _bound_value(value)
@@ -539,13 +538,16 @@ class _FunctionWalker:
 
     def expr(self, node: ast.AST) -> None:
         # Calls in source order (outer before inner), no nested scopes.
+        # Most expressions are a few nodes (a call, a comparison): what is set
+        # up here is paid about 100,000 times on a large repository, hence no
+        # more locals than the stack's methods.
         stack = [node]
         pop, push, extend = stack.pop, stack.append, stack.extend
-        fields_of = _CHILD_FIELDS
-        special = _SPECIAL
         while stack:
             sub = pop()
             kind = type(sub)
+            if kind is ast.Constant or kind is ast.Name:  # the commonest nodes (call arguments, operands)
+                continue
             if kind is ast.Attribute:
                 # `a.b.c`: down to the base at once (it would be popped next);
                 # a name base has nothing below.
@@ -561,21 +563,46 @@ class _FunctionWalker:
                 if keywords:
                     extend([k.value for k in reversed(keywords)])
                 extend(reversed(sub.args))  # type: ignore[attr-defined]
-                self.call(sub)  # type: ignore[arg-type]
+                # Every call is counted, listed and its name noted here; only the
+                # rare ones that can make a fact or set a flag go on to `notable_call`.
+                self.order += 1
+                self.calls.append(sub)
                 # The called expression comes next: `f` and `a.b.f` have nothing below.
                 func = sub.func  # type: ignore[attr-defined]
-                while type(func) is ast.Attribute:
+                func_kind = type(func)
+                if func_kind is ast.Attribute:
+                    method = func.attr
+                    self.called.add(method)
+                    if method in _NOTABLE_METHODS or self.with_targets:
+                        self.notable_call(sub, method)  # type: ignore[arg-type]
                     func = func.value
-                if type(func) is not ast.Name:
+                    while type(func) is ast.Attribute:
+                        func = func.value
+                    if type(func) is not ast.Name:
+                        push(func)
+                elif func_kind is ast.Name:
+                    method = func.id
+                    self.called.add(method)
+                    if method in _SINK_NAMES or self.with_targets:
+                        self.notable_call(sub, method)  # type: ignore[arg-type]
+                else:  # `f()()`, `x[0]()`: no name, nothing notable (`passing` wants a name too)
                     push(func)
                 continue
-            if kind is ast.Name or kind is ast.Constant:
+            # The next commonest (`await session.execute(...)`, `if x is None`), without the field loop.
+            if kind is ast.Await:
+                value = sub.value  # type: ignore[attr-defined]
+                self.awaited.add(id(value))
+                push(value)
                 continue
-            fields = fields_of.get(kind)
+            if kind is ast.Compare:
+                extend(reversed(sub.comparators))  # type: ignore[attr-defined]
+                push(sub.left)  # type: ignore[attr-defined]
+                continue
+            fields = _CHILD_FIELDS.get(kind)
             if fields is None:
                 fields = _child_fields(kind)
             elif not fields:
-                continue  # names, constants, None: nothing below (and none is special)
+                continue  # None, lambdas, strings: nothing below (and none is special)
             # The children, last first (None, strings and leaves pushed are skipped when popped).
             for name in fields:
                 value = getattr(sub, name, None)
@@ -583,10 +610,8 @@ class _FunctionWalker:
                     extend(reversed(value))
                 elif value is not None:
                     push(value)
-            if kind in special:
-                if kind is ast.Await:
-                    self.awaited.add(id(sub.value))  # type: ignore[attr-defined]
-                elif kind is ast.NamedExpr:
+            if kind in _SPECIAL:
+                if kind is ast.NamedExpr:
                     if isinstance(sub.target, ast.Name):  # type: ignore[attr-defined]
                         self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))  # type: ignore[attr-defined]
                 elif kind is ast.BinOp or kind is ast.JoinedStr:
@@ -597,26 +622,19 @@ class _FunctionWalker:
                     self.order += 1
                     self.yields.append(YieldFact(value or "", span_of(sub), self.frames, self.order))
 
-    def call(self, sub: ast.Call) -> None:
-        self.order += 1
-        self.calls.append(sub)
+    def notable_call(self, sub: ast.Call, method: str) -> None:
+        """A call `expr` has counted and listed that may make a fact or set a
+        flag: a session, string-building or SQL-taking method, or any call of
+        a name inside a `with ... as name` block."""
         func = sub.func
-        kind = type(func)
-        if kind is ast.Attribute:
-            method = func.attr  # type: ignore[attr-defined]
-            self.called.add(method)
+        if type(func) is ast.Attribute:
             if method in _BUILDING_METHODS:
                 self.may_build = True
             elif method in SESSION_METHODS:
-                receiver = dotted_name(func.value)  # type: ignore[attr-defined]
+                receiver = dotted_name(func.value)
                 if receiver:
                     self.ops.append(SessionOp(receiver, method, span_of(sub), id(sub) in self.awaited, self.frames,
                                               self.order, method == "execute" and _is_dml(sub)))
-        elif kind is ast.Name:
-            method = func.id  # type: ignore[attr-defined]
-            self.called.add(method)
-        else:
-            method = ""
         if method in _SINK_NAMES and sub.args and type(sub.args[0]) is not ast.Constant:
             self.may_sink = True
         if self.with_targets:  # else no with-target to pass on
@@ -682,6 +700,8 @@ def _params(node: ast.AST) -> tuple[tuple[str, Optional[Expr], Optional[Expr]], 
 
 
 _SINK_NAMES = frozenset({"text", "execute", "exec_driver_sql"})
+# The method names for which `_FunctionWalker.notable_call` has something to do.
+_NOTABLE_METHODS = SESSION_METHODS | _BUILDING_METHODS | _SINK_NAMES
 
 
 def _may_sink(calls: list[ast.Call]) -> bool:
@@ -698,12 +718,13 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[Sess
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
+    decorators = node.decorator_list  # type: ignore[attr-defined]
     # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call; without
     # a built string in the body (`walker.may_build`) no sink can be found.
     sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink and walker.may_build else ()
     fn = SessionFunction(
         name=name, class_name=class_name, span=span_of(node), is_async=type(node) is ast.AsyncFunctionDef,
-        decorators=tuple(to_expr(d) for d in node.decorator_list),  # type: ignore[attr-defined]
+        decorators=tuple([to_expr(d) for d in decorators]) if decorators else (),
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
         called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
