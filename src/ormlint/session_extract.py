@@ -538,72 +538,67 @@ class _FunctionWalker:
 
     def expr(self, node: ast.AST) -> None:
         # Calls in source order (outer before inner), no nested scopes.
+        # Most expressions are a few nodes (a call, a comparison): what is set
+        # up here is paid about 100,000 times on a large repository, hence no
+        # more locals than the stack's methods.
         stack = [node]
         pop, push, extend = stack.pop, stack.append, stack.extend
-        fields_of = _CHILD_FIELDS
-        special = _SPECIAL
-        # Every call is counted, listed and its name noted here; only the rare
-        # ones that can make a fact or a flag go on to `notable_call`.
-        calls_append, called_add, awaited_add = self.calls.append, self.called.add, self.awaited.add
-        notable_methods, sink_names = _NOTABLE_METHODS, _SINK_NAMES
-        in_with = bool(self.with_targets)  # only `with_stmt` changes it, never during a walk
-        # Node types as locals: this loop meets about 20 nodes per function line.
-        Attribute, Call, Name, Constant = ast.Attribute, ast.Call, ast.Name, ast.Constant
-        Await, Compare = ast.Await, ast.Compare
         while stack:
             sub = pop()
             kind = type(sub)
-            if kind is Constant or kind is Name:  # the commonest nodes (call arguments, operands)
+            if kind is ast.Constant or kind is ast.Name:  # the commonest nodes (call arguments, operands)
                 continue
-            if kind is Attribute:
+            if kind is ast.Attribute:
                 # `a.b.c`: down to the base at once (it would be popped next);
                 # a name base has nothing below.
                 sub = sub.value  # type: ignore[attr-defined]
                 kind = type(sub)
-                while kind is Attribute:
+                while kind is ast.Attribute:
                     sub = sub.value
                     kind = type(sub)
-                if kind is Name:
+                if kind is ast.Name:
                     continue
-            if kind is Call:
+            if kind is ast.Call:
                 keywords = sub.keywords  # type: ignore[attr-defined]
                 if keywords:
                     extend([k.value for k in reversed(keywords)])
                 extend(reversed(sub.args))  # type: ignore[attr-defined]
+                # Every call is counted, listed and its name noted here; only the
+                # rare ones that can make a fact or set a flag go on to `notable_call`.
                 self.order += 1
-                calls_append(sub)
+                self.calls.append(sub)  # type: ignore[arg-type]
                 # The called expression comes next: `f` and `a.b.f` have nothing below.
                 func = sub.func  # type: ignore[attr-defined]
                 func_kind = type(func)
-                if func_kind is Attribute:
+                if func_kind is ast.Attribute:
                     method = func.attr
-                    called_add(method)
-                    if in_with or method in notable_methods:
+                    self.called.add(method)
+                    if method in _NOTABLE_METHODS or self.with_targets:
                         self.notable_call(sub, method)  # type: ignore[arg-type]
                     func = func.value
-                    while type(func) is Attribute:
+                    while type(func) is ast.Attribute:
                         func = func.value
-                    if type(func) is not Name:
+                    if type(func) is not ast.Name:
                         push(func)
-                elif func_kind is Name:
+                elif func_kind is ast.Name:
                     method = func.id
-                    called_add(method)
-                    if in_with or method in sink_names:
+                    self.called.add(method)
+                    if method in _SINK_NAMES or self.with_targets:
                         self.notable_call(sub, method)  # type: ignore[arg-type]
                 else:  # `f()()`, `x[0]()`: no name, nothing notable (`passing` wants a name too)
                     push(func)
                 continue
             # The next commonest (`await session.execute(...)`, `if x is None`), without the field loop.
-            if kind is Await:
+            if kind is ast.Await:
                 value = sub.value  # type: ignore[attr-defined]
-                awaited_add(id(value))
+                self.awaited.add(id(value))
                 push(value)
                 continue
-            if kind is Compare:
+            if kind is ast.Compare:
                 extend(reversed(sub.comparators))  # type: ignore[attr-defined]
                 push(sub.left)  # type: ignore[attr-defined]
                 continue
-            fields = fields_of.get(kind)
+            fields = _CHILD_FIELDS.get(kind)
             if fields is None:
                 fields = _child_fields(kind)
             elif not fields:
@@ -615,7 +610,7 @@ class _FunctionWalker:
                     extend(reversed(value))
                 elif value is not None:
                     push(value)
-            if kind in special:
+            if kind in _SPECIAL:
                 if kind is ast.NamedExpr:
                     if isinstance(sub.target, ast.Name):  # type: ignore[attr-defined]
                         self.bindings.append((sub.target.id, _bound_value(sub.value), sub.lineno))  # type: ignore[attr-defined]
