@@ -69,6 +69,20 @@ def test_bound_value_matches_to_expr() -> None:
                 assert repr(_bound_value(node)) == repr(to_expr(node))
 
 
+def test_awaited_binding_is_the_value_one_level_deeper() -> None:
+    # `_bound_value` takes an await's record from `to_expr` (shared, often made
+    # already): it is the awaited value converted one level deeper.
+    seen = 0
+    for tree in _trees():
+        forget_file()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Await):
+                assert repr(_bound_value(node)) == repr(_to_expr(node.value, 1))
+                seen += 1
+    forget_file()
+    assert seen > 0
+
+
 def test_walker_notes_nested_scopes() -> None:
     tree = ast.parse(EDGES)
     for node in ast.walk(tree):

@@ -566,7 +566,7 @@ class _FunctionWalker:
                 # Every call is counted, listed and its name noted here; only the
                 # rare ones that can make a fact or set a flag go on to `notable_call`.
                 self.order += 1
-                self.calls.append(sub)
+                self.calls.append(sub)  # type: ignore[arg-type]
                 # The called expression comes next: `f` and `a.b.f` have nothing below.
                 func = sub.func  # type: ignore[attr-defined]
                 func_kind = type(func)
