@@ -153,3 +153,15 @@ def test_walker_notes_every_built_string() -> None:
                     assert _SqlTaint(node, walker.calls).sinks() == ()
     sinks = {fn.name: fn.sinks for fn in extract_sessions(ast.parse(SQL_EDGES))}
     assert sinks["c"] and sinks["d"] and (sinks["b"] or sys.version_info < (3, 10))
+
+
+def test_walker_notes_every_call_that_may_take_built_sql() -> None:
+    # `may_sink` is noted call by call as the walk meets them: it must say what
+    # `_may_sink` says of all the calls the walk lists.
+    from ormlint.session_extract import _may_sink
+    for tree in _trees() + [ast.parse(SQL_EDGES)]:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                walker = _FunctionWalker()
+                walker.body(node.body)
+                assert walker.may_sink == _may_sink(walker.calls)
