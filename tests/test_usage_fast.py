@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from ormlint.expr import Other, Span, forget_file
+from ormlint.expr import Expr, Other, Span, forget_file
 from ormlint.usage_extract import _OPAQUE, AttributeRef, ScopeFacts, _new_record, _opaque_targets, extract_usage
 
 
@@ -24,7 +24,7 @@ def test_records_from_field_tuples_equal_constructed_ones() -> None:
 def test_opaque_targets_in_walk_order() -> None:
     tree = ast.parse("(a, [b, *c], d[e].f, (g, (h, i)))[j] = x")
     target = tree.body[0].targets[0]  # type: ignore[attr-defined]
-    found: list[tuple[str, str, object]] = []
+    found: list[tuple[str, str, Expr]] = []
     _opaque_targets(target, found)
     expected = [(node.id, "other", _OPAQUE) for node in ast.walk(target) if isinstance(node, ast.Name)]
     assert found == expected and len(found) == 9
