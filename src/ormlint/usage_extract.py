@@ -100,8 +100,9 @@ _ClassDef = ast.ClassDef
 
 
 def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
+    if type(node) is _Attribute:
+        value = node.value
+        base = value.id if type(value) is _Name else dotted_name(value)  # `user.name`, most of them: dotted_name, inlined
         if base is not None:
             return base, node.attr
     return None
@@ -123,7 +124,8 @@ def _operators(node: ast.AST, kind: type, found: list["OperatorUse"], in_conditi
             if name in ("in", "not in") and side is left and not in_condition:
                 continue  # `Model.col in x` outside a query: a containment test on x
             operand = other.value if isinstance(other, ast.Constant) else _NOT_CONSTANT
-            found.append(OperatorUse(target[0], target[1], name, operand, span_of(node), in_condition, side is left))
+            # OperatorUse(base, attr, operator, operand, span, in_condition, left)
+            found.append(_new_record(OperatorUse, (target[0], target[1], name, operand, span_of(node), in_condition, side is left)))
             return
     elif kind is ast.BoolOp:
         for value in node.values:  # type: ignore[attr-defined]
@@ -272,7 +274,8 @@ class _ScopeWalker:
                     else:
                         _opaque_targets(target, bindings)
                         push(target)
-                push(value)
+                if type(value) not in leaves:
+                    push(value)
                 continue
             if kind is _Compare:
                 left = node.left  # type: ignore[attr-defined]
@@ -413,16 +416,15 @@ class _ScopeWalker:
         while type(current) is _Attribute:
             chain.append(current)
             current = current.value
-        chain.reverse()  # root-most attribute first
         if type(current) is _Name:
             base = current.id
-            for link in chain[:_MAX_CHAIN]:
+            for link in chain[:-_MAX_CHAIN - 1:-1]:  # the root-most `_MAX_CHAIN` attributes, root-most first
                 is_outer = link is node
                 attributes.append(_new_record(AttributeRef, (base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None, None)))
                 base = f"{base}.{link.attr}"
             return
         if (type(current) is _Subscript or type(current) is _Call) and not store:
-            first = chain[0]
+            first = chain[-1]  # the root-most attribute
             attributes.append(AttributeRef("", first.attr, attribute_span(first), False, None, to_expr(current)))
         if type(current) not in _LEAVES:
             stack.append(current)
