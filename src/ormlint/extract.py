@@ -130,18 +130,18 @@ def _target_name(target: ast.expr, allow_dotted: bool) -> Optional[str]:
 def _function_fact(node: ast.AST, may_call_super: bool = True) -> FunctionFact:
     """`may_call_super` False: the file never names `super` (see `_may_call_super`)."""
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    body = list(node.body)
+    body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
         body = body[1:]
     returns: Optional[Expr] = None
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
         returns = parse_evaluated_strings(to_expr(body[0].value))
     args = node.args
-    params = tuple(a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs])
+    params = tuple([a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]])
     forwards = args.kwarg is not None and may_call_super and _only_forwards_kwargs(node, args.kwarg.arg)
     return FunctionFact(
         name=node.name,
-        decorators=tuple(to_expr(d) for d in node.decorator_list),
+        decorators=tuple([to_expr(d) for d in node.decorator_list]),
         span=span_of(node),
         returns=returns,
         params=params,
