@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from ormlint.expr import Expr, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
@@ -62,30 +62,44 @@ def _all_nodes(root: ast.AST) -> list[ast.AST]:
     return nodes
 
 
-def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> list[tuple[ast.stmt, bool]]:
     """Module statements, looking through `if`/`try`/`with` blocks.
 
     Classes under `if TYPE_CHECKING:` never run: they are skipped (imports
     there still count, for string annotations)."""
+    found: list[tuple[ast.stmt, bool]] = []
+    _collect_statements(body, conditional, found)
+    return found
+
+
+# `try:` statements (`try`/`except*` is a kind of its own from Python 3.11).
+_TRY_KINDS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
+_WITH_KINDS = frozenset({ast.With, ast.AsyncWith})
+
+
+def _collect_statements(body: Iterable[ast.stmt], conditional: bool, found: list[tuple[ast.stmt, bool]]) -> None:
+    """`_top_level_statements`, appended to `found` (one list rather than
+    nested generators: a module's statements pass through here one by one)."""
     for stmt in body:
-        if isinstance(stmt, ast.If):
-            if _is_type_checking(stmt.test):
-                for inner, _ in _top_level_statements(stmt.body, True):
-                    if not isinstance(inner, ast.ClassDef):
-                        yield inner, True
+        kind = type(stmt)
+        if kind is ast.If:
+            if _is_type_checking(stmt.test):  # type: ignore[attr-defined]
+                inner: list[tuple[ast.stmt, bool]] = []
+                _collect_statements(stmt.body, True, inner)  # type: ignore[attr-defined]
+                found.extend([(statement, True) for statement, _ in inner if type(statement) is not ast.ClassDef])
             else:
-                yield from _top_level_statements(stmt.body, True)
-            yield from _top_level_statements(stmt.orelse, True)
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            yield from _top_level_statements(stmt.body, conditional)  # type: ignore[attr-defined]
+                _collect_statements(stmt.body, True, found)  # type: ignore[attr-defined]
+            _collect_statements(stmt.orelse, True, found)  # type: ignore[attr-defined]
+        elif kind in _TRY_KINDS:
+            _collect_statements(stmt.body, conditional, found)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                yield from _top_level_statements(handler.body, True)
-            yield from _top_level_statements(stmt.orelse, conditional)  # type: ignore[attr-defined]
-            yield from _top_level_statements(stmt.finalbody, conditional)  # type: ignore[attr-defined]
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            yield from _top_level_statements(stmt.body, conditional)
+                _collect_statements(handler.body, True, found)
+            _collect_statements(stmt.orelse, conditional, found)  # type: ignore[attr-defined]
+            _collect_statements(stmt.finalbody, conditional, found)  # type: ignore[attr-defined]
+        elif kind in _WITH_KINDS:
+            _collect_statements(stmt.body, conditional, found)  # type: ignore[attr-defined]
         else:
-            yield stmt, conditional
+            found.append((stmt, conditional))
 
 
 def _assign_facts(stmt: ast.stmt, conditional: bool, allow_dotted: bool) -> list[AssignFact]:
@@ -113,20 +127,21 @@ def _target_name(target: ast.expr, allow_dotted: bool) -> Optional[str]:
     return None
 
 
-def _function_fact(node: ast.AST) -> FunctionFact:
+def _function_fact(node: ast.AST, may_call_super: bool = True) -> FunctionFact:
+    """`may_call_super` False: the file never names `super` (see `_may_call_super`)."""
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    body = list(node.body)
+    body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
         body = body[1:]
     returns: Optional[Expr] = None
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
         returns = parse_evaluated_strings(to_expr(body[0].value))
     args = node.args
-    params = tuple(a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs])
-    forwards = args.kwarg is not None and _only_forwards_kwargs(node, args.kwarg.arg)
+    params = tuple([a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]])
+    forwards = args.kwarg is not None and may_call_super and _only_forwards_kwargs(node, args.kwarg.arg)
     return FunctionFact(
         name=node.name,
-        decorators=tuple(to_expr(d) for d in node.decorator_list),
+        decorators=tuple([to_expr(d) for d in node.decorator_list]),
         span=span_of(node),
         returns=returns,
         params=params,
@@ -223,17 +238,18 @@ def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool
     return False
 
 
-def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]] = None) -> ClassFact:
+def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]] = None, may_call_super: bool = True) -> ClassFact:
     body: list[AssignFact] = []
     functions: list[FunctionFact] = []
     nested: list[str] = []
     for stmt, _ in _top_level_statements(node.body):
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        kind = type(stmt)  # parsers make exact node types
+        if kind is ast.Assign or kind is ast.AnnAssign:
             body.extend(_assign_facts(stmt, False, allow_dotted=False))
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append(_function_fact(stmt))
-        elif isinstance(stmt, ast.ClassDef):
-            nested.append(stmt.name)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            functions.append(_function_fact(stmt, may_call_super))
+        elif kind is ast.ClassDef:
+            nested.append(stmt.name)  # type: ignore[attr-defined]
     dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node, lines)
     return ClassFact(
         name=node.name,
@@ -264,6 +280,14 @@ def _class_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _may_call_super(text: Optional[str]) -> bool:
+    """Whether a function of the file may call `super()` (what `_only_forwards_kwargs`
+    looks for, walking the whole function): not when an ASCII text never has the
+    word. (A non-ASCII file could spell the name with other characters that
+    Python normalises to `super`.)"""
+    return text is None or not text.isascii() or "super" in text
+
+
 def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, text: Optional[str] = None) -> ModuleFacts:
     # Lines are only needed to look for `setattr`; an empty list means "none here".
     lines: Optional[list[str]] = None if text is None else (text.splitlines() if "setattr" in text else [])
@@ -273,6 +297,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
     classes: list[ClassFact] = []
     functions: list[FunctionFact] = []
     calls: list[Expr] = []
+    may_call_super = _may_call_super(text)
     for stmt, conditional in _top_level_statements(tree.body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -292,9 +317,9 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             assignments.extend(_assign_facts(stmt, conditional, allow_dotted=True))
         elif isinstance(stmt, ast.ClassDef):
-            classes.append(_class_fact(stmt, conditional, lines))
+            classes.append(_class_fact(stmt, conditional, lines, may_call_super))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append(_function_fact(stmt))
+            functions.append(_function_fact(stmt, may_call_super))
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             calls.append(to_expr(stmt.value))
     if text is not None:

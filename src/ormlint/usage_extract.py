@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
-from ormlint.expr import Call, Const, Expr, Other, Span, annotation_to_expr, attribute_span, dotted_name, record, span_of, to_expr
+from ormlint.expr import (
+    Call, Const, Expr, Other, Span, annotation_to_expr, attribute_span, dotted_name, make_span, record, span_of, to_expr,
+)
 
 # Method names whose calls may carry column names or return model instances.
 _INTERESTING_METHODS = frozenset({
@@ -60,6 +62,13 @@ class ScopeFacts:
     operators: tuple[OperatorUse, ...] = ()
 
 
+# Builds a record from the tuple of all its fields, in declaration order: a
+# record's `__new__` is `tuple.__new__` (see `expr.record`), and this skips the
+# Python-level constructor that fills in the defaults. For the records made by
+# the hundred thousand (`AttributeRef`); tests/test_usage_fast.py pins them to
+# what the constructor makes.
+_new_record: Any = tuple.__new__
+
 # A binding whose value ormlint does not follow: it makes the variable's type unknown.
 _OPAQUE = Other("opaque")
 
@@ -80,11 +89,20 @@ _Attribute = ast.Attribute
 _Name = ast.Name
 _Call = ast.Call
 _Subscript = ast.Subscript
+_Assign = ast.Assign
+_Compare = ast.Compare
+_AnnAssign = ast.AnnAssign
+_FunctionDef = ast.FunctionDef
+_AsyncFunctionDef = ast.AsyncFunctionDef
+_ImportFrom = ast.ImportFrom
+_Import = ast.Import
+_ClassDef = ast.ClassDef
 
 
 def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
-    if isinstance(node, ast.Attribute):
-        base = dotted_name(node.value)
+    if type(node) is _Attribute:
+        value = node.value
+        base = value.id if type(value) is _Name else dotted_name(value)  # `user.name`, most of them: dotted_name, inlined
         if base is not None:
             return base, node.attr
     return None
@@ -106,7 +124,8 @@ def _operators(node: ast.AST, kind: type, found: list["OperatorUse"], in_conditi
             if name in ("in", "not in") and side is left and not in_condition:
                 continue  # `Model.col in x` outside a query: a containment test on x
             operand = other.value if isinstance(other, ast.Constant) else _NOT_CONSTANT
-            found.append(OperatorUse(target[0], target[1], name, operand, span_of(node), in_condition, side is left))
+            # OperatorUse(base, attr, operator, operand, span, in_condition, left)
+            found.append(_new_record(OperatorUse, (target[0], target[1], name, operand, span_of(node), in_condition, side is left)))
             return
     elif kind is ast.BoolOp:
         for value in node.values:  # type: ignore[attr-defined]
@@ -131,9 +150,26 @@ _NOT_CONSTANT = "<not a constant>"
 
 
 def _opaque_targets(target: ast.AST, bindings: list[tuple[str, str, Expr]]) -> None:
-    for sub in ast.walk(target):
-        if isinstance(sub, ast.Name):
-            bindings.append((sub.id, "other", _OPAQUE))
+    """Every name in `target` bound to an unknown type, in `ast.walk` order
+    (breadth first), which this walks without `ast.walk`'s generators."""
+    level: list[ast.AST] = [target]
+    position = 0
+    while position < len(level):
+        node = level[position]
+        position += 1
+        kind = type(node)
+        if kind is _Name:
+            bindings.append((node.id, "other", _OPAQUE))  # type: ignore[attr-defined]
+            continue
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = _child_fields(kind)
+        for field in fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                level.extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                level.append(value)
 
 
 class _ScopeWalker:
@@ -162,6 +198,7 @@ class _ScopeWalker:
         conditions: set[int] = set()  # ids of nodes that are arguments of filter()/where()...
         nested: list[tuple[str, Optional[str], ast.AST]] = []
         attribute = self._attribute
+        new_record = _new_record
         child_fields = _GENERIC_FIELDS
         leaves = _LEAVES
         push_children = _push_children
@@ -177,7 +214,17 @@ class _ScopeWalker:
             if kind is _Attribute:
                 value = node.value  # type: ignore[attr-defined]
                 if type(value) is _Name:  # `user.name`, most attributes: as `_attribute`, inlined
-                    attributes.append(AttributeRef(value.id, node.attr, attribute_span(node)))  # type: ignore[arg-type, attr-defined]
+                    # AttributeRef(base, attr, span), built from all its fields
+                    # (base, attr, span, store, value, base_expr) as `_new_record`
+                    # says; attribute_span(), inlined.
+                    attr = node.attr  # type: ignore[attr-defined]
+                    end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+                    end_col = node.end_col_offset  # type: ignore[attr-defined]
+                    if end_col is None:
+                        end_col = node.col_offset  # type: ignore[attr-defined]
+                    start_col = end_col - len(attr)
+                    span = make_span(end_line, start_col if start_col > 0 else 0, end_line, end_col)
+                    attributes.append(new_record(AttributeRef, (value.id, attr, span, False, None, None)))
                 else:
                     attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
@@ -215,9 +262,8 @@ class _ScopeWalker:
                     elif isinstance(child, _AST) and type(child) not in leaves:
                         push(child)
                 continue
-            if kind in leaves:
-                continue
-            if kind is ast.Assign:
+            # The kinds with a branch of their own, the most frequent first.
+            if kind is _Assign:
                 value = node.value  # type: ignore[attr-defined]
                 for target in node.targets:  # type: ignore[attr-defined]
                     target_kind = type(target)
@@ -228,63 +274,23 @@ class _ScopeWalker:
                     else:
                         _opaque_targets(target, bindings)
                         push(target)
-                push(value)
+                if type(value) not in leaves:
+                    push(value)
                 continue
-            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                if name != class_name:
-                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
-                nested.append((f"{name}.{node.name}" if name != "<module>" else node.name, class_name if name == class_name else None, node))  # type: ignore[attr-defined]
-                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
+            if kind is _Compare:
+                left = node.left  # type: ignore[attr-defined]
+                comparators = node.comparators  # type: ignore[attr-defined]
+                # Only a comparison with an attribute on one side is recorded.
+                if type(left) is _Attribute or type(comparators[0]) is _Attribute:
+                    _operators(node, kind, operators, id(node) in conditions)
+                # The children, as `_push_children` (`ops` holds no nodes to visit).
+                if type(left) not in leaves:
+                    push(left)
+                for item in comparators:
+                    if type(item) not in leaves:
+                        push(item)
                 continue
-            if kind is ast.ClassDef:
-                qual = node.name if name == "<module>" else f"{name}.{node.name}"  # type: ignore[attr-defined]
-                nested.append((qual, qual, node))
-                stack.extend(node.bases)  # type: ignore[attr-defined]
-                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
-                continue
-            if kind is ast.AugAssign or kind is ast.NamedExpr:
-                target = node.target  # type: ignore[attr-defined]
-                if isinstance(target, ast.Name):
-                    if kind is ast.NamedExpr:
-                        value = node.value  # type: ignore[attr-defined]
-                        bindings.append((target.id, "assign", to_expr(value) if type(value) in _TYPED_VALUES else _OPAQUE))
-                    else:
-                        bindings.append((target.id, "other", _OPAQUE))
-                push(node.value)  # type: ignore[attr-defined]
-                continue
-            if kind is ast.With or kind is ast.AsyncWith:
-                for item in node.items:  # type: ignore[attr-defined]
-                    if item.optional_vars is not None:
-                        _opaque_targets(item.optional_vars, bindings)
-                    push(item.context_expr)
-                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
-                continue
-            if kind is ast.ExceptHandler:
-                if node.name:  # type: ignore[attr-defined]
-                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
-                if node.type is not None:  # type: ignore[attr-defined]
-                    push(node.type)  # type: ignore[attr-defined]
-                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
-                continue
-            if kind is ast.ImportFrom and name != "<module>":
-                # `from app.models import User` inside a function: the name
-                # still denotes that class (module-level imports are already
-                # in the module's symbol table).
-                source = self.resolve_relative(node.level or 0, node.module)  # type: ignore[attr-defined]
-                for alias in node.names:  # type: ignore[attr-defined]
-                    if alias.name != "*":
-                        bindings.append((alias.asname or alias.name, "import", Const(f"{source}:{alias.name}")))
-                continue
-            if kind is ast.Import or kind is ast.ImportFrom:
-                if name != "<module>":
-                    for alias in node.names:  # type: ignore[attr-defined]
-                        bindings.append(((alias.asname or alias.name).split(".")[0], "other", _OPAQUE))
-                continue
-            if kind is ast.Global or kind is ast.Nonlocal:
-                for global_name in node.names:  # type: ignore[attr-defined]
-                    bindings.append((global_name, "other", _OPAQUE))
-                continue
-            if kind is ast.AnnAssign:
+            if kind is _AnnAssign:
                 target = node.target  # type: ignore[attr-defined]
                 annotation = annotation_to_expr(node.annotation)  # type: ignore[attr-defined]
                 value = node.value  # type: ignore[attr-defined]
@@ -298,6 +304,66 @@ class _ScopeWalker:
                     attribute(target, attributes, stack, True, stored)
                 if value is not None:
                     push(value)
+                continue
+            if kind is _FunctionDef or kind is _AsyncFunctionDef:
+                if name != class_name:
+                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
+                nested.append((f"{name}.{node.name}" if name != "<module>" else node.name, class_name if name == class_name else None, node))  # type: ignore[attr-defined]
+                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
+                continue
+            if kind is _ImportFrom or kind is _Import:
+                if name == "<module>":
+                    continue  # module-level imports are already in the module's symbol table
+                if kind is _ImportFrom:
+                    # `from app.models import User` inside a function: the name
+                    # still denotes that class.
+                    source = self.resolve_relative(node.level or 0, node.module)  # type: ignore[attr-defined]
+                    for alias in node.names:  # type: ignore[attr-defined]
+                        if alias.name != "*":
+                            bindings.append((alias.asname or alias.name, "import", Const(f"{source}:{alias.name}")))
+                else:
+                    for alias in node.names:  # type: ignore[attr-defined]
+                        bindings.append(((alias.asname or alias.name).split(".")[0], "other", _OPAQUE))
+                continue
+            if kind is _ClassDef:
+                qual = node.name if name == "<module>" else f"{name}.{node.name}"  # type: ignore[attr-defined]
+                nested.append((qual, qual, node))
+                stack.extend(node.bases)  # type: ignore[attr-defined]
+                stack.extend(node.decorator_list)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.With or kind is ast.AsyncWith:
+                for item in node.items:  # type: ignore[attr-defined]
+                    if item.optional_vars is not None:
+                        _opaque_targets(item.optional_vars, bindings)
+                    push(item.context_expr)
+                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+                continue
+            if kind is ast.BoolOp or kind is ast.UnaryOp:
+                _operators(node, kind, operators, id(node) in conditions)
+                push_children(node, kind, stack)
+                continue
+            if kind in leaves:
+                continue
+            if kind is ast.AugAssign or kind is ast.NamedExpr:
+                target = node.target  # type: ignore[attr-defined]
+                if isinstance(target, ast.Name):
+                    if kind is ast.NamedExpr:
+                        value = node.value  # type: ignore[attr-defined]
+                        bindings.append((target.id, "assign", to_expr(value) if type(value) in _TYPED_VALUES else _OPAQUE))
+                    else:
+                        bindings.append((target.id, "other", _OPAQUE))
+                push(node.value)  # type: ignore[attr-defined]
+                continue
+            if kind is ast.ExceptHandler:
+                if node.name:  # type: ignore[attr-defined]
+                    bindings.append((node.name, "other", _OPAQUE))  # type: ignore[attr-defined]
+                if node.type is not None:  # type: ignore[attr-defined]
+                    push(node.type)  # type: ignore[attr-defined]
+                stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+                continue
+            if kind is ast.Global or kind is ast.Nonlocal:
+                for global_name in node.names:  # type: ignore[attr-defined]
+                    bindings.append((global_name, "other", _OPAQUE))
                 continue
             if kind is ast.For or kind is ast.AsyncFor:
                 target = node.target  # type: ignore[attr-defined]
@@ -321,20 +387,18 @@ class _ScopeWalker:
             if kind is ast.Lambda:
                 push(node.body)  # type: ignore[attr-defined]
                 continue
-            if kind is ast.Compare or kind is ast.BoolOp or kind is ast.UnaryOp:
-                _operators(node, kind, operators, id(node) in conditions)
-            push_children(node, kind, stack)
-        self.scopes.append(ScopeFacts(name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls), tuple(operators)))
+            push_children(node, kind, stack)  # not reached: every kind is in `_GENERIC` or has a branch
+        self.scopes.append(new_record(ScopeFacts, (name, class_name, params, tuple(bindings), tuple(attributes), tuple(calls), tuple(operators))))
         for nested_name, nested_class, nested_node in nested:
             if isinstance(nested_node, ast.ClassDef):
                 self.scope(nested_name, nested_class, (), nested_node.body)  # type: ignore[arg-type]
             else:
                 assert isinstance(nested_node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 args = nested_node.args
-                params = tuple(
+                params = tuple([
                     (a.arg, annotation_to_expr(a.annotation) if a.annotation is not None else None)
                     for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]
-                )
+                ])
                 self.scope(nested_name, nested_class, params, nested_node.body)  # type: ignore[arg-type]
 
     def _attribute(
@@ -346,22 +410,21 @@ class _ScopeWalker:
         # typing, so very long chains are cut rather than walked quadratically.
         current = node.value
         if type(current) is _Name:  # `user.name`, the most common chain: one level
-            attributes.append(AttributeRef(current.id, node.attr, attribute_span(node), store, value))
+            attributes.append(_new_record(AttributeRef, (current.id, node.attr, attribute_span(node), store, value, None)))
             return
         chain: list[ast.Attribute] = [node]
         while type(current) is _Attribute:
             chain.append(current)
             current = current.value
-        chain.reverse()  # root-most attribute first
         if type(current) is _Name:
             base = current.id
-            for link in chain[:_MAX_CHAIN]:
+            for link in chain[:-_MAX_CHAIN - 1:-1]:  # the root-most `_MAX_CHAIN` attributes, root-most first
                 is_outer = link is node
-                attributes.append(AttributeRef(base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None))
+                attributes.append(_new_record(AttributeRef, (base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None, None)))
                 base = f"{base}.{link.attr}"
             return
         if (type(current) is _Subscript or type(current) is _Call) and not store:
-            first = chain[0]
+            first = chain[-1]  # the root-most attribute
             attributes.append(AttributeRef("", first.attr, attribute_span(first), False, None, to_expr(current)))
         if type(current) not in _LEAVES:
             stack.append(current)
