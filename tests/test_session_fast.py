@@ -7,6 +7,7 @@ import ast
 import sys
 import textwrap
 from pathlib import Path
+from typing import Iterator, Union
 
 from ormlint.expr import _parse_strings, _to_expr, annotation_to_expr, forget_file, to_expr
 from ormlint.session_extract import _bound_value, _FunctionWalker, _strings_in, extract_sessions
@@ -141,16 +142,23 @@ SQL_EDGES = textwrap.dedent('''
 )
 
 
-def test_walker_notes_every_built_string() -> None:
-    from ormlint.session_extract import _builds, _SqlTaint, _walk_no_functions
+def _walked_functions() -> Iterator[tuple[Union[ast.FunctionDef, ast.AsyncFunctionDef], _FunctionWalker]]:
+    """Every function of the project's sources and of the SQL edge cases, with
+    the session walker that walked its body."""
     for tree in _trees() + [ast.parse(SQL_EDGES)]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 walker = _FunctionWalker()
                 walker.body(node.body)
-                assert walker.may_build == any(_builds(sub) for sub in _walk_no_functions(list(node.body)))
-                if not walker.may_build:  # the taint analysis would have found nothing
-                    assert _SqlTaint(node, walker.calls).sinks() == ()
+                yield node, walker
+
+
+def test_walker_notes_every_built_string() -> None:
+    from ormlint.session_extract import _builds, _SqlTaint, _walk_no_functions
+    for node, walker in _walked_functions():
+        assert walker.may_build == any(_builds(sub) for sub in _walk_no_functions(list(node.body)))
+        if not walker.may_build:  # the taint analysis would have found nothing
+            assert _SqlTaint(node, walker.calls).sinks() == ()
     sinks = {fn.name: fn.sinks for fn in extract_sessions(ast.parse(SQL_EDGES))}
     assert sinks["c"] and sinks["d"] and (sinks["b"] or sys.version_info < (3, 10))
 
@@ -159,9 +167,5 @@ def test_walker_notes_every_call_that_may_take_built_sql() -> None:
     # `may_sink` is noted call by call as the walk meets them: it must say what
     # `_may_sink` says of all the calls the walk lists.
     from ormlint.session_extract import _may_sink
-    for tree in _trees() + [ast.parse(SQL_EDGES)]:
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                walker = _FunctionWalker()
-                walker.body(node.body)
-                assert walker.may_sink == _may_sink(walker.calls)
+    for _, walker in _walked_functions():
+        assert walker.may_sink == _may_sink(walker.calls)

@@ -11,9 +11,12 @@ its results could not be pickled) is checked here afterwards.
 
 Rules of one group (by default, those of one module) share what they compute
 on the context (the usage resolver, the replayed migrations, the session
-resolver) and run in the same process. What the context remembers is a cache:
-a rule finds the same answers whichever rules ran before it in its process. Only Linux forks: elsewhere (and with threads running, where a forked
-copy could inherit a held lock) the rules run here, one after the other.
+resolver) and run in the same process. Rules of other groups may use the same
+resolvers, each process building its own: what a resolver remembers is meant
+as a cache, not as a result of which rules ran before (the 8 dev-corpus
+repositories give identical diagnostics either way). Only Linux forks:
+elsewhere (and with threads running, where a forked copy could inherit a held
+lock) the rules run here, one after the other.
 """
 
 from __future__ import annotations
