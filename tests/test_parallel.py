@@ -232,3 +232,36 @@ def test_worker_pickles_go_to_the_cache_as_they_are(always_parallel: None, gener
         cache.store(source, file_key(source, data), outcome, pickled)
     for (source, data), (outcome, _) in zip(work, analysed):
         assert cache.load(source, file_key(source, data)) == outcome == analyse_file(data, source)
+
+
+def test_worker_results_come_back_through_a_file(generated: Path, tmp_path: Path) -> None:
+    """A worker writes its batch's pickles to the file it is given (a pipe would
+    make it wait for the main process to read); they are read back and the file
+    goes. Where the file cannot be written, they come through the pipe."""
+    import pickle
+
+    sources = discover([generated], [])[:3]
+    batch = [(source, source.path.read_bytes()) for source in sources]
+    expected = [analyse_file(data, source) for source, data in batch]
+    drop = str(tmp_path / "0")
+    assert parallel.analyse_batch(batch, drop) == drop
+    assert [pickle.loads(p) for p in parallel._payloads(drop)] == expected
+    assert not Path(drop).exists()
+    unwritable = str(tmp_path / "missing" / "0")
+    payloads = parallel.analyse_batch(batch, unwritable)
+    assert isinstance(payloads, list) and [pickle.loads(p) for p in parallel._payloads(payloads)] == expected
+
+
+def test_the_workers_directory_is_removed(monkeypatch: pytest.MonkeyPatch, always_parallel: None, generated: Path, tmp_path: Path) -> None:
+    made: list[str] = []
+    real = parallel._drop_directory
+
+    def recorded() -> str:
+        made.append(real())
+        return made[-1]
+
+    monkeypatch.setattr(parallel, "_drop_directory", recorded)
+    work = [(source, source.path.read_bytes()) for source in discover([generated], [])]
+    analysed = parallel.analyse_files_pickled(work, 2)
+    assert any(pickled is not None for _, pickled in analysed)
+    assert made and made[0] and not Path(made[0]).exists()

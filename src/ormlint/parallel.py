@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import sys
 import threading
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 from ormlint.discover import SourceFile
 from ormlint.filefacts import FileOutcome, analyse_file
@@ -170,7 +171,7 @@ def _in_workers(
     collected: set[int] = set()
     arrived = 0
 
-    def collect(finished: set["Future[list[bytes]]"]) -> None:
+    def collect(finished: set["Future[Union[str, list[bytes]]]"]) -> None:
         nonlocal arrived
         for future in finished:
             number = numbers[future]
@@ -178,7 +179,7 @@ def _in_workers(
             if future.cancelled():
                 continue  # analysed here
             try:
-                found: list[Analysed] = [(pickle.loads(payload), payload) for payload in future.result()]
+                found: list[Analysed] = [(pickle.loads(payload), payload) for payload in _payloads(future.result())]
             except Exception:
                 continue  # analysed in-process afterwards
             outcomes[number] = found
@@ -186,8 +187,9 @@ def _in_workers(
         if done is not None and finished:
             done(arrived)
 
+    drop = _drop_directory()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(analyse_batch, batch) for batch in batches]
+        futures = [pool.submit(analyse_batch, batch, drop and os.path.join(drop, str(number))) for number, batch in enumerate(batches)]
         numbers = {future: number for number, future in enumerate(futures)}
         try:
             # Workers start batches in order; a batch no worker has started yet
@@ -206,6 +208,30 @@ def _in_workers(
         finally:
             for future in futures:
                 future.cancel()
+    if drop:
+        shutil.rmtree(drop, ignore_errors=True)
+
+
+def _drop_directory() -> str:
+    """A new private directory for the workers' results (see `analyse_batch`),
+    or "" when none can be made (then results come through the pipe)."""
+    import tempfile
+
+    try:
+        return tempfile.mkdtemp(prefix="ormlint-jobs-")
+    except OSError:
+        return ""
+
+
+def _payloads(result: Union[str, list[bytes]]) -> list[bytes]:
+    """The pickled outcomes a worker returned: in the pipe, or in the file it names."""
+    if isinstance(result, list):
+        return result
+    with open(result, "rb") as stream:
+        data = stream.read()
+    os.unlink(result)
+    found: list[bytes] = pickle.loads(data)
+    return found
 
 
 def _start_worker(parent: int) -> None:
@@ -229,11 +255,26 @@ def _start_worker(parent: int) -> None:
     threading.Thread(target=watch, name="ormlint-orphan-watch", daemon=True).start()
 
 
-def analyse_batch(batch: list[tuple[SourceFile, bytes]]) -> list[bytes]:
+def analyse_batch(batch: list[tuple[SourceFile, bytes]], drop: str = "") -> Union[str, list[bytes]]:
     """Run in a worker process: the outcomes of a batch of files, each pickled on
-    its own (the main process unpickles each, and its cache can keep the bytes)."""
+    its own (the main process unpickles each, and its cache can keep the bytes).
+
+    With `drop`, they are written to that file and its name is returned instead.
+    A pipe holds only 64 KB: sending megabytes through it, the worker would wait
+    for the main process to read, and the main process reads in a thread that
+    gets its turn only every few milliseconds while the main thread analyses
+    files (on polar the worker spent over a second blocked so). A file is
+    written at once."""
     import gc
 
     # As in the engine: millions of short-lived objects, freed by reference counting.
     gc.disable()
-    return [pickle.dumps(analyse_file(data, source), protocol=pickle.HIGHEST_PROTOCOL) for source, data in batch]
+    payloads = [pickle.dumps(analyse_file(data, source), protocol=pickle.HIGHEST_PROTOCOL) for source, data in batch]
+    if drop:
+        try:
+            with open(drop, "wb") as stream:
+                stream.write(pickle.dumps(payloads, protocol=pickle.HIGHEST_PROTOCOL))
+            return drop
+        except OSError:
+            pass
+    return payloads
