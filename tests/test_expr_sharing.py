@@ -64,21 +64,21 @@ def test_annotations_are_shared_within_a_file_and_equal_a_fresh_conversion() -> 
 def test_records_built_from_their_fields_equal_constructed_ones() -> None:
     # _to_expr builds Name, Const, Attr, Subscript and Call from their fields in
     # declaration order; the constructors, by keyword, must agree.
-    from ormlint.expr import Attr, Call, Const, Name, Span, Subscript
+    from ormlint.expr import Attr, Call, Const, Name, Subscript
 
     forget_file()
     node = ast.parse("f(a.b, x[1], g().h, k='s')", mode="eval").body
     got = _to_expr(node, 0)
     expected = Call(
-        func=Name(dotted="f", span=Span(1, 0, 1, 1)),
+        func=Name(dotted="f", span=(1, 0, 1, 1)),
         args=(
-            Name(dotted="a.b", span=Span(1, 2, 1, 5)),
-            Subscript(value=Name(dotted="x", span=Span(1, 7, 1, 8)), index=Const(value=1, span=Span(1, 9, 1, 10)), span=Span(1, 7, 1, 11)),
-            Attr(value=Call(func=Name(dotted="g", span=Span(1, 13, 1, 14)), span=Span(1, 13, 1, 16)), attr="h", span=Span(1, 13, 1, 18)),
+            Name(dotted="a.b", span=(1, 2, 1, 5)),
+            Subscript(value=Name(dotted="x", span=(1, 7, 1, 8)), index=Const(value=1, span=(1, 9, 1, 10)), span=(1, 7, 1, 11)),
+            Attr(value=Call(func=Name(dotted="g", span=(1, 13, 1, 14)), span=(1, 13, 1, 16)), attr="h", span=(1, 13, 1, 18)),
         ),
-        kwargs=(("k", Const(value="s", span=Span(1, 22, 1, 25))),),
-        span=Span(1, 0, 1, 26),
-        keyword_spans=(Span(1, 20, 1, 21),),
+        kwargs=(("k", Const(value="s", span=(1, 22, 1, 25))),),
+        span=(1, 0, 1, 26),
+        keyword_spans=((1, 20, 1, 21),),
     )
     assert got == expected
     forget_file()

@@ -88,7 +88,6 @@ def test_decode_fast_path_agrees_with_detect_encoding() -> None:
 
 def test_cannot_root_query_only_where_query_finds_no_root() -> None:
     from ormlint.query_extract import _cannot_root_query, _Extractor, _Function, _Where
-    from ormlint.expr import Span
 
     source = SOURCE + textwrap.dedent('''
         def f(session, q, ids):
@@ -111,7 +110,7 @@ def test_cannot_root_query_only_where_query_finds_no_root() -> None:
     tree = ast.parse(source)
     for query_vars in ({}, {"q": [0]}, {"d": [0], "x": [0]}):
         extractor = _Extractor()
-        fn = _Function("f", None, False, Span(1, 0, 1, 0))
+        fn = _Function("f", None, False, (1, 0, 1, 0))
         fn.query_vars = dict(query_vars)
         fn.queries = [None] * 3  # type: ignore[list-item]
         for node in ast.walk(tree):

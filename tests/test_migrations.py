@@ -211,10 +211,9 @@ def test_history_drift(tmp_path: Path) -> None:
 
 def test_graph_order_merges_and_depends_on() -> None:
     def rev(rev_id: str, parents: tuple[str, ...], depends: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
-        from ormlint.expr import Span
         from ormlint.migrations import Revision
 
-        span = Span(1, 0, 1, 1)
+        span = (1, 0, 1, 1)
         return Revision(rev_id, parents, f"v/{rev_id}.py", rev_id, span, span, False, depends)
 
     env = Environment("v", [rev("c", ("a", "b")), rev("b", ("a",)), rev("a", ()), rev("d", ("c",), ("b",))])
@@ -408,7 +407,6 @@ with op.batch_alter_table("a") as batch_op:
 
 
 def test_replaying_a_long_history_is_fast() -> None:
-    from ormlint.expr import Span
     from ormlint.migrations import Revision
     from ormlint.schema import ColumnType
 
@@ -421,7 +419,7 @@ op.create_index("ix_t{number}_name", "t{number}", ["name"])
 with op.batch_alter_table("t{number // 2}") as batch_op:
     batch_op.alter_column("c{number}", nullable=False)
 """)
-        span = Span(1, 0, 1, 1)
+        span = (1, 0, 1, 1)
         revisions.append(Revision(f"r{number}", (f"r{number - 1}",) if number else (), f"v/{number}.py", "m", span, span, False, (),
                                   extract_migration_ops(ast.parse(source))))
     env = Environment("v", revisions)

@@ -85,9 +85,9 @@ def test_deep_chains_give_the_same_usage_facts_as_plain_conversion() -> None:
     for call in function.calls:
         span = call.span
         assert span is not None
-        assert repr(call) == repr(_fresh(nodes[(span.line, span.col, span.end_line, span.end_col)]))
+        assert repr(call) == repr(_fresh(nodes[span]))
     for ref in function.attributes:
         if ref.base_expr is not None:
             span = ref.base_expr.span
             assert span is not None
-            assert repr(ref.base_expr) == repr(_fresh(nodes[(span.line, span.col, span.end_line, span.end_col)]))
+            assert repr(ref.base_expr) == repr(_fresh(nodes[span]))

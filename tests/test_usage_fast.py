@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import ast
 
-from ormlint.expr import Expr, Other, Span, forget_file
+from ormlint.expr import Expr, Other, forget_file
 from ormlint.usage_extract import _OPAQUE, AttributeRef, ScopeFacts, _new_record, _opaque_targets, extract_usage
 
 
 def test_records_from_field_tuples_equal_constructed_ones() -> None:
-    span = Span(1, 2, 1, 6)
+    span = (1, 2, 1, 6)
     built = _new_record(AttributeRef, ("user", "name", span, False, None, None))
     made = AttributeRef("user", "name", span)
     assert built == made and repr(built) == repr(made)
