@@ -31,8 +31,8 @@ def record(cls: type[_R]) -> type[_R]:
     itself). A class already made a dataclass is accepted too.
 
     Extraction makes millions of these small records (a large repository has
-    about a million `Span`s), and the cache and the `--jobs` workers pickle every
-    one of them. As a tuple with named fields a record pickles and unpickles
+    about half a million `Name`s), and the cache and the `--jobs` workers pickle
+    every one of them. As a tuple with named fields a record pickles and unpickles
     entirely in C (`tuple.__getnewargs__`, then `tuple.__new__`): about five
     times faster than a Python-level `__reduce__`, which made pickling cost as
     much as extraction. It also takes less memory than a dataclass instance.
