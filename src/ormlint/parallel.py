@@ -188,28 +188,34 @@ def _in_workers(
             done(arrived)
 
     drop = _drop_directory()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(analyse_batch, batch, drop and os.path.join(drop, str(number))) for number, batch in enumerate(batches)]
-        numbers = {future: number for number, future in enumerate(futures)}
-        try:
-            # Workers start batches in order; a batch no worker has started yet
-            # can be cancelled, and then this process analyses it. Once a batch
-            # cannot be cancelled, the workers have reached it: the rest is theirs.
-            for number in reversed(range(len(batches))):
-                if not futures[number].cancel():
-                    break
-                outcomes[number] = [(analyse_file(data, source), None) for source, data in batches[number]]
-                arrived += len(batches[number])
-                collect({f for f in futures if f.done() and numbers[f] not in collected})
-            pending = {f for f in futures if numbers[f] not in collected}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                collect(finished)
-        finally:
-            for future in futures:
-                future.cancel()
-    if drop:
-        shutil.rmtree(drop, ignore_errors=True)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
+            futures = [
+                pool.submit(analyse_batch, batch, drop and os.path.join(drop, str(number))) for number, batch in enumerate(batches)
+            ]
+            numbers = {future: number for number, future in enumerate(futures)}
+            try:
+                # Workers start batches in order; a batch no worker has started yet
+                # can be cancelled, and then this process analyses it. Once a batch
+                # cannot be cancelled, the workers have reached it: the rest is theirs.
+                for number in reversed(range(len(batches))):
+                    if not futures[number].cancel():
+                        break
+                    outcomes[number] = [(analyse_file(data, source), None) for source, data in batches[number]]
+                    arrived += len(batches[number])
+                    collect({f for f in futures if f.done() and numbers[f] not in collected})
+                pending = {f for f in futures if numbers[f] not in collected}
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    collect(finished)
+            finally:
+                for future in futures:
+                    future.cancel()
+    finally:  # the workers have stopped: nothing more is written there
+        if drop:
+            shutil.rmtree(drop, ignore_errors=True)
 
 
 def _drop_directory() -> str:
