@@ -1,4 +1,5 @@
-"""The fast forms of the text scans used when a file needs newer syntax rewritten.
+"""The fast forms of text scans: those used when a file needs newer syntax
+rewritten, and the test for `noqa` every file goes through.
 
 `ormlint.literals.scan`, `parsing._bracket_depth` and the line patterns of
 `ormlint.newer_syntax` were written for speed (a fixed first character for `re`
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from typing import Any, Callable
 
 import pytest
 
-from ormlint import literals, newer_syntax, parsing
+from ormlint import literals, newer_syntax, noqa, parsing
 
 # -- the plain forms ---------------------------------------------------------
 
@@ -176,3 +178,24 @@ def test_line_rewrites_are_the_plain_patterns() -> None:
 def test_line_rewrites(src: str) -> None:
     rewritten = _fast_line_rewrites(src)
     assert rewritten != src and rewritten == _plain_line_rewrites(src)
+
+
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        ("x = 1  # NoQa\n", True),
+        ("x = 'é'  # nOqA: ORM101\n", True),
+        ("x = 1  # no qa\n", False),
+        ("x = 'ｎｏｑａ'  # full-width letters are not ASCII\n", False),
+        ("\ud800 noqa", True),  # a lone surrogate does not make it raise
+        ("\ud800", False),
+    ],
+)
+def test_mentions_noqa_is_the_lower_case_search(text: str, mentions: bool) -> None:
+    assert noqa._mentions_noqa(text) is mentions is ("noqa" in text.lower())
+
+
+def test_only_ascii_letters_lower_case_to_the_letters_of_noqa() -> None:
+    # What `_mentions_noqa` relies on, checked against this interpreter's Unicode tables.
+    others = [c for c in map(chr, range(sys.maxunicode + 1)) if c not in "nNoOqQaA" and not {"n", "o", "q", "a"}.isdisjoint(c.lower())]
+    assert others == []
