@@ -17,7 +17,7 @@ import re
 _CODE = re.compile(r"""(?P<comment>\#[^\r\n]*)|(?P<word>[^\W\d]\w*)|(?P<quote>'''|\"\"\"|'|")|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<colon>:)""")
 # Where the top-level scan stops: comments and string literals (with their prefix).
 _STRING_OR_COMMENT = re.compile(r"""(?P<comment>\#[^\r\n]*)|(?P<prefix>(?<!\w)[rRbBuUfFtT]{1,2}|)(?P<quote>'''|\"\"\"|'|")""")
-# What every match of `_STRING_OR_COMMENT` holds, a prefix's length at most after its start.
+# Every match of `_STRING_OR_COMMENT` has one of these within its first three characters.
 _HASH_OR_QUOTE = re.compile(r"""[#'"]""")
 _QUOTE = re.compile(r"'''|\"\"\"|'|\"")
 _PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
