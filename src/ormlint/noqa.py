@@ -108,9 +108,16 @@ def parse_comment(comment: str) -> tuple[bool, Optional[frozenset[str]]]:
 def noqa_comments(text: str) -> tuple[tuple[int, str], ...]:
     """(line, comment) for every comment that mentions noqa: what the file says,
     before rule names are looked up (so it can be cached whatever rules exist)."""
-    if "noqa" not in text.lower():
+    if not _mentions_noqa(text):
         return ()
     return tuple((number, comment) for number, comment in _comments(text) if "noqa" in comment.lower())
+
+
+def _mentions_noqa(text: str) -> bool:
+    """`"noqa" in text.lower()`, about twice as fast (every file is asked): only the
+    ASCII letters lower-case to one of these four, and UTF-8 keeps ASCII as single
+    bytes, which `bytes.lower` handles alone. ("surrogatepass": never raise.)"""
+    return b"noqa" in text.encode("utf-8", "surrogatepass").lower()
 
 
 def suppressions_from_comments(comments: Iterable[tuple[int, str]]) -> Suppressions:
