@@ -307,8 +307,9 @@ class UsageResolver:
     def _infer_name_uncached(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
         if depth > 12 or dotted.count(".") > 8:
             return None  # real code never types anything this deep
-        bindings = [b for b in ctx.bindings_of(dotted) if b[1] != "import"]
-        if not bindings and ctx.bindings_of(dotted):
+        bound = ctx.bindings_of(dotted)
+        bindings = [b for b in bound if b[1] != "import"] if bound else bound
+        if not bindings and bound:
             model = self._mapped_name(ctx.module, dotted, ctx)
             return Type("class", model) if model is not None else None
         if bindings:

@@ -649,10 +649,13 @@ class UnknownInstanceAttribute(Rule):
         stored = _stored_attributes(resolver)
         nothing_stored: frozenset[str] = frozenset()
         for scope in resolver.contexts():
+            if not scope.scope.attributes:
+                continue
             # Per base name: the mapped class it is an instance of, else None. Both
             # answers below are remembered per scope by the resolver, so asking once
             # per base (in the same order) gives what asking per reference gives.
             instance_of: dict[str, Optional[MappedClass]] = {}
+            typed_heads = scope.local_names().typed_heads
             for ref in scope.scope.attributes:
                 if ref.store or ref.base == "self":
                     continue
@@ -661,7 +664,7 @@ class UnknownInstanceAttribute(Rule):
                     model = inferred.model if inferred is not None and inferred.kind == "instance" else None
                 elif ref.base in instance_of:
                     model = instance_of[ref.base]
-                elif not scope.may_be_instance(ref.base):
+                elif ref.base.partition(".")[0] not in typed_heads:  # `scope.may_be_instance`, inline
                     model = instance_of[ref.base] = None
                 elif resolver.class_named(scope, ref.base) is not None:
                     model = instance_of[ref.base] = None  # a class, ORM201's business
