@@ -99,7 +99,7 @@ def test_mapped_names_with_and_without_local_imports() -> None:
     resolver = _resolver()
     contexts = {c.scope.name: c for c in resolver.contexts()}
     local = contexts["local_names"]
-    assert local.local_names().imported == frozenset({"Person"})
+    assert local.local_names().imported == {"Person"}
     assert local.shadowed("post.user") and local.shadowed("user") and not local.shadowed("Person")
     person = resolver.class_named(local, "Person")
     assert person is not None and person.name == "User"
