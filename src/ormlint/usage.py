@@ -321,6 +321,9 @@ class UsageResolver:
         if not bindings and bound:
             model = self._mapped_name(ctx.module, dotted, ctx)
             return Type("class", model) if model is not None else None
+        if len(bindings) == 1:  # most variables are bound once
+            _, kind, value = bindings[0]
+            return self._binding_type(ctx, kind, value, depth)
         if bindings:
             types = {self._binding_type(ctx, kind, value, depth) for _, kind, value in bindings}
             if len(types) == 1:
