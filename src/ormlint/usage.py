@@ -7,7 +7,7 @@ either certain or None; usage rules report only certain answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript
 from ormlint.facts import ModuleFacts
@@ -63,9 +63,42 @@ class ScopeContext:
     _types: Optional[dict[str, Optional["Type"]]] = None
     _mapped: Optional[dict[tuple[str, str], Optional[MappedClass]]] = None
     # Per base name of an attribute reference: the mapped class it names unless
-    # a local hides it (`UsageResolver.class_named`), and whether a local hides it.
+    # a local hides it (`UsageResolver.class_named`).
     _class_named: Optional[dict[str, Optional[MappedClass]]] = None
-    _shadowed: Optional[dict[str, bool]] = None
+    _local_names: Optional["LocalNames"] = None
+
+    def class_named_memo(self) -> dict[str, Optional[MappedClass]]:
+        memo = self._class_named
+        if memo is None:
+            memo = self._class_named = {}
+        return memo
+
+    def local_names(self) -> "LocalNames":
+        found = self._local_names
+        if found is None:
+            hiding = {name for name, _ in self.scope.params}
+            typed_heads = {"self"}
+            imported: set[str] = set()
+            for name, kind, _ in self.scope.bindings:
+                if kind == "import":
+                    imported.add(name)
+                else:
+                    hiding.add(name)
+                    if "." in name:
+                        typed_heads.add(name.partition(".")[0])
+            typed_heads.update(hiding)
+            found = self._local_names = LocalNames(hiding, typed_heads, imported)
+        return found
+
+    def may_be_instance(self, dotted: str) -> bool:
+        """False when `dotted` certainly does not name an instance (nor a list
+        or a query result) in this scope: its head is neither a parameter, nor
+        `self`, nor bound in the scope other than by `import`. Such a name is
+        typed only through what modules define, which gives classes (`User`)
+        and their members (`User.query`), never instances (see
+        `UsageResolver._infer_name_uncached`). Most attribute bases are such
+        names (`os.path`, `logger`, `User`)."""
+        return dotted.partition(".")[0] in self.local_names().typed_heads
 
     def bindings_of(self, name: str) -> list[tuple[str, str, Expr]]:
         if self._bindings is None:
@@ -83,15 +116,16 @@ class ScopeContext:
     def shadowed(self, dotted: str) -> bool:
         """A local variable or parameter named like the head of `dotted` hides a
         module-level name of that name (a local `from ... import` does not)."""
-        if self._shadowed is None:
-            self._shadowed = {}
-        head = dotted.split(".", 1)[0]
-        found = self._shadowed.get(head)
-        if found is None:
-            found = self._shadowed[head] = (
-                any(b[1] != "import" for b in self.bindings_of(head)) or self.param(head)[0]
-            )
-        return found
+        return dotted.partition(".")[0] in self.local_names().hiding
+
+
+class LocalNames(NamedTuple):
+    """What a scope's parameters and bindings say about names, by name."""
+
+    # Sets, not frozensets (the copies cost as much as the rest): not to be changed.
+    hiding: set[str]  # parameters and variables bound other than by `import`
+    typed_heads: set[str]  # heads of names that may hold an instance (`may_be_instance`)
+    imported: set[str]  # names a local `import` binds
 
 
 class UsageResolver:
@@ -192,17 +226,22 @@ class UsageResolver:
         """The mapped class an expression names (`User`, `models.User`)."""
         if not isinstance(expr, Name):
             return None
-        # Asked for every attribute reference of every scope: remember the answers.
-        if ctx is not None:
+        return self._mapped_name(module, expr.dotted, ctx)
+
+    def _mapped_name(self, module: str, dotted: str, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
+        # Asked for every attribute reference of every scope: remember the answers,
+        # per scope only where a local `import` may decide them, else per module.
+        if ctx is not None and dotted.partition(".")[0] in ctx.local_names().imported:
             if ctx._mapped is None:
                 ctx._mapped = {}
             memo = ctx._mapped
         else:
             memo = self._mapped
-        key = (module, expr.dotted)
+            ctx = None
+        key = (module, dotted)
         if key in memo:
             return memo[key]
-        found = memo[key] = self._mapped_uncached(module, expr, ctx)
+        found = memo[key] = self._mapped_uncached(module, dotted, ctx)
         return found
 
     def class_named(self, ctx: ScopeContext, dotted: str) -> Optional[MappedClass]:
@@ -210,35 +249,37 @@ class UsageResolver:
         or a local variable or parameter hides it (what ORM201 and ORM204 ask of
         every attribute reference's base). Same answer as `mapped(ctx.module,
         Name(dotted), ctx)` when not `ctx.shadowed(dotted)`, remembered per base."""
-        memo = ctx._class_named
-        if memo is None:
-            memo = ctx._class_named = {}
+        memo = ctx.class_named_memo()
         if dotted in memo:
             return memo[dotted]
-        if ctx.bindings_of(dotted.partition(".")[0]):
-            model = self.mapped(ctx.module, Name(dotted), ctx)
+        # Asked for tens of thousands of bases: `shadowed` and `_mapped_name`, inline.
+        names = ctx.local_names()
+        head = dotted.partition(".")[0]
+        if head in names.hiding:
+            model = None  # most bases are local variables and parameters: nothing to resolve
+        elif head in names.imported:
+            model = self._mapped_name(ctx.module, dotted, ctx)
         else:
-            # Nothing in the scope binds the head: `mapped` with ctx would ask the
-            # module's memo just so; ask it directly.
-            module_key = (ctx.module, dotted)
-            model = self._mapped[module_key] if module_key in self._mapped else self.mapped(ctx.module, Name(dotted))
-        found = memo[dotted] = model if model is not None and not ctx.shadowed(dotted) else None
-        return found
+            key = (ctx.module, dotted)
+            model = self._mapped[key] if key in self._mapped else self._mapped_name(ctx.module, dotted, None)
+        memo[dotted] = model
+        return model
 
-    def _mapped_uncached(self, module: str, expr: Name, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
+    def _mapped_uncached(self, module: str, dotted: str, ctx: Optional["ScopeContext"]) -> Optional[MappedClass]:
+        """With `ctx`, the head of `dotted` has a local import binding."""
         if ctx is not None:
-            head, _, rest = expr.dotted.partition(".")
+            head, _, rest = dotted.partition(".")
             bound = ctx.bindings_of(head)
             imported = [b for b in bound if b[1] == "import"]
-            if imported and len(imported) == len(bound) and isinstance(imported[0][2], Const):
+            if len(imported) == len(bound) and isinstance(imported[0][2], Const):
                 source, _, name = str(imported[0][2].value).partition(":")
                 symbol = self.symbols.import_from(source, name)
                 for part in rest.split(".") if rest else ():
                     symbol = self.symbols.member(symbol, part) if symbol is not None else None
                 return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
-            # Not a local import: the answer is the module's, shared by its scopes.
-            return self.mapped(module, expr)
-        symbol = self.symbols.resolve_expr(module, expr)
+            # Also bound otherwise: the answer is the module's, shared by its scopes.
+            return self._mapped_name(module, dotted, None)
+        symbol = self.symbols.resolve(module, dotted)
         return self._by_ref.get(symbol) if isinstance(symbol, ClassRef) else None
 
     def infer(self, ctx: ScopeContext, expr: Optional[Expr], depth: int = 0) -> Optional[Type]:
@@ -275,10 +316,14 @@ class UsageResolver:
     def _infer_name_uncached(self, ctx: ScopeContext, dotted: str, depth: int) -> Optional[Type]:
         if depth > 12 or dotted.count(".") > 8:
             return None  # real code never types anything this deep
-        bindings = [b for b in ctx.bindings_of(dotted) if b[1] != "import"]
-        if not bindings and ctx.bindings_of(dotted):
-            model = self.mapped(ctx.module, Name(dotted), ctx)
+        bound = ctx.bindings_of(dotted)
+        bindings = [b for b in bound if b[1] != "import"] if bound else bound
+        if not bindings and bound:
+            model = self._mapped_name(ctx.module, dotted, ctx)
             return Type("class", model) if model is not None else None
+        if len(bindings) == 1:  # most variables are bound once
+            _, kind, value = bindings[0]
+            return self._binding_type(ctx, kind, value, depth)
         if bindings:
             types = {self._binding_type(ctx, kind, value, depth) for _, kind, value in bindings}
             if len(types) == 1:
@@ -294,7 +339,7 @@ class UsageResolver:
                 return self.annotation_type(ctx.module, annotation) if annotation is not None else None
             if dotted == "self":
                 return None
-            model = self.mapped(ctx.module, Name(dotted), ctx)
+            model = self._mapped_name(ctx.module, dotted, ctx)
             return Type("class", model) if model is not None else None
         if head == "self" and ctx.class_scope is not None and "." not in rest:
             # `self.owner` typed by `owner: User` in the class body.
@@ -303,7 +348,7 @@ class UsageResolver:
             if len(annotations) == 1 and not assigned:
                 return self.annotation_type(ctx.module, annotations[0][2])
             return None
-        model = self.mapped(ctx.module, Name(dotted), ctx)
+        model = self._mapped_name(ctx.module, dotted, ctx)
         if model is not None:
             return Type("class", model)
         base, _, attr = dotted.rpartition(".")
@@ -349,8 +394,7 @@ class UsageResolver:
         if model is not None:
             return Type("instance", model)
         if isinstance(func, Name):
-            symbol = self.symbols.resolve_expr(ctx.module, func)
-            if sqlalchemy_name(symbol) in _SELECT_FUNCTIONS and len(call.args) == 1:
+            if len(call.args) == 1 and sqlalchemy_name(self.symbols.resolve_expr(ctx.module, func)) in _SELECT_FUNCTIONS:
                 target = self.mapped(ctx.module, call.args[0], ctx)
                 return Type("select", target) if target is not None else None
             if "." not in func.dotted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Attr, Call, Const, Dict, Expr, Lambda, Name, Seq, Subscript, Union_
@@ -20,30 +20,45 @@ _NUMERIC = frozenset({"integer", "numeric", "float"})
 def _named_calls(expr: Optional[Expr], last: str, found: list[Call], depth: int = 0) -> None:
     """Append to `found` the calls of a name ending in `last` (`CheckConstraint(...)`,
     `sa.CheckConstraint(...)`) inside `expr`, outer ones first, down to depth 30."""
-    if expr is None or depth > 30:
-        return
-    if isinstance(expr, Call):
-        if isinstance(expr.func, Name) and expr.func.last == last:
-            found.append(expr)
-        _named_calls(expr.func, last, found, depth + 1)
-        for arg in expr.args:
-            _named_calls(arg, last, found, depth + 1)
-        for _, value in expr.kwargs:
-            _named_calls(value, last, found, depth + 1)
-    elif isinstance(expr, (Seq, Union_)):
-        for item in expr.items:
-            _named_calls(item, last, found, depth + 1)
-    elif isinstance(expr, Dict):
-        for key, value in expr.items:
-            _named_calls(key, last, found, depth + 1)
-            _named_calls(value, last, found, depth + 1)
-    elif isinstance(expr, Subscript):
-        _named_calls(expr.value, last, found, depth + 1)
-        _named_calls(expr.index, last, found, depth + 1)
-    elif isinstance(expr, Lambda):
-        _named_calls(expr.body, last, found, depth + 1)
-    elif isinstance(expr, Attr):
-        _named_calls(expr.value, last, found, depth + 1)
+    _named_calls_in((expr,), last, found, depth)
+
+
+def _named_calls_in(roots: Iterable[Optional[Expr]], last: str, found: list[Call], depth: int = 0) -> None:
+    """`_named_calls` of each root in turn.
+
+    Walked with a stack of the levels being visited rather than recursively: it
+    visits every expression of the project (every column definition), and a
+    call per node cost as much as the rest of the rule."""
+    dotted_last = "." + last  # `func.last == last`, without splitting every name
+    # The siblings still to visit at each depth from `depth` down.
+    levels: list[Iterator[Optional[Expr]]] = [iter(roots)]
+    while levels:
+        for node in levels[-1]:
+            if node is None or isinstance(node, (Name, Const)):
+                continue
+            below: list[Optional[Expr]]
+            if isinstance(node, Call):
+                func = node.func
+                if isinstance(func, Name) and (func.dotted == last or func.dotted.endswith(dotted_last)):
+                    found.append(node)
+                below = [func, *node.args, *[value for _, value in node.kwargs]]
+            elif isinstance(node, (Seq, Union_)):
+                below = list(node.items)
+            elif isinstance(node, Dict):
+                below = [part for pair in node.items for part in pair]
+            elif isinstance(node, Subscript):
+                below = [node.value, node.index]
+            elif isinstance(node, Lambda):
+                below = [node.body]
+            elif isinstance(node, Attr):
+                below = [node.value]
+            else:
+                continue
+            if depth + len(levels) <= 30:  # the depth of `below`
+                levels.append(iter(below))
+                break  # visit `below` before the node's later siblings
+        else:
+            levels.pop()
 
 
 class UnboundedNumericColumn(Rule):
@@ -191,10 +206,12 @@ def _check_constraints(ctx: RuleContext) -> tuple[list[str], set[str]]:
         for cls in facts.classes:
             roots.extend(a.value for a in cls.body)
         for scope in facts.scopes:  # calls inside functions: `sa.CheckConstraint(...)` in a migration's create_table
-            roots.extend(call for call in scope.calls if isinstance(call.func, Name) and call.func.last == "CheckConstraint")
+            for call in scope.calls:
+                func = call.func
+                if isinstance(func, Name) and func.dotted.endswith("CheckConstraint") and func.last == "CheckConstraint":
+                    roots.append(call)
         calls: list[Call] = []
-        for root in roots:
-            _named_calls(root, "CheckConstraint", calls)
+        _named_calls_in(roots, "CheckConstraint", calls)
         for expr in calls:
             if sqlalchemy_name(symbols.resolve_expr(module, expr.func)) == "CheckConstraint":
                 text = expr.args[0] if expr.args else expr.kwarg("sqltext")

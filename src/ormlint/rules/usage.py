@@ -63,10 +63,13 @@ class UnknownClassAttribute(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver(ctx)
         for scope in resolver.contexts():
+            # The resolver's memo, asked here first: most bases recur in a scope.
+            class_named = scope.class_named_memo()
             for ref in scope.scope.attributes:
                 if ref.store or not ref.base:
                     continue
-                model = resolver.class_named(scope, ref.base)
+                base = ref.base
+                model = class_named[base] if base in class_named else resolver.class_named(scope, base)
                 if model is None:
                     continue
                 hint = _unknown_attribute(resolver, model, ref.attr)
@@ -646,10 +649,13 @@ class UnknownInstanceAttribute(Rule):
         stored = _stored_attributes(resolver)
         nothing_stored: frozenset[str] = frozenset()
         for scope in resolver.contexts():
+            if not scope.scope.attributes:
+                continue
             # Per base name: the mapped class it is an instance of, else None. Both
             # answers below are remembered per scope by the resolver, so asking once
             # per base (in the same order) gives what asking per reference gives.
             instance_of: dict[str, Optional[MappedClass]] = {}
+            typed_heads = scope.local_names().typed_heads
             for ref in scope.scope.attributes:
                 if ref.store or ref.base == "self":
                     continue
@@ -658,6 +664,8 @@ class UnknownInstanceAttribute(Rule):
                     model = inferred.model if inferred is not None and inferred.kind == "instance" else None
                 elif ref.base in instance_of:
                     model = instance_of[ref.base]
+                elif ref.base.partition(".")[0] not in typed_heads:  # `scope.may_be_instance`, inline
+                    model = instance_of[ref.base] = None
                 elif resolver.class_named(scope, ref.base) is not None:
                     model = instance_of[ref.base] = None  # a class, ORM201's business
                 else:
@@ -794,7 +802,7 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
     stored: dict[int, set[str]] = {}
     for scope in resolver.contexts():
         for ref in scope.scope.attributes:
-            if not ref.store or ref.base == "self" or not ref.base:
+            if not ref.store or ref.base == "self" or not ref.base or not scope.may_be_instance(ref.base):
                 continue
             inferred = resolver.infer_name(scope, ref.base)
             if inferred is not None and inferred.kind == "instance":
@@ -886,7 +894,7 @@ class ValueDoesNotFitColumn(Rule):
                     if model is not None:
                         yield from self._pairs(scope, model, zip(call.kwargs, call.keyword_spans))
             for ref in scope.scope.attributes:
-                if not ref.store or ref.value is None or not ref.base or ref.base == "self":
+                if not ref.store or ref.value is None or not ref.base or ref.base == "self" or not scope.may_be_instance(ref.base):
                     continue
                 inferred = resolver.infer_name(scope, ref.base)
                 if inferred is not None and inferred.kind == "instance":
