@@ -1,6 +1,6 @@
 """Measure ormlint against the parse floor on one or more trees.
 
-    python benchmarks/run.py PATH [PATH...]
+    python benchmarks/run.py [--repeat N] PATH [PATH...]
 
 For each PATH, in one run: files and lines of *.py; the parse floor (read +
 ``ast.parse`` of those files in this process); ormlint cold (``--no-cache``), with
@@ -11,6 +11,12 @@ flake8 with the ormlint plugin on one file with a warm cache (on the copy; "n/a"
 without flake8); and the peak RSS of the cold runs (of the largest process: the
 main one or a worker). Prints a markdown table; every time is also given as a
 ratio to the floor.
+
+With ``--repeat N`` every figure is measured N times and the best (lowest) time
+is reported, as ``timeit`` does: on a shared or virtual machine a run is only
+ever slowed down by others, never sped up. The floor and the cold runs are
+taken in turns (floor, cold, cold ``--jobs 1``, floor, ...), so that each ratio
+compares measurements made side by side. Peak RSS is the highest seen.
 
 Stdlib only; not part of the test suite.
 """
@@ -91,19 +97,27 @@ def copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(*SKIP), symlinks=True)
 
 
-def measure(root: Path) -> dict:
+def measure(root: Path, repeat: int = 1) -> dict:
     root = root.resolve()
     files = python_files(root)
-    floor, lines = parse_floor(files)
-    row: dict = {"path": str(root), "files": len(files), "lines": lines, "floor": floor}
     base = [*ORMLINT, "-q", "--exit-zero"]
-    row["cold"], row["rss"] = timed([*base, "--no-cache", str(root)])
-    row["cold1"], row["rss1"] = timed([*base, "--no-cache", "--jobs", "1", str(root)])
+    floors, colds, colds1, rss, rss1 = [], [], [], [], []
+    for _ in range(repeat):
+        floor, lines = parse_floor(files)
+        floors.append(floor)
+        cold, peak = timed([*base, "--no-cache", str(root)])
+        colds.append(cold)
+        rss.append(peak)
+        cold, peak = timed([*base, "--no-cache", "--jobs", "1", str(root)])
+        colds1.append(cold)
+        rss1.append(peak)
+    row: dict = {"path": str(root), "files": len(files), "lines": lines, "floor": min(floors),
+                 "cold": min(colds), "rss": max(rss), "cold1": min(colds1), "rss1": max(rss1)}
     with tempfile.TemporaryDirectory(prefix="ormlint-bench-") as temp:
         temp_dir = Path(temp)
         cache = temp_dir / "cache"
         timed([*base, "--cache-dir", str(cache), str(root)])
-        row["warm"], _ = timed([*base, "--cache-dir", str(cache), str(root)])
+        row["warm"] = min(timed([*base, "--cache-dir", str(cache), str(root)])[0] for _ in range(repeat))
         # Touch one model file: on a copy, with the copy's own cache.
         copy = temp_dir / "tree"
         copy_tree(root, copy) if root.is_dir() else (copy.mkdir(), shutil.copy2(root, copy / root.name))
@@ -112,9 +126,12 @@ def measure(root: Path) -> dict:
         copy_cache = temp_dir / "copy-cache"
         timed([*base, "--cache-dir", str(copy_cache), str(copy)])
         if target is not None:
-            with open(target, "a", encoding="utf-8") as handle:
-                handle.write("# touched by benchmarks/run.py\n")
-            row["touched"], _ = timed([*base, "--cache-dir", str(copy_cache), str(copy)])
+            touched = []
+            for number in range(repeat):
+                with open(target, "a", encoding="utf-8") as handle:
+                    handle.write(f"# touched by benchmarks/run.py ({number + 1})\n")
+                touched.append(timed([*base, "--cache-dir", str(copy_cache), str(copy)])[0])
+            row["touched"] = min(touched)
             row["touched_file"] = str(target.relative_to(copy))
         else:
             row["touched"] = None
@@ -125,7 +142,7 @@ def measure(root: Path) -> dict:
             one = target or copy_files[0]
             command = [sys.executable, "-m", "flake8", "--select", "ORM", "--exit-zero", str(one)]
             timed(command, cwd=copy)
-            row["flake8"], _ = timed(command, cwd=copy)
+            row["flake8"] = min(timed(command, cwd=copy)[0] for _ in range(repeat))
     return row
 
 
@@ -152,10 +169,22 @@ def table_row(r: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
-    if not paths or any(p in (Path("-h"), Path("--help")) for p in paths):
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or any(a in ("-h", "--help") for a in args):
         print(__doc__)
-        return 0 if paths else 2
+        return 0 if args else 2
+    repeat = 1
+    if args[0] == "--repeat" or args[0].startswith("--repeat="):
+        value = args[0].partition("=")[2] if "=" in args[0] else (args[1] if len(args) > 1 else "")
+        args = args[1:] if "=" in args[0] else args[2:]
+        if not value.isdigit() or int(value) < 1:
+            print(f"--repeat: expected a positive whole number, got {value!r}", file=sys.stderr)
+            return 2
+        repeat = int(value)
+    paths = [Path(a) for a in args]
+    if not paths:
+        print("no path given", file=sys.stderr)
+        return 2
     for path in paths:
         if not path.exists():
             print(f"{path}: no such file or directory", file=sys.stderr)
@@ -163,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     print(HEAD, flush=True)
     for path in paths:
         print(f"measuring {path} ...", file=sys.stderr)
-        row = measure(path)
+        row = measure(path, repeat)
         row["label"] = path.name or str(path)
         if row["touched"] is not None:
             print(f"  touched {row['touched_file']}", file=sys.stderr)
