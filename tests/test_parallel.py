@@ -214,7 +214,25 @@ def test_main_process_shares_the_work(monkeypatch: pytest.MonkeyPatch, always_pa
     monkeypatch.setattr(parallel, "analyse_file", counted)
     outcomes = parallel.analyse_files(work, 2)
     assert outcomes == [real(data, source) for source, data in work]
-    assert here and here[0] == work[-1][0].display  # the main process began at the end
+    last = parallel._meeting_order(work, parallel._BATCH_BYTES // 2)[-1]
+    assert here and here[0] == work[last][0].display  # the main process began at the end
+
+
+def test_large_files_go_to_the_ends_and_batches_shrink_where_the_processes_meet() -> None:
+    from ormlint.discover import SourceFile
+
+    sizes = [10, 500, 20, 600, 30, 700, 40, 800]
+    work = [(SourceFile(Path(f"m{n}.py"), f"m{n}.py", f"m{n}", False), b"x" * size) for n, size in enumerate(sizes)]
+    order = parallel._meeting_order(work, 100)
+    assert sorted(order) == list(range(len(work)))
+    assert [sizes[n] for n in order] == [500, 700, 10, 20, 30, 40, 800, 600]
+    many = [(work[0][0], b"x" * 1000)] * 1000  # a million bytes
+    batches = parallel._batches(many, 100_000, 0.5)
+    assert sum(len(b) for b in batches) == 1000
+    weights = [sum(len(d) for _, d in batch) for batch in batches]
+    assert weights[0] == 100_000 and max(weights[-3:]) == 100_000  # full size far from the middle
+    middle = len(batches) // 2
+    assert min(weights[middle - 2: middle + 3]) <= 20_000  # an eighth of the size, or a little more
 
 
 def test_worker_pickles_go_to_the_cache_as_they_are(always_parallel: None, generated: Path, tmp_path: Path) -> None:
