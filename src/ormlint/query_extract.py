@@ -197,7 +197,7 @@ _SCAN_WORD = _word_pattern(_RELEVANT_METHODS | _LIST_METHODS | {"query", "for"})
 
 
 def _add_names(node: ast.AST, names: set[str]) -> None:
-    """Add the names in `node` (all that `ast.walk` finds) to `names`; the
+    """Add the names in `node` (all that `_subtree` finds) to `names`; the
     common targets (`x`, `a, b`) without the generic walk."""
     if type(node) is ast.Name:
         names.add(node.id)
@@ -206,8 +206,8 @@ def _add_names(node: ast.AST, names: set[str]) -> None:
         for item in node.elts:
             _add_names(item, names)
         return
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
+    for sub in _subtree(node):
+        if type(sub) is ast.Name:
             names.add(sub.id)
 
 
@@ -637,9 +637,13 @@ class _Extractor:
                         fn.query_vars.setdefault(where.assigned_to, []).append(index)
                 if where.in_return:
                     fn.returns.append(index)
-                # Arguments may hold other queries (subqueries, statements).
+                # Arguments may hold other queries (subqueries, statements). Outside
+                # loops most are conditions that record nothing (`M.id == x`), which
+                # `_may_record`'s flat walk tells cheaper than `_expr`'s recursion.
+                arguments = _Where(where.loops, where.exits, where.batched)
                 for sub in _chain_arguments(node):
-                    self._expr(fn, sub, _Where(where.loops, where.exits, where.batched))
+                    if where.loops or _may_record(fn, sub):
+                        self._expr(fn, sub, arguments)
                 return
         if isinstance(node, ast.Call):
             func = node.func
@@ -988,7 +992,7 @@ def _operand_refs(node: ast.AST, out: list[ColumnRef], group: int, wrapped: bool
         if base is not None:
             out.append(ColumnRef(base, node.attr, span_of(node), "wrapped" if wrapped else op, group))
             return
-    for sub in ast.walk(node):
+    for sub in _subtree(node):
         if sub is node:
             continue
         if isinstance(sub, ast.Attribute):
@@ -1158,8 +1162,8 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
             return True
         if any(isinstance(n, (ast.Break, ast.Return)) for n in _walk_own(node.body)):
             return True
-    names = [target] + [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
-    names += [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
+    names = [target] + [n.id for n in _subtree(node.target) if isinstance(n, ast.Name)]
+    names += [n.id if isinstance(n, ast.Name) else n.attr for n in _subtree(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
     return any(word in name.lower() for name in names for word in _BATCH_WORDS)
 
 
@@ -1376,6 +1380,29 @@ def _walk_fields(kind: type) -> tuple[str, ...]:
     return fields
 
 
+def _subtree(node: ast.AST) -> list[ast.AST]:
+    """`node` and the nodes below it in `ast.walk`'s order (breadth first, fields
+    in order), in a list built without a generator per node, and without the
+    contexts and operators (`_SCALAR_FIELDS`: their parents' fields are read instead)."""
+    found = [node]
+    position = 0
+    fields_of = _WALK_FIELDS
+    while position < len(found):
+        current = found[position]
+        position += 1
+        kind = type(current)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _walk_fields(kind)
+        for name in fields:
+            value = getattr(current, name, None)
+            if type(value) is list:
+                found.extend([item for item in value if isinstance(item, ast.AST)])
+            elif isinstance(value, ast.AST):
+                found.append(value)
+    return found
+
+
 def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[FunctionQueries, ...]:
     """`text`, the source `tree` was parsed from (same rows), lets functions
     without a loop or query word in their text be skipped unwalked."""
@@ -1397,14 +1424,14 @@ def _batch_test(test: ast.AST) -> bool:
     """The test of an `if` in a loop runs its branch once per batch: it uses `%`
     (every n rows), or compares a batch size (`if len(batch) >= batch_size:`,
     `if n >= BATCH_SIZE:`)."""
-    for node in ast.walk(test):
+    for node in _subtree(test):
         kind = type(node)
         if kind is ast.BinOp:
             if type(node.op) is ast.Mod:  # type: ignore[attr-defined]
                 return True
         elif kind is ast.Compare:
             for operand in [node.left, *node.comparators]:  # type: ignore[attr-defined]
-                for name in ast.walk(operand):
+                for name in _subtree(operand):
                     text = name.id if isinstance(name, ast.Name) else name.attr if isinstance(name, ast.Attribute) else ""
                     if any(word in text.lower() for word in _BATCH_SIZE_WORDS):
                         return True
