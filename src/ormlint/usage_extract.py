@@ -97,6 +97,8 @@ _AsyncFunctionDef = ast.AsyncFunctionDef
 _ImportFrom = ast.ImportFrom
 _Import = ast.Import
 _ClassDef = ast.ClassDef
+_Expr = ast.Expr
+_Constant = ast.Constant
 
 
 def _dotted_attribute(node: ast.AST) -> Optional[tuple[str, str]]:
@@ -203,6 +205,15 @@ class _ScopeWalker:
         leaves = _LEAVES
         push_children = _push_children
         stack: list[ast.AST] = body[::-1]
+        # Statements that cannot yield a fact are not visited at all: the
+        # module's imports (already in its symbol table, see the import branch
+        # below) and the docstring, a constant.
+        if name == "<module>":
+            stack = [statement for statement in stack if type(statement) is not _ImportFrom and type(statement) is not _Import]
+        if stack:
+            first = stack[-1]
+            if type(first) is _Expr and type(first.value) is _Constant:
+                stack.pop()
         pop = stack.pop
         push = stack.append
         while stack:
