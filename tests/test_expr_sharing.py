@@ -82,3 +82,43 @@ def test_records_built_from_their_fields_equal_constructed_ones() -> None:
     )
     assert got == expected
     forget_file()
+
+
+def test_rarer_records_built_from_their_fields_equal_constructed_ones() -> None:
+    # Seq, Dict, Union_, Lambda and Other are built from their fields too.
+    from ormlint.expr import Const, Dict, Lambda, Name, Other, Seq, Union_, span_of
+
+    forget_file()
+    source = "[(a, *b), {c}, {1: d, **e}, f | None | g, lambda: h, i + j, await k, [m for m in n]]"
+    node = ast.parse(source, mode="eval").body
+    assert isinstance(node, ast.List)
+    got = _to_expr(node, 0)
+    at = {ast.get_source_segment(source, sub): span_of(sub) for sub in ast.walk(node) if hasattr(sub, "lineno")}
+    expected = Seq(
+        items=(
+            Seq(items=(Name("a", at["a"]),), kind="tuple", starred=True, span=at["(a, *b)"]),
+            Seq(items=(Name("c", at["c"]),), kind="set", starred=False, span=at["{c}"]),
+            Dict(items=((Const(1, at["1"]), Name("d", at["d"])),), has_unpack=True, span=at["{1: d, **e}"]),
+            Union_(items=(Name("f", at["f"]), Const(None, at["None"]), Name("g", at["g"])), span=at["f | None | g"]),
+            Lambda(body=Name("h", at["h"]), span=at["lambda: h"]),
+            Other(kind="BinOp", span=at["i + j"]),
+            Name("k", at["k"]),
+            Other(kind="list", span=at["[m for m in n]"]),
+        ),
+        kind="list",
+        starred=False,
+        span=at[source],
+    )
+    assert got == expected
+    forget_file()
+
+
+def test_a_keyword_made_by_hand_takes_the_call_position() -> None:
+    from ormlint.expr import Call
+
+    forget_file()
+    call = ast.Call(func=ast.Name(id="f", ctx=ast.Load()), args=[], keywords=[ast.keyword(arg="key", value=ast.Constant(1))])
+    call.lineno, call.col_offset, call.end_lineno, call.end_col_offset = 3, 4, 3, 20
+    got = _to_expr(call, 0)
+    assert isinstance(got, Call) and got.keyword_spans == ((3, 4, 3, 7),)
+    forget_file()

@@ -271,7 +271,7 @@ def span_of(node: ast.AST) -> Span:
 # the spans of the same nodes (about 40% of all spans are repeats), and a shared
 # object is built once, held once in memory, and pickled once (then referenced).
 # Emptied between files by `forget_file()`; the size cap only guards a caller
-# that never empties it.
+# that never empties it (`to_expr` keeps it once per expression, not per node).
 _SPANS: dict[Span, Span] = {}
 _SPANS_CAP = 500_000
 _new_record: Any = tuple.__new__  # builds a record from the tuple of its fields
@@ -309,10 +309,10 @@ def forget_file() -> None:
 
 def dotted_name(node: ast.AST) -> Optional[str]:
     parts: list[str] = []
-    while isinstance(node, ast.Attribute):
+    while type(node) is ast.Attribute:  # parsers make exact node types
         parts.append(node.attr)
         node = node.value
-    if isinstance(node, ast.Name):
+    if type(node) is ast.Name:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
@@ -325,13 +325,16 @@ def to_expr(node: Optional[ast.AST], depth: int = 0) -> Expr:
     file a node is converted once and its record shared (see `_EXPRS`)."""
     if node is None or depth:
         return _to_expr(node, depth)
-    kept = _EXPRS.get(id(node))
+    node_id = id(node)
+    kept = _EXPRS.get(node_id)
     if kept is not None and kept[0] is node:
         return kept[1]
+    if len(_SPANS) >= _SPANS_CAP:
+        _SPANS.clear()
     expr = _to_expr(node, 0)
     if len(_EXPRS) >= _SPANS_CAP:
         _EXPRS.clear()
-    _EXPRS[id(node)] = (node, expr)
+    _EXPRS[node_id] = (node, expr)
     return expr
 
 
@@ -357,11 +360,7 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
         key = (line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
     except AttributeError:
         key = (1, 0, 1, 0)
-    span = _SPANS.get(key)  # make_span(), inlined
-    if span is None:
-        if len(_SPANS) >= _SPANS_CAP:
-            _SPANS.clear()
-        span = _SPANS[key] = key
+    span = _SPANS.setdefault(key, key)  # make_span(), inlined; `to_expr` keeps the size cap
     if depth > 40:
         _DEPTH_CUT[0] = True
         return Other("deep", span)
@@ -374,80 +373,91 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
     if node_type is ast.Name:
         return _new_record(Name, (node.id, span, False))  # type: ignore[attr-defined, no-any-return]
     if node_type is ast.Attribute:
+        owner = node.value  # type: ignore[attr-defined]
+        if type(owner) is ast.Name:  # `a.b`, the commonest attribute: dotted_name() without the call
+            return _new_record(Name, (owner.id + "." + node.attr, span, False))  # type: ignore[attr-defined, no-any-return]
         dotted = dotted_name(node)
         if dotted is not None:
             return _new_record(Name, (dotted, span, False))  # type: ignore[no-any-return]
-        return _new_record(Attr, (_to_expr(node.value, depth + 1), node.attr, span))  # type: ignore[attr-defined, no-any-return]
+        return _new_record(Attr, (_to_expr(owner, depth + 1), node.attr, span))  # type: ignore[attr-defined, no-any-return]
     if node_type is ast.Constant:
         value = node.value  # type: ignore[attr-defined]
         if value is None or type(value) in _CONST_TYPES:
             return _new_record(Const, (value, span, None))  # type: ignore[no-any-return]
         return Other("constant", span)
-    if isinstance(node, ast.Call):
-        args: list[Expr] = []
-        star_args = False
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                star_args = True
-                continue
-            args.append(_to_expr(arg, depth + 1))
+    if node_type is ast.Call:
+        inner = depth + 1
+        positional = node.args  # type: ignore[attr-defined]
+        # `f(*a)`: the unpacked arguments are left out (their number is unknown).
+        args = tuple([_to_expr(arg, inner) for arg in positional if type(arg) is not _Starred])
+        star_args = len(args) != len(positional)
         kwargs: list[tuple[str, Expr]] = []
         keyword_spans: list[Span] = []
         star_kwargs: list[Expr] = []
-        for kw in node.keywords:
-            if kw.arg is None:
-                star_kwargs.append(_to_expr(kw.value, depth + 1))
+        for kw in node.keywords:  # type: ignore[attr-defined]
+            name = kw.arg
+            if name is None:
+                star_kwargs.append(_to_expr(kw.value, inner))
                 continue
-            kwargs.append((kw.arg, _to_expr(kw.value, depth + 1)))
-            line = getattr(kw, "lineno", None) or span[LINE]
-            col = getattr(kw, "col_offset", None)
-            col = col if col is not None else span[COL]
-            keyword_spans.append(make_span(line, col, line, col + len(kw.arg)))
+            kwargs.append((name, _to_expr(kw.value, inner)))
+            try:  # where the keyword's name is written (Python 3.9+ gives keywords a position)
+                line = kw.lineno or span[LINE]
+                col = kw.col_offset
+            except AttributeError:  # a keyword made by hand, without one: the call's
+                line = getattr(kw, "lineno", None) or span[LINE]
+                col = getattr(kw, "col_offset", None)
+            if col is None:
+                col = span[COL]
+            key = (line, col, line, col + len(name))
+            keyword_spans.append(_SPANS.setdefault(key, key))  # make_span(), inlined
         has_star = star_args or bool(star_kwargs)
-        call: Call = _new_record(Call, (_to_expr(node.func, depth + 1), tuple(args), tuple(kwargs), has_star, span, tuple(star_kwargs),
-                                  star_args, tuple(keyword_spans)))
+        call: Call = _new_record(Call, (_to_expr(node.func, inner), args, tuple(kwargs), has_star, span,  # type: ignore[attr-defined]
+                                        tuple(star_kwargs), star_args, tuple(keyword_spans)))
         if depth and not _DEPTH_CUT[0]:
             _EXPRS[id(node)] = (node, call)  # see _DEPTH_CUT
         return call
-    if isinstance(node, ast.Subscript):
-        index = node.slice
+    if node_type is ast.Subscript:
+        index = node.slice  # type: ignore[attr-defined]
         if type(index).__name__ == "Index":  # Python 3.8 shape, kept for safety
-            index = index.value  # type: ignore[attr-defined]
-        subscript: Subscript = _new_record(Subscript, (_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span))
+            index = index.value
+        subscript: Subscript = _new_record(Subscript, (_to_expr(node.value, depth + 1), _to_expr(index, depth + 1), span))  # type: ignore[attr-defined]
         if depth and not _DEPTH_CUT[0]:
             _EXPRS[id(node)] = (node, subscript)  # see _DEPTH_CUT
         return subscript
-    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        kind = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}[type(node)]
-        items = [_to_expr(elt, depth + 1) for elt in node.elts if not isinstance(elt, ast.Starred)]
-        starred = any(isinstance(elt, ast.Starred) for elt in node.elts)
-        return Seq(tuple(items), kind, starred, span)
-    if isinstance(node, ast.Dict):
+    # The rarer records, also built from their fields: Union_ is (items, span),
+    # Await is looked through, Seq is (items, kind, starred, span), Dict
+    # (items, has_unpack, span), Lambda (body, span), Other (kind, span).
+    if node_type is ast.BinOp:
+        if type(node.op) is not ast.BitOr:  # type: ignore[attr-defined]
+            return _new_record(Other, ("BinOp", span))  # type: ignore[no-any-return]
+        left = _to_expr(node.left, depth + 1)  # type: ignore[attr-defined]
+        right = _to_expr(node.right, depth + 1)  # type: ignore[attr-defined]
+        members = (left.items if type(left) is Union_ else (left,)) + (right.items if type(right) is Union_ else (right,))
+        return _new_record(Union_, (members, span))  # type: ignore[no-any-return]
+    if node_type is ast.Await:
+        # Typing does not care whether a result was awaited.
+        return _to_expr(node.value, depth + 1)  # type: ignore[attr-defined]
+    seq_kind = _SEQ_KINDS.get(node_type)
+    if seq_kind is not None:
+        elements = node.elts  # type: ignore[attr-defined]
+        items = tuple([_to_expr(elt, depth + 1) for elt in elements if type(elt) is not _Starred])
+        return _new_record(Seq, (items, seq_kind, len(items) != len(elements), span))  # type: ignore[no-any-return]
+    if node_type is ast.Dict:
         pairs: list[tuple[Expr, Expr]] = []
         has_unpack = False
-        for dict_key, dict_value in zip(node.keys, node.values):
+        for dict_key, dict_value in zip(node.keys, node.values):  # type: ignore[attr-defined]
             if dict_key is None:
                 has_unpack = True
                 continue
             pairs.append((_to_expr(dict_key, depth + 1), _to_expr(dict_value, depth + 1)))
-        return Dict(tuple(pairs), has_unpack, span)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left = _to_expr(node.left, depth + 1)
-        right = _to_expr(node.right, depth + 1)
-        members: list[Expr] = []
-        for side in (left, right):
-            members.extend(side.items if isinstance(side, Union_) else (side,))
-        return Union_(tuple(members), span)
-    if isinstance(node, ast.Lambda):
-        return Lambda(_to_expr(node.body, depth + 1), span)
-    if isinstance(node, ast.Await):
-        # Typing does not care whether a result was awaited.
-        return _to_expr(node.value, depth + 1)
-    value_kind = _VALUE_KINDS.get(type(node))
-    if value_kind is not None:
-        return Other(value_kind, span)
-    return Other(type(node).__name__, span)
+        return _new_record(Dict, (tuple(pairs), has_unpack, span))  # type: ignore[no-any-return]
+    if node_type is ast.Lambda:
+        return _new_record(Lambda, (_to_expr(node.body, depth + 1), span))  # type: ignore[attr-defined, no-any-return]
+    return _new_record(Other, (_VALUE_KINDS.get(node_type) or node_type.__name__, span))  # type: ignore[no-any-return]
 
+
+_Starred = ast.Starred
+_SEQ_KINDS: dict[type, str] = {ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}
 
 _CONST_TYPES = frozenset({str, int, float, bool, bytes})
 
@@ -481,13 +491,14 @@ def annotation_to_expr(node: ast.AST) -> Expr:
 
     Shared within a file as `to_expr`'s records are (several extractors read
     the same parameters and annotations): see `_ANNOTATIONS`."""
-    kept = _ANNOTATIONS.get(id(node))
+    node_id = id(node)
+    kept = _ANNOTATIONS.get(node_id)
     if kept is not None and kept[0] is node:
         return kept[1]
     expr = _parse_strings(to_expr(node))
     if len(_ANNOTATIONS) >= _SPANS_CAP:
         _ANNOTATIONS.clear()
-    _ANNOTATIONS[id(node)] = (node, expr)
+    _ANNOTATIONS[node_id] = (node, expr)
     return expr
 
 
@@ -496,9 +507,13 @@ _ANNOTATIONS: dict[int, tuple[ast.AST, Expr]] = {}
 
 
 def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
-    if depth > 20:
+    # Records are never subclassed: `type() is` first for the commonest case
+    # (most annotations are a Name, and so are most parts of the others).
+    if type(expr) is Name or depth > 20:
         return expr
-    if isinstance(expr, Const) and isinstance(expr.value, str):
+    if isinstance(expr, Const):
+        if type(expr.value) is not str:  # `None` in `X | None`, the values of `Literal[...]`
+            return expr
         try:
             parsed = ast.parse(expr.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -515,9 +530,9 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
         return Subscript(value, index, expr.span)
     if isinstance(expr, (Seq, Union_)):
         items = tuple([_parse_strings(item, depth + 1) for item in expr.items])
-        if all(new is old for new, old in zip(items, expr.items)):
-            return expr
-        return replace_record(expr, items=items)
+        for new, old in zip(items, expr.items):
+            if new is not old:
+                return replace_record(expr, items=items)
     return expr
 
 

@@ -137,7 +137,7 @@ def _function_fact(node: ast.AST, may_call_super: bool = True) -> FunctionFact:
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
         returns = parse_evaluated_strings(to_expr(body[0].value))
     args = node.args
-    params = tuple([a.arg for a in [*getattr(args, "posonlyargs", []), *args.args, *args.kwonlyargs]])
+    params = tuple([a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]])
     forwards = args.kwarg is not None and may_call_super and _only_forwards_kwargs(node, args.kwarg.arg)
     return FunctionFact(
         name=node.name,
@@ -254,9 +254,9 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
     return ClassFact(
         name=node.name,
         span=span_of(node),
-        bases=tuple(to_expr(b) for b in node.bases if not isinstance(b, ast.Starred)),
-        keywords=tuple((kw.arg, to_expr(kw.value)) for kw in node.keywords if kw.arg is not None),
-        decorators=tuple(to_expr(d) for d in node.decorator_list),
+        bases=tuple([to_expr(b) for b in node.bases if not isinstance(b, ast.Starred)]),
+        keywords=tuple([(kw.arg, to_expr(kw.value)) for kw in node.keywords if kw.arg is not None]),
+        decorators=tuple([to_expr(d) for d in node.decorator_list]),
         body=tuple(body),
         functions=tuple(functions),
         nested_classes=tuple(nested),
