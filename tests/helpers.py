@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from pathlib import Path
 from typing import Optional, Union
 
 from ormlint.config import Config
-from ormlint.engine import run
+from ormlint.engine import build_index, run
+from ormlint.extract import extract_module
 from ormlint.selection import resolve_selection
+from ormlint.symbols import SymbolTable
+from ormlint.usage import UsageResolver
 
 MARK = re.compile(r"#\s*(ORM\d{3}(?:[\s,]+ORM\d{3})*)\s*$")
 
@@ -51,3 +55,13 @@ def reported(root: Path, select: Optional[list[str]] = None, config: Optional[Co
 
 def filter_codes(marks: set[tuple[str, int, str]], codes: set[str]) -> set[tuple[str, int, str]]:
     return {mark for mark in marks if mark[2] in codes}
+
+
+def usage_resolver(sources: dict[str, str]) -> UsageResolver:
+    """A fresh usage resolver over a project given as {path: source} (extracted in memory)."""
+    modules = {}
+    for path, source in sources.items():
+        module = path[: -len(".py")].replace("/", ".").replace(".__init__", "")
+        modules[module] = extract_module(ast.parse(textwrap.dedent(source)), path, module, path.endswith("__init__.py"))
+    index = build_index(modules, set())
+    return UsageResolver(index, index.symbols or SymbolTable(index.modules))

@@ -6,11 +6,9 @@ import ast
 import textwrap
 from typing import Optional
 
-from ormlint.engine import build_index
+from helpers import usage_resolver
 from ormlint.expr import Name
-from ormlint.extract import extract_module
 from ormlint.imports import _imported_modules
-from ormlint.symbols import SymbolTable
 from ormlint.usage import ScopeContext, Type, UsageResolver
 
 SOURCES = {
@@ -63,12 +61,7 @@ SOURCES = {
 
 
 def _resolver() -> UsageResolver:
-    modules = {}
-    for path, source in SOURCES.items():
-        module = path[: -len(".py")].replace("/", ".").replace(".__init__", "")
-        modules[module] = extract_module(ast.parse(textwrap.dedent(source)), path, module, path.endswith("__init__.py"))
-    index = build_index(modules, set())
-    return UsageResolver(index, index.symbols or SymbolTable(index.modules))
+    return usage_resolver(SOURCES)
 
 
 def _shown(inferred: Optional[Type]) -> Optional[tuple[str, str]]:

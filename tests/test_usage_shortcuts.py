@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-import textwrap
-
-from ormlint.engine import build_index
+from helpers import usage_resolver
 from ormlint.expr import Name
-from ormlint.extract import extract_module
-from ormlint.symbols import SymbolTable
 from ormlint.usage import UsageResolver
 
 SOURCES = {
@@ -59,12 +54,7 @@ SOURCES = {
 
 
 def _resolver() -> UsageResolver:
-    modules = {}
-    for path, source in SOURCES.items():
-        module = path[: -len(".py")].replace("/", ".").replace(".__init__", "")
-        modules[module] = extract_module(ast.parse(textwrap.dedent(source)), path, module, path.endswith("__init__.py"))
-    index = build_index(modules, set())
-    return UsageResolver(index, index.symbols or SymbolTable(index.modules))
+    return usage_resolver(SOURCES)
 
 
 def test_names_that_may_not_be_instances_are_never_inferred_as_such() -> None:
