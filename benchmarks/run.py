@@ -23,6 +23,7 @@ Stdlib only; not part of the test suite.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import importlib.util
 import os
@@ -168,23 +169,18 @@ def table_row(r: dict) -> str:
     )
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or any(a in ("-h", "--help") for a in args):
-        print(__doc__)
-        return 0 if args else 2
-    repeat = 1
-    if args[0] == "--repeat" or args[0].startswith("--repeat="):
-        value = args[0].partition("=")[2] if "=" in args[0] else (args[1] if len(args) > 1 else "")
-        args = args[1:] if "=" in args[0] else args[2:]
-        if not value.isdigit() or int(value) < 1:
-            print(f"--repeat: expected a positive whole number, got {value!r}", file=sys.stderr)
-            return 2
-        repeat = int(value)
-    paths = [Path(a) for a in args]
-    if not paths:
-        print("no path given", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=_positive, default=1, help="measure each figure N times, keep the best")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    options = parser.parse_args(argv)
+    paths, repeat = options.paths, options.repeat
     for path in paths:
         if not path.exists():
             print(f"{path}: no such file or directory", file=sys.stderr)
