@@ -359,7 +359,8 @@ class _FunctionWalker:
         self.with_targets: list[str] = []
         # A def or class statement was seen (else the function has no nested scope to visit).
         self.nested = False
-        # Some call could take built SQL (`_may_sink`).
+        # Some call could take built SQL: a call of a name or method in
+        # `_SINK_NAMES` whose first argument is not a constant.
         self.may_sink = False
         # Some node of the body (nested scopes left out, as `_walk_no_functions`)
         # is a built string (`_builds`): without one, `_SqlTaint.construction`
@@ -704,23 +705,14 @@ _SINK_NAMES = frozenset({"text", "execute", "exec_driver_sql"})
 _NOTABLE_METHODS = SESSION_METHODS | _BUILDING_METHODS | _SINK_NAMES
 
 
-def _may_sink(calls: list[ast.Call]) -> bool:
-    """Some call could take built SQL (cheap test before the taint analysis)."""
-    for call in calls:
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in _SINK_NAMES and call.args and not isinstance(call.args[0], ast.Constant):
-            return True
-    return False
-
-
 def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[SessionFunction, "_FunctionWalker"]:
     walker = _FunctionWalker()
     walker.body(node.body)  # type: ignore[attr-defined]
     params = _params(node)
     decorators = node.decorator_list  # type: ignore[attr-defined]
-    # `walker.may_sink` is `_may_sink(walker.calls)`, noted call by call; without
-    # a built string in the body (`walker.may_build`) no sink can be found.
+    # `walker.may_sink`: some call of the body could take built SQL (a cheap test
+    # before the taint analysis); without a built string in the body
+    # (`walker.may_build`) no sink can be found.
     sinks = _SqlTaint(node, walker.calls).sinks() if walker.may_sink and walker.may_build else ()
     fn = SessionFunction(
         name=name, class_name=class_name, span=span_of(node), is_async=type(node) is ast.AsyncFunctionDef,
