@@ -111,7 +111,10 @@ def analyse_files_pickled(
         return [(outcome, None) for outcome in _serial(work, done)]
     order = _meeting_order(work, _BATCH_BYTES // 2)
     arranged = [work[number] for number in order]
-    batches = _batches(arranged, max(min(_BATCH_BYTES, total // (workers * 4)), 1), (workers - 1) / workers * 0.95)
+    # Where they are expected to meet: the workers' share of the bytes, a little
+    # under their share of the processes (their files also cost pickling).
+    meeting = (workers - 1) / workers * 0.95
+    batches = _batches(arranged, max(min(_BATCH_BYTES, total // (workers * 4)), 1), meeting)
     outcomes: list[Optional[list[Analysed]]] = [None] * len(batches)
     try:
         _in_workers(batches, outcomes, min(workers - 1, len(batches)), done)
