@@ -67,6 +67,26 @@ def test_worker_outcomes_equal_in_process_outcomes(always_parallel: None, genera
     assert arrived and arrived[-1] == len(work) and arrived == sorted(arrived)
 
 
+def test_meanwhile_runs_once_while_the_workers_analyse(always_parallel: None, generated: Path) -> None:
+    """The engine imports the index and the rules there (`engine._import_later_stages`):
+    it runs once the workers have their batches, and its failure changes nothing."""
+    import multiprocessing
+
+    sources = discover([generated], [])
+    work = [(source, source.path.read_bytes()) for source in sources]
+    expected = [analyse_file(data, source) for source, data in work]
+    workers_then: list[int] = []
+
+    def meanwhile() -> None:
+        workers_then.append(len(multiprocessing.active_children()))
+        raise RuntimeError("ignored")
+
+    analysed = parallel.analyse_files_pickled(work, 2, None, meanwhile)
+    assert [outcome for outcome, _ in analysed] == expected
+    assert workers_then == [1]  # once, with the worker running
+    assert any(pickled is not None for _, pickled in analysed)
+
+
 def test_small_trees_and_one_job_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_workers(*args: object) -> None:
         raise AssertionError("workers started")

@@ -180,6 +180,47 @@ def test_create(session: Session):
     assert reported(tmp_path, select=["ORM508"]) == set()
 
 
+def test_no_session_facts_for_tests() -> None:
+    """No session rule reads tests, so extraction leaves their session facts out."""
+    from ormlint.extract import extract_module
+
+    source = "def save(session, item):\n    session.add(item)\n    session.commit()\n"
+    tree = ast.parse(source)
+    assert [fn.name for fn in extract_module(tree, "app/service.py", "app.service", False, source).sessions] == ["save"]
+    for path in ("tests/service.py", "app/testing/db.py", "app/test_service.py", "app/service_test.py", "conftest.py"):
+        assert extract_module(tree, path, "m", False, source).sessions == (), path
+
+
+HELPER = '''
+from contextlib import contextmanager
+from sqlalchemy.orm import Session
+
+@contextmanager
+def session_scope():
+    session = Session()
+    yield session
+    session.commit()
+'''
+
+
+def test_a_scope_helper_in_a_test_module_is_unknown(tmp_path: Path) -> None:
+    """Application code does not import from tests; if it does, the helper is
+    unknown (its session facts were not made) and the rules stay silent."""
+    service = '''
+from app.{module} import session_scope
+
+def save(item):
+    with session_scope() as session:
+        session.add(item)
+        session.commit()  # ORM502
+'''
+    write_example(tmp_path / "plain", {"app/__init__.py": "", "app/db.py": HELPER, "app/service.py": service.format(module="db")})
+    assert reported(tmp_path / "plain", select=["ORM502"]) == expected_marks(tmp_path / "plain") != set()
+    write_example(tmp_path / "testing", {"app/__init__.py": "", "app/testing/__init__.py": "", "app/testing/db.py": HELPER,
+                                         "app/service.py": service.format(module="testing.db")})
+    assert reported(tmp_path / "testing", select=["ORM502"]) == set()
+
+
 def test_soft_delete_columns_setting(tmp_path: Path) -> None:
     write_example(tmp_path, '''
 from sqlalchemy import Column, DateTime, Integer

@@ -115,7 +115,7 @@ def _parse_project(
         if progress is not None:
             progress("reading", hits + count, len(sources))
 
-    analysed = analyse_files_pickled([(items[n][0], items[n][1]) for n in work], jobs, done)  # type: ignore[misc]
+    analysed = analyse_files_pickled([(items[n][0], items[n][1]) for n in work], jobs, done, _import_later_stages)  # type: ignore[misc]
     for number, (outcome, pickled) in zip(work, analysed):
         outcomes[number] = outcome
         project.parsed_files += 1
@@ -130,6 +130,16 @@ def _parse_project(
         assert outcome is not None
         _add_outcome(project, source, data, outcome)
     return project
+
+
+def _import_later_stages() -> None:
+    """Import the index and the rules (about 70 ms), which analysing the files
+    does not need: called while the workers analyse (`analyse_files_pickled`),
+    so that they start that much earlier and the time is shared with them."""
+    from importlib import import_module
+
+    for name in ("ormlint.index", "ormlint.rule_runner", "ormlint.rules"):
+        import_module(name)
 
 
 # progress(stage, done, total)
@@ -252,13 +262,14 @@ def _run(
         if kept is not None:
             readable = sum(isinstance(data, bytes) for _, data, _ in read)
             return RunResult(list(kept), None, len(sources), [], 0, readable, True, results_slot, results_key)
+    project = _parse_project(sources, cache, read, progress, config.jobs)
+    # Imported here, after the files are analysed (`_import_later_stages`).
     from ormlint.rule_runner import check_rules
     from ormlint.rules import RuleContext
     from ormlint.rules.analyzer import ParseError
 
     if rules is None:
         rules = resolve_selection(config.select, config.ignore, config.extend_select)
-    project = _parse_project(sources, cache, read, progress, config.jobs)
     if progress is not None:
         progress("checking", len(sources), len(sources))
     index = build_index(project.modules, project.unparsed_names)

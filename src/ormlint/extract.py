@@ -12,6 +12,7 @@ from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
 from ormlint.migration_extract import extract_migration_ops
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ImportFact, MigrationIndex, ModuleFacts
+from ormlint.test_paths import is_test_path
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
@@ -347,7 +348,11 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         migration_table_ops=migration_table_ops(tree, nodes) if nodes is not None else (),
         migration_ops=extract_migration_ops(tree) if is_migration else (),
         queries=extract_queries(tree, text) if not is_migration else (),
-        sessions=extract_sessions(tree),
+        # No session rule looks at tests (`ormlint.test_paths`): their session
+        # facts, a fifth of extraction and pickling on a repository whose tests
+        # are half its code, are not made. A project function found in a test
+        # module is then unknown to session resolution, which stays silent.
+        sessions=extract_sessions(tree) if not is_test_path(path) else (),
     )
 
 

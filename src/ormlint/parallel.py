@@ -95,10 +95,15 @@ def analyse_files_pickled(
     work: Sequence[tuple[SourceFile, bytes]],
     jobs: Optional[int] = None,
     done: Optional[Callable[[int], None]] = None,
+    meanwhile: Optional[Callable[[], None]] = None,
 ) -> list[Analysed]:
     """The outcome of each (source, data) in `work`, in order, with the pickle
     it came in when a worker analysed it (None when this process did). `done(n)`
     is called as outcomes arrive, with how many have arrived so far.
+    `meanwhile()`, when the workers have started (if any start): work this
+    process has to do anyway, such as importing what comes after the analysis,
+    done while the workers already analyse (its exceptions are ignored: the
+    caller does that work again, or does without it).
 
     With `jobs` N above one, N - 1 worker processes and this process share the
     files: the workers take batches from the front, this process from the back,
@@ -117,7 +122,7 @@ def analyse_files_pickled(
     batches = _batches(arranged, max(min(_BATCH_BYTES, total // (workers * 4)), 1), meeting)
     outcomes: list[Optional[list[Analysed]]] = [None] * len(batches)
     try:
-        _in_workers(batches, outcomes, min(workers - 1, len(batches)), done)
+        _in_workers(batches, outcomes, min(workers - 1, len(batches)), done, meanwhile)
     except Exception:
         pass  # whatever did not come back is analysed below
     arrived = sum(len(o) for o in outcomes if o is not None)
@@ -199,9 +204,11 @@ def _in_workers(
     outcomes: list[Optional[list[Analysed]]],
     workers: int,
     done: Optional[Callable[[int], None]],
+    meanwhile: Optional[Callable[[], None]] = None,
 ) -> None:
     """Fill `outcomes` (by batch) from `workers` processes and this one. A batch
-    whose worker failed stays None."""
+    whose worker failed stays None. `meanwhile()` is called once the workers
+    have their batches."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -234,6 +241,11 @@ def _in_workers(
                 pool.submit(analyse_batch, batch, drop and os.path.join(drop, str(number))) for number, batch in enumerate(batches)
             ]
             numbers = {future: number for number, future in enumerate(futures)}
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except Exception:
+                    pass  # see `analyse_files_pickled`
             try:
                 # Workers start batches in order; a batch no worker has started yet
                 # can be cancelled, and then this process analyses it. Once a batch

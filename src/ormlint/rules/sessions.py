@@ -19,6 +19,7 @@ from ormlint.rules.usage import _resolver
 from ormlint.schema import MappedClass
 from ormlint.session_extract import SessionFunction, SessionOp, WithFact
 from ormlint.symbols import AttrOf, External, FunctionRef, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.test_paths import is_test_path
 from ormlint.usage import ScopeContext, UsageResolver
 
 # Columns that mark a row as deleted without removing it (`soft_delete_columns` replaces them).
@@ -38,13 +39,6 @@ _DB_EXCEPTIONS = frozenset({
 _RESETS = frozenset({"rollback", "close", "remove"})
 _WRITES = frozenset({"add", "add_all", "delete", "merge", "bulk_save_objects", "bulk_insert_mappings",
                      "bulk_update_mappings", "commit", "flush"})
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
-
-
-def is_test_path(path: str) -> bool:
-    return bool(_TEST_PATH.search(path.replace("\\", "/")))
-
-
 @dataclass(frozen=True)
 class Origin:
     """Where a session comes from.

@@ -1,0 +1,19 @@
+"""Which files are tests, by their path.
+
+The session rules (ORM501-ORM508) leave tests alone: a test commits without a
+rollback path or opens a second session on purpose. Extraction reads the same
+test, so that the session facts of a test file, which no rule would look at,
+are not made at all (`ormlint.extract`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A `test`, `tests` or `testing` directory anywhere in the path, or a pytest
+# file name: `test_*.py`, `*_test.py`, `conftest.py`.
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+
+
+def is_test_path(path: str) -> bool:
+    return bool(_TEST_PATH.search(path.replace("\\", "/")))
