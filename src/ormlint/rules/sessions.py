@@ -667,7 +667,8 @@ class SwallowedFailedCommit(Rule):
     and aliases of it), `self.db`-style attributes set from those, and `with`
     targets of project `@contextmanager` scope helpers. Anything else is left
     alone. A failed flush inside `with session.begin_nested():` rolls the
-    savepoint back itself and is fine.
+    savepoint back itself and is fine. Code in tests (under a `test`, `tests` or `testing` directory, `test_*.py`,
+    `*_test.py`, `conftest.py`) is not checked.
 
     ## Why is this bad?
     After a failed flush the session is in an inactive transaction until
@@ -725,6 +726,8 @@ class CommitInsideCommittingScope(Rule):
     as s: save_thought(s, text)`). A commit inside a loop (one transaction per
     item or batch, to keep progress) is deliberate and left alone, as are
     helpers that commit only on a condition (`if commit: session.commit()`).
+    Code in tests (under a `test`, `tests` or `testing` directory, `test_*.py`,
+    `*_test.py`, `conftest.py`) is not checked.
 
     ## Why is this bad?
     The unit of work is split: everything before the inner `commit()` is
@@ -1131,7 +1134,7 @@ class EngineWithoutPoolSettings(Rule):
     (the URL is a literal `postgresql://`, `mysql://`, `mssql://`, `oracle://`...
     string) without `pool_pre_ping=True`, `pool_recycle=` or `poolclass=`.
     Engines whose URL is not a literal are left alone (the database is not
-    known), and so are SQLite URLs. Opt-in.
+    known), and so are SQLite URLs, Alembic revisions and tests. Opt-in.
 
     ## Why is this bad?
     Pooled connections go stale when the server, a proxy or a firewall drops
@@ -1183,7 +1186,8 @@ class HealthCheckWithoutQuery(Rule):
     literal (`"ok"`, `"up"`, `"healthy"`, `"connected"`) while the function
     calls nothing at all that could reach the database: no `execute()`,
     `scalar()`, `connect()`, `ping()`, and no other function call except
-    building the response (`jsonify`, `dict`, `JSONResponse`...). Opt-in.
+    building the response (`jsonify`, `dict`, `JSONResponse`...). Tests are
+    not checked. Opt-in.
 
     ## Why is this bad?
     The check reports the database healthy even when it is down: the load
