@@ -1,9 +1,9 @@
 """Which files are tests, by their path.
 
-The session rules (ORM501-ORM508) leave tests alone: a test commits without a
-rollback path or opens a second session on purpose. Extraction reads the same
-test, so that the session facts of a test file, which no rule would look at,
-are not made at all (`ormlint.extract`).
+The rules that read session facts (ORM501-ORM503, ORM505-ORM508) leave tests
+alone: a test commits without a rollback path or opens a second session on
+purpose. Extraction applies the same test, so that the session facts of a test
+file, which no rule would look at, are not made at all (`ormlint.extract`).
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ _DB_EXCEPTIONS = frozenset({
 _RESETS = frozenset({"rollback", "close", "remove"})
 _WRITES = frozenset({"add", "add_all", "delete", "merge", "bulk_save_objects", "bulk_insert_mappings",
                      "bulk_update_mappings", "commit", "flush"})
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a session comes from.
@@ -667,8 +669,9 @@ class SwallowedFailedCommit(Rule):
     and aliases of it), `self.db`-style attributes set from those, and `with`
     targets of project `@contextmanager` scope helpers. Anything else is left
     alone. A failed flush inside `with session.begin_nested():` rolls the
-    savepoint back itself and is fine. Code in tests (under a `test`, `tests` or `testing` directory, `test_*.py`,
-    `*_test.py`, `conftest.py`) is not checked.
+    savepoint back itself and is fine. Code in tests (under a `test`, `tests`
+    or `testing` directory, `test_*.py`, `*_test.py`, `conftest.py`) is not
+    checked.
 
     ## Why is this bad?
     After a failed flush the session is in an inactive transaction until
