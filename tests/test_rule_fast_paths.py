@@ -74,8 +74,8 @@ def test_class_named_is_mapped_unless_shadowed() -> None:
     checked = set()
     for ctx in fast.contexts():
         slow_ctx = slow_contexts[ctx.module, ctx.scope.name]
-        for ref in ctx.scope.attributes:
-            for base in (ref.base, ref.base):  # the second answer comes from the memo
+        for ref_base, _, _, _, _, _ in ctx.scope.attributes:
+            for base in (ref_base, ref_base):  # the second answer comes from the memo
                 head = base.split(".", 1)[0]
                 hidden = any(b[1] != "import" for b in slow_ctx.bindings_of(head)) or slow_ctx.param(head)[0]
                 model = slow.mapped(slow_ctx.module, Name(base), slow_ctx)

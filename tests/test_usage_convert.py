@@ -86,8 +86,8 @@ def test_deep_chains_give_the_same_usage_facts_as_plain_conversion() -> None:
         span = call.span
         assert span is not None
         assert repr(call) == repr(_fresh(nodes[span]))
-    for ref in function.attributes:
-        if ref.base_expr is not None:
-            span = ref.base_expr.span
+    for _, _, _, _, _, base_expr in function.attributes:
+        if base_expr is not None:
+            span = base_expr.span
             assert span is not None
-            assert repr(ref.base_expr) == repr(_fresh(nodes[span]))
+            assert repr(base_expr) == repr(_fresh(nodes[span]))

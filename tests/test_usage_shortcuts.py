@@ -63,14 +63,14 @@ def test_names_that_may_not_be_instances_are_never_inferred_as_such() -> None:
     answers = {}
     for ctx in fast.contexts():
         slow_ctx = slow_contexts[ctx.module, ctx.scope.name]
-        for ref in ctx.scope.attributes:
-            if not ref.base:
+        for base, _, _, _, _, _ in ctx.scope.attributes:
+            if not base:
                 continue
-            inferred = slow.infer(slow_ctx, Name(ref.base))
+            inferred = slow.infer(slow_ctx, Name(base))
             kind = None if inferred is None else inferred.kind
-            if not ctx.may_be_instance(ref.base):
-                assert kind not in ("instance", "list", "scalars", "result"), (ctx.scope.name, ref.base, kind)
-            answers[ctx.scope.name, ref.base] = (ctx.may_be_instance(ref.base), kind)
+            if not ctx.may_be_instance(base):
+                assert kind not in ("instance", "list", "scalars", "result"), (ctx.scope.name, base, kind)
+            answers[ctx.scope.name, base] = (ctx.may_be_instance(base), kind)
     # The fixture reaches both answers, and instances of each origin.
     assert answers["free_names", "logger"] == (False, None)
     assert answers["free_names", "User"] == (False, "class")

@@ -51,4 +51,4 @@ def test_imports_inside_functions_are_still_bindings() -> None:
     )
     bindings = {(b[0], b[1], repr(b[2])) for b in function.bindings}
     assert bindings == {("Person", "import", "Const(value='app.models:User', span=None, parsed=None)"), ("os", "other", "Other(kind='opaque', span=None)")}
-    assert [(a.base, a.attr) for a in function.attributes] == [("Person", "id")]
+    assert [(base, attr) for base, attr, _, _, _, _ in function.attributes] == [("Person", "id")]

@@ -147,9 +147,9 @@ class UsageResolver:
             for scope in facts.scopes:
                 if scope.class_name is None:
                     continue
-                for ref in scope.attributes:
-                    if ref.store and ref.base == "self":
-                        found.setdefault((module, scope.class_name), set()).add(ref.attr)
+                for base, attr, _, store, _, _ in scope.attributes:
+                    if store and base == "self":
+                        found.setdefault((module, scope.class_name), set()).add(attr)
         return found
 
     def universe(self, model: MappedClass, with_subclasses: bool = False) -> Optional[frozenset[str]]:

@@ -22,16 +22,17 @@ _INTERESTING_METHODS = frozenset({
 })
 
 
-@record
-@dataclass(frozen=True)
-class AttributeRef:
-    base: str  # dotted name the attribute is taken from: `User`, `user`, `self.owner`
-    attr: str
-    span: Span  # the attribute name itself
-    store: bool = False
-    value: Optional[Expr] = None  # the assigned value, for stores
-    # When the base is not a dotted name (`parent.children[0].name`, `q.first().x`).
-    base_expr: Optional[Expr] = None
+# `base.attr`, read or stored: (base, attr, span, store, value, base_expr).
+# - base: the dotted name the attribute is taken from (`User`, `user`,
+#   `self.owner`), "" when that is not a dotted name;
+# - attr: the attribute's name; span: where that name is written;
+# - store: whether the attribute is assigned; value: the assigned value, for stores;
+# - base_expr: the base when it is not a dotted name (`parent.children[0].name`,
+#   `q.first().x`), else None.
+# A plain tuple, read by unpacking, like `Span`: a large repository has about
+# 130,000 of them, and a plain tuple pickles several times faster than a record
+# (`expr.record`) and is built without a second copy.
+AttributeRef = tuple[str, str, Span, bool, Optional[Expr], Optional[Expr]]
 
 
 @record
@@ -65,8 +66,8 @@ class ScopeFacts:
 # Builds a record from the tuple of all its fields, in declaration order: a
 # record's `__new__` is `tuple.__new__` (see `expr.record`), and this skips the
 # Python-level constructor that fills in the defaults. For the records made by
-# the hundred thousand (`AttributeRef`); tests/test_usage_fast.py pins them to
-# what the constructor makes.
+# the ten thousand (`ScopeFacts`); tests/test_usage_fast.py pins them to what
+# the constructor makes.
 _new_record: Any = tuple.__new__
 
 # A binding whose value ormlint does not follow: it makes the variable's type unknown.
@@ -225,9 +226,8 @@ class _ScopeWalker:
             if kind is _Attribute:
                 value = node.value  # type: ignore[attr-defined]
                 if type(value) is _Name:  # `user.name`, most attributes: as `_attribute`, inlined
-                    # AttributeRef(base, attr, span), built from all its fields
-                    # (base, attr, span, store, value, base_expr) as `_new_record`
-                    # says; attribute_span(), inlined.
+                    # AttributeRef (base, attr, span, store, value, base_expr);
+                    # attribute_span(), inlined.
                     attr = node.attr  # type: ignore[attr-defined]
                     end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
                     end_col = node.end_col_offset  # type: ignore[attr-defined]
@@ -235,7 +235,7 @@ class _ScopeWalker:
                         end_col = node.col_offset  # type: ignore[attr-defined]
                     start_col = end_col - len(attr)
                     span = make_span(end_line, start_col if start_col > 0 else 0, end_line, end_col)
-                    attributes.append(new_record(AttributeRef, (value.id, attr, span, False, None, None)))
+                    attributes.append((value.id, attr, span, False, None, None))
                 else:
                     attribute(node, attributes, stack)  # type: ignore[arg-type]
                 continue
@@ -421,7 +421,7 @@ class _ScopeWalker:
         # typing, so very long chains are cut rather than walked quadratically.
         current = node.value
         if type(current) is _Name:  # `user.name`, the most common chain: one level
-            attributes.append(_new_record(AttributeRef, (current.id, node.attr, attribute_span(node), store, value, None)))
+            attributes.append((current.id, node.attr, attribute_span(node), store, value, None))
             return
         chain: list[ast.Attribute] = [node]
         while type(current) is _Attribute:
@@ -431,12 +431,12 @@ class _ScopeWalker:
             base = current.id
             for link in chain[:-_MAX_CHAIN - 1:-1]:  # the root-most `_MAX_CHAIN` attributes, root-most first
                 is_outer = link is node
-                attributes.append(_new_record(AttributeRef, (base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None, None)))
+                attributes.append((base, link.attr, attribute_span(link), store and is_outer, value if is_outer else None, None))
                 base = f"{base}.{link.attr}"
             return
         if (type(current) is _Subscript or type(current) is _Call) and not store:
             first = chain[-1]  # the root-most attribute
-            attributes.append(AttributeRef("", first.attr, attribute_span(first), False, None, to_expr(current)))
+            attributes.append(("", first.attr, attribute_span(first), False, None, to_expr(current)))
         if type(current) not in _LEAVES:
             stack.append(current)
 

@@ -435,7 +435,7 @@ def _universal(ctx: RuleContext, model: MappedClass, column: str) -> bool:
 def _mentions(scope: ScopeContext, column: str) -> bool:
     """The function reads or sets the soft-delete column somewhere (`x.deleted_at = ...`,
     `filter(M.deleted_at ...)`, `filter_by(deleted_at=...)`): it knows about it."""
-    if any(ref.attr == column for ref in scope.scope.attributes):
+    if any(attr == column for _, attr, _, _, _, _ in scope.scope.attributes):
         return True
     return any(key == column for call in scope.scope.calls for key, _ in call.kwargs)
 

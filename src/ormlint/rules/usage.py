@@ -65,26 +65,25 @@ class UnknownClassAttribute(Rule):
         for scope in resolver.contexts():
             # The resolver's memo, asked here first: most bases recur in a scope.
             class_named = scope.class_named_memo()
-            for ref in scope.scope.attributes:
-                if ref.store or not ref.base:
+            for base, attr, span, store, _, _ in scope.scope.attributes:
+                if store or not base:
                     continue
-                base = ref.base
                 model = class_named[base] if base in class_named else resolver.class_named(scope, base)
                 if model is None:
                     continue
-                hint = _unknown_attribute(resolver, model, ref.attr)
+                hint = _unknown_attribute(resolver, model, attr)
                 if hint is not None:
-                    yield self.diagnostic(scope.facts.path, ref.span, f"`{model.name}` has no attribute `{ref.attr}`.",
+                    yield self.diagnostic(scope.facts.path, span, f"`{model.name}` has no attribute `{attr}`.",
                                           hint or f"Use an attribute `{model.name}` defines ({model.path}).")
             for call in scope.scope.calls:
                 if isinstance(call.func, Name) and call.func.dotted == "getattr" and len(call.args) >= 2:
                     model = resolver.mapped(scope.module, call.args[0], scope)
-                    attr = call.args[1]
-                    if model is None or not isinstance(attr, Const) or not isinstance(attr.value, str) or len(call.args) > 2:
+                    named = call.args[1]
+                    if model is None or not isinstance(named, Const) or not isinstance(named.value, str) or len(call.args) > 2:
                         continue
-                    hint = _unknown_attribute(resolver, model, attr.value)
-                    if hint is not None and attr.span is not None:
-                        yield self.diagnostic(scope.facts.path, attr.span, f"`{model.name}` has no attribute `{attr.value}`.",
+                    hint = _unknown_attribute(resolver, model, named.value)
+                    if hint is not None and named.span is not None:
+                        yield self.diagnostic(scope.facts.path, named.span, f"`{model.name}` has no attribute `{named.value}`.",
                                               hint or f"Use an attribute `{model.name}` defines.")
 
     VALID = [
@@ -656,30 +655,30 @@ class UnknownInstanceAttribute(Rule):
             # per base (in the same order) gives what asking per reference gives.
             instance_of: dict[str, Optional[MappedClass]] = {}
             typed_heads = scope.local_names().typed_heads
-            for ref in scope.scope.attributes:
-                if ref.store or ref.base == "self":
+            for base, attr, span, store, _, base_expr in scope.scope.attributes:
+                if store or base == "self":
                     continue
-                if ref.base_expr is not None:
-                    inferred = resolver.infer(scope, ref.base_expr)
+                if base_expr is not None:
+                    inferred = resolver.infer(scope, base_expr)
                     model = inferred.model if inferred is not None and inferred.kind == "instance" else None
-                elif ref.base in instance_of:
-                    model = instance_of[ref.base]
-                elif ref.base.partition(".")[0] not in typed_heads:  # `scope.may_be_instance`, inline
-                    model = instance_of[ref.base] = None
-                elif resolver.class_named(scope, ref.base) is not None:
-                    model = instance_of[ref.base] = None  # a class, ORM201's business
+                elif base in instance_of:
+                    model = instance_of[base]
+                elif base.partition(".")[0] not in typed_heads:  # `scope.may_be_instance`, inline
+                    model = instance_of[base] = None
+                elif resolver.class_named(scope, base) is not None:
+                    model = instance_of[base] = None  # a class, ORM201's business
                 else:
-                    inferred = resolver.infer_name(scope, ref.base)
+                    inferred = resolver.infer_name(scope, base)
                     model = inferred.model if inferred is not None and inferred.kind == "instance" else None
-                    instance_of[ref.base] = model
+                    instance_of[base] = model
                 if model is None:
                     continue
-                if ref.attr in stored.get(id(model), nothing_stored):
+                if attr in stored.get(id(model), nothing_stored):
                     continue
-                hint = _unknown_attribute(resolver, model, ref.attr, instance=True)
+                hint = _unknown_attribute(resolver, model, attr, instance=True)
                 if hint is not None:
-                    subject = f"`{ref.base}` is" if ref.base else "This value is"
-                    yield self.diagnostic(scope.facts.path, ref.span, f"{subject} a `{model.name}`, which has no attribute `{ref.attr}`.",
+                    subject = f"`{base}` is" if base else "This value is"
+                    yield self.diagnostic(scope.facts.path, span, f"{subject} a `{model.name}`, which has no attribute `{attr}`.",
                                           hint or f"Use an attribute `{model.name}` defines.")
 
     VALID = [
@@ -801,12 +800,12 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
     """Attributes code sets on instances (`user.score = 3`): they exist afterwards."""
     stored: dict[int, set[str]] = {}
     for scope in resolver.contexts():
-        for ref in scope.scope.attributes:
-            if not ref.store or ref.base == "self" or not ref.base or not scope.may_be_instance(ref.base):
+        for base, attr, _, store, _, _ in scope.scope.attributes:
+            if not store or base == "self" or not base or not scope.may_be_instance(base):
                 continue
-            inferred = resolver.infer_name(scope, ref.base)
+            inferred = resolver.infer_name(scope, base)
             if inferred is not None and inferred.kind == "instance":
-                stored.setdefault(id(inferred.model), set()).add(ref.attr)
+                stored.setdefault(id(inferred.model), set()).add(attr)
     return stored
 
 
@@ -893,12 +892,12 @@ class ValueDoesNotFitColumn(Rule):
                     model = resolver.mapped(scope.module, call.func, scope)
                     if model is not None:
                         yield from self._pairs(scope, model, zip(call.kwargs, call.keyword_spans))
-            for ref in scope.scope.attributes:
-                if not ref.store or ref.value is None or not ref.base or ref.base == "self" or not scope.may_be_instance(ref.base):
+            for base, attr, span, store, value, _ in scope.scope.attributes:
+                if not store or value is None or not base or base == "self" or not scope.may_be_instance(base):
                     continue
-                inferred = resolver.infer_name(scope, ref.base)
+                inferred = resolver.infer_name(scope, base)
                 if inferred is not None and inferred.kind == "instance":
-                    yield from self._pairs(scope, inferred.model, [((ref.attr, ref.value), ref.span)])
+                    yield from self._pairs(scope, inferred.model, [((attr, value), span)])
 
     def _pairs(self, scope: ScopeContext, model: MappedClass, pairs) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
         columns = model.all_columns()
