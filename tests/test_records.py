@@ -7,20 +7,20 @@ import pickle
 import pytest
 
 from ormlint.expr import COL, END_COL, END_LINE, LINE, Call, Const, Name, Other, replace_record
-from ormlint.facts import ImportFact
+from ormlint.facts import AssignFact
 
 
 def test_construction_defaults_and_fields() -> None:
-    fact = ImportFact("db", "app", name="db", line=3)
-    assert (fact.local, fact.module, fact.name, fact.line, fact.loads) == ("db", "app", "db", 3, "")
+    fact = AssignFact("db", Name("x"), None, span=(3, 0, 3, 6))
+    assert (fact.target, fact.value, fact.annotation, fact.span, fact.conditional) == ("db", Name("x"), None, (3, 0, 3, 6), False)
     assert Name("a.b").span is None and Name("a.b").from_string is False
     assert Name("a.b").root == "a" and Name("a.b").last == "b"  # the class's own properties stay
     call = Call(Name("f"), kwargs=(("k", Const(1)),))
     assert call.kwarg("k") == Const(1) and call.has_kwarg("k") and not call.has_star
     with pytest.raises(TypeError):
-        ImportFact("db", "app")  # type: ignore[call-arg]
+        AssignFact("db", Name("x"))  # type: ignore[call-arg]
     with pytest.raises(AttributeError):
-        fact.line = 5  # type: ignore[misc]
+        fact.conditional = True  # type: ignore[misc]
 
 
 def test_equality_is_by_class_and_fields() -> None:
@@ -34,7 +34,7 @@ def test_equality_is_by_class_and_fields() -> None:
 
 def test_repr_is_the_dataclass_repr() -> None:
     assert repr(Name("x", (1, 0, 1, 4))) == "Name(dotted='x', span=(1, 0, 1, 4), from_string=False)"
-    assert repr(ImportFact("db", "app", "db", 3)) == "ImportFact(local='db', module='app', name='db', line=3, loads='')"
+    assert repr(AssignFact("db", None, None, (3, 0, 3, 6))) == "AssignFact(target='db', value=None, annotation=None, span=(3, 0, 3, 6), conditional=False)"
 
 
 def test_pickle_round_trip_keeps_classes() -> None:

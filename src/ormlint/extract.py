@@ -303,18 +303,18 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
-                    imports.append(ImportFact(alias.asname, alias.name, None, stmt.lineno))
+                    imports.append((alias.asname, alias.name, None, stmt.lineno, ""))
                 else:
                     # `import a.b.c` binds `a`, through which `a.b.c` is reached.
                     root = alias.name.split(".", 1)[0]
-                    imports.append(ImportFact(root, root, None, stmt.lineno, loads=alias.name))
+                    imports.append((root, root, None, stmt.lineno, alias.name))
         elif isinstance(stmt, ast.ImportFrom):
             source = resolve_relative(module, is_package, stmt.level or 0, stmt.module)
             for alias in stmt.names:
                 if alias.name == "*":
                     star_imports.append(source)
                 else:
-                    imports.append(ImportFact(alias.asname or alias.name, source, alias.name, stmt.lineno))
+                    imports.append((alias.asname or alias.name, source, alias.name, stmt.lineno, ""))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             assignments.extend(_assign_facts(stmt, conditional, allow_dotted=True))
         elif isinstance(stmt, ast.ClassDef):

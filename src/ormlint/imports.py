@@ -27,10 +27,10 @@ def _imported_modules(
         loaded_by = {}
     found: set[str] = set()
     candidates: list[str] = list(facts.star_imports)
-    for imp in facts.imports:
-        candidates.append(imp.loads or imp.module)
-        if imp.name is not None:
-            candidates.append(f"{imp.module}.{imp.name}")
+    for _, source, attribute, _, loads in facts.imports:
+        candidates.append(loads or source)
+        if attribute is not None:
+            candidates.append(f"{source}.{attribute}")
     for candidate in candidates:
         loaded = loaded_by.get(candidate)
         if loaded is None:

@@ -127,8 +127,8 @@ class IndexBuilder:
             facts = self.modules[module]
             self.index.project_names.update(facts.all_class_names)
             self.index.project_names.update(a.target for a in facts.assignments if "." not in a.target)
-            self.index.project_names.update(imp.local for imp in facts.imports)
-            self.index.project_names.update(imp.name for imp in facts.imports if imp.name)
+            self.index.project_names.update(local for local, _, _, _, _ in facts.imports)
+            self.index.project_names.update(name for _, _, name, _, _ in facts.imports if name)
             if facts.is_migration:
                 continue
             for cls in facts.classes:

@@ -114,8 +114,8 @@ class SymbolTable:
         conditional: dict[str, Binding] = {}
         definite: dict[str, Binding] = {}
         ordered: list[tuple[int, str, Binding, bool]] = []
-        for imp in facts.imports:
-            ordered.append((imp.line, imp.local, (imp.module, imp.name), False))
+        for local, source, attribute, line, _ in facts.imports:
+            ordered.append((line, local, (source, attribute), False))
         for cls in facts.classes:
             ordered.append((cls.span[LINE], cls.name, cls, cls.conditional))
         for fn in facts.functions:

@@ -523,7 +523,7 @@ def _operators_on_attributes(ctx: RuleContext) -> Iterator[tuple[str, OperatorUs
     for module, facts in sorted(ctx.index.modules.items()):
         if not facts.is_migration or symbols is None:
             continue
-        rebound = {a.target for a in facts.assignments} | {i.local for i in facts.imports} | {f.name for f in facts.functions}
+        rebound = {a.target for a in facts.assignments} | {local for local, _, _, _, _ in facts.imports} | {f.name for f in facts.functions}
         classes = {c.name: c for c in facts.classes if not c.conditional and c.name not in rebound}
         if len(classes) != len({c.name for c in facts.classes}):
             classes = {name: c for name, c in classes.items() if sum(1 for other in facts.classes if other.name == name) == 1}
