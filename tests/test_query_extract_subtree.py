@@ -4,7 +4,7 @@ the contexts and operators."""
 
 import ast
 
-from ormlint.query_extract import _subtree
+from ormlint.ast_walk import subtree as _subtree
 
 SOURCE = """
 func(a.b[c], *d, key=lambda x: x.y + 1, **kw) if not (e % f) and g < h.i <= j else [k for k in l if k]

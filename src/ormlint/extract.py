@@ -6,6 +6,7 @@ import ast
 import re
 from typing import Iterable, Optional
 
+from ormlint.ast_walk import subtree
 from ormlint.expr import Expr, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
@@ -33,34 +34,6 @@ def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
     )
-
-
-_NO_NODES = frozenset({"ctx", "op", "ops"})  # fields holding only contexts and operators
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _all_nodes(root: ast.AST) -> list[ast.AST]:
-    """`list(ast.walk(root))` (the same breadth-first order) without the context
-    and operator nodes, which nothing here reads; much faster than `ast.walk`."""
-    nodes = [root]
-    append, extend = nodes.append, nodes.extend
-    fields_of = _CHILD_FIELDS
-    AST = ast.AST
-    position = 0
-    while position < len(nodes):
-        node = nodes[position]
-        position += 1
-        kind = type(node)
-        fields = fields_of.get(kind)
-        if fields is None:
-            fields = fields_of[kind] = tuple(f for f in kind._fields if f not in _NO_NODES)
-        for name in fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                extend([item for item in value if isinstance(item, AST)])
-            elif isinstance(value, AST):
-                append(value)
-    return nodes
 
 
 def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> list[tuple[ast.stmt, bool]]:
@@ -158,7 +131,7 @@ def _only_forwards_kwargs(node: ast.AST, kwargs_name: str) -> bool:
     of `kwargs` is `**kwargs` in a `super(...).__init__(...)` call."""
     forwarded: set[int] = set()
     uses: list[int] = []
-    for sub in _all_nodes(node):  # one walk for both (the order of the uses does not matter)
+    for sub in subtree(node):  # one walk for both (the order of the uses does not matter)
         kind = type(sub)
         if kind is ast.Name:
             if sub.id == kwargs_name:  # type: ignore[attr-defined]
@@ -226,7 +199,7 @@ def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool
         segment = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
         if not any("setattr" in line for line in segment):
             return False  # the common case, without walking the class
-    for sub in _all_nodes(node):
+    for sub in subtree(node):
         if (
             isinstance(sub, ast.Call)
             and isinstance(sub.func, ast.Name)
@@ -330,7 +303,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         all_class_names = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     is_migration = {"revision", "down_revision"} <= {a.target for a in assignments}
     # A revision's nodes, walked once for the three passes that read them.
-    nodes = _all_nodes(tree) if is_migration else None
+    nodes = subtree(tree) if is_migration else None
     return ModuleFacts(
         path=path,
         module=module,

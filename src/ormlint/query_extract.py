@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from ormlint.ast_walk import WALK_FIELDS as _WALK_FIELDS, subtree as _subtree, walk_fields as _walk_fields
 from ormlint.expr import LINE, COL, Expr, Span, attribute_span, dotted_name, record, span_of, to_expr
 
 
@@ -1364,45 +1365,6 @@ _WALKED_TYPES = frozenset(_subclasses(_WALKED) - _LEAVES)
 # Expression node types worth visiting in `_expr` (names and constants record nothing).
 _EXPR_TYPES = frozenset(_subclasses((ast.expr,)) - _LEAVES)
 # Per node type, the fields that can hold walked nodes (contexts and operators never do).
-_WALK_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-# Fields that never hold a walked node (contexts, operators, identifiers, flags).
-_SCALAR_FIELDS = frozenset({
-    "ctx", "op", "ops", "attr", "id", "arg", "name", "names", "module", "level", "is_async", "conversion",
-    "type_comment", "simple", "kind", "kwd_attrs",
-})
-
-
-def _walk_fields(kind: type) -> tuple[str, ...]:
-    fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in _SCALAR_FIELDS)
-    _WALK_FIELDS[kind] = fields
-    return fields
-
-
-def _subtree(node: ast.AST) -> list[ast.AST]:
-    """`node` and the nodes below it in `ast.walk`'s order (breadth first, fields
-    in order), in a list built without a generator per node, and without the
-    contexts and operators (`_SCALAR_FIELDS`: their parents' fields are read instead)."""
-    found = [node]
-    position = 0
-    fields_of = _WALK_FIELDS
-    while position < len(found):
-        current = found[position]
-        position += 1
-        kind = type(current)
-        fields = fields_of.get(kind)
-        if fields is None:
-            fields = _walk_fields(kind)
-        for name in fields:
-            value = getattr(current, name, None)
-            if type(value) is list:
-                found.extend([item for item in value if isinstance(item, ast.AST)])
-            elif isinstance(value, ast.AST):
-                found.append(value)
-    return found
-
-
 def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[FunctionQueries, ...]:
     """`text`, the source `tree` was parsed from (same rows), lets functions
     without a loop or query word in their text be skipped unwalked."""
