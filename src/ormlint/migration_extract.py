@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ormlint.expr import Expr, record, to_expr
@@ -23,7 +22,6 @@ ANY_TABLE = "*"
 
 
 @record
-@dataclass(frozen=True)
 class MigrationColumn:
     name: str
     type: Optional[Expr]  # as written (`sa.Integer()`); None: not given or SQL
@@ -38,7 +36,6 @@ class MigrationColumn:
 
 
 @record
-@dataclass(frozen=True)
 class MigrationOp:
     """One schema change. `kind` is one of:
 

@@ -25,7 +25,6 @@ from ormlint.expr import LINE, COL, Expr, Span, attribute_span, dotted_name, rec
 
 
 @record
-@dataclass(frozen=True)
 class ColumnRef:
     """`base.attr` inside a condition: a column when `base` is a mapped class,
     a value otherwise (`user.id` in `Post.user_id == user.id`)."""
@@ -41,7 +40,6 @@ class ColumnRef:
 
 
 @record
-@dataclass(frozen=True)
 class LoaderPath:
     """One loader option: `selectinload(A.b).joinedload(B.c)` is
     (("selectinload", "b"), ("joinedload", "c"))."""
@@ -51,7 +49,6 @@ class LoaderPath:
 
 
 @record
-@dataclass(frozen=True)
 class QueryFact:
     span: Span  # the whole chain expression
     # query (`x.query(M)`), model_query (`M.query`), select / update / delete /
@@ -89,7 +86,6 @@ class QueryFact:
 
 
 @record
-@dataclass(frozen=True)
 class LoopFact:
     kind: str  # for / while / comprehension
     span: Span  # the loop statement's first line, or the comprehension
@@ -106,7 +102,6 @@ class LoopFact:
 
 
 @record
-@dataclass(frozen=True)
 class LoopAccess:
     """`var.attr` inside a loop where `var` is a loop variable."""
 
@@ -118,7 +113,6 @@ class LoopAccess:
 
 
 @record
-@dataclass(frozen=True)
 class CallSite:
     """A call that may be a round trip: `x.commit()`, `x.flush()`, or a call of a
     function of the module / a method of the class (`helper(...)`, `self.save(...)`)."""
@@ -132,7 +126,6 @@ class CallSite:
 
 
 @record
-@dataclass(frozen=True)
 class FunctionQueries:
     name: str  # `<module>`, `func`, `Class.method`, as ScopeFacts
     class_name: Optional[str]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ormlint.expr import (Expr, Other, Span, annotation_to_expr, dotted_name, record, replace_record,
@@ -32,7 +31,6 @@ Frame = tuple[str, int]
 
 
 @record
-@dataclass(frozen=True)
 class SessionOp:
     receiver: str  # the dotted receiver: `session`, `self.db`, `db.session`
     method: str
@@ -44,7 +42,6 @@ class SessionOp:
 
 
 @record
-@dataclass(frozen=True)
 class HandlerFact:
     types: tuple[str, ...]  # dotted exception names; () for a bare `except:`
     reraises: bool  # a `raise` anywhere in the handler
@@ -56,7 +53,6 @@ class HandlerFact:
 
 
 @record
-@dataclass(frozen=True)
 class TryFact:
     id: int
     span: Span
@@ -66,7 +62,6 @@ class TryFact:
 
 
 @record
-@dataclass(frozen=True)
 class WithFact:
     id: int
     context: Expr
@@ -77,7 +72,6 @@ class WithFact:
 
 
 @record
-@dataclass(frozen=True)
 class YieldFact:
     value: str  # dotted name yielded ("" when not a name)
     span: Span
@@ -86,7 +80,6 @@ class YieldFact:
 
 
 @record
-@dataclass(frozen=True)
 class SessionPass:
     """`save(session, ...)` inside `with helper() as session`: a same-file call passing a with-target on."""
 
@@ -99,7 +92,6 @@ class SessionPass:
 
 
 @record
-@dataclass(frozen=True)
 class SqlSink:
     kind: str  # text / execute / exec_driver_sql
     func: Expr  # the called expression: `text`, `sa.text`, `session.execute`, `op.execute`
@@ -110,7 +102,6 @@ class SqlSink:
 
 
 @record
-@dataclass(frozen=True)
 class SessionFunction:
     name: str  # `func`, `Class.method`, `outer.inner` (as usage scopes)
     class_name: Optional[str]

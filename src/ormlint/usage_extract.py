@@ -7,7 +7,6 @@ knowing which names are models: the resolver decides that across files.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from ormlint.expr import (
@@ -36,7 +35,6 @@ AttributeRef = tuple[str, str, Span, bool, Optional[Expr], Optional[Expr]]
 
 
 @record
-@dataclass(frozen=True)
 class OperatorUse:
     """A Python operator applied to `base.attr`: `== None`, `is None`, `in`, `and`, `not`."""
 
@@ -51,7 +49,6 @@ class OperatorUse:
 
 
 @record
-@dataclass(frozen=True)
 class ScopeFacts:
     name: str  # `<module>`, `func`, `Class.method`
     class_name: Optional[str]  # the class whose method this is (for `self`)
