@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Iterator
@@ -91,6 +92,33 @@ def test_what_a_dead_copy_did_not_deliver_is_checked_here(  # type: ignore[no-un
     monkeypatch.setattr(rule_runner, "check_rule", dies_in_the_copy)
     assert rule_runner.check_rules(ALL_RULES, context_factory(), fork=True) == alone
     assert forks == [1]
+
+
+@needs_fork
+def test_the_results_do_not_wait_for_the_copy_to_end(  # type: ignore[no-untyped-def]
+    context_factory, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy closes the results pipe before it exits; the parent takes the
+    results and goes on while the copy still ends, and reaps it later."""
+    alone = rule_runner.check_rules(ALL_RULES, context_factory())
+    parent = os.getpid()
+    real_exit = os._exit
+
+    def slow_exit(status: int) -> None:
+        if os.getpid() != parent:
+            time.sleep(60)  # a copy still giving back its memory (killed below)
+        real_exit(status)
+
+    monkeypatch.setattr(os, "_exit", slow_exit)
+    assert rule_runner.check_rules(ALL_RULES, context_factory(), fork=True) == alone
+    assert forks == [1]
+    assert len(rule_runner._ENDING) == 1
+    child = rule_runner._ENDING[0]
+    assert os.waitpid(child, os.WNOHANG) == (0, 0)  # still running, and still ours to reap
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    rule_runner._reap(rule_runner._ENDING)  # already reaped: forgotten all the same
+    assert rule_runner._ENDING == []
 
 
 def test_no_fork_unless_asked_or_with_threads(context_factory, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
