@@ -56,8 +56,9 @@ class ParsedProject:
     # Quoted names and class names seen in files that could not be parsed:
     # tables and classes they may define, so rules stay silent about them.
     unparsed_names: set[str] = field(default_factory=set)
-    # The source text of every parsed file that is not pure ASCII, by display path.
-    texts: dict[str, str] = field(default_factory=dict)
+    # The bytes of every parsed file that is not pure ASCII, by display path:
+    # decoded only for a file a diagnostic is reported in (`_SourceLines`).
+    non_ascii: dict[str, bytes] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
     parsed_files: int = 0  # parsed and extracted in this run
     cache_hits: int = 0  # taken from the cache instead
@@ -168,15 +169,12 @@ def _read_sources(sources: Sequence[SourceFile], cache: Optional[FactsCache], ov
 
 def _add_outcome(project: ParsedProject, source: SourceFile, data: bytes, outcome: FileOutcome) -> None:
     from ormlint.noqa import suppressions_from_comments
-    from ormlint.parsing import decode_source
 
     if outcome.noqa is not None:
         project.suppressions[source.display] = suppressions_from_comments(outcome.noqa)
         if not data.isascii():
             # Only needed to turn byte columns into character columns.
-            text = decode_source(data)
-            if isinstance(text, str):
-                project.texts[source.display] = text
+            project.non_ascii[source.display] = data
     if outcome.facts is not None:
         project.modules[source.module] = outcome.facts
     if outcome.failure is not None:
@@ -278,11 +276,12 @@ def _run(
     internal: list[str] = list(project.internal_errors)
     if ParseError.code in codes:
         diagnostics.extend(project.parse_failures)
+    source_lines = _SourceLines(project.non_ascii)
     for outcome in check_rules(rules, context, fork=_large(read) and _jobs(config) > 1):
         if isinstance(outcome, str):
             internal.append(outcome)
         else:
-            diagnostics.extend(_character_columns(d, project.texts) for d in outcome)
+            diagnostics.extend(_character_columns(d, source_lines.get(d.filename)) for d in outcome)
     diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
     if cache is not None and reuse_results and not internal:
         cache.store_results(results_slot, results_key, tuple(diagnostics))
@@ -347,12 +346,32 @@ def project_root(config: Config) -> Optional[Path]:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _character_columns(diagnostic: Diagnostic, texts: dict[str, str]) -> Diagnostic:
-    """Rules report `ast` columns (UTF-8 byte offsets); the output has character columns."""
-    text = texts.get(diagnostic.filename)
-    if text is None or text.isascii():
+class _SourceLines:
+    """The lines of the non-ASCII files, decoded and split when first asked for:
+    on polar they are 368 files and 8 MB, and diagnostics land in a few of them."""
+
+    def __init__(self, non_ascii: dict[str, bytes]) -> None:
+        self._bytes = non_ascii
+        self._lines: dict[str, Optional[list[str]]] = {}
+
+    def get(self, filename: str) -> Optional[list[str]]:
+        """The lines of `filename`, None when its text is ASCII (or it is not a parsed file)."""
+        if filename in self._lines:
+            return self._lines[filename]
+        from ormlint.parsing import decode_source
+
+        data = self._bytes.get(filename)
+        text = decode_source(data) if data is not None else None
+        lines = _LINE_BREAK.split(text) if isinstance(text, str) and not text.isascii() else None
+        self._lines[filename] = lines
+        return lines
+
+
+def _character_columns(diagnostic: Diagnostic, lines: Optional[list[str]]) -> Diagnostic:
+    """Rules report `ast` columns (UTF-8 byte offsets); the output has character
+    columns. `lines` are the file's, None when its text is ASCII."""
+    if lines is None:
         return diagnostic
-    lines = _LINE_BREAK.split(text)
 
     def convert(position: Position) -> Position:
         if not 1 <= position.row <= len(lines):
