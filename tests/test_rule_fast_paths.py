@@ -8,7 +8,7 @@ from typing import Optional
 
 from helpers import usage_resolver
 from ormlint.expr import Name
-from ormlint.imports import _imported_modules
+from ormlint.imports import ModuleLoads, _imported_modules
 from ormlint.usage import ScopeContext, Type, UsageResolver
 
 SOURCES = {
@@ -110,10 +110,20 @@ def test_remembered_family_universe_is_the_union() -> None:
 def test_shared_import_memo_loads_the_same_modules() -> None:
     resolver = _resolver()
     modules = resolver.index.modules
-    shared: dict[str, tuple[str, ...]] = {}
+    shared = ModuleLoads(modules)
     for name in sorted(modules):
-        assert _imported_modules(modules[name], modules, shared) == _imported_modules(modules[name], modules)
-    assert _imported_modules(modules["app.views"], modules, shared) == {"app", "app.models"}
+        assert _imported_modules(modules[name], shared) == _imported_modules(modules[name], ModuleLoads(modules))
+    assert _imported_modules(modules["app.views"], shared) == {"app", "app.models"}
+
+
+def test_what_an_import_loads_of_the_project() -> None:
+    modules = {name: None for name in ("app", "app.models", "app.models.user", "tools.cli")}
+    loads = ModuleLoads(modules)  # type: ignore[arg-type]
+    assert loads.of("app.models.user.User") == ("app", "app.models", "app.models.user")
+    assert loads.of("app.views") == ("app",)
+    assert loads.of("tools") == ()  # a namespace package: not a module of its own
+    assert loads.of("tools.cli") == ("tools.cli",)
+    assert loads.of("sqlalchemy.orm") == () and loads.of("application") == ()
 
 
 def test_contexts_are_scope_contexts() -> None:

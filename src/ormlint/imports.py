@@ -10,36 +10,56 @@ test files) imports both, directly or through other modules.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ormlint.facts import ModuleFacts
 
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
-def _imported_modules(
-    facts: ModuleFacts, modules: dict[str, ModuleFacts], loaded_by: Optional[dict[str, tuple[str, ...]]] = None,
-) -> set[str]:
-    """Project modules that importing `facts` loads. `loaded_by` remembers, per
-    imported dotted name, the project modules importing it loads (modules import
-    the same names over and over)."""
-    if loaded_by is None:
-        loaded_by = {}
-    found: set[str] = set()
-    candidates: list[str] = list(facts.star_imports)
-    for _, source, attribute, _, loads in facts.imports:
-        candidates.append(loads or source)
-        if attribute is not None:
-            candidates.append(f"{source}.{attribute}")
-    for candidate in candidates:
-        loaded = loaded_by.get(candidate)
+class ModuleLoads:
+    """What importing a dotted name loads of the project: the project modules
+    among its prefixes (importing a.b.c loads a, a.b and a.b.c), remembered per
+    name (modules import the same names over and over)."""
+
+    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+        self.modules = modules
+        # A name whose first part starts no project module loads nothing of the
+        # project (nor does any name under it): most imports are of libraries.
+        self.roots = frozenset(name.partition(".")[0] for name in modules)
+        self.loaded: dict[str, tuple[str, ...]] = {}
+
+    def of(self, dotted: str) -> tuple[str, ...]:
+        loaded = self.loaded.get(dotted)
         if loaded is None:
-            # Importing a.b.c loads a, a.b and a.b.c.
-            parts = candidate.split(".")
-            prefixes = (".".join(parts[:end]) for end in range(1, len(parts) + 1))
-            loaded = loaded_by[candidate] = tuple(name for name in prefixes if name in modules)
-        if loaded:  # most imports are of libraries: nothing of the project
+            parts = dotted.split(".")
+            if parts[0] not in self.roots:
+                loaded = ()
+            else:
+                prefixes = (".".join(parts[:end]) for end in range(1, len(parts) + 1))
+                loaded = tuple(name for name in prefixes if name in self.modules)
+            self.loaded[dotted] = loaded
+        return loaded
+
+
+def _imported_modules(facts: ModuleFacts, loads: ModuleLoads) -> set[str]:
+    """Project modules that importing `facts` loads."""
+    found: set[str] = set()
+    for source in facts.star_imports:
+        found.update(loads.of(source))
+    remembered, roots, modules = loads.loaded, loads.roots, loads.modules
+    for _, source, attribute, _, dotted in facts.imports:
+        name = dotted or source
+        loaded = remembered.get(name)
+        if loaded is None:
+            loaded = loads.of(name)
+        if loaded:
             found.update(loaded)
+        # `from a.b import c` also loads the module a.b.c, if there is one (its
+        # other prefixes are a.b's): never when a is a library.
+        if attribute is not None and (loaded or source.partition(".")[0] in roots):
+            submodule = f"{source}.{attribute}"
+            if submodule in modules:
+                found.add(submodule)
     return found
 
 
@@ -47,9 +67,9 @@ class ImportGraph:
     def __init__(self, modules: dict[str, ModuleFacts]) -> None:
         self.names = sorted(modules)
         self.position = {name: i for i, name in enumerate(self.names)}
-        loaded_by: dict[str, tuple[str, ...]] = {}
+        loads = ModuleLoads(modules)
         self.edges: list[list[int]] = [
-            [self.position[m] for m in _imported_modules(modules[name], modules, loaded_by) if m != name]
+            [self.position[m] for m in _imported_modules(modules[name], loads) if m != name]
             for name in self.names
         ]
         self.tests = 0
