@@ -70,15 +70,15 @@ def test_records_built_from_their_fields_equal_constructed_ones() -> None:
     node = ast.parse("f(a.b, x[1], g().h, k='s')", mode="eval").body
     got = _to_expr(node, 0)
     expected = Call(
-        func=Name(dotted="f", span=(1, 0, 1, 1)),
+        func=Name(dotted="f", span=make_span(1, 0, 1, 1)),
         args=(
-            Name(dotted="a.b", span=(1, 2, 1, 5)),
-            Subscript(value=Name(dotted="x", span=(1, 7, 1, 8)), index=Const(value=1, span=(1, 9, 1, 10)), span=(1, 7, 1, 11)),
-            Attr(value=Call(func=Name(dotted="g", span=(1, 13, 1, 14)), span=(1, 13, 1, 16)), attr="h", span=(1, 13, 1, 18)),
+            Name(dotted="a.b", span=make_span(1, 2, 1, 5)),
+            Subscript(value=Name(dotted="x", span=make_span(1, 7, 1, 8)), index=Const(value=1, span=make_span(1, 9, 1, 10)), span=make_span(1, 7, 1, 11)),
+            Attr(value=Call(func=Name(dotted="g", span=make_span(1, 13, 1, 14)), span=make_span(1, 13, 1, 16)), attr="h", span=make_span(1, 13, 1, 18)),
         ),
-        kwargs=(("k", Const(value="s", span=(1, 22, 1, 25))),),
-        span=(1, 0, 1, 26),
-        keyword_spans=((1, 20, 1, 21),),
+        kwargs=(("k", Const(value="s", span=make_span(1, 22, 1, 25))),),
+        span=make_span(1, 0, 1, 26),
+        keyword_spans=(make_span(1, 20, 1, 21),),
     )
     assert got == expected
     forget_file()
@@ -120,5 +120,5 @@ def test_a_keyword_made_by_hand_takes_the_call_position() -> None:
     call = ast.Call(func=ast.Name(id="f", ctx=ast.Load()), args=[], keywords=[ast.keyword(arg="key", value=ast.Constant(1))])
     call.lineno, call.col_offset, call.end_lineno, call.end_col_offset = 3, 4, 3, 20
     got = _to_expr(call, 0)
-    assert isinstance(got, Call) and got.keyword_spans == ((3, 4, 3, 7),)
+    assert isinstance(got, Call) and got.keyword_spans == (make_span(3, 4, 3, 7),)
     forget_file()

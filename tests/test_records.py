@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from ormlint.expr import COL, END_COL, END_LINE, LINE, Call, Const, Name, Other, replace_record
+from ormlint.expr import Call, Const, Name, Other, replace_record, span_col, span_end_col, span_end_line, span_line
 from ormlint.facts import AssignFact
 
 
@@ -50,11 +50,19 @@ def test_replace_record() -> None:
     assert moved == Name("x", (1, 0, 1, 1), True) and name.from_string is False
 
 
-def test_spans_are_plain_tuples() -> None:
-    """A span is a plain tuple, read by index: it pickles several times faster
-    than a record, and there are about a million of them in a large repository."""
-    from ormlint.expr import make_span
+def test_spans_are_16_bytes_that_order_as_their_tuples() -> None:
+    """A span is 16 bytes (about 700,000 distinct ones on polar: as tuples of
+    four ints they were a third of the facts' memory), read with `span_line`
+    and the others, ordered as the tuple (line, col, end_line, end_col)."""
+    from ormlint.expr import forget_file, make_span, span_parts
 
     span = make_span(1, 2, 3, 4)
-    assert type(span) is tuple and (span[LINE], span[COL], span[END_LINE], span[END_COL]) == (1, 2, 3, 4)
+    assert type(span) is bytes and (span_line(span), span_col(span), span_end_line(span), span_end_col(span)) == (1, 2, 3, 4)
+    assert span_parts(span) == (1, 2, 3, 4)
     assert make_span(1, 2, 3, 4) is span  # shared within a file
+    huge = make_span(2**31, 2**32 - 1, 2**31 + 5, 2**32 - 1)  # each field holds 32 bits
+    assert span_parts(huge) == (2**31, 2**32 - 1, 2**31 + 5, 2**32 - 1)
+    positions = [(1, 0, 1, 4), (1, 5, 2, 0), (2, 0, 2, 1), (10, 3, 12, 0), (10, 4, 10, 5), (300, 0, 300, 70000)]
+    spans = [make_span(*p) for p in positions]
+    assert sorted(spans) == [make_span(*p) for p in sorted(positions)] and sorted(reversed(spans)) == spans
+    forget_file()

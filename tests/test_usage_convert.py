@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ormlint.expr import Expr, _parse_strings, _to_expr, annotation_to_expr, forget_file, to_expr
+from ormlint.expr import Expr, _parse_strings, _to_expr, annotation_to_expr, forget_file, make_span, to_expr
 from ormlint.usage_extract import extract_usage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def test_deep_chains_give_the_same_usage_facts_as_plain_conversion() -> None:
     for call in function.calls:
         assert call.span is not None
     # Every recorded call and attribute base equals its to_expr conversion.
-    nodes = {(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset): n for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    nodes = {make_span(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset): n for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for call in function.calls:
         span = call.span
         assert span is not None

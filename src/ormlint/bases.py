@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ormlint.expr import LINE, COL, Call, Const, Dict, Expr, Name, Subscript, const_bool, const_str
+from ormlint.expr import Call, Const, Dict, Expr, Name, Subscript, const_bool, const_str, span_line, span_col
 from ormlint.facts import ClassFact
 from ormlint.knowledge import (
     DECLARATIVE_BASE_CLASSES,
@@ -74,7 +74,7 @@ class BaseResolver:
         if isinstance(expr, Call):
             target = self.symbols.call_target(module, expr)
             if sqlalchemy_name(target) == "MetaData" and expr.span is not None:
-                return f"inline:{module}:{expr.span[LINE]}:{expr.span[COL]}"
+                return f"inline:{module}:{span_line(expr.span)}:{span_col(expr.span)}"
             return None
         symbol = self.symbols.resolve_expr(module, expr)
         return self.metadata_of_symbol(symbol)

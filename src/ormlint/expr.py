@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import struct
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 _R = TypeVar("_R")
@@ -127,14 +128,39 @@ def replace_record(item: _R, **changes: Any) -> _R:
     return type(item)(**{**dict(zip(type(item)._fields, values)), **changes})  # type: ignore[attr-defined]
 
 
-# Where an expression sits: (line, col, end_line, end_col), lines 1-based and
-# columns 0-based (as `ast`); read with the indices below (`span[LINE]`).
-# A plain tuple rather than a record: a large repository has about a million
-# spans, and a plain tuple pickles about seven times faster than any tuple
-# subclass (`--jobs` workers and the cache pickle every one; on polar that was
-# about a second of the workers' time).
-Span = tuple[int, int, int, int]
-LINE, COL, END_LINE, END_COL = 0, 1, 2, 3
+# Where an expression sits: its line, column, end line and end column (lines
+# 1-based, columns 0-based UTF-8 byte offsets, as `ast`), packed into 16 bytes,
+# four unsigned 32-bit numbers, big-endian (`make_span`), read with `span_line`
+# and the other readers below. Spans order as the tuples (line, col, end_line,
+# end_col) would. Bytes rather than a tuple of four ints: polar has about 700,000
+# distinct spans, and as tuples (with the int objects of their line numbers)
+# they were about 80 MB, over a third of all its facts; 16 bytes take 49, are
+# not tracked by the garbage collector, and pickle as one string. (One int of
+# 128 bits takes as little, but costs more to build and to pickle.)
+Span = bytes
+_pack = struct.Struct(">IIII").pack
+_unpack = struct.Struct(">IIII").unpack
+
+
+def span_line(span: Span) -> int:
+    return _unpack(span)[0]  # type: ignore[no-any-return]
+
+
+def span_col(span: Span) -> int:
+    return _unpack(span)[1]  # type: ignore[no-any-return]
+
+
+def span_end_line(span: Span) -> int:
+    return _unpack(span)[2]  # type: ignore[no-any-return]
+
+
+def span_end_col(span: Span) -> int:
+    return _unpack(span)[3]  # type: ignore[no-any-return]
+
+
+def span_parts(span: Span) -> tuple[int, int, int, int]:
+    """(line, col, end_line, end_col)."""
+    return _unpack(span)
 
 
 @record
@@ -274,12 +300,13 @@ def span_of(node: ast.AST) -> Span:
 # that never empties it (`to_expr` keeps it once per expression, not per node).
 _SPANS: dict[Span, Span] = {}
 _SPANS_CAP = 500_000
+_NO_POSITION = _pack(1, 0, 1, 0)  # nodes without positions
 _new_record: Any = tuple.__new__  # builds a record from the tuple of its fields
 
 
 def make_span(line: int, col: int, end_line: int, end_col: int) -> Span:
-    """`(line, col, end_line, end_col)`, shared with equal spans of the same file."""
-    key = (line, col, end_line, end_col)
+    """The span of (line, col, end_line, end_col), shared with equal spans of the same file."""
+    key = _pack(line, col, end_line, end_col)  # see `Span`
     span = _SPANS.get(key)
     if span is None:
         if len(_SPANS) >= _SPANS_CAP:
@@ -357,9 +384,9 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
         line = node.lineno  # type: ignore[attr-defined]
         col = node.col_offset  # type: ignore[attr-defined]
         end_col = node.end_col_offset  # type: ignore[attr-defined]
-        key = (line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
+        key = _pack(line, col, node.end_lineno or line, col if end_col is None else end_col)  # type: ignore[attr-defined]
     except AttributeError:
-        key = (1, 0, 1, 0)
+        key = _NO_POSITION
     span = _SPANS.setdefault(key, key)  # make_span(), inlined; `to_expr` keeps the size cap
     if depth > 40:
         _DEPTH_CUT[0] = True
@@ -401,14 +428,14 @@ def _to_expr(node: Optional[ast.AST], depth: int) -> Expr:
                 continue
             kwargs.append((name, _to_expr(kw.value, inner)))
             try:  # where the keyword's name is written (Python 3.9+ gives keywords a position)
-                line = kw.lineno or span[LINE]
+                line = kw.lineno or span_line(span)
                 col = kw.col_offset
             except AttributeError:  # a keyword made by hand, without one: the call's
-                line = getattr(kw, "lineno", None) or span[LINE]
+                line = getattr(kw, "lineno", None) or span_line(span)
                 col = getattr(kw, "col_offset", None)
             if col is None:
-                col = span[COL]
-            key = (line, col, line, col + len(name))
+                col = span_col(span)
+            key = _pack(line, col, line, col + len(name))
             keyword_spans.append(_SPANS.setdefault(key, key))  # make_span(), inlined
         has_star = star_args or bool(star_kwargs)
         call: Call = _new_record(Call, (_to_expr(node.func, inner), args, tuple(kwargs), has_star, span,  # type: ignore[attr-defined]

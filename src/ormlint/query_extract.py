@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ormlint.ast_walk import WALK_FIELDS as _WALK_FIELDS, subtree as _subtree, walk_fields as _walk_fields
-from ormlint.expr import LINE, COL, Expr, Span, attribute_span, dotted_name, record, span_of, to_expr
+from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, span_col, span_line, span_of, to_expr
 
 
 @record
@@ -303,7 +303,7 @@ class _Extractor:
     def _start(self, name: str, class_name: Optional[str], node: ast.AST) -> _Function:
         """The function's record, with its parameters."""
         is_async = isinstance(node, ast.AsyncFunctionDef)
-        fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else (1, 0, 1, 0))
+        fn = _Function(name, class_name, is_async, span_of(node) if not isinstance(node, ast.Module) else make_span(1, 0, 1, 0))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             sessions = []
             every = [*getattr(node.args, "posonlyargs", []), *node.args.args, *node.args.kwonlyargs]
@@ -530,7 +530,7 @@ class _Extractor:
             source = self._source(fn, iterable, 0)
         span = span_of(node)
         if kind != "comprehension":
-            span = (span[LINE], span[COL], span[LINE], span[COL])
+            span = make_span(span_line(span), span_col(span), span_line(span), span_col(span))
         fixed = iterable is not None and _fixed_count(iterable, _single_assigns(fn), 0)
         fn.loops.append(LoopFact(kind, span, target, source, where.loops[-1] if where.loops else -1, repeating, fixed))
         index = len(fn.loops) - 1

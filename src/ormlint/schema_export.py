@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ormlint.expr import LINE
+from ormlint.expr import span_line
 from ormlint.index import ProjectIndex, foreign_key_target
 from ormlint.schema import TableInfo
 
@@ -52,7 +52,7 @@ def _table_record(index: ProjectIndex, table: TableInfo) -> dict[str, Any]:
         "metadata": table.metadata,
         "class": mapped.qualname if mapped else None,
         "subclasses": [c.qualname for c in mapped.descendants()] if mapped else [],
-        "defined_in": f"{table.path}:{table.span[LINE]}",
+        "defined_in": f"{table.path}:{span_line(table.span)}",
         "complete": table.complete,
         "columns": columns,
         "indexes": [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ormlint.expr import LINE, Call, Expr, Name
+from ormlint.expr import Call, Expr, Name, span_line
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import SQLALCHEMY_FAMILY_ROOTS
 
@@ -117,12 +117,12 @@ class SymbolTable:
         for local, source, attribute, line, _ in facts.imports:
             ordered.append((line, local, (source, attribute), False))
         for cls in facts.classes:
-            ordered.append((cls.span[LINE], cls.name, cls, cls.conditional))
+            ordered.append((span_line(cls.span), cls.name, cls, cls.conditional))
         for fn in facts.functions:
-            ordered.append((fn.span[LINE], fn.name, fn, False))
+            ordered.append((span_line(fn.span), fn.name, fn, False))
         for assign in facts.assignments:
             if "." not in assign.target and (assign.value is not None):
-                ordered.append((assign.span[LINE], assign.target, assign, assign.conditional))
+                ordered.append((span_line(assign.span), assign.target, assign, assign.conditional))
         ordered.sort(key=lambda item: item[0])
         for _, name, binding, is_conditional in ordered:
             target = conditional if is_conditional else definite

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator, Optional, Union
 
 from ormlint.diagnostics import Diagnostic, Position, Severity
-from ormlint.expr import LINE, COL, END_LINE, END_COL, Span
+from ormlint.expr import Span, span_line, span_col, span_end_line, span_end_col
 from ormlint.index import ProjectIndex
 
 if TYPE_CHECKING:
@@ -64,16 +64,16 @@ class Rule:
     def diagnostic(
         self, path: str, span: Span, message: str, hint: Optional[str] = None, whole_span: bool = True
     ) -> Diagnostic:
-        start = Position(span[LINE], span[COL] + 1)
+        start = Position(span_line(span), span_col(span) + 1)
         if whole_span:
-            end = Position(span[END_LINE], span[END_COL] + 1)
+            end = Position(span_end_line(span), span_end_col(span) + 1)
         else:
-            end = Position(span[LINE], span[COL] + 1)
+            end = Position(span_line(span), span_col(span) + 1)
         return Diagnostic(self.code, self.severity, message, hint, path, start, end)
 
     def line_diagnostic(self, path: str, span: Span, message: str, hint: Optional[str] = None) -> Diagnostic:
         """A diagnostic on the first line of a (possibly multi-line) statement."""
-        return self.diagnostic(path, span, message, hint, whole_span=span[LINE] == span[END_LINE])
+        return self.diagnostic(path, span, message, hint, whole_span=span_line(span) == span_end_line(span))
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE
+from ormlint.expr import span_line
 from ormlint.rules.base import Rule, RuleContext
 
 
@@ -36,7 +36,7 @@ class AttributeAssignedTwice(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for mapped, first, second in ctx.index.duplicate_assignments:
-            message = f"`{mapped.name}.{second.target}` is assigned again here; the definition at line {first.span[LINE]} is lost."
+            message = f"`{mapped.name}.{second.target}` is assigned again here; the definition at line {span_line(first.span)} is lost."
             hint = f"Remove one of the two definitions of `{second.target}`."
             yield self.line_diagnostic(mapped.path, second.span, message, hint)
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
-from ormlint.expr import LINE, COL, END_LINE, END_COL, Call, Dict, Expr, Name, Seq, Span
+from ormlint.expr import Call, Dict, Expr, Name, Seq, Span, span_parts
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
 from ormlint.symbols import External, sqlalchemy_name
@@ -540,7 +540,7 @@ def _operators_on_attributes(ctx: RuleContext) -> Iterator[tuple[str, OperatorUs
 
 
 def _span(span: Span) -> tuple[int, int, int, int]:
-    return (span[LINE], span[COL], span[END_LINE], span[END_COL])
+    return span_parts(span)  # a fix carries the four numbers (see `ormlint.diagnostics.Fix`)
 
 
 def _operator_fix(use: OperatorUse) -> Optional[Fix]:

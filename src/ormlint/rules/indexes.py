@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE, COL, Span
+from ormlint.expr import Span, span_line, span_col
 from ormlint.index import ProjectIndex
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.schema import ColumnInfo, TableInfo
@@ -234,7 +234,7 @@ class RedundantIndex(Rule):
         for table in ctx.index.tables:
             if not table.complete:
                 continue
-            definitions = sorted(index_definitions(table), key=lambda d: (d[2], d[3][LINE], d[3][COL]))
+            definitions = sorted(index_definitions(table), key=lambda d: (d[2], span_line(d[3]), span_col(d[3])))
             seen: dict[tuple[Optional[str], ...], tuple[str, str, Span]] = {}
             for columns, kind, path, span, _unique in definitions:
                 if None in columns or "partial or special" in kind:
@@ -243,7 +243,7 @@ class RedundantIndex(Rule):
                 if first is None:
                     seen[columns] = (kind, path, span)
                     continue
-                where = "" if first[1] == path and first[2][LINE] == span[LINE] else f" ({first[1]}:{first[2][LINE]})"
+                where = "" if first[1] == path and span_line(first[2]) == span_line(span) else f" ({first[1]}:{span_line(first[2])})"
                 message = f"{kind} on `{table.display}` ({', '.join(str(c) for c in columns)}) duplicates its {first[0]}{where}."
                 yield self.line_diagnostic(path, span, message, "Remove the duplicate; the other index already serves these columns.")
 

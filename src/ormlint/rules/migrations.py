@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE, Seq, Span
+from ormlint.expr import Seq, Span, make_span, span_line
 from ormlint.facts import AssignFact
 from ormlint.rules.base import Rule, RuleContext
 
@@ -64,7 +64,7 @@ class BrokenMigrationGraph(Rule):
 
     def _check(self, env: "AlembicEnvironment", everywhere: set[str]) -> Iterator[Diagnostic]:
         by_id: dict[str, list[AlembicRevision]] = defaultdict(list)
-        for revision in sorted(env.revisions, key=lambda r: (r.path, r.revision_span[LINE])):
+        for revision in sorted(env.revisions, key=lambda r: (r.path, span_line(r.revision_span))):
             by_id[revision.revision].append(revision)
         for rev_id, same in by_id.items():
             for duplicate in same[1:]:
@@ -1315,7 +1315,7 @@ class OrphanInMigrations(Rule):
                     continue
                 if key not in modelled:
                     message = f"Table `{migrated.name}` is created by the migrations but mapped by no model."
-                    yield self.diagnostic(migrated.path, (migrated.line, 0, migrated.line, 0), message,
+                    yield self.diagnostic(migrated.path, make_span(migrated.line, 0, migrated.line, 0), message,
                                           "Drop it in a migration, map it, or list it in `external-tables`.", whole_span=False)
         for table, migrated in compared_tables(ctx):
             if not table.complete:
@@ -1326,7 +1326,7 @@ class OrphanInMigrations(Rule):
             for key, column in sorted(migrated.columns.items()):
                 if key not in names:
                     message = f"Column `{migrated.name}.{column.name}` is created by the migrations but `{table.defined_by}` does not declare it."
-                    yield self.diagnostic(column.path, (column.line, 0, column.line, 0), message,
+                    yield self.diagnostic(column.path, make_span(column.line, 0, column.line, 0), message,
                                           "Drop it in a migration, or add it to the model.", whole_span=False)
 
     VALID = [

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE, END_LINE, Attr, Call, Const, Expr, Name, Span, Subscript
+from ormlint.expr import Attr, Call, Const, Expr, Name, Span, Subscript, span_line, span_end_line
 from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, LoopFact, QueryFact
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.indexes import index_definitions, leads_an_index
@@ -61,7 +61,7 @@ class ResolvedQuery:
 
     @property
     def line(self) -> int:
-        return self.origin_line or self.fact.span[LINE]
+        return self.origin_line or span_line(self.fact.span)
 
     def result(self) -> Optional[str]:
         """What the expression evaluates to: query / statement / rows / result / one / count / page, or None."""
@@ -354,7 +354,7 @@ class FullScanCondition(Rule):
                 if id(column) in seen or column.type.family == "boolean":
                     continue  # an index on a flag rarely helps: not what to add
                 seen.add(id(column))
-                by_column.setdefault((column.path, column.span[LINE]), []).append((column, query))
+                by_column.setdefault((column.path, span_line(column.span)), []).append((column, query))
         for (path, _), uses in sorted(by_column.items()):
             column = uses[0][0]
             tables = sorted({c.table.display for c, _ in uses if c.table is not None})
@@ -563,7 +563,7 @@ class CompositeIndexCandidate(Rule):
             entry = sets.setdefault((id(table), keys), (table, set()))
             entry[1].add(_site(query))
         minimum = max(ctx.settings.composite_min_sites, 1)
-        for (_, keys), (table, sites) in sorted(sets.items(), key=lambda item: (item[1][0].path, item[1][0].span[LINE], sorted(item[0][1]))):
+        for (_, keys), (table, sites) in sorted(sets.items(), key=lambda item: (item[1][0].path, span_line(item[1][0].span), sorted(item[0][1]))):
             if len(sites) < minimum:
                 continue
             definitions = index_definitions(table)
@@ -1306,7 +1306,7 @@ def _loop_iterable(scope: Optional[ScopeContext], loop: LoopFact) -> Optional[Ex
     found = [
         expr for _, kind, expr in scope.bindings_of(loop.target)
         if kind == "for" and getattr(expr, "span", None) is not None
-        and loop.span[LINE] <= expr.span[LINE] <= max(loop.span[END_LINE], loop.span[LINE])  # type: ignore[index]
+        and span_line(loop.span) <= span_line(expr.span) <= max(span_end_line(loop.span), span_line(loop.span))  # type: ignore[arg-type]
     ]
     return found[0] if len(found) == 1 else None
 
@@ -1405,15 +1405,15 @@ class RoundTripInLoop(Rule):
         for module, path, function, scope in data.functions:
             reported: set[int] = set()
             for line, loops, exits, batched, message, hint in self._sites(data, module, path, function, scope):
-                if not loops or exits or batched or line[LINE] in reported:
+                if not loops or exits or batched or span_line(line) in reported:
                     continue
                 if function.loops[loops[-1]].repeating or _fixed_iterations(scope, function.loops[loops[-1]]):
                     continue
-                loop_line = function.loops[loops[-1]].span[LINE]
-                reported.add(line[LINE])
+                loop_line = span_line(function.loops[loops[-1]].span)
+                reported.add(span_line(line))
                 yield self.diagnostic(path, line, message.format(loop=loop_line), hint)
             for call in function.calls:
-                if not call.loops or call.exits or call.batched or call.span[LINE] in reported:
+                if not call.loops or call.exits or call.batched or span_line(call.span) in reported:
                     continue
                 loop = function.loops[call.loops[-1]]
                 if loop.repeating or _fixed_iterations(scope, loop):
@@ -1432,10 +1432,10 @@ class RoundTripInLoop(Rule):
                 if inner is None:
                     continue
                 what = inner[4].split(" runs ")[0]
-                loop_line = function.loops[call.loops[-1]].span[LINE]
-                reported.add(call.span[LINE])
+                loop_line = span_line(function.loops[call.loops[-1]].span)
+                reported.add(span_line(call.span))
                 shown = f"{call.receiver}.{call.name}" if call.receiver else call.name
-                message = f"`{shown}()` makes a database round trip ({what} at line {inner[0][LINE]}) on every iteration of the loop at line {loop_line}."
+                message = f"`{shown}()` makes a database round trip ({what} at line {span_line(inner[0])}) on every iteration of the loop at line {loop_line}."
                 hint = "Batch the work: query once before the loop (an `IN` query), add objects with `add_all()`, and commit once after the loop."
                 yield self.diagnostic(path, call.span, message, hint)
 

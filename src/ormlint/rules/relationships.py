@@ -6,7 +6,7 @@ import re
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE
+from ormlint.expr import span_line
 from ormlint.index import ProjectIndex, foreign_key_constraints, join_constraints, relationship_direction
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, RelationshipInfo
@@ -192,12 +192,12 @@ def _hierarchy_sources(rel: RelationshipInfo, sources: _BackrefSources) -> list[
             found.append(f"property `{klass.name}.{name}`")
         explicit = klass.relationships.get(name)
         if explicit is not None and explicit.from_backref is None:
-            found.append(f"relationship `{klass.name}.{name}` ({explicit.path}:{explicit.span[LINE]})")
+            found.append(f"relationship `{klass.name}.{name}` ({explicit.path}:{span_line(explicit.span)})")
     # Other backrefs of that name on a class of the hierarchy, in the order of the index.
     others = {position: other for klass in hierarchy for position, other in sources.get((name, id(klass)), ()) if other is not rel}
     for position in sorted(others):
         other = others[position]
-        found.append(f"the backref of `{other.label}` ({other.path}:{other.span[LINE]})")
+        found.append(f"the backref of `{other.label}` ({other.path}:{span_line(other.span)})")
     return found
 
 
@@ -1169,7 +1169,7 @@ class ConflictingRelationships(Rule):
         }
         reported: set[int] = set()
         for rels in writers.values():
-            ordered = sorted(rels, key=lambda r: (r.path, r.span[LINE], r.key))
+            ordered = sorted(rels, key=lambda r: (r.path, span_line(r.span), r.key))
             for index, later in enumerate(ordered):
                 for earlier in ordered[:index]:
                     if id(later) in reported or _linked(earlier, later) or earlier.span == later.span:
@@ -1178,7 +1178,7 @@ class ConflictingRelationships(Rule):
                         continue
                     reported.add(id(later))
                     message = (
-                        f"`{later.label}` and `{earlier.label}` ({earlier.path}:{earlier.span[LINE]}) both write the same "
+                        f"`{later.label}` and `{earlier.label}` ({earlier.path}:{span_line(earlier.span)}) both write the same "
                         f"foreign key column and are not linked."
                     )
                     hint = f"Link them with back_populates on both sides, or mark one viewonly=True (or overlaps=\"{earlier.key}\")."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE, Attr, Call, Const, Expr, Name, Subscript, Union_
+from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript, Union_, span_line
 from ormlint.facts import ModuleFacts
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
@@ -234,21 +234,21 @@ class SessionResolver:
                 and any(target == func.dotted for target, _, _ in fn.bindings):
             # A local `maker = create_sessionmaker(engine)`; `maker()`
             if self.is_maker(module, func, fn):
-                return Origin("created", line=call.span[LINE] if call.span else 0)
+                return Origin("created", line=span_line(call.span) if call.span else 0)
             return None
         if isinstance(func, Name) and func.last == "begin" and "." in func.dotted \
                 and self.is_maker(module, Name(func.dotted.rsplit(".", 1)[0]), fn):
-            return Origin("begin", line=call.span[LINE] if call.span else 0)  # `with maker.begin() as session`
+            return Origin("begin", line=span_line(call.span) if call.span else 0)  # `with maker.begin() as session`
         if not isinstance(func, Name):
             if isinstance(func, Call) and isinstance(func.func, Name):
                 # `sessionmaker(bind=engine)()`, `scoped_session(...)()`
                 maker = sqlalchemy_name(self.symbols.resolve_expr(module, func.func))
                 if maker in _SESSION_FACTORIES:
-                    return Origin("created", line=call.span[LINE] if call.span else 0)
+                    return Origin("created", line=span_line(call.span) if call.span else 0)
             return None
         symbol = self.symbols.resolve_expr(module, func)
         name = sqlalchemy_name(symbol)
-        line = call.span[LINE] if call.span else 0
+        line = span_line(call.span) if call.span else 0
         if name in _SESSION_CLASSES:
             return Origin("created", line=line)
         kind = self._sessionmaker_kind(symbol)
@@ -295,11 +295,11 @@ class SessionResolver:
                 base = func.dotted.rsplit(".", 1)[0]
                 inner = self.origin(module, fn, base, 0, (), depth + 1)
                 if inner is not None:
-                    return Origin("begin", None, block.id, block.span[LINE])
+                    return Origin("begin", None, block.id, span_line(block.span))
         if isinstance(context, Name):
             inner = self.origin(module, fn, context.dotted, 0, (), depth + 1)
             if inner is not None and inner.kind == "created":
-                return Origin("ctx", None, block.id, block.span[LINE])
+                return Origin("ctx", None, block.id, span_line(block.span))
         return None
 
     def _receiver_origin(self, module: str, fn: SessionFunction, receiver: str, depth: int) -> Optional[Origin]:
@@ -638,7 +638,7 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
         later = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
                  and use.order > statement.end_order and not any(("with", ident) in use.frames for ident in rebound)]
         if later and handler.exits != "break":
-            yield op, f"`{later[0].receiver}.{later[0].method}()` on line {later[0].span[LINE]}"
+            yield op, f"`{later[0].receiver}.{later[0].method}()` on line {span_line(later[0].span)}"
             continue
         loop = next((ident for kind, ident in reversed(op.frames[:position]) if kind == "loop"), None)
         if loop is not None and handler.exits != "break":
@@ -646,12 +646,12 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
                     and ("loop", loop) in use.frames and not any(("with", ident) in use.frames for ident in rebound)]
             if uses:
                 first = min(uses, key=lambda use: use.order)
-                yield op, f"`{first.receiver}.{first.method}()` on line {first.span[LINE]} in the next iteration"
+                yield op, f"`{first.receiver}.{first.method}()` on line {span_line(first.span)} in the next iteration"
                 continue
         if handler.exits == "break":
             later = [use for use in later if loop is not None and ("loop", loop) not in use.frames]
             if later:
-                yield op, f"`{later[0].receiver}.{later[0].method}()` on line {later[0].span[LINE]}"
+                yield op, f"`{later[0].receiver}.{later[0].method}()` on line {span_line(later[0].span)}"
 
 
 class SwallowedFailedCommit(Rule):
@@ -859,7 +859,7 @@ def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) 
         writes = [op for op in fn.ops if op.receiver == block.target and ("with", block.id) in op.frames
                   and (op.method in _WRITES or op.dml)]
         label = block.context.func.dotted if isinstance(block.context, Call) and isinstance(block.context.func, Name) else "session"
-        scopes.append(_Scope(block.target, block.span[LINE], block.span, (*block.frames, ("with", block.id)), f"{label}()", writes))
+        scopes.append(_Scope(block.target, span_line(block.span), block.span, (*block.frames, ("with", block.id)), f"{label}()", writes))
     assigned: dict[str, list[tuple[int, Call]]] = {}
     for target, value, line in fn.bindings:
         if "." in target or not isinstance(value, Call):
@@ -873,7 +873,7 @@ def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) 
         created.sort(key=lambda item: item[0])
         for position, (line, value) in enumerate(created):
             until = created[position + 1][0] if position + 1 < len(created) else 10 ** 9
-            writes = [op for op in fn.ops if op.receiver == target and line <= op.span[LINE] < until
+            writes = [op for op in fn.ops if op.receiver == target and line <= span_line(op.span) < until
                       and (op.method in _WRITES or op.dml)
                       and not any(b.target == target and ("with", b.id) in op.frames for b in fn.withs)]
             label = value.func.dotted if isinstance(value.func, Name) else "session"

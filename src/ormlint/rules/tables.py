@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import LINE
+from ormlint.expr import span_line
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, TableInfo
@@ -54,7 +54,7 @@ class DuplicateTableName(Rule):
         for tables in groups.values():
             if len(tables) < 2 or any(t.extend_existing for t in tables):
                 continue
-            ordered = sorted(tables, key=lambda t: (t.path, t.span[LINE]))
+            ordered = sorted(tables, key=lambda t: (t.path, span_line(t.span)))
             for position, other in enumerate(ordered[1:], start=1):
                 # Only definitions that one process loads together collide.
                 earlier = [t for t in ordered[:position] if ctx.index.coloaded(t.module, other.module)]
@@ -63,7 +63,7 @@ class DuplicateTableName(Rule):
                 first = earlier[0]
                 message = (
                     f"{_definition_label(other)} defines table `{other.display}`, already defined by "
-                    f"{_definition_label(first)} at {first.path}:{first.span[LINE]} in the same MetaData."
+                    f"{_definition_label(first)} at {first.path}:{span_line(first.span)} in the same MetaData."
                 )
                 hint = "Rename one of the tables, or reuse the existing definition (inheritance, or import the Table object)."
                 yield self.diagnostic(other.path, other.span, message, hint, whole_span=False)
