@@ -133,10 +133,10 @@ def replace_record(item: _R, **changes: Any) -> _R:
 # four unsigned 32-bit numbers, big-endian (`make_span`), read with `span_line`
 # and the other readers below. Spans order as the tuples (line, col, end_line,
 # end_col) would. Bytes rather than a tuple of four ints: polar has about 700,000
-# distinct spans, and as tuples (with the int objects of their line numbers)
-# they were about 80 MB, over a third of all its facts; 16 bytes take 49, are
-# not tracked by the garbage collector, and pickle as one string. (One int of
-# 128 bits takes as little, but costs more to build and to pickle.)
+# distinct spans, and as tuples of 72 bytes (with the int objects of their
+# line numbers) they were about 70 MB, over a third of all its facts; 16 bytes
+# take 49, are not tracked by the garbage collector, and pickle as one string.
+# (One int of 128 bits takes as little, but costs more to build and to pickle.)
 Span = bytes
 _pack = struct.Struct(">IIII").pack
 _unpack = struct.Struct(">IIII").unpack
