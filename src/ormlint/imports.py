@@ -46,12 +46,9 @@ def _imported_modules(facts: ModuleFacts, loads: ModuleLoads) -> set[str]:
     found: set[str] = set()
     for source in facts.star_imports:
         found.update(loads.of(source))
-    remembered, roots, modules = loads.loaded, loads.roots, loads.modules
+    roots, modules = loads.roots, loads.modules
     for _, source, attribute, _, dotted in facts.imports:
-        name = dotted or source
-        loaded = remembered.get(name)
-        if loaded is None:
-            loaded = loads.of(name)
+        loaded = loads.of(dotted or source)
         if loaded:
             found.update(loaded)
         # `from a.b import c` also loads the module a.b.c, if there is one (its

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
-from ormlint.expr import Call, Dict, Expr, Name, Seq, Span, span_parts
+from ormlint.expr import Call, Dict, Expr, Name, Seq, span_parts
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
 from ormlint.symbols import External, sqlalchemy_name
@@ -78,7 +78,7 @@ class NoneOrBoolComparison(Rule):
             if is_column:  # a relationship has no `.is_()`
                 # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
                 fix = Fix(
-                    SAFE if use.operand is None else UNSAFE, "compare", _span(use.span),
+                    SAFE if use.operand is None else UNSAFE, "compare", span_parts(use.span),
                     (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
                     f"Replace with `{replacement}`",
                 )
@@ -539,24 +539,20 @@ def _operators_on_attributes(ctx: RuleContext) -> Iterator[tuple[str, OperatorUs
                     yield facts.path, use, True
 
 
-def _span(span: Span) -> tuple[int, int, int, int]:
-    return span_parts(span)  # a fix carries the four numbers (see `ormlint.diagnostics.Fix`)
-
-
 def _operator_fix(use: OperatorUse) -> Optional[Fix]:
     """The exact SQL spelling of a Python operator on a column, where there is one."""
     dotted = f"{use.base}.{use.attr}"
     if use.operator in ("is", "is not") and (use.operand is None or type(use.operand) is bool):
         method = "is_" if use.operator == "is" else "is_not"
-        return Fix(SAFE, "compare", _span(use.span), (method, repr(use.operand), "", dotted), f"Replace with `{dotted}.{method}({use.operand!r})`")
+        return Fix(SAFE, "compare", span_parts(use.span), (method, repr(use.operand), "", dotted), f"Replace with `{dotted}.{method}({use.operand!r})`")
     if use.operator in ("in", "not in") and use.left:
         method = "in_" if use.operator == "in" else "not_in"
-        return Fix(SAFE, "contains", _span(use.span), (method, dotted), f"Replace with `{dotted}.{method}(...)`")
+        return Fix(SAFE, "contains", span_parts(use.span), (method, dotted), f"Replace with `{dotted}.{method}(...)`")
     if use.operator in ("and", "or"):
         function = f"{use.operator}_"
-        return Fix(SAFE, "boolop", _span(use.span), (function,), f"Replace with `{function}(...)`")
+        return Fix(SAFE, "boolop", span_parts(use.span), (function,), f"Replace with `{function}(...)`")
     if use.operator == "not":
-        return Fix(SAFE, "invert", _span(use.span), (dotted,), f"Replace with `~{dotted}`")
+        return Fix(SAFE, "invert", span_parts(use.span), (dotted,), f"Replace with `~{dotted}`")
     return None
 
 
@@ -613,7 +609,7 @@ class UtcnowDefault(Rule):
                     message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
                     diagnostic = self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
                     if value.span is not None:
-                        fix = Fix(UNSAFE, "utcnow", _span(value.span), (), "Replace with `lambda: datetime.now(timezone.utc)`")
+                        fix = Fix(UNSAFE, "utcnow", span_parts(value.span), (), "Replace with `lambda: datetime.now(timezone.utc)`")
                         diagnostic = replace(diagnostic, fix=fix)
                     yield diagnostic
 
@@ -777,7 +773,7 @@ class DefaultEvaluatedOnce(Rule):
                         and not value.args and not value.kwargs and not value.has_star
                         and (new_key == key or "default_factory" not in keys) and (column.factory != "Field" or key == "default")
                     ):
-                        fix = Fix(SAFE, "call-to-callable", _span(value.span), (key, new_key, value.func.dotted), f"Pass the callable: `{new_key}={value.func.dotted}`")
+                        fix = Fix(SAFE, "call-to-callable", span_parts(value.span), (key, new_key, value.func.dotted), f"Pass the callable: `{new_key}={value.func.dotted}`")
                         diagnostic = replace(diagnostic, fix=fix)
                     yield diagnostic
 
@@ -968,7 +964,7 @@ class MutableDefault(Rule):
                     if id(column) not in blocked and span is not None:
                         empty = isinstance(value, Call) or not (value.items if isinstance(value, (Dict, Seq)) else ())
                         fixed = kind if empty else "lambda: ..."
-                        fix = Fix(SAFE, "mutable", _span(span), (kind,), f"Build a new value per row: `default={fixed}`")
+                        fix = Fix(SAFE, "mutable", span_parts(span), (kind,), f"Build a new value per row: `default={fixed}`")
                         diagnostic = replace(diagnostic, fix=fix)
                     yield diagnostic
 
