@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import sys
+from pathlib import Path
 
 import pytest
 
 from ormlint import parsing
 from ormlint.literals import scan
-from ormlint.newer_syntax import libcst_may_help, rewrite_newer_syntax
+from ormlint.newer_syntax import libcst_may_help, may_hold_type_statement, rewrite_newer_syntax
+from tests.helpers import expected_marks, reported
 from tests.test_parsing import CASES, GENERIC_DEFS, PEP701_FSTRINGS, _defs
 
 # The cases the quick rewrite covers. Left to libcst: match and except* (older than
@@ -167,3 +169,104 @@ def test_fstrings_nested_thousands_deep_are_unreadable_not_a_crash() -> None:
         closing_bracket("class C[" + 'f"{' * 3000, len("class C["))
     assert rewrite_newer_syntax(deep, (3, 11)).startswith("x = ")
     assert noqa.noqa_comments(deep) == ((1, "# noqa"),)  # found by the fallbacks
+
+
+# -- `type` statements read natively (3.12+) give what the rewrite gives ------
+
+NATIVE_TYPE_STATEMENTS = pytest.mark.skipif(sys.version_info < (3, 12), reason="only Python 3.12 and later parse `type` statements")
+
+# Every kind of block a `type` statement may stand in.
+TYPE_STATEMENTS = """\
+from app.models import User
+type UserId = int
+type Users[T] = list[User]
+class Holder:
+    type Inner = dict[str, User]
+    def method(self):
+        type InMethod = User
+def f(x):
+    if x:
+        type InIf = User
+    else:
+        type InElse = User
+    for _ in x:
+        type InLoop = User
+    with x:
+        type InWith = User
+    try:
+        type InTry = User
+    except Exception:
+        type InHandler = int
+    finally:
+        type InFinally = str
+"""
+
+
+@NATIVE_TYPE_STATEMENTS
+def test_type_statements_become_assignments() -> None:
+    src = TYPE_STATEMENTS + "match 1:\n    case 1:\n        type InCase = str\nx = 1; type OnOneLine = bytes\n"
+    parsed = parsing.parse_text(src, "x.py")
+    assert isinstance(parsed, parsing.ParsedFile)
+    assert not [node for node in ast.walk(parsed.tree) if type(node).__name__ == "TypeAlias"]
+    assigned = {node.targets[0].id: node for node in ast.walk(parsed.tree) if isinstance(node, ast.Assign)}  # type: ignore[attr-defined]
+    assert set(assigned) == {
+        "UserId", "Users", "Inner", "InMethod", "InIf", "InElse", "InLoop", "InWith", "InTry", "InHandler", "InFinally",
+        "InCase", "x", "OnOneLine",
+    }
+    users = assigned["Users"]
+    assert (users.lineno, users.col_offset, users.end_lineno, users.end_col_offset) == (3, 0, 3, 26)
+    assert ast.dump(users.value) == ast.dump(ast.parse("list[User]", mode="eval").body, include_attributes=False)
+
+
+@NATIVE_TYPE_STATEMENTS
+def test_type_statements_give_the_facts_older_pythons_get() -> None:
+    from ormlint.extract import extract_module
+
+    native = parsing.parse_text(TYPE_STATEMENTS, "x.py")
+    assert isinstance(native, parsing.ParsedFile)
+    rewritten = rewrite_newer_syntax(TYPE_STATEMENTS, (3, 11))  # what Python 3.11 and earlier parse
+    older = ast.parse(rewritten)
+    assert extract_module(native.tree, "x.py", "x", False, TYPE_STATEMENTS) == extract_module(older, "x.py", "x", False, rewritten)
+
+
+def test_a_type_alias_annotation_is_followed_on_every_python(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "models.py").write_text(
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "class User(Base):\n"
+        "    __tablename__ = 'users'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    username: Mapped[str]\n"
+        "type Member = User\n"
+        "def show(member: Member) -> str:\n"
+        "    return member.name  # ORM204\n"
+    )
+    assert reported(tmp_path, ["ORM204"]) == expected_marks(tmp_path) == {("app/models.py", 10, "ORM204")}
+
+
+@pytest.mark.parametrize(
+    ("src", "may"),
+    [
+        ("type X = int\n", True),
+        ("def f():\n    type X = int\n", True),
+        ("\ttype\tX = int\n", True),
+        ("x = 1; type X = int\n", True),
+        ("if c: type X = int\n", True),
+        ("type \\\n    X = int\n", True),
+        ("x = 1\rtype X = int\r", True),
+        ("x: type = int\n", True),  # a `:` then `type` and a blank: looked at, harmlessly
+        ("content_type = 1\n", False),
+        ("type(x)\n", False),
+        ("x.type = 1\n", False),
+        ("kind = 'type'\n", False),
+        ("t = type\n", False),
+        ("types = 1\n", False),
+        ("# type X = int\n", False),
+        ("", False),
+    ],
+)
+def test_where_a_type_statement_may_be(src: str, may: bool) -> None:
+    assert may_hold_type_statement(src) is may

@@ -170,3 +170,58 @@ def parse_or_none(text: str, filename: str) -> Optional[ast.Module]:
             return ast.parse(text, filename=filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+# Python 3.12 and later parse `type X[T] = V` themselves, as `ast.TypeAlias`;
+# earlier ones get `X = V` from the rewrite above (and from the libcst
+# fallback). So that every supported Python extracts the same facts (the
+# alias as a module or class variable, its value followed by the usage rules),
+# their trees get the assignment too.
+_TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)
+# Statement fields holding statements; `handlers` and `cases` hold parts that do.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+
+
+def type_aliases_as_assignments(tree: ast.Module, text: str) -> ast.Module:
+    """`tree`, changed in place: each `type X[T] = V` statement becomes `X = V`,
+    the statement the rewrite gives Pythons before 3.12 (rows and the columns of
+    `V` are the same)."""
+    if _TYPE_ALIAS is None or not may_hold_type_statement(text):
+        return tree
+    blocks: list[list[ast.stmt]] = [tree.body]
+    while blocks:
+        statements = blocks.pop()
+        for position, statement in enumerate(statements):
+            if type(statement) is _TYPE_ALIAS:
+                statements[position] = _assignment(statement)
+                continue
+            for field in _BLOCK_FIELDS:
+                block = getattr(statement, field, None)
+                if block:
+                    blocks.append(block)
+            for part in getattr(statement, "handlers", None) or getattr(statement, "cases", None) or ():
+                blocks.append(part.body)
+    return tree
+
+
+def _assignment(alias: Any) -> ast.Assign:
+    target = ast.copy_location(ast.Name(id=alias.name.id, ctx=ast.Store()), alias.name)
+    return ast.copy_location(ast.Assign(targets=[target], value=alias.value, type_comment=None), alias)
+
+
+def may_hold_type_statement(text: str) -> bool:
+    """False when no `type` statement can be in `text`: nowhere is the word
+    `type` followed by a blank (or a line continuation) and preceded, blanks
+    aside, by the start of a line, a `;` or a `:` (`if c: type X = int`).
+    Walking every block of a tree costs six times as much as this scan."""
+    position = text.find("type")
+    while position >= 0:
+        after = text[position + 4 : position + 5]
+        if after == " " or after == "\t" or after == "\\":
+            before = position - 1
+            while before >= 0 and text[before] in " \t\f":
+                before -= 1
+            if before < 0 or text[before] in "\n\r;:":
+                return True
+        position = text.find("type", position + 4)
+    return False

@@ -17,7 +17,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from ormlint.newer_syntax import compiles, libcst_may_help, line_breaks, parse_or_none, parse_rewritten
+from ormlint.newer_syntax import (
+    compiles, libcst_may_help, line_breaks, parse_or_none, parse_rewritten, type_aliases_as_assignments,
+)
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,13 @@ def parse_text(text: str, filename: str) -> Union[ParsedFile, ParseFailure]:
     except SyntaxError as exc:
         fallback = parse_newer_syntax(text, filename)
         if fallback is not None:
-            return ParsedFile(text, fallback)
+            return ParsedFile(text, type_aliases_as_assignments(fallback, text))
         return ParseFailure(f"syntax error: {exc.msg}", exc.lineno or 1, max(exc.offset or 1, 1))
     except (RecursionError, MemoryError):
         return ParseFailure("the file is nested too deeply to parse", 1, 1)
     except ValueError as exc:
         return ParseFailure(f"cannot parse the file: {exc}", 1, 1)
-    return ParsedFile(text, tree)
+    return ParsedFile(text, type_aliases_as_assignments(tree, text))
 
 
 def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
