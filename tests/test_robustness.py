@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,26 @@ def test_orm001_can_be_deselected(tmp_path: Path, capsys) -> None:
     (tmp_path / "app" / "broken.py").write_text("def f(:\n")
     assert found(capsys, tmp_path, "--ignore", "ORM001") == [MODELS_FINDING]
     assert found(capsys, tmp_path, "--select", "ORM001") == [("app/broken.py", 1, "ORM001")]
+
+
+def test_code_python_warns_about_is_analysed_without_a_warning(tmp_path: Path, capsys) -> None:
+    # Invalid escape sequences, in code and in strings ormlint parses (an
+    # annotation, a relationship argument): a DeprecationWarning up to Python
+    # 3.11, a SyntaxWarning (shown by default) from 3.12. Not ormlint's to show.
+    project(tmp_path)
+    (tmp_path / "app" / "escapes.py").write_text(
+        r"""from typing import Literal
+from sqlalchemy.orm import relationship
+pattern = "\d+"
+kind: "Literal['\d']" = "1"
+class Thing:
+    other = relationship("Other", order_by="Other.name == '\q'")
+"""
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert found(capsys, tmp_path) == [MODELS_FINDING]
+    assert [str(w.message) for w in caught] == []
 
 
 def test_nul_bytes(tmp_path: Path, capsys) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import struct
+import warnings
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 _R = TypeVar("_R")
@@ -542,7 +543,7 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
         if type(expr.value) is not str:  # `None` in `X | None`, the values of `Literal[...]`
             return expr
         try:
-            parsed = ast.parse(expr.value.strip(), mode="eval").body
+            parsed = _parse_expression(expr.value)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return expr
         inner = _mark_from_string(to_expr(parsed), expr.span)
@@ -561,6 +562,16 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
             if new is not old:
                 return replace_record(expr, items=items)
     return expr
+
+
+def _parse_expression(text: str) -> ast.expr:
+    """The expression written in a string (an annotation, a relationship argument).
+    Quietly: Python warns about what it holds (an invalid escape sequence such as
+    `'\\d'`: a SyntaxWarning from 3.12), and the warning is not ormlint's to show,
+    nor the user's to see in the middle of a report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text.strip(), mode="eval").body
 
 
 def _mark_from_string(expr: Expr, span: Optional[Span]) -> Expr:
@@ -609,7 +620,7 @@ def _parse_string_expr(text: str, span: Optional[Span]) -> Optional[Expr]:
     """The dotted names an evaluated string mentions, as a tuple of `Name`s
     (all a rule needs: which classes, tables and attributes it refers to)."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = _parse_expression(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     inner: set[int] = set()

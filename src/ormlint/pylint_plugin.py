@@ -487,11 +487,15 @@ def _public_names(module: str) -> list[str]:
     (without building it: astroid would resolve every import)."""
     import ast
 
+    from ormlint.newer_syntax import parse_or_none  # quietly: no SyntaxWarning about the module's code
+
     try:
         filename = astroid.modutils.file_from_modpath(module.split("."))
         with open(filename, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read())
+            tree = parse_or_none(handle.read(), filename)
     except Exception:  # not installed, unreadable: nothing to add
+        return []
+    if tree is None:
         return []
     names: list[str] = []
     for statement in tree.body:
