@@ -115,7 +115,7 @@ def parse_newer_syntax(text: str, filename: str) -> Optional[ast.Module]:
     # libcst's parser needs memory quadratic in nesting depth and a deep native
     # stack (10,000 nested parentheses take gigabytes, then crash the process).
     # CPython rejects more than 200 nested brackets in every version anyway.
-    # Checked only here, before libcst: the scan costs about a sixth of what
+    # Checked only here, before libcst: the scan costs about a tenth of what
     # parsing the file does, and `ast.parse` above rejects deep nesting itself.
     if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
         return None
