@@ -270,3 +270,43 @@ def test_a_type_alias_annotation_is_followed_on_every_python(tmp_path: Path) -> 
 )
 def test_where_a_type_statement_may_be(src: str, may: bool) -> None:
     assert may_hold_type_statement(src) is may
+
+
+@NATIVE_TYPE_STATEMENTS
+def test_no_type_statement_escapes_the_scan() -> None:
+    # A `type` statement the scan missed would silently lose its facts on 3.12+.
+    pytest.importorskip("hypothesis")
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    blank = st.sampled_from([" ", "\t", "  ", " \\\n  ", "\\\n ", "\t \\\r\n "])
+    optional_blank = st.sampled_from(["", " ", "\t", "\f"])
+    statement = st.builds(
+        lambda before, space, params, around: f"{before}type{space}Alias{params}{around}={around}int",
+        st.sampled_from(["", "x = 1;", "x = 1; ", "if x:", "if x: ", "while x:", "else:"]),
+        blank,
+        st.sampled_from(["", "[T]", "[T: int]"]),
+        optional_blank,
+    )
+    line = st.one_of(
+        statement,
+        st.sampled_from(["x = 1", "y = type", "type(x)", "# type X = int", "s = 'type X = int'", "t = x.type", "if x:", "else:"]),
+    )
+    indent = st.sampled_from(["", "    ", "\t", "\f"])
+    newline = st.sampled_from(["\n", "\r\n", "\r"])
+    program = st.lists(st.tuples(indent, line, newline), min_size=1, max_size=8).map(lambda rows: "".join("".join(r) for r in rows))
+
+    @settings(max_examples=2000, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(program)
+    def check(text: str) -> None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return
+        if any(type(node).__name__ == "TypeAlias" for node in ast.walk(tree)):
+            assert may_hold_type_statement(text), text
+            parsed = parsing.parse_text(text, "x.py")
+            assert isinstance(parsed, parsing.ParsedFile)
+            assert not [node for node in ast.walk(parsed.tree) if type(node).__name__ == "TypeAlias"], text
+
+    check()
