@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Iterator
 
+import pytest
+
 from ormlint.expr import forget_file
 from ormlint.extract import _is_type_checking, _may_call_super, _top_level_statements, extract_module
 
@@ -90,3 +92,32 @@ def test_imports_are_plain_tuples() -> None:
     assert facts.imports == (("a", "a", None, 1, "a.b.c"), ("e", "d", None, 2, ""), ("h", "pkg.f", "g", 3, ""))
     assert all(type(fact) is tuple for fact in facts.imports)
     assert facts.star_imports == ("i",)
+
+
+MATCH_SOURCE = '''
+import sys
+match sys.platform:
+    case "linux":
+        from app.linux import Backend
+        class Model(Base):
+            __tablename__ = "models"
+    case _:
+        Backend = None
+class Holder:
+    match sys.platform:
+        case "linux":
+            name = Column(String)
+'''
+
+
+def test_statements_in_match_cases_count_as_conditional() -> None:
+    # As in an `if` branch, and as Python 3.9 sees them (the libcst fallback
+    # turns `match` into nested `if`s there).
+    if not hasattr(ast, "Match"):
+        pytest.skip("Python 3.10+ parses `match`")
+    facts = extract_module(ast.parse(MATCH_SOURCE), "m.py", "m", False, MATCH_SOURCE)
+    forget_file()
+    assert [(i[0], i[1], i[2]) for i in facts.imports] == [("sys", "sys", None), ("Backend", "app.linux", "Backend")]
+    assert [(c.name, c.conditional) for c in facts.classes] == [("Model", True), ("Holder", False)]
+    assert [(a.target, a.conditional) for a in facts.assignments] == [("Backend", True)]
+    assert [a.target for a in facts.classes[1].body] == ["name"]

@@ -37,7 +37,7 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 
 def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -> list[tuple[ast.stmt, bool]]:
-    """Module statements, looking through `if`/`try`/`with` blocks.
+    """Module statements, looking through `if`/`try`/`with`/`match` blocks.
 
     Classes under `if TYPE_CHECKING:` never run: they are skipped (imports
     there still count, for string annotations)."""
@@ -49,6 +49,7 @@ def _top_level_statements(body: Iterable[ast.stmt], conditional: bool = False) -
 # `try:` statements (`try`/`except*` is a kind of its own from Python 3.11).
 _TRY_KINDS = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _WITH_KINDS = frozenset({ast.With, ast.AsyncWith})
+_MATCH = getattr(ast, "Match", None)  # Python 3.10+
 
 
 def _collect_statements(body: Iterable[ast.stmt], conditional: bool, found: list[tuple[ast.stmt, bool]]) -> None:
@@ -72,6 +73,11 @@ def _collect_statements(body: Iterable[ast.stmt], conditional: bool, found: list
             _collect_statements(stmt.finalbody, conditional, found)  # type: ignore[attr-defined]
         elif kind in _WITH_KINDS:
             _collect_statements(stmt.body, conditional, found)  # type: ignore[attr-defined]
+        elif kind is _MATCH:
+            # Each case's body runs or not, as an `if` branch's (and Python 3.9,
+            # which gets `match` as nested `if`s from the libcst fallback, sees them so).
+            for case in stmt.cases:  # type: ignore[attr-defined]
+                _collect_statements(case.body, True, found)
         else:
             found.append((stmt, conditional))
 
