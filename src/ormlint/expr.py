@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import struct
-import warnings
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
+
+from ormlint.quiet_parse import parse_expression
 
 _R = TypeVar("_R")
 
@@ -543,7 +544,7 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
         if type(expr.value) is not str:  # `None` in `X | None`, the values of `Literal[...]`
             return expr
         try:
-            parsed = _parse_expression(expr.value)
+            parsed = parse_expression(expr.value)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return expr
         inner = _mark_from_string(to_expr(parsed), expr.span)
@@ -562,16 +563,6 @@ def _parse_strings(expr: Expr, depth: int = 0) -> Expr:
             if new is not old:
                 return replace_record(expr, items=items)
     return expr
-
-
-def _parse_expression(text: str) -> ast.expr:
-    """The expression written in a string (an annotation, a relationship argument).
-    Quietly: Python warns about what it holds (an invalid escape sequence such as
-    `'\\d'`: a SyntaxWarning from 3.12), and the warning is not ormlint's to show,
-    nor the user's to see in the middle of a report."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(text.strip(), mode="eval").body
 
 
 def _mark_from_string(expr: Expr, span: Optional[Span]) -> Expr:
@@ -620,7 +611,7 @@ def _parse_string_expr(text: str, span: Optional[Span]) -> Optional[Expr]:
     """The dotted names an evaluated string mentions, as a tuple of `Name`s
     (all a rule needs: which classes, tables and attributes it refers to)."""
     try:
-        tree = _parse_expression(text)
+        tree = parse_expression(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     inner: set[int] = set()

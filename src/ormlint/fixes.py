@@ -18,14 +18,12 @@ Files are written atomically, in their encoding, BOM and line endings.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import io
 import os
 import re
 import stat
 import tokenize
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, TextIO, Union
@@ -36,6 +34,7 @@ from libcst.metadata import ExpressionContext, ExpressionContextProvider, Metada
 from ormlint.atomic import write_atomically
 from ormlint.diagnostics import SAFE, Diagnostic, Edit, Fix, Position
 from ormlint.noqa import _CODE
+from ormlint.quiet_parse import parse_quietly
 from ormlint.selection import is_rule_name
 
 if TYPE_CHECKING:
@@ -376,18 +375,16 @@ def _overlaps(edit: TextEdit, taken: list[TextEdit]) -> bool:
 
 
 def _parses(data: bytes, original: bytes) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            ast.parse(data)
-            return True
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            pass
-        try:
-            ast.parse(original)
-            return False  # the original parses: the fix broke it
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            pass
+    try:
+        parse_quietly(data)
+        return True
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        pass
+    try:
+        parse_quietly(original)
+        return False  # the original parses: the fix broke it
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        pass
     # Syntax newer than this Python: libcst must still read it.
     try:
         cst.parse_module(data)

@@ -22,10 +22,10 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-import warnings
 from typing import Any, Optional
 
 from ormlint.literals import Unreadable, closing_bracket, scan
+from ormlint.quiet_parse import parse_expression, parse_quietly
 
 
 def _blank(match: "re.Match[str]") -> str:
@@ -129,9 +129,7 @@ def line_breaks(code: str) -> int:
 
 def compiles(expression: str) -> bool:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(f"(\n{expression}\n)", mode="eval")
+        parse_expression(f"(\n{expression}\n)")
     except Exception:
         return False
     return True
@@ -165,9 +163,7 @@ def parse_rewritten(text: str, filename: str, version: tuple[int, int]) -> Optio
 
 def parse_or_none(text: str, filename: str) -> Optional[ast.Module]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text, filename=filename)
+        return parse_quietly(text, filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

@@ -13,13 +13,13 @@ import re
 import sys
 import threading
 import tokenize
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from ormlint.newer_syntax import (
     compiles, libcst_may_help, line_breaks, parse_or_none, parse_rewritten, type_aliases_as_assignments,
 )
+from ormlint.quiet_parse import parse_quietly
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,7 @@ def parse_text(text: str, filename: str) -> Union[ParsedFile, ParseFailure]:
         before = text[: text.index("\x00")]
         return ParseFailure("the file contains NUL bytes", before.count("\n") + 1, len(before) - before.rfind("\n"))
     try:
-        with warnings.catch_warnings():
-            # Invalid escape sequences and the like are not ormlint's business.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=filename)
+        tree = parse_quietly(text, filename)
     except SyntaxError as exc:
         fallback = parse_newer_syntax(text, filename)
         if fallback is not None:
@@ -192,9 +189,7 @@ def _downgrade_and_parse(text: str, filename: str) -> Optional[ast.Module]:
         code = module.visit(_downgrader()(module)).code
         if line_breaks(code) != line_breaks(text):  # a rewrite bug: better no tree than wrong rows
             return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(code, filename=filename)
+        return parse_quietly(code, filename)
     except Exception:  # libcst's ParserSyntaxError, SyntaxError, RecursionError, MemoryError...
         return None
 
