@@ -17,6 +17,15 @@ def _definition_label(table: TableInfo) -> str:
     return f"`{table.mapped_class.name}`" if table.mapped_class else f"`Table('{table.name}')`"
 
 
+def _definition_labels(first: TableInfo, second: TableInfo) -> tuple[str, str]:
+    """The labels of two definitions of one table, told apart by their modules
+    when the classes have the same name (`app.models.User`, `tests.models.User`)."""
+    labels = (_definition_label(first), _definition_label(second))
+    if labels[0] == labels[1] and first.mapped_class is not None and second.mapped_class is not None:
+        return f"`{first.mapped_class.module}.{first.mapped_class.name}`", f"`{second.mapped_class.module}.{second.mapped_class.name}`"
+    return labels
+
+
 class DuplicateTableName(Rule):
     """## What it does
     Flags two mapped classes or `Table()` objects that define the same table
@@ -61,9 +70,10 @@ class DuplicateTableName(Rule):
                 if not earlier:
                     continue
                 first = earlier[0]
+                other_label, first_label = _definition_labels(other, first)
                 message = (
-                    f"{_definition_label(other)} defines table `{other.display}`, already defined by "
-                    f"{_definition_label(first)} at {first.path}:{span_line(first.span)} in the same MetaData."
+                    f"{other_label} defines table `{other.display}`, already defined by "
+                    f"{first_label} at {first.path}:{span_line(first.span)} in the same MetaData."
                 )
                 hint = "Rename one of the tables, or reuse the existing definition (inheritance, or import the Table object)."
                 yield self.diagnostic(other.path, other.span, message, hint, whole_span=False)
@@ -246,14 +256,14 @@ class TableMappedTwiceDiffers(Rule):
                 yield from self._compare(truth, other)
 
     def _compare(self, truth: TableInfo, other: TableInfo) -> Iterator[Diagnostic]:
-        truth_label = _definition_label(truth)
+        truth_label, other_label = _definition_labels(truth, other)
         for column in truth.columns:
             if column.name is None:
                 continue
             mine = other.column_named(column.name)
             if mine is None:
-                message = f"{_definition_label(other)} maps table `{other.display}` without column `{column.name}`, which {truth_label} ({truth.path}) has."
-                yield self.diagnostic(other.path, other.span, message, f"Add `{column.name}` to {_definition_label(other)} or remove it from {truth_label}.", whole_span=False)
+                message = f"{other_label} maps table `{other.display}` without column `{column.name}`, which {truth_label} ({truth.path}) has."
+                yield self.diagnostic(other.path, other.span, message, f"Add `{column.name}` to {other_label} or remove it from {truth_label}.", whole_span=False)
                 continue
             if mine.type.known and column.type.known and mine.type.family != column.type.family and {mine.type.family, column.type.family} <= COMPARABLE_FAMILIES:
                 message = f"`{mine.label}` is {mine.type.display} but {truth_label} maps `{column.name}` of table `{truth.display}` as {column.type.display}."

@@ -1,0 +1,101 @@
+"""ORM109 and ORM110 name both definitions of a table: when the two classes
+have the same name, by their modules, so that the message and the hint say
+which class is which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ormlint.config import Config
+from ormlint.engine import run
+from ormlint.selection import resolve_selection
+
+from helpers import write_example
+
+
+def _messages(root: Path, code: str) -> list[tuple[str, str]]:
+    result = run([root], Config(), resolve_selection([code], [], []))
+    assert not result.internal_errors, result.internal_errors
+    return [(d.message, d.hint or "") for d in result.diagnostics if d.code == code]
+
+
+MAPPINGS = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class User(Base):
+            __tablename__ = "user"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            first_name: Mapped[str] = mapped_column(String(50))
+            last_name: Mapped[str] = mapped_column(String(50))
+    """,
+    "app/reports.py": """
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        from app.models import User as AppUser
+
+        class Base(DeclarativeBase):
+            pass
+
+        class User(Base):
+            __tablename__ = "user"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            last_name: Mapped[str] = mapped_column(String(50))
+    """,
+}
+
+
+def test_orm110_tells_two_classes_of_one_name_apart_by_module(tmp_path: Path) -> None:
+    write_example(tmp_path, MAPPINGS)
+    assert _messages(tmp_path, "ORM110") == [(
+        f"`app.reports.User` maps table `user` without column `first_name`, which `app.models.User` ({tmp_path / 'app' / 'models.py'}) has.",
+        "Add `first_name` to `app.reports.User` or remove it from `app.models.User`.",
+    )]
+
+
+def test_orm110_names_classes_of_different_names_plainly(tmp_path: Path) -> None:
+    write_example(tmp_path, {**MAPPINGS, "app/reports.py": MAPPINGS["app/reports.py"].replace("class User(", "class Reader(")})
+    [(message, hint)] = _messages(tmp_path, "ORM110")
+    assert message.startswith("`Reader` maps table `user` without column `first_name`, which `User` (")
+    assert hint == "Add `first_name` to `Reader` or remove it from `User`."
+
+
+def test_orm109_tells_two_classes_of_one_name_apart_by_module(tmp_path: Path) -> None:
+    write_example(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": """
+            from sqlalchemy.orm import DeclarativeBase
+
+            class Base(DeclarativeBase):
+                pass
+        """,
+        "app/models.py": """
+            from sqlalchemy import Integer
+            from sqlalchemy.orm import Mapped, mapped_column
+
+            from app.base import Base
+
+            class User(Base):
+                __tablename__ = "user"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+        """,
+        "app/legacy.py": """
+            from sqlalchemy import Integer
+            from sqlalchemy.orm import Mapped, mapped_column
+
+            from app.base import Base
+            from app.models import User as Current
+
+            class User(Base):
+                __tablename__ = "user"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+        """,
+    })
+    [(message, _)] = _messages(tmp_path, "ORM109")
+    assert message.startswith("`app.models.User` defines table `user`, already defined by `app.legacy.User` at ")
