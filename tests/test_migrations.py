@@ -561,3 +561,84 @@ def test_pyproject_tool_alembic(tmp_path: Path) -> None:
     })
     found = [(Path(env.directory).name, sorted(r.revision for r in env.revisions)) for env in _envs(tmp_path)]
     assert found == [("db", ["a", "b"])]
+
+
+# -- indexes a revision creates in literal SQL count for ORM301 ---------------
+
+SQL_INDEX_MODELS = """
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+class User(db.Model):
+    __tablename__ = "user"
+    id = db.Column(db.Integer, primary_key=True)
+
+class Group(db.Model):
+    __tablename__ = "group"
+    id = db.Column(db.Integer, primary_key=True)
+
+class Server(db.Model):
+    __tablename__ = "server"
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    group_id = db.Column(db.Integer, db.ForeignKey("group.id"), nullable=False)
+    owner_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)  # ORM301
+"""
+
+SQL_INDEX_INIT = revision("0001", None, """
+op.create_table("user", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table("group", sa.Column("id", sa.Integer(), primary_key=True))
+op.create_table(
+    "server",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("user_id", sa.Integer(), sa.ForeignKey("user.id"), nullable=False),
+    sa.Column("group_id", sa.Integer(), sa.ForeignKey("group.id"), nullable=False),
+    sa.Column("owner_id", sa.Integer(), sa.ForeignKey("user.id"), nullable=False),
+)
+""")
+
+
+def _sql_index_project(index_revision: str) -> dict[str, str]:
+    return {
+        "models.py": SQL_INDEX_MODELS,
+        "migrations/alembic.ini": "[alembic]\nscript_location = .\n",
+        "migrations/env.py": "from models import db\ntarget_metadata = db.metadata\n",
+        "migrations/versions/0001_init.py": SQL_INDEX_INIT,
+        "migrations/versions/0002_indexes.py": index_revision,
+    }
+
+
+def test_orm301_counts_an_index_created_by_literal_sql(tmp_path: Path) -> None:
+    check(tmp_path, _sql_index_project(revision("0002", "0001", """
+op.execute("CREATE INDEX ix_server_user_id ON server (user_id)")
+op.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_server_group_id ON server (group_id)"))
+""")), select=["ORM301"])
+
+
+def test_orm301_counts_an_index_created_in_a_loop_over_literal_rows_under_a_condition(tmp_path: Path) -> None:
+    # pgAdmin's shape: the statements in a list of (table, SQL) rows, each run
+    # when the table exists.
+    check(tmp_path, _sql_index_project(revision("0002", "0001", """
+statements = [
+    ("server", "CREATE INDEX IF NOT EXISTS ix_server_user_id ON server (user_id)"),
+    ("server", "CREATE INDEX IF NOT EXISTS ix_server_group_id ON server (group_id)"),
+]
+inspector = sa.inspect(op.get_bind())
+for table_name, statement in statements:
+    if inspector.has_table(table_name):
+        op.execute(statement)
+""")), select=["ORM301"])
+
+
+def test_a_loop_over_literal_rows_is_replayed_row_by_row() -> None:
+    tree = ast.parse(revision("0002", "0001", """
+for table, column in [("server", "user_id"), ("user", "name")]:
+    op.drop_column(table, column)
+for table, column in [("server", "user_id", "extra")]:
+    op.drop_column(table, column)
+"""))
+    ops = extract_migration_ops(tree)
+    assert [(op.kind, op.table, op.names) for op in ops[:2]] == [("drop_column", "server", ("user_id",)), ("drop_column", "user", ("name",))]
+    # Rows of another length than the target: not unrolled, so uncertain.
+    assert [op.kind for op in ops[2:]] == ["uncertain"]

@@ -144,6 +144,11 @@ class IndexBuilder:
             if facts.is_migration:
                 for created in facts.migration_indexes:
                     self.index.migration_indexes.setdefault(created.table, []).append(created.columns)
+                # Indexes of literal SQL (`op.execute("CREATE INDEX ...")`), also
+                # those it may create (under a condition).
+                for op in facts.migration_ops:
+                    if op.names and not op.partial and (op.kind == "index" or op.kind == "uncertain" and op.other == "constraints"):
+                        self.index.migration_indexes.setdefault(op.table, []).append(op.names)
             else:
                 self._module_indexes(module)
         for mapped in self.index.classes:

@@ -138,6 +138,8 @@ class _Reader:
             for target in targets:
                 if isinstance(target, ast.Name):
                     value = _literal(stmt.value)
+                    if value is None:
+                        value = _literal_rows(stmt.value)
                     if value is None and stmt.value is not None:
                         value = _sql_text(stmt.value, {}, {})
                     if isinstance(stmt.value, ast.Dict) and all(isinstance(k, ast.Constant) for k in stmt.value.keys):
@@ -164,7 +166,7 @@ class _Reader:
         """Column names of a list argument; `partial` when some are expressions."""
         if isinstance(node, ast.Name):
             value = scope.get(node.id, self.constants.get(node.id))
-            if isinstance(value, tuple):
+            if isinstance(value, tuple) and not isinstance(value, _Rows):
                 return tuple(v for v in value if isinstance(v, str)), False
             raise _Unknown()
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -220,11 +222,14 @@ class _Reader:
             self.body(stmt.body, scope, conditional, inner)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             values = _literal(stmt.iter)
+            if values is None:
+                values = _literal_rows(stmt.iter)
             if isinstance(stmt.iter, ast.Name):
                 values = scope.get(stmt.iter.id, self.constants.get(stmt.iter.id))
-            if isinstance(stmt.target, ast.Name) and isinstance(values, tuple) and not stmt.orelse and len(values) <= 50:
-                for value in values:
-                    self.body(stmt.body, {**scope, stmt.target.id: value}, conditional, batch)
+            bindings = _loop_bindings(stmt.target, values) if not stmt.orelse else None
+            if bindings is not None:
+                for bound in bindings:
+                    self.body(stmt.body, {**scope, **bound}, conditional, batch)
             else:
                 self.body(stmt.body, {**scope, **_unset_targets(stmt.target)}, True, batch)
                 self.body(stmt.orelse, scope, True, batch)
@@ -365,7 +370,9 @@ class _Reader:
                 what = "type"
             elif op.kind == "uncertain":
                 what = op.other
-            self.uncertain(op.table, line, what)
+            # A conditional index keeps its columns: it may exist, which is
+            # enough for the rules that stay silent on a column it may serve.
+            self.ops.append(MigrationOp("uncertain", op.table, line, other=what, names=op.names if op.kind == "index" else ()))
             if op.kind == "rename_table":
                 self.uncertain(op.other, line)
 
@@ -654,6 +661,35 @@ def _literal(node: Optional[ast.AST]) -> object:
         values = [_literal(e) for e in node.elts]
         if all(isinstance(v, (str, int, bool)) for v in values):
             return tuple(values)
+    return None
+
+
+class _Rows(tuple):  # type: ignore[type-arg]
+    """A literal list of literal tuples, `[("server", "CREATE INDEX ..."), ...]`:
+    what a loop with a tuple target (`for table, sql in ...`) can be unrolled over."""
+
+
+def _literal_rows(node: Optional[ast.AST]) -> Optional[_Rows]:
+    if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
+        return None
+    rows = [_literal(e) if isinstance(e, (ast.List, ast.Tuple)) else None for e in node.elts]
+    if all(isinstance(row, tuple) for row in rows):
+        return _Rows(rows)
+    return None
+
+
+def _loop_bindings(target: ast.AST, values: object) -> Optional[list[dict[str, object]]]:
+    """The names a loop binds on each pass over a literal sequence of at most 50
+    items (one name, or a tuple of names over rows of that length); None when
+    the loop cannot be unrolled."""
+    if not isinstance(values, tuple) or len(values) > 50:
+        return None
+    if isinstance(target, ast.Name):
+        return [{target.id: value} for value in values]
+    if isinstance(values, _Rows) and isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+        names = [e.id for e in target.elts]  # type: ignore[attr-defined]
+        if all(isinstance(row, tuple) and len(row) == len(names) for row in values):
+            return [dict(zip(names, row)) for row in values]  # type: ignore[arg-type]
     return None
 
 

@@ -44,7 +44,8 @@ class ForeignKeyWithoutIndex(Rule):
     unique constraint or primary key: not `index=True`, not first in an
     `Index(...)`/`UniqueConstraint(...)` of the model or of a module-level
     `Index(...)`, and not indexed by an Alembic revision (`op.create_index`,
-    `index=True` in `op.create_table`).
+    `index=True` in `op.create_table`, `CREATE INDEX` in `op.execute`, also
+    one run only under a condition).
 
     ## Why is this bad?
     PostgreSQL and most engines do not index foreign keys. Every "rows of this
