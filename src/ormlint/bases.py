@@ -52,10 +52,14 @@ class ClassAnalysis:
     external_attributes: set[str] = field(default_factory=set)
 
     def body_value(self, name: str) -> Optional[Expr]:
+        """The value of the class body's last assignment to `name` (the one in
+        effect, as Python runs the body top to bottom; an ORM112 when it
+        replaces another)."""
+        value: Optional[Expr] = None
         for assign in self.fact.body:
             if assign.target == name:
-                return assign.value
-        return None
+                value = assign.value
+        return value
 
     def defines(self, name: str) -> bool:
         return any(a.target == name for a in self.fact.body) or any(f.name == name for f in self.fact.functions)

@@ -222,10 +222,10 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
     body: list[AssignFact] = []
     functions: list[FunctionFact] = []
     nested: list[str] = []
-    for stmt, _ in _top_level_statements(node.body):
+    for stmt, in_branch in _top_level_statements(node.body):
         kind = type(stmt)  # parsers make exact node types
         if kind is ast.Assign or kind is ast.AnnAssign:
-            body.extend(_assign_facts(stmt, False, allow_dotted=False))
+            body.extend(_assign_facts(stmt, in_branch, allow_dotted=False))
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             functions.append(_function_fact(stmt, may_call_super))
         elif kind is ast.ClassDef:

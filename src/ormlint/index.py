@@ -267,7 +267,9 @@ class IndexBuilder:
     def _duplicates(self, mapped: MappedClass, own: ClassAnalysis) -> None:
         seen: dict[str, AssignFact] = {}
         for assign in own.fact.body:
-            if assign.value is None:
+            # A definition under `if`/`try` (one per branch, or an override
+            # that only some runs make) may well be the only one that runs.
+            if assign.value is None or assign.conditional:
                 continue
             first = seen.get(assign.target)
             if first is not None:
@@ -566,12 +568,12 @@ class IndexBuilder:
         # Nearest definition first: the class, then its non-mapped ancestors.
         for source in reversed(sources):
             origin = "own" if source is own else "inherited"
-            for assign in source.fact.body:
-                if assign.target == "__tablename__" and assign.value is not None:
-                    name = const_str(assign.value)
-                    if name is None and _is_none(assign.value):
-                        return None, True, origin
-                    return name, name is not None, origin
+            value = source.body_value("__tablename__")
+            if value is not None:
+                name = const_str(value)
+                if name is None and _is_none(value):
+                    return None, True, origin
+                return name, name is not None, origin
             for function in source.fact.functions:
                 if function.name == "__tablename__":
                     evaluated = self._evaluate_tablename(source.ref.module, function, mapped.name)

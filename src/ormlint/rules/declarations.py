@@ -27,6 +27,10 @@ class AttributeAssignedTwice(Rule):
 
     ## Use instead
     Keep one definition (the one the migrations created).
+
+    Definitions under `if`/`else` or `try` are alternatives (a column type
+    chosen by a setting, say): only one of them may run, so they are not
+    compared.
     """
 
     code = "ORM112"
@@ -75,6 +79,28 @@ class User(Base):
 class Plain:
     x = 1
     x = 2
+""",
+        """
+import os
+
+from sqlalchemy import Column, LargeBinary, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+ENCRYPTED = os.environ.get("ENCRYPTED") == "1"
+
+class Chunk(Base):
+    __tablename__ = "chunk"
+    id = Column(Text, primary_key=True)
+    if ENCRYPTED:
+        body = Column(LargeBinary, nullable=True)
+    else:
+        body = Column(Text, nullable=True)
+    try:
+        from pgvector.sqlalchemy import Vector
+        embedding = Column(Vector(3))
+    except ImportError:
+        embedding = Column(Text)
 """,
     ]
     INVALID = [
