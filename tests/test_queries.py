@@ -364,3 +364,47 @@ def test_extraction_loops_and_sources() -> None:
     assert inner.source == ("attr", "user", "posts") and inner.parent == 0
     assert retry.repeating and poll.repeating
     assert [(a.base, a.attr) for a in run.accesses] == [("user", "posts"), ("post", "author")]
+
+
+# -- a query variable refined step by step under conditions --------------------
+
+def _stepwise_project(steps: int) -> dict[str, str]:
+    lines = ["from sqlalchemy import select", "", "from models import Item", "", "", "def find(session, flags):",
+             "    stmt = select(Item)"]
+    for number in range(steps):
+        lines += [f"    if flags[{number}]:", f"        stmt = stmt.where(Item.c{number % 2 + 1} == {number})"]
+    lines.append("    return session.scalars(stmt).all()")
+    return {
+        "models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "item"
+    id = Column(Integer, primary_key=True)
+    c1 = Column(Integer)
+    c2 = Column(Integer)
+""",
+        "usage.py": "\n".join(lines) + "\n",
+    }
+
+
+def test_a_query_refined_under_many_conditions_merges_each_condition_once(tmp_path: Path) -> None:
+    # Privacyidea's shape: each `if` may skip its step, so every assignment is
+    # reached by all the earlier ones. Merging their conditions by plain
+    # concatenation doubled them with each step (28 steps took 24 GB).
+    from ormlint.engine import run
+    from ormlint.rules import RuleContext
+    from ormlint.rules.queries import QueryAnalysis
+    from ormlint.selection import resolve_selection
+
+    steps = 14
+    write_example(tmp_path, _stepwise_project(steps))
+    result = run([tmp_path], Config(), resolve_selection(["ORM302"], [], []))
+    assert result.index is not None
+    queries = list(QueryAnalysis(RuleContext(result.index)).queries())
+    last = max(queries, key=lambda query: len(query.conditions))
+    assert len(last.conditions) == steps
+    assert len({id(condition) for condition in last.conditions}) == steps
