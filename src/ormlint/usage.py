@@ -367,7 +367,13 @@ class UsageResolver:
     def annotation_type(self, module: str, annotation: Optional[Expr]) -> Optional[Type]:
         """`user: User` / `Optional[User]` / `list[User]`."""
         if isinstance(annotation, Name):
-            model = self.mapped(module, annotation) if not annotation.from_string else self._by_name(annotation.dotted)
+            # A string annotation names a class lazily (it may not be imported at
+            # run time), but a name the module does bind, even only under
+            # `if TYPE_CHECKING:`, means what it is bound to there.
+            if annotation.from_string and self.symbols.lookup(module, annotation.root) is None:
+                model = self._by_name(annotation.dotted)
+            else:
+                model = self.mapped(module, annotation)
             return Type("instance", model) if model is not None else None
         if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
             head = annotation.value.last
