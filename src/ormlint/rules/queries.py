@@ -18,6 +18,7 @@ from ormlint.rules.indexes import index_definitions, leads_an_index
 from ormlint.rules.usage import _resolver
 from ormlint.schema import ColumnInfo, MappedClass, RelationshipInfo, TableInfo
 from ormlint.symbols import sqlalchemy_name
+from ormlint.test_paths import is_test_path
 from ormlint.usage import ScopeContext, UsageResolver
 
 # Query methods that keep what a query selects.
@@ -301,6 +302,8 @@ def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, li
     """Queries whose conditions are certainly read, on one table: (query, table, columns)."""
     data = analysis(ctx)
     for module, path, function, scope in data.functions:
+        if is_test_path(path):
+            continue  # a test's queries say nothing of the load an index would serve
         intermediate = data.intermediate(function)
         for position in range(len(function.queries)):
             if position in intermediate:
@@ -330,7 +333,9 @@ class FullScanCondition(Rule):
     conditions is certainly a column of that one table (no joins, no functions
     around columns, no `LIKE` patterns or `!=` an index could not serve);
     Boolean flags are never reported (an index on a flag rarely helps), and
-    tables listed in `small-tables` are skipped.
+    tables listed in `small-tables` are skipped. Queries in tests (a `tests/`
+    directory, `test_*.py`, `conftest.py`) are not counted: they say nothing
+    of the load an index would serve.
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such query:
@@ -389,6 +394,25 @@ class FullScanCondition(Rule):
             yield self.line_diagnostic(path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Challenge(Base):
+    __tablename__ = "challenges"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80))
+""",
+            "tests/test_export.py": """
+from app.models import Challenge
+
+def test_import_keeps_names(session):
+    assert session.query(Challenge).filter_by(name="chal").first() is not None
+""",
+        },
         """
 from sqlalchemy import Column, DateTime, Integer, String
 from sqlalchemy.orm import Session, declarative_base
@@ -539,8 +563,8 @@ class CompositeIndexCandidate(Rule):
     least `composite-min-sites` places (default 2) when no index has exactly
     those columns as its leading columns (Boolean flags left out). Suggests the `Index(...)` to add.
     Reported on the class (or `Table(`) line. Only single-table queries whose
-    conditions ormlint reads completely count, and no set with a unique or
-    primary key column is suggested.
+    conditions ormlint reads completely count (none of tests, as for ORM302),
+    and no set with a unique or primary key column is suggested.
 
     ## Why is this bad?
     A single-column index on `user_id` still reads every row of the user to
