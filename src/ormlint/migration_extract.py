@@ -689,7 +689,7 @@ def _loop_bindings(target: ast.AST, values: object) -> Optional[list[dict[str, o
     if isinstance(values, _Rows) and isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
         names = [e.id for e in target.elts]  # type: ignore[attr-defined]
         if all(isinstance(row, tuple) and len(row) == len(names) for row in values):
-            return [dict(zip(names, row)) for row in values]  # type: ignore[arg-type]
+            return [dict(zip(names, row)) for row in values]
     return None
 
 

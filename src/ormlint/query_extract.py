@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ormlint.ast_walk import WALK_FIELDS as _WALK_FIELDS, subtree as _subtree, walk_fields as _walk_fields
-from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, span_col, span_line, span_of, to_expr
+from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, span_col, span_line, span_of, span_parts, to_expr
 
 
 @record
@@ -141,6 +141,13 @@ class FunctionQueries:
     session_params: tuple[str, ...] = ()
     # (variable, return value index) for `return <query>`.
     returns: tuple[int, ...] = ()
+    # Where what runs depends on the call: the bodies of `if`/`else` branches
+    # whose test reads only parameters (`if commit: session.commit()`, `if
+    # version_id: ...`), `except` handlers and `match` cases (from the first
+    # statement's start to the last one's end). A helper's round trip there is
+    # not made on every call. (A test of the helper's own data, `if
+    # cost.amount != new_amount:`, is not a choice of the caller's: not listed.)
+    branches: tuple[Span, ...] = ()
 
 
 _STATEMENT_ROOTS = frozenset({"select", "update", "delete", "insert"})
@@ -247,12 +254,42 @@ class _Function:
     accesses: list[LoopAccess] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     one_vars: list[tuple[str, int]] = field(default_factory=list)
+    branches: list[Span] = field(default_factory=list)
     session_params: tuple[str, ...] = ()
     returns: list[int] = field(default_factory=list)
     params: set[str] = field(default_factory=set)
     # Simple statements whose lines hold no `_SCAN_WORD` (see `_scan_own`).
     word_free: set[ast.AST] = field(default_factory=set)
     by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
+
+
+# What a test made only of parameters and constants is built from (`commit`,
+# `not commit`, `version_id is not None and strict`).
+_CHOICE_NODES = (ast.Name, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.expr_context, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _caller_chooses(test: ast.expr, params: set[str]) -> bool:
+    """Whether an `if` test reads only parameters (at least one) and constants:
+    the caller decides which branch runs. A test of anything else (`if
+    cost.amount != new:`, `if found := get(session, key):`) depends on data."""
+    names = [node for node in ast.walk(test) if not isinstance(node, _CHOICE_NODES) or type(node) is ast.Name]
+    return bool(names) and all(type(node) is ast.Name and node.id in params for node in names)
+
+
+def _add_branch(fn: _Function, body: list[ast.stmt]) -> None:
+    if body:
+        last = body[-1]
+        fn.branches.append(make_span(body[0].lineno, body[0].col_offset, last.end_lineno or last.lineno, last.end_col_offset or 0))
+
+
+def in_branch(function: FunctionQueries, span: Span) -> bool:
+    """Whether `span` starts inside one of the function's branches (`branches`)."""
+    line, col = span_line(span), span_col(span)
+    for branch in function.branches:
+        first_line, first_col, last_line, last_col = span_parts(branch)
+        if (first_line, first_col) <= (line, col) <= (last_line, last_col):
+            return True
+    return False
 
 
 @dataclass
@@ -295,7 +332,7 @@ class _Extractor:
             self._block(fn, body, _Where())
             self.functions.append(FunctionQueries(
                 fn.name, fn.class_name, fn.is_async, fn.span, tuple(fn.queries), tuple(fn.loops), tuple(fn.accesses),
-                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns),
+                tuple(fn.calls), tuple(fn.one_vars), fn.session_params, tuple(fn.returns), tuple(fn.branches),
             ))
         # (Without anything relevant the facts would be empty, and dropped.)
         self._nested(name, class_name, scopes)
@@ -455,6 +492,9 @@ class _Extractor:
                     self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True))
                 return
         elif isinstance(stmt, ast.If):
+            if fn.params and _caller_chooses(stmt.test, fn.params):
+                _add_branch(fn, stmt.body)
+                _add_branch(fn, stmt.orelse)
             self._top(fn, stmt.test, where)
             batched = where.batched or (bool(where.loops) and (_batch_test(stmt.test) or _memoizes(stmt.body)))
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
@@ -494,6 +534,7 @@ class _Extractor:
             isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
             self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
+                _add_branch(fn, handler.body)
                 # The error path runs on the failing iterations only, not once per item:
                 # treated like a batched branch.
                 self._block(fn, handler.body, _Where(where.loops, where.exits, bool(where.loops) or where.batched, isolated=where.isolated))
@@ -509,6 +550,7 @@ class _Extractor:
         elif isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
             self._top(fn, stmt.subject, where)
             for case in stmt.cases:
+                _add_branch(fn, case.body)
                 self._block(fn, case.body, where)
             return
         # The children in `ast.iter_child_nodes` order (contexts and operators are neither).

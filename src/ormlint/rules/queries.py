@@ -12,7 +12,7 @@ from typing import Iterator, Optional, TypeVar
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Attr, Call, Const, Expr, Name, Span, Subscript, span_line, span_end_line
-from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, LoopFact, QueryFact
+from ormlint.query_extract import CallSite, ColumnRef, FunctionQueries, LoaderPath, LoopFact, QueryFact, in_branch
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.indexes import index_definitions, leads_an_index
 from ormlint.rules.usage import _resolver
@@ -1401,8 +1401,10 @@ class RoundTripInLoop(Rule):
     not grow with the data: `range()` of integer literals (`for _ in
     range(3)`) and the schema itself (`for table in
     reversed(metadata.sorted_tables)`). Through a helper, only a round trip
-    the helper makes on every call counts (not one behind a batching test or
-    inside the helper's own batch/`while` loop), and an `async` helper called
+    the helper makes on every call counts (not one in a branch the caller
+    chooses through a parameter, `if commit: session.commit()`, nor one in an
+    `except` handler or inside the helper's own batch/`while` loop),
+    and an `async` helper called
     in a comprehension is not reported: the comprehension builds coroutines
     for `asyncio.gather()`, which run concurrently.
 
@@ -1481,12 +1483,14 @@ class RoundTripInLoop(Rule):
 
     @staticmethod
     def _every_call(callee: FunctionQueries, site: tuple[Span, tuple[int, ...], bool, bool, str, str]) -> bool:
-        """Whether the callee's round trip counts for each call: not behind a
+        """Whether the callee's round trip counts for each call: not in a branch
+        of the callee that its caller chooses (`if commit: session.commit()`,
+        `if version_id:`; an `except` handler), not behind a
         batching test (`if n % 100 == 0`) and not inside the callee's own batch,
         retry or polling loop (a helper that pages through a table in a
         `while` loop is itself the bulk operation)."""
-        _, loops, _, batched, _, _ = site
-        if batched:
+        span, loops, _, batched, _, _ = site
+        if batched or in_branch(callee, span):
             return False
         return not any(callee.loops[index].repeating for index in loops)
 
@@ -1528,6 +1532,39 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Func(Base):
+    __tablename__ = "funcs"
+    id = Column(String(40), primary_key=True)
+    body = Column(String(4000))
+
+class FuncVersion(Base):
+    __tablename__ = "func_versions"
+    id = Column(Integer, primary_key=True)
+
+def write(session: Session, func: Func, body: str, version_id=None):
+    # Only callers that pass a version pay for the lookup (Open WebUI).
+    if version_id:
+        session.execute(select(FuncVersion).filter_by(id=version_id)).scalar_one_or_none()
+    func.body = body
+
+def save(session: Session, func: Func, commit=True):
+    session.add(func)
+    if commit:
+        session.commit()
+
+def sync(session: Session, items):
+    for item_id, body in items:
+        func = Func(id=item_id)
+        write(session, func, body)
+        save(session, func, commit=False)
+    session.commit()
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
@@ -1698,6 +1735,28 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Cost(Base):
+    __tablename__ = "costs"
+    id = Column(Integer, primary_key=True)
+    amount = Column(Integer)
+
+def update_cost(session: Session, cost: Cost, amount: int):
+    # The branch depends on the data, not on a choice of the caller: a
+    # recalculation changes most costs, one commit each.
+    if cost.amount != amount:
+        cost.amount = amount
+        session.commit()
+
+def update_all(session: Session, costs, amount: int):
+    for cost in costs:
+        update_cost(session, cost, amount)  # ORM305
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
