@@ -666,8 +666,12 @@ class IndexBuilder:
                 name = const_str(item.kwarg("name"))
             if item.has_star:
                 table.complete = False
-            qualified = any(key.split("_", 1)[0] in _DIALECTS for key, _ in item.kwargs) or item.has_star
-            table.constraints.append(ConstraintInfo(kind, tuple(column_ref(c) for c in cols), path, item.span, name, qualified=qualified))
+            unique = item.kwarg("unique") if kind == "Index" else None
+            qualified = (any(key.split("_", 1)[0] in _DIALECTS for key, _ in item.kwargs) or item.has_star
+                         # a `unique=` ormlint cannot read: unique or not, it is compared with no other index
+                         or unique is not None and const_bool(unique) is None)
+            table.constraints.append(ConstraintInfo(kind, tuple(column_ref(c) for c in cols), path, item.span, name,
+                                                    qualified=qualified, unique=const_bool(unique) is True))
 
     def _constraint_foreign_keys(
         self, table: TableInfo, constraint: ConstraintInfo, module: str, call: Call,

@@ -99,9 +99,12 @@ class ConstraintInfo:
     span: Span
     name: Optional[str] = None
     ref_columns: tuple[Optional[str], ...] = ()  # ForeignKeyConstraint targets
-    # Dialect options (`postgresql_where=`, `postgresql_ops=`...): a partial or
-    # special index, never a duplicate of a plain one.
+    # Dialect options (`postgresql_where=`, `postgresql_ops=`...), or a
+    # `unique=` that cannot be read: a partial or special index, never a
+    # duplicate of a plain one.
     qualified: bool = False
+    # `Index(..., unique=True)`: a unique index, as strong as a UniqueConstraint.
+    unique: bool = False
 
 
 @dataclass(eq=False)

@@ -2,40 +2,73 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Span, span_line, span_col
 from ormlint.index import ProjectIndex
 from ormlint.rules.base import Rule, RuleContext
-from ormlint.schema import ColumnInfo, TableInfo
+from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
 
 
-def index_definitions(table: TableInfo) -> list[tuple[tuple[Optional[str], ...], str, str, Span, bool]]:
-    """Every index the table gets: (column keys, kind, path, span, unique)."""
-    found: list[tuple[tuple[Optional[str], ...], str, str, Span, bool]] = []
+class IndexDefinition(NamedTuple):
+    """One index a table gets: a column flag, an index, a constraint, or its primary key."""
+
+    columns: tuple[Optional[str], ...]  # column keys; None for an expression
+    kind: str  # how it is written, for messages
+    path: str
+    span: Span
+    unique: bool
+    primary: bool = False
+
+
+def index_definitions(table: TableInfo) -> list[IndexDefinition]:
+    """Every index the table gets."""
+    found: list[IndexDefinition] = []
+    # An explicit PrimaryKeyConstraint is the primary key: SQLAlchemy takes its
+    # columns over any `primary_key=True` flags and emits one `PRIMARY KEY`
+    # clause, so flags that restate it are no second index.
+    explicit_primary = any(c.kind == "PrimaryKeyConstraint" and c.columns for c in table.constraints)
     primary = [c for c in table.columns if c.primary_key]
-    if primary:
-        found.append((tuple(c.column_key for c in primary), "primary key", primary[0].path, primary[0].span, True))
+    if primary and not explicit_primary:
+        found.append(IndexDefinition(tuple(c.column_key for c in primary), "primary key", primary[0].path, primary[0].span, True, True))
     for column in table.columns:
         if column.index or column.unique:
             kind = "unique=True" if column.unique else "index=True"
-            found.append(((column.column_key,), kind, column.path, column.span, column.unique))
+            found.append(IndexDefinition((column.column_key,), kind, column.path, column.span, column.unique))
     for constraint in table.constraints:
         if constraint.kind in ("Index", "UniqueConstraint", "PrimaryKeyConstraint") and constraint.columns:
-            unique = constraint.kind != "Index"
-            kind = f"{constraint.kind} (partial or special)" if constraint.qualified else constraint.kind
-            found.append((constraint.columns, kind, constraint.path, constraint.span, unique))
+            unique = constraint.kind != "Index" or constraint.unique
+            kind = "unique Index" if constraint.unique else constraint.kind
+            kind = f"{kind} (partial or special)" if constraint.qualified else kind
+            found.append(IndexDefinition(constraint.columns, kind, constraint.path, constraint.span, unique,
+                                         constraint.kind == "PrimaryKeyConstraint"))
     return found
 
 
 def leads_an_index(index: ProjectIndex, table: TableInfo, column: ColumnInfo) -> bool:
     """The column is the leading column of some index, unique constraint or primary key."""
-    key = column.column_key
-    if any(columns and columns[0] == key for columns, *_ in index_definitions(table)):
+    return index_leads_with(index, table, [column])
+
+
+def index_leads_with(index: ProjectIndex, table: TableInfo, columns: list[ColumnInfo]) -> bool:
+    """Some index, unique constraint or primary key of the table (or an index an
+    Alembic revision creates) has exactly these columns first, in any order."""
+    width = len(columns)
+    keys = {c.column_key for c in columns}
+    if any(set(d.columns[:width]) == keys for d in index_definitions(table)):
         return True
+    # Revisions name database columns, or keys where they equal the names.
+    names = {c.name for c in columns}
     created = index.migration_indexes.get(table.name or "", [])
-    return any(columns and columns[0] in (column.name, key) for columns in created)
+    return any(set(leading[:width]) in (keys, names) for leading in created)
+
+
+def foreign_key_served(index: ProjectIndex, table: TableInfo, ref: ForeignKeyRef) -> bool:
+    """Some index leads with all the local columns of the foreign key `ref` is part of."""
+    columns = [c for c in table.columns if any(r.constraint_id == ref.constraint_id for r in c.foreign_keys)]
+    # A column whose key cannot be read may be what an index leads with.
+    return any(c.column_key is None for c in columns) or index_leads_with(index, table, columns)
 
 
 class ForeignKeyWithoutIndex(Rule):
@@ -45,7 +78,10 @@ class ForeignKeyWithoutIndex(Rule):
     `Index(...)`/`UniqueConstraint(...)` of the model or of a module-level
     `Index(...)`, and not indexed by an Alembic revision (`op.create_index`,
     `index=True` in `op.create_table`, `CREATE INDEX` in `op.execute`, also
-    one run only under a condition).
+    one run only under a condition). A column of a composite foreign key
+    (`ForeignKeyConstraint(["workspace", "name"], ...)`) is not flagged when an
+    index or the primary key leads with all the key's columns, in any order:
+    that index serves the foreign key's lookups.
 
     ## Why is this bad?
     PostgreSQL and most engines do not index foreign keys. Every "rows of this
@@ -79,6 +115,10 @@ class ForeignKeyWithoutIndex(Rule):
                 if not column.foreign_keys or column.column_key is None:
                     continue
                 if leads_an_index(ctx.index, table, column):
+                    continue
+                # A later column of a composite foreign key is served by an
+                # index that leads with all the key's columns.
+                if all(foreign_key_served(ctx.index, table, ref) for ref in column.foreign_keys):
                     continue
                 message = f"`{column.label}` is a foreign key without an index: queries by it and deletes of the parent scan table `{table.display}`."
                 hint = f"Add `index=True` to `{column.key}` (or an Index that leads with it)."
@@ -149,6 +189,62 @@ def upgrade():
     op.create_index("ix_task_project_id", "task", ["project_id"])
 """,
         },
+        """
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Skill(Base):
+    __tablename__ = "skills"
+    workspace = Column(String(63), primary_key=True)
+    name = Column(String(128), primary_key=True)
+
+class SkillVersion(Base):
+    __tablename__ = "skill_versions"
+    workspace = Column(String(63), nullable=False)
+    name = Column(String(128), nullable=False)
+    version = Column(Integer, nullable=False)
+    __table_args__ = (
+        PrimaryKeyConstraint("workspace", "name", "version"),
+        ForeignKeyConstraint(["workspace", "name"], ["skills.workspace", "skills.name"]),
+    )
+
+class Guardrail(Base):
+    __tablename__ = "guardrails"
+    id = Column(Integer, primary_key=True)
+    skill_workspace = Column(String(63), nullable=False)
+    skill_name = Column(String(128), nullable=False)
+    __table_args__ = (
+        ForeignKeyConstraint(["skill_workspace", "skill_name"], ["skills.workspace", "skills.name"]),
+        Index("ix_guardrails_skill", "skill_name", "skill_workspace"),
+    )
+""",
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from app import db
+
+class Skill(db.Model):
+    workspace = db.Column(db.String(63), primary_key=True)
+    name = db.Column(db.String(128), primary_key=True)
+
+class Prompt(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    skill_workspace = db.Column(db.String(63))
+    skill_name = db.Column(db.String(128))
+    __table_args__ = (db.ForeignKeyConstraint(["skill_workspace", "skill_name"], ["skill.workspace", "skill.name"]),)
+""",
+            "migrations/versions/0001_init.py": """
+from alembic import op
+
+revision = "0001"
+down_revision = None
+
+def upgrade():
+    op.create_index("ix_prompt_skill", "prompt", ["skill_name", "skill_workspace", "id"])
+""",
+        },
     ]
     INVALID = [
         """
@@ -202,6 +298,37 @@ class Page(db.Model):
     id = db.Column(db.Integer, primary_key=True)
 """,
         },
+        """
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Skill(Base):
+    __tablename__ = "skills"
+    workspace = Column(String(63), primary_key=True)
+    name = Column(String(128), primary_key=True)
+
+class SkillTag(Base):
+    __tablename__ = "skill_tags"
+    workspace = Column(String(63), nullable=False)
+    key = Column(String(63), nullable=False)
+    name = Column(String(128), nullable=False)  # ORM301
+    __table_args__ = (
+        PrimaryKeyConstraint("workspace", "key", "name"),
+        ForeignKeyConstraint(["workspace", "name"], ["skills.workspace", "skills.name"]),
+    )
+
+class Guardrail(Base):
+    __tablename__ = "guardrails"
+    id = Column(Integer, primary_key=True)
+    skill_workspace = Column(String(63), nullable=False)
+    skill_name = Column(String(128), nullable=False)  # ORM301
+    __table_args__ = (
+        ForeignKeyConstraint(["skill_workspace", "skill_name"], ["skills.workspace", "skills.name"]),
+        Index("ix_guardrails_skill_workspace", "skill_workspace"),
+    )
+""",
     ]
 
 
@@ -209,7 +336,11 @@ class RedundantIndex(Rule):
     """## What it does
     Flags an index that duplicates another on the same table: the same column
     list indexed twice, `index=True` or `unique=True` on the primary key, or an
-    `Index(...)` next to a unique constraint over the same columns.
+    `Index(...)` next to a unique constraint over the same columns. The
+    duplicate of a primary key is the redundant one, then the plain index next
+    to a unique one, else the later definition. A `PrimaryKeyConstraint` that
+    restates the `primary_key=True` columns is not flagged: SQLAlchemy emits a
+    single `PRIMARY KEY` clause, the constraint only names it.
 
     ## Why is this bad?
     Every write maintains both indexes, and they take twice the space, for no
@@ -235,18 +366,22 @@ class RedundantIndex(Rule):
         for table in ctx.index.tables:
             if not table.complete:
                 continue
-            definitions = sorted(index_definitions(table), key=lambda d: (d[2], span_line(d[3]), span_col(d[3])))
-            seen: dict[tuple[Optional[str], ...], tuple[str, str, Span]] = {}
-            for columns, kind, path, span, _unique in definitions:
-                if None in columns or "partial or special" in kind:
+            # The one to keep comes first: the primary key (a table has exactly
+            # one), then a unique index (it also enforces uniqueness), then in
+            # the order written. Every later definition is the redundant one.
+            definitions = sorted(index_definitions(table), key=lambda d: (not d.primary, not d.unique, d.path, span_line(d.span), span_col(d.span)))
+            kept: dict[tuple[Optional[str], ...], IndexDefinition] = {}
+            for definition in definitions:
+                columns = definition.columns
+                if None in columns or "partial or special" in definition.kind:
                     continue
-                first = seen.get(columns)
-                if first is None:
-                    seen[columns] = (kind, path, span)
+                first = kept.setdefault(columns, definition)
+                if first is definition:
                     continue
-                where = "" if first[1] == path and span_line(first[2]) == span_line(span) else f" ({first[1]}:{span_line(first[2])})"
-                message = f"{kind} on `{table.display}` ({', '.join(str(c) for c in columns)}) duplicates its {first[0]}{where}."
-                yield self.line_diagnostic(path, span, message, "Remove the duplicate; the other index already serves these columns.")
+                same_line = first.path == definition.path and span_line(first.span) == span_line(definition.span)
+                where = "" if same_line else f" ({first.path}:{span_line(first.span)})"
+                message = f"{definition.kind} on `{table.display}` ({', '.join(str(c) for c in columns)}) duplicates its {first.kind}{where}."
+                yield self.line_diagnostic(definition.path, definition.span, message, "Remove the duplicate; the other index already serves these columns.")
 
     VALID = [
         """
@@ -283,6 +418,18 @@ class Item(db.Model):
     code = db.Column(db.String(20), index=True)
 """,
         },
+        """
+from sqlalchemy import Column, PrimaryKeyConstraint, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    dataset_id = Column(String(36), primary_key=True)
+    name = Column(String(255))
+    __table_args__ = (PrimaryKeyConstraint("dataset_id", name="datasets_pk"),)
+""",
     ]
     INVALID = [
         """
@@ -322,4 +469,34 @@ class Item(db.Model):
     )
 """,
         },
+        """
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Domain(Base):
+    __tablename__ = "domains"
+    id = Column(Integer, primary_key=True)
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    id = Column(Integer, primary_key=True)
+
+class CertificateAssociation(Base):
+    __tablename__ = "certificate_associations"
+    __table_args__ = (Index("certificate_associations_ix", "domain_id", "certificate_id", unique=True),)  # ORM307
+    domain_id = Column(Integer, ForeignKey("domains.id"), primary_key=True)
+    certificate_id = Column(Integer, ForeignKey("certificates.id"), primary_key=True)
+
+class Endpoint(Base):
+    __tablename__ = "endpoints"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(20), index=True)  # ORM307
+    serial = Column(String(20), index=True)  # ORM307
+    __table_args__ = (
+        UniqueConstraint("code"),
+        Index("ix_endpoints_serial", "serial", unique=True),
+    )
+""",
     ]

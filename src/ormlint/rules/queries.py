@@ -607,7 +607,7 @@ class CompositeIndexCandidate(Rule):
             if len(sites) < minimum:
                 continue
             definitions = index_definitions(table)
-            if any(len(columns) == 1 and unique and columns[0] in keys for columns, _, _, _, unique in definitions):
+            if any(len(d.columns) == 1 and d.unique and d.columns[0] in keys for d in definitions):
                 continue
             if any(len(columns) >= len(keys) and set(columns[: len(keys)]) == set(keys) for columns, *_ in definitions):
                 continue
