@@ -188,6 +188,7 @@ class IndexBuilder:
         )
         mro = self.bases.mro(ref)
         mapped.dataclass_style = any(self.bases.uses_dataclass_mixin(a) for a in mro)
+        mapped.constructors = self._constructors(mro)
         ancestors = [a for a in mro[1:] if self._mapped.get(a) is None and not self._is_mapped_ancestor(a)]
         # Attributes of the class itself and of its non-mapped ancestors
         # (mixins, abstract bases, SQLModel data models), nearest last.
@@ -205,6 +206,15 @@ class IndexBuilder:
         self._collect_attributes(mapped, sources, analysis)
         self._assign_table(mapped, sources, analysis, base)
         return mapped
+
+    def _constructors(self, mro: list[ClassRef]) -> Optional[tuple[FunctionFact, ...]]:
+        found: list[FunctionFact] = []
+        for ref in mro:
+            analysis = self.bases.analyze(ref)
+            if analysis is None:
+                return None
+            found.extend(f for f in analysis.fact.functions if f.name == "__init__")
+        return tuple(found)
 
     def _is_mapped_ancestor(self, ref: ClassRef) -> bool:
         return self.mapped_class(ref) is not None
@@ -951,6 +961,32 @@ def foreign_keys_of(table: TableInfo) -> list[ForeignKeyRef]:
     return refs
 
 
+def repeated_foreign_key_constraints(index: ProjectIndex, table: TableInfo) -> set[int]:
+    """Ids of the foreign key constraints of `table` that repeat an earlier one.
+
+    A constraint repeats another when it links the same local columns to the
+    same referenced columns, as when a column's `ForeignKey("parents.id")` is
+    restated as `ForeignKeyConstraint(["parent_id"], ["parents.id"])` in
+    `__table_args__`. SQLAlchemy's join_condition() counts such constraints as
+    one join path; rules about a ForeignKey's target report it once.
+    """
+    pairs: dict[int, set[tuple[int, object]]] = {}
+    for column in table.columns:
+        for ref in column.foreign_keys:
+            target = foreign_key_target(index, ref, table.metadata)
+            # A target ormlint cannot name matches nothing but itself.
+            referenced: object = id(target.column) if target.column is not None else ref.target_text or ("ref", id(ref))
+            pairs.setdefault(ref.constraint_id, set()).add((id(column), referenced))
+    seen: set[frozenset[tuple[int, object]]] = set()
+    repeated: set[int] = set()
+    for constraint_id, links in pairs.items():
+        key = frozenset(links)
+        if key in seen:
+            repeated.add(constraint_id)
+        seen.add(key)
+    return repeated
+
+
 def foreign_key_constraints(index: ProjectIndex, source: TableInfo, target: TableInfo) -> Optional[dict[int, list[ColumnInfo]]]:
     """Foreign key constraints of `source` that reference `target`: id -> local columns.
 
@@ -959,9 +995,12 @@ def foreign_key_constraints(index: ProjectIndex, source: TableInfo, target: Tabl
     """
     if not source.complete:
         return None
+    repeated = repeated_foreign_key_constraints(index, source)
     found: dict[int, list[ColumnInfo]] = {}
     for column in source.columns:
         for ref in column.foreign_keys:
+            if ref.constraint_id in repeated:
+                continue
             resolved = foreign_key_target(index, ref, source.metadata)
             if resolved.status == "unknown" or (resolved.status == "no-table" and not ref.target_text):
                 return None

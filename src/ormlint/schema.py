@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ormlint.expr import Call, Expr, Span
+from ormlint.facts import FunctionFact
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,10 @@ class MappedClass:
     properties: set[str] = field(default_factory=set)
     # False when bases, mixins or attributes could not all be resolved.
     complete: bool = True
+    # The `__init__` methods the class and its project ancestors (mixins, mapped
+    # parents, the declarative base) define, in method resolution order: the
+    # first one runs when the class is called. None: an ancestor could not be read.
+    constructors: Optional[tuple[FunctionFact, ...]] = ()
     is_declarative_2: bool = False
     # MappedAsDataclass: plain annotations are unmapped dataclass fields.
     dataclass_style: bool = False

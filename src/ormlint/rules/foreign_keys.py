@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.index import ForeignKeyTarget, foreign_key_target
+from ormlint.index import ForeignKeyTarget, foreign_key_target, repeated_foreign_key_constraints
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
@@ -13,8 +13,12 @@ from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
 
 def _foreign_keys(ctx: RuleContext) -> Iterator[tuple[TableInfo, ColumnInfo, ForeignKeyRef, ForeignKeyTarget]]:
     for table in ctx.index.tables:
+        # A ForeignKey restated as a ForeignKeyConstraint is one foreign key: report it once.
+        repeated = repeated_foreign_key_constraints(ctx.index, table)
         for column in table.columns:
             for ref in column.foreign_keys:
+                if ref.constraint_id in repeated:
+                    continue
                 target = foreign_key_target(ctx.index, ref, table.metadata, ctx.settings.external_tables)
                 yield table, column, ref, target
 
@@ -39,6 +43,10 @@ class ForeignKeyUnknownTable(Rule):
     mappers configured, and then raises `NoReferencedTableError`. A table that
     lives in another declarative base's MetaData cannot be referenced by name
     either: each MetaData is its own namespace.
+
+    A column's ForeignKey restated as a `ForeignKeyConstraint` in
+    `__table_args__` (same columns, same target) is one foreign key and is
+    reported once, at the first declaration.
 
     ## Example
     ```python
@@ -138,6 +146,23 @@ class Post(Base):
     id = Column(Integer, primary_key=True)
     author_id = Column(Integer, ForeignKey("user.id"))  # ORM101
 """,
+        # The same ForeignKey restated as a ForeignKeyConstraint is one foreign key, reported once.
+        """
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(Integer, ForeignKey("user.id"), index=True)  # ORM101
+    __table_args__ = (ForeignKeyConstraint(["author_id"], ["user.id"]),)
+""",
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
             "app/models.py": """
@@ -190,6 +215,7 @@ class ForeignKeyUnknownColumn(Rule):
     ## Why is this bad?
     SQLAlchemy raises `NoReferencedColumnError` when the tables are created or the
     mappers configured: the application fails at start-up or at its first query.
+    A ForeignKey restated as a `ForeignKeyConstraint` is reported once.
 
     ## Example
     ```python

@@ -573,6 +573,10 @@ class RelationshipWithoutJoinPath(Rule):
     `author_id` and `editor_id`, both to `users`) it raises
     AmbiguousForeignKeysError. Both surface at the first query.
 
+    A column's `ForeignKey("parents.id")` restated as
+    `ForeignKeyConstraint(["parent_id"], ["parents.id"])` in `__table_args__`
+    is one path: SQLAlchemy merges constraints that link the same columns.
+
     ## Example
     ```python
     class Post(Base):
@@ -655,6 +659,25 @@ class Child(Base):
     parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
     parent: Mapped["Parent"] = relationship(back_populates="children")
 """,
+        # The ForeignKey restated as a ForeignKeyConstraint (mlflow's models): one path.
+        """
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Integer, String
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(String(36), primary_key=True)
+    children = relationship("Child", back_populates="parent")
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(String(36), ForeignKey("parents.id"), nullable=False, index=True)
+    parent = relationship("Parent", back_populates="children")
+    __table_args__ = (ForeignKeyConstraint(["parent_id"], ["parents.id"], name="fk_children_parent_id"),)
+""",
     ]
     INVALID = [
         """
@@ -673,6 +696,26 @@ class Post(Base):
     author_id = Column(ForeignKey("users.id"))
     editor_id = Column(ForeignKey("users.id"))
     author = relationship("User")  # ORM108
+""",
+        # A composite constraint over a column that also has its own ForeignKey: two paths.
+        """
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class Version(Base):
+    __tablename__ = "versions"
+    doc_id = Column(Integer, primary_key=True)
+    number = Column(Integer, primary_key=True)
+
+class Comment(Base):
+    __tablename__ = "comments"
+    id = Column(Integer, primary_key=True)
+    doc_id = Column(Integer, ForeignKey("versions.doc_id"))
+    number = Column(Integer)
+    version = relationship("Version")  # ORM108
+    __table_args__ = (ForeignKeyConstraint(["doc_id", "number"], ["versions.doc_id", "versions.number"]),)
 """,
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",

@@ -217,19 +217,16 @@ def _shadowed(scope: ScopeContext, base: str) -> bool:
 
 def _constructor_allows(resolver: UsageResolver, model: MappedClass) -> Optional[frozenset[str]]:
     """Keyword names the class constructor accepts; None when any may be."""
+    if model.constructors is None:
+        return None
     extra: set[str] = set()
-    for klass in [model, *model.ancestors()]:
-        fact = resolver.symbols.class_fact(resolver.mro_refs(klass)[0])
-        if fact is None:
+    for init in model.constructors:
+        if init.has_var_kwargs and not init.forwards_kwargs:
             return None
-        init = next((f for f in fact.functions if f.name == "__init__"), None)
-        if init is not None:
-            if init.has_var_kwargs and not init.forwards_kwargs:
-                return None
-            if not init.has_var_kwargs:
-                return frozenset(init.params)
-            # A pass-through `__init__(**kwargs)`: the default constructor decides.
-            extra.update(init.params)
+        if not init.has_var_kwargs:
+            return frozenset(init.params) | extra
+        # A pass-through `__init__(**kwargs)`: the next one (or the default constructor) decides.
+        extra.update(init.params)
     universe = resolver.universe(model)
     return None if universe is None else universe | extra
 
@@ -238,8 +235,9 @@ class UnknownConstructorKeyword(Rule):
     """## What it does
     Flags a keyword argument of a mapped class constructor that names no
     attribute of the class: `AAAchievement(points=10)` when the model has no
-    `points`. Classes that define their own `__init__` are checked against its
-    parameters (and never when it takes `**kwargs`).
+    `points`. Classes whose constructor is an `__init__` of the project (their
+    own, or one a mixin or base defines) are checked against its parameters
+    (and never when it takes `**kwargs` it does not just pass on).
 
     ## Why is this bad?
     SQLAlchemy's default constructor raises TypeError ("'points' is an invalid
@@ -324,6 +322,24 @@ class Hero(SQLModel, table=True):
     team: Team | None = Relationship(back_populates="heroes")
 
 hero = Hero(team=Team(name="x"))
+""",
+        # The `__init__` of a mixin is the constructor: it takes `legacy`.
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class NamedMixin:
+    def __init__(self, name, legacy=False):
+        self.name = name.upper() if legacy else name
+
+class Tag(NamedMixin, Base):
+    __tablename__ = "tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+tag = Tag(name="x", legacy=True)
 """,
     ]
     INVALID = [
@@ -864,6 +880,9 @@ class ValueDoesNotFitColumn(Rule):
     `Integer` column, a string to a `Boolean` column; in constructor keywords,
     attribute assignments on instances of known type, and `values()`.
     JSON, ARRAY, PickleType and custom types of unknown `impl` accept anything.
+    Constructor keywords are checked only when the default constructor sets
+    them: an `__init__` of the class, a mixin or a base may convert its
+    arguments (`active="true"` to `True`) before they reach the column.
 
     ## Why is this bad?
     The driver refuses the value at flush ("can't adapt type 'dict'"), or worse,
@@ -890,7 +909,9 @@ class ValueDoesNotFitColumn(Rule):
             for call in scope.scope.calls:
                 if isinstance(call.func, Name) and call.kwargs and not _shadowed(scope, call.func.dotted):
                     model = resolver.mapped(scope.module, call.func, scope)
-                    if model is not None:
+                    # An `__init__` of the project's own may convert what it is given
+                    # (even one that passes **kwargs on can fix attributes afterwards).
+                    if model is not None and model.constructors == ():
                         yield from self._pairs(scope, model, zip(call.kwargs, call.keyword_spans))
             for base, attr, span, store, value, _ in scope.scope.attributes:
                 if not store or value is None or not base or base == "self" or not scope.may_be_instance(base):
@@ -957,6 +978,47 @@ def store(setting: Setting):
     setting.enabled = True
 """,
         },
+        # privacyidea's Policy: its own `__init__` turns "true" into True.
+        """
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Policy(Base):
+    __tablename__ = "policy"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __init__(self, name, active=True):
+        if isinstance(active, str):
+            active = active.lower() == "true"
+        self.name, self.active = name, active
+
+p = Policy("p1", active="true")
+""",
+        # The same conversion in a mixin's `__init__`.
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class FlagMixin:
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(self.active, str):
+            self.active = self.active.lower() == "true"
+
+class Feature(FlagMixin, Base):
+    __tablename__ = "features"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    active: Mapped[bool]
+
+f = Feature(active="true")
+""",
     ]
     INVALID = [
         {
