@@ -563,6 +563,91 @@ def test_pyproject_tool_alembic(tmp_path: Path) -> None:
     assert found == [("db", ["a", "b"])]
 
 
+# -- one revision tree per sub-directory of versions/ (Prefect) ------------------------------
+
+DIALECT_TREES = {
+    "models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Flow(Base):
+    __tablename__ = "flow"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+    "alembic.ini": "[alembic]\nscript_location = migrations\n",
+    "migrations/env.py": """
+from alembic import context
+from models import Base
+
+target_metadata = Base.metadata
+
+def run_migrations_online(connection):
+    context.script.version_locations = [f"migrations/versions/{connection.dialect.name}"]
+""",
+    "migrations/versions/postgresql/0001.py": revision("aaaa00000001", None, """
+op.create_table("flow", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)))
+"""),
+    "migrations/versions/postgresql/0002.py": revision("bbbb00000002", "aaaa00000001", 'op.execute("SELECT 1")'),
+    "migrations/versions/sqlite/0001.py": revision("aaaa00000001", None, """
+op.create_table("flow", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(50)))
+"""),
+    "migrations/versions/sqlite/0002.py": revision("cccc00000002", "aaaa00000001", 'op.execute("SELECT 1")'),
+}
+
+
+def test_each_dialect_tree_is_its_own_graph(tmp_path: Path) -> None:
+    write_example(tmp_path, DIALECT_TREES)
+    assert reported(tmp_path, select=ORM6) == set()
+    found = [(Path(env.directory).name, [r.revision for r in env.revisions]) for env in _envs(tmp_path)]
+    assert found == [("postgresql", ["aaaa00000001", "bbbb00000002"]), ("sqlite", ["aaaa00000001", "cccc00000002"])]
+
+
+def test_dialect_trees_report_a_model_problem_only_where_it_holds_in_every_tree(tmp_path: Path) -> None:
+    # A table one tree creates is not "never created" and is compared with
+    # that tree; a table both trees create is compared with neither (which
+    # one runs is chosen at run time).
+    files = dict(DIALECT_TREES)
+    files["models.py"] += """
+class Extra(Base):  # ORM601
+    __tablename__ = "extra"
+    id = Column(Integer, primary_key=True)
+
+class Only(Base):
+    __tablename__ = "only_postgres"
+    id = Column(Integer, primary_key=True)
+    missing = Column(String(10))  # ORM602
+"""
+    files["models.py"] = files["models.py"].replace("    name = Column(String(50))", "    name = Column(String(50))\n    other = Column(Integer)")
+    files["migrations/versions/postgresql/0003.py"] = revision("dddd00000003", "bbbb00000002", """
+op.create_table("only_postgres", sa.Column("id", sa.Integer(), primary_key=True))
+""")
+    check(tmp_path, files)
+
+
+def test_version_locations_and_recursive_read_sub_directories_together(tmp_path: Path) -> None:
+    files = {
+        "migrations/env.py": "target_metadata = None\n",
+        "migrations/versions/postgresql/a1.py": 'revision = "a1"\ndown_revision = None\n',
+        "migrations/versions/sqlite/s1.py": 'revision = "s1"\ndown_revision = None\n',
+    }
+    together = [("migrations", ["a1", "s1"])]
+    for ini in (
+        "[alembic]\nscript_location = migrations\nrecursive_version_locations = true\n",
+        "[alembic]\nscript_location = migrations\nversion_locations = %(here)s/migrations/versions/postgresql %(here)s/migrations/versions/sqlite\n",
+        "[alembic]\nscript_location = migrations\nrecursive_version_locations = True\n",  # Alembic wants "true"
+    ):
+        root = tmp_path / str(len(ini))
+        write_example(root, {**files, "alembic.ini": ini})
+        found = [(Path(env.directory).name, sorted(r.revision for r in env.revisions)) for env in _envs(root)]
+        assert found == (together if "True" not in ini else [("postgresql", ["a1"]), ("sqlite", ["s1"])]), ini
+    root = tmp_path / "toml"
+    write_example(root, {**files, "pyproject.toml": '[tool.alembic]\nscript_location = "migrations"\nrecursive_version_locations = true\n'})
+    assert [(Path(env.directory).name, sorted(r.revision for r in env.revisions)) for env in _envs(root)] == together
+
+
 # -- indexes a revision creates in literal SQL count for ORM301 ---------------
 
 SQL_INDEX_MODELS = """

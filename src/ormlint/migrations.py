@@ -3,8 +3,10 @@
 Project-level (after the index): finds the environments (`alembic.ini`
 `script_location` / `version_locations`, an `env.py` with a `versions/`
 beside it, Flask-Migrate's `migrations/`, or any directory of revision
-files), orders each environment's revisions by their `down_revision` /
-`depends_on` graph and replays their operations (`ormlint.migration_extract`)
+files; without `recursive_version_locations`, one graph per directory of
+revision files, as Alembic reads them), orders each environment's
+revisions by their `down_revision` / `depends_on` graph and replays their
+operations (`ormlint.migration_extract`)
 into a migrated schema: tables, columns with type family and nullability,
 indexes, unique constraints and foreign keys. Whatever cannot be followed
 with certainty marks a table (or the whole environment) uncertain; the
@@ -46,6 +48,8 @@ class AlembicConfig:
     section: str
     script_location: str  # as written
     version_locations: tuple[str, ...]  # as written, `%(here)s` expanded; () = `<script>/versions`
+    # `recursive_version_locations`: sub-directories of the version locations are read too.
+    recursive: bool = False
 
 
 def parse_alembic_config(path: str, text: str) -> list[AlembicConfig]:
@@ -73,7 +77,9 @@ def parse_alembic_config(path: str, text: str) -> list[AlembicConfig]:
             splitter = {"space": " ", "colon": ":", "semicolon": ";", "newline": "\n", "os": os.pathsep, ";": ";", ":": ":"}.get(separator)
             parts = raw.split(splitter) if splitter and splitter != " " else re.split(r"[\s,]+", raw)
             locations = tuple(p.strip() for p in parts if p.strip())
-        configs.append(AlembicConfig(path, section, script, locations))
+        # Alembic's own test: the exact string "true".
+        recursive = parser.get(section, "recursive_version_locations", fallback="") == "true"
+        configs.append(AlembicConfig(path, section, script, locations, recursive))
     return configs
 
 
@@ -97,7 +103,8 @@ def _parse_pyproject(path: str, text: str) -> list[AlembicConfig]:
     if isinstance(locations, str):
         locations = re.split(r"[\s,]+", locations)
     expanded = tuple(str(v).replace("%(here)s", here) for v in locations if isinstance(v, str) and v.strip()) if isinstance(locations, list) else ()
-    return [AlembicConfig(path, "tool.alembic", script.replace("%(here)s", here), expanded)]
+    recursive = table.get("recursive_version_locations") is True
+    return [AlembicConfig(path, "tool.alembic", script.replace("%(here)s", here), expanded, recursive)]
 
 
 # -- revisions and environments -----------------------------------------------------
@@ -121,6 +128,7 @@ class Environment:
     revisions: list[Revision] = field(default_factory=list)
     env_module: Optional[str] = None  # module name of env.py, when found
     version_dirs: tuple[str, ...] = ()
+    recursive: bool = False  # alembic.ini's `recursive_version_locations = true`
 
 
 def _strings(expr: Optional[Expr]) -> Optional[tuple[str, ...]]:
@@ -188,7 +196,7 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
                     _location(v, os.path.dirname(path), package_dirs) for v in config.version_locations
                 ) if d is not None
             ) or (_norm(os.path.join(script, "versions")),)
-            env = Environment(script, env_module=env_modules.get(key), version_dirs=version_dirs)
+            env = Environment(script, env_module=env_modules.get(key), version_dirs=version_dirs, recursive=config.recursive)
             envs[key] = env
             for directory in version_dirs:
                 by_dir.setdefault(directory, env)
@@ -212,7 +220,58 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
             envs[directory] = found
             by_dir[directory] = found
         found.revisions.append(revision)
-    return [env for _, env in sorted(envs.items()) if env.revisions]
+    return [tree for _, env in sorted(envs.items()) if env.revisions for tree in _trees(env)]
+
+
+def _trees(env: Environment) -> list[Environment]:
+    """The revision graphs Alembic may read from an environment's files.
+
+    Without `recursive_version_locations`, Alembic reads only the files
+    directly inside each version location; files in sub-directories are read
+    when env.py points `version_locations` at them at run time (Prefect keeps
+    `versions/postgresql/` and `versions/sqlite/` and picks one by dialect).
+    So each directory of revision files is a graph of its own, unless they
+    are version locations (read together), or a revision names a parent (or
+    `depends_on`) that only another of them defines: then those are read
+    together somehow, and stay one graph."""
+    by_dir: dict[str, list[Revision]] = defaultdict(list)
+    for revision in env.revisions:
+        by_dir[_norm(os.path.dirname(revision.path))].append(revision)
+    if env.recursive or len(by_dir) == 1:
+        return [env]
+    defined_in: dict[str, set[str]] = defaultdict(set)
+    for directory, revisions in by_dir.items():
+        for revision in revisions:
+            defined_in[revision.revision].add(directory)
+    group = {directory: directory for directory in by_dir}  # union-find
+
+    def root(directory: str) -> str:
+        while group[directory] != directory:
+            directory = group[directory]
+        return directory
+
+    located = [directory for directory in sorted(by_dir) if directory in env.version_dirs]
+    for directory in located[1:]:
+        group[directory] = located[0]
+
+    for directory, revisions in by_dir.items():
+        for revision in revisions:
+            for needed in revision.parents + revision.depends_on:
+                owners = defined_in.get(needed, set())
+                if directory not in owners and len(owners) == 1:
+                    group[root(next(iter(owners)))] = root(directory)
+    members: dict[str, list[str]] = defaultdict(list)
+    for directory in sorted(by_dir):
+        members[root(directory)].append(directory)
+    if len(members) == 1:
+        return [env]
+    trees: list[Environment] = []
+    for directories in members.values():
+        own = any(d in env.version_dirs for d in directories)
+        where = env.directory if own else os.path.commonpath(directories)
+        revisions = [r for r in env.revisions if _norm(os.path.dirname(r.path)) in directories]
+        trees.append(Environment(where, revisions, env.env_module, tuple(directories)))
+    return sorted(trees, key=lambda tree: tree.directory)
 
 
 def _location(value: str, ini_dir: str, package_dirs: dict[str, str]) -> Optional[str]:

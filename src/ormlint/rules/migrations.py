@@ -30,6 +30,12 @@ class BrokenMigrationGraph(Rule):
     it, or a directory of revision files): a duplicated revision id, a
     `down_revision` naming no revision, a cycle, or several heads.
 
+    Like Alembic without `recursive_version_locations = true`, it reads each
+    directory of revision files as a graph of its own: sub-directories such
+    as `versions/postgresql/` and `versions/sqlite/`, one of which env.py
+    picks at run time, may repeat ids and each have their head. Directories
+    whose revisions name each other's as parents are one graph.
+
     ## Why is this bad?
     `alembic upgrade head` refuses to run ("Multiple head revisions are
     present", "Can't locate revision identified by ...", "Cycle is detected"),
@@ -134,6 +140,15 @@ class BrokenMigrationGraph(Rule):
             "tenant/versions/y1.py": 'revision = "y1"\ndown_revision = None\n',
             "tenant/versions/y2.py": 'revision: str = "y2"\ndown_revision: str = "y1"\n',
         },
+        {
+            # One tree per dialect; env.py sets `context.script.version_locations` to one of them.
+            "alembic.ini": "[alembic]\nscript_location = migrations\n",
+            "migrations/env.py": "target_metadata = None\n",
+            "migrations/versions/postgresql/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "migrations/versions/postgresql/b2.py": 'revision = "b2"\ndown_revision = "a1"\n',
+            "migrations/versions/sqlite/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "migrations/versions/sqlite/c2.py": 'revision = "c2"\ndown_revision = "a1"\n',
+        },
     ]
     INVALID = [
         {
@@ -150,6 +165,20 @@ class BrokenMigrationGraph(Rule):
             "migrations/versions/a0.py": 'revision = "a0"\ndown_revision = None\n',
             "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = "a0"\n',
             "migrations/versions/a1_copy.py": 'revision = "a1"  # ORM605\ndown_revision = "a0"\n',
+        },
+        {
+            # alembic.ini reads the sub-directories together.
+            "alembic.ini": "[alembic]\nscript_location = migrations\nrecursive_version_locations = true\n",
+            "migrations/env.py": "target_metadata = None\n",
+            "migrations/versions/postgresql/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "migrations/versions/sqlite/a1.py": 'revision = "a1"  # ORM605\ndown_revision = None\n',
+        },
+        {
+            # Date sub-directories whose revisions name each other's: one graph.
+            "migrations/env.py": "target_metadata = None\n",
+            "migrations/versions/2023/a0.py": 'revision = "a0"\ndown_revision = None\n',
+            "migrations/versions/2024/b1.py": 'revision = "b1"\ndown_revision = "a0"  # ORM605\n',
+            "migrations/versions/2024/b2.py": 'revision = "b2"\ndown_revision = "a0"  # ORM605\n',
         },
     ]
 
