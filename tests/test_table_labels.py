@@ -99,3 +99,14 @@ def test_orm109_tells_two_classes_of_one_name_apart_by_module(tmp_path: Path) ->
     })
     [(message, _)] = _messages(tmp_path, "ORM109")
     assert message.startswith("`app.models.User` defines table `user`, already defined by `app.legacy.User` at ")
+
+
+def test_orm110_names_every_missing_column_in_one_diagnostic(tmp_path: Path) -> None:
+    # mlflow's frozen snapshot of its first schema lacks several columns: all
+    # are reported at the class line, so all are named there.
+    reports = MAPPINGS["app/reports.py"].replace("class User(", "class Reader(").replace(
+        "            last_name: Mapped[str] = mapped_column(String(50))\n", "")
+    write_example(tmp_path, {**MAPPINGS, "app/reports.py": reports})
+    [(message, hint)] = _messages(tmp_path, "ORM110")
+    assert message.startswith("`Reader` maps table `user` without columns `first_name`, `last_name`, which `User` (")
+    assert hint == "Add `first_name`, `last_name` to `Reader` or remove them from `User`."
