@@ -1205,8 +1205,15 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
 
 def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     """`for model in SOFT_DELETE_MODELS`: a name the function neither binds nor
-    receives is a module-level collection, a fixed handful of items."""
+    receives is a module-level collection, a fixed handful of items; so are
+    its `.items()`, `.keys()` and `.values()` (`for key, aliases in
+    ALIASES.items()`)."""
     iterable = _strip(iterable)
+    if (
+        isinstance(iterable, ast.Call) and not iterable.args and not iterable.keywords
+        and isinstance(iterable.func, ast.Attribute) and iterable.func.attr in ("items", "keys", "values")
+    ):
+        iterable = iterable.func.value
     if not isinstance(iterable, ast.Name) or fn.name == "<module>":
         return False
     name = iterable.id

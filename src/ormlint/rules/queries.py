@@ -1399,8 +1399,10 @@ class RoundTripInLoop(Rule):
     `for start in range(0, n, size)`, `for attempt in range(3)`), `while`
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integer literals (`for _ in
-    range(3)`) and the schema itself (`for table in
-    reversed(metadata.sorted_tables)`). Through a helper, only a round trip
+    range(3)`), the schema itself (`for table in
+    reversed(metadata.sorted_tables)`) and a module-level collection (`for
+    model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
+    Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
     chooses through a parameter, `if commit: session.commit()`, nor one in an
     `except` handler or inside the helper's own batch/`while` loop),
@@ -1532,6 +1534,25 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key = Column(String(80), primary_key=True)
+    value = Column(String(200))
+
+ALIASES = {"openai.configs": ("OPENAI_CONFIGS",), "ollama.configs": ("OLLAMA_CONFIGS",)}
+
+def repair(session: Session):
+    for key, aliases in ALIASES.items():
+        if session.get(Setting, key) is None:
+            session.add(Setting(key=key, value=aliases[0]))
+    session.commit()
+""",
         """
 from sqlalchemy import Column, Integer, String, select
 from sqlalchemy.orm import Session, declarative_base
