@@ -794,6 +794,17 @@ def _candidate_tables(prefix: str) -> set[str]:
     return names
 
 
+def _scoped_table_exists(owner: Optional[str], candidates: set[str], names: set[str]) -> bool:
+    """Whether a table named like the candidates but scoped by the owner's
+    prefix exists: for `message_id` of `chat_file`, a `chat_message` table
+    (the id may well be one of its rows rather than of `message`)."""
+    if not owner:
+        return False
+    parts = owner.split("_")
+    prefixes = {"_".join(parts[:length]) for length in range(1, len(parts) + 1)}
+    return any(f"{prefix}_{candidate}" in names for prefix in prefixes for candidate in candidates)
+
+
 def _same_key_type(ctx: RuleContext, table: TableInfo, column: ColumnInfo, target_name: str) -> bool:
     """The column's type family is the target's primary key family (an
     `account_id` string next to an integer `accounts.id` is some other id)."""
@@ -815,6 +826,10 @@ class IdColumnWithoutForeignKey(Rule):
     Without the constraint the database accepts ids of rows that do not exist
     and keeps ids of rows that were deleted. The fourth audit in ormlint's seeds
     found nine such `user_id` columns.
+
+    Not reported when a table scoped by the owner's prefix could be meant as
+    well: `message_id` of `chat_file` next to both `message` and
+    `chat_message`.
 
     ## Example
     ```python
@@ -849,7 +864,10 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
                     continue
-                targets = sorted(_candidate_tables(name[:-3]) & names)
+                candidates = _candidate_tables(name[:-3])
+                if _scoped_table_exists(table.name, candidates, names):
+                    continue  # `message_id` of `chat_files` next to `chat_messages` and `messages`: which one?
+                targets = sorted(candidates & names)
                 targets = [t for t in targets if t != table.name and _same_key_type(ctx, table, column, t)]
                 if not targets:
                     continue
@@ -858,6 +876,25 @@ class IdColumnWithoutForeignKey(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Message(Base):
+    __tablename__ = "message"
+    id = Column(Text, primary_key=True)
+
+class ChatMessage(Base):
+    __tablename__ = "chat_message"
+    id = Column(Text, primary_key=True)
+
+class ChatFile(Base):
+    __tablename__ = "chat_file"
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Text)
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base
