@@ -331,7 +331,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         # facts are not made (on polar, whose tests are half its code, 38% of
         # the session extraction). A project function found in a test module
         # is then unknown to session resolution, which stays silent.
-        sessions=extract_sessions(tree) if not is_test_path(path) else (),
+        sessions=extract_sessions(tree, is_migration) if not is_test_path(path) else (),
     )
 
 

@@ -1051,12 +1051,15 @@ def _visit(body: list[ast.stmt], prefix: str, class_name: Optional[str], found: 
             _visit(node.body, prefix, class_name, found, nodes)  # type: ignore[attr-defined]
 
 
-def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:
-    """Session facts of every function and method of the file."""
+def extract_sessions(tree: ast.Module, is_migration: bool = False) -> tuple[SessionFunction, ...]:
+    """Session facts of every function and method of the file. In an Alembic
+    revision (`is_migration`) every function counts as private: Alembic loads
+    the file by its path, nothing imports it, so only its own calls reach them."""
     found: list[SessionFunction] = []
     nodes: dict[int, tuple[ast.AST, "_FunctionWalker"]] = {}
     _visit(tree.body, "", None, found, nodes)
-    if any(sink.sources != ("request",) and not _public(fn.name) for fn in found for sink in fn.sinks):
+    public = _never_public if is_migration else _public
+    if any(sink.sources != ("request",) and not public(fn.name) for fn in found for sink in fn.sinks):
         # A private function builds SQL from a parameter: which calls pass it outside data?
         for position, (node, walker) in nodes.items():
             try:
@@ -1066,12 +1069,16 @@ def extract_sessions(tree: ast.Module) -> tuple[SessionFunction, ...]:
             if calls:
                 found[position] = replace_record(found[position], tainted_calls=calls)
     nodes.clear()
-    return tuple(_exposed_sinks(found))
+    return tuple(_exposed_sinks(found, public))
 
 
 # Parameters that are SQL by contract (a WHERE fragment, an ORDER BY clause):
 # the caller builds them, so the caller is where injection would be.
 _SQL_PARAMS = re.compile(r"^(where|where_clause|clause|conditions?|predicate|sql|fragment|filters?_sql|order_by_sql|.*_sql)$")
+
+
+def _never_public(name: str) -> bool:
+    return False
 
 
 def _public(name: str) -> bool:
@@ -1081,8 +1088,9 @@ def _public(name: str) -> bool:
 class _Exposure:
     """Which parameters can carry outside data (a class, not a recursive closure: no reference cycle)."""
 
-    def __init__(self, functions: list[SessionFunction]) -> None:
+    def __init__(self, functions: list[SessionFunction], public: Callable[[str], bool] = _public) -> None:
         self.functions = functions
+        self.public = public
         self.memo: dict[tuple[str, str], bool] = {}
 
     def exposed(self, fn: SessionFunction, param: str, depth: int = 0) -> bool:
@@ -1090,7 +1098,7 @@ class _Exposure:
             return True
         if _SQL_PARAMS.match(param):
             return False
-        if _public(fn.name):
+        if self.public(fn.name):
             return True
         key = (fn.name, param)
         if key in self.memo:
@@ -1115,12 +1123,12 @@ class _Exposure:
         return result
 
 
-def _exposed_sinks(functions: list[SessionFunction]) -> list[SessionFunction]:
+def _exposed_sinks(functions: list[SessionFunction], public: Callable[[str], bool] = _public) -> list[SessionFunction]:
     """Keep the outside-data sources that can really come from outside: the
     parameters of public functions, and those of private functions that some
     call in this file passes outside data to (itself exposed); request data
     always. A private helper only ever called with program data is fine."""
-    exposed = _Exposure(functions).exposed
+    exposed = _Exposure(functions, public).exposed
     result: list[SessionFunction] = []
     for fn in functions:
         if fn.sinks:
