@@ -339,9 +339,15 @@ class IndexBuilder:
     # -- relationships --------------------------------------------------
     def _expand_star_kwargs(self, module: str, call: Optional[Call], scope: Optional[ClassFact]) -> Optional[Call]:
         """`relationship(X, **common_args)` with a literal dict in the class body or module;
-        SQLModel's `Relationship(sa_relationship_kwargs={...}, cascade_delete=True)`."""
-        if call is not None and (call.has_kwarg("sa_relationship_kwargs") or call.has_kwarg("cascade_delete")):
-            kwargs = [(k, v) for k, v in call.kwargs if k not in ("sa_relationship_kwargs", "cascade_delete")]
+        SQLModel's `Relationship(sa_relationship_kwargs={...}, cascade_delete=True,
+        link_model=Link)` (the link model's table is the `secondary`)."""
+        if call is not None and any(call.has_kwarg(k) for k in ("sa_relationship_kwargs", "cascade_delete", "link_model")):
+            kwargs = [(k, v) for k, v in call.kwargs if k not in ("sa_relationship_kwargs", "cascade_delete", "link_model")]
+            link_model = call.kwarg("link_model")
+            if isinstance(link_model, Name):
+                kwargs.append(("secondary", Name(f"{link_model.dotted}.__table__", link_model.span)))
+            elif link_model is not None:
+                kwargs.append(("secondary", link_model))  # unknown: relationship rules stay silent
             extra = call.kwarg("sa_relationship_kwargs")
             has_star = call.has_star
             if isinstance(extra, Dict) and not extra.has_unpack and all(const_str(k) is not None for k, _ in extra.items):

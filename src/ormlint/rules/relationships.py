@@ -565,8 +565,9 @@ def _join_message(rel: RelationshipInfo, count: int, between: str) -> tuple[str,
 class RelationshipWithoutJoinPath(Rule):
     """## What it does
     Checks that the tables of a relationship are linked by exactly one foreign
-    key path (through the `secondary` table for many-to-many), unless the
-    relationship states `primaryjoin=` or `foreign_keys=`.
+    key path (through the `secondary` table for many-to-many; SQLModel's
+    `link_model=` is that table), unless the relationship states
+    `primaryjoin=` or `foreign_keys=`.
 
     ## Why is this bad?
     With no path SQLAlchemy raises NoForeignKeysError; with two or more (say
@@ -603,6 +604,23 @@ class RelationshipWithoutJoinPath(Rule):
                 yield self.line_diagnostic(rel.path, rel.span, problem[0], problem[1])
 
     VALID = [
+        """
+from typing import Optional
+
+from sqlmodel import Field, Relationship, SQLModel
+
+class HeroTeamLink(SQLModel, table=True):
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", primary_key=True)
+    hero_id: Optional[int] = Field(default=None, foreign_key="hero.id", primary_key=True)
+
+class Team(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    heroes: list["Hero"] = Relationship(back_populates="teams", link_model=HeroTeamLink)
+
+class Hero(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    teams: list[Team] = Relationship(back_populates="heroes", link_model=HeroTeamLink)
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship
@@ -680,6 +698,23 @@ class Child(Base):
 """,
     ]
     INVALID = [
+        """
+from typing import Optional
+
+from sqlmodel import Field, Relationship, SQLModel
+
+class HeroTeamLink(SQLModel, table=True):
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", primary_key=True)
+    hero_id: Optional[int] = Field(default=None, primary_key=True)
+
+class Team(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    heroes: list["Hero"] = Relationship(back_populates="teams", link_model=HeroTeamLink)  # ORM108
+
+class Hero(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    teams: list[Team] = Relationship(back_populates="heroes", link_model=HeroTeamLink)  # ORM108
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship
