@@ -69,3 +69,35 @@ class Chunk(Base):
     note = Column(Text, nullable=False)  # ORM112
 """)
     assert reported(tmp_path, select=["ORM112"]) == expected_marks(tmp_path)
+
+
+def test_a_mixin_primary_key_column_comes_after_the_class_own(tmp_path: Path) -> None:
+    # SQLAlchemy's versioned-rows example: the mixin's `start` is copied after
+    # the body ran, so the primary key is (id, start) and `id` leads it.
+    write_example(tmp_path, {
+        "models.py": """
+from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Versioned:
+    start = Column(DateTime, primary_key=True)
+
+class Parent(Versioned, Base):
+    __tablename__ = "parent"
+    id = Column(Integer, primary_key=True)
+
+class Child(Versioned, Base):
+    __tablename__ = "child"
+    parent_id = Column(Integer, ForeignKey("parent.id"), primary_key=True)
+    parent_start = Column(DateTime, ForeignKey("parent.start"), primary_key=True)  # ORM301
+""",
+        "usage.py": """
+from models import Parent
+
+def get(session):
+    return session.query(Parent).filter_by(id=1).one()
+""",
+    })
+    assert reported(tmp_path, select=["ORM301", "ORM302"]) == expected_marks(tmp_path)

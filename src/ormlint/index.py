@@ -557,7 +557,7 @@ class IndexBuilder:
             module=mapped.module,
         )
         table.extend_existing = bool(args.get("extend_existing"))
-        for column in mapped.columns.values():
+        for column in _table_order(mapped, own):
             column.table = table
             table.columns.append(column)
         constraints = args.get("constraints")
@@ -912,6 +912,16 @@ def _apply_naming(naming: tuple[str, str, str], pattern: str, class_name: str) -
         return re.sub(pattern, naming[2], class_name).lower()
     except (re.error, IndexError):
         return None
+
+
+def _table_order(mapped: MappedClass, own: ClassAnalysis) -> list[ColumnInfo]:
+    """The columns in the order SQLAlchemy gives the table (and a primary key
+    of several `primary_key=True` columns): those of the class body first, as
+    written, then those copied from mixins and abstract bases, which the
+    declarative scan makes after the body ran (`Parent(Versioned)` with its
+    own `id` and the mixin's `start` has the primary key (id, start))."""
+    own_keys = dict.fromkeys(a.target for a in own.fact.body if a.target in mapped.columns)
+    return [mapped.columns[key] for key in own_keys] + [c for key, c in mapped.columns.items() if key not in own_keys]
 
 
 def build_index(modules: dict[str, ModuleFacts], unparsed_names: Iterable[str] = ()) -> ProjectIndex:
