@@ -34,7 +34,7 @@ def _qualname(ctx: RuleContext, module: str, expr: Optional[Expr]) -> Optional[s
 class NoneOrBoolComparison(Rule):
     """## What it does
     Flags `== None`, `!= None`, `== True`, `== False`, `!= True`, `!= False` on
-    a mapped column or relationship of a class (`User.deleted_at == None`).
+    a mapped column of a class (`User.deleted_at == None`).
 
     ## Why is this bad?
     SQLAlchemy does turn these into `IS NULL`/`= true`, but linters flag them
@@ -59,7 +59,11 @@ class NoneOrBoolComparison(Rule):
     anyway). `== True`/`== False` -> `.is_(True)`/`.is_(False)` (and `!=` ->
     `.is_not(...)`) are unsafe: `col = true` becomes `col IS true`, which
     differs for NULL (`!= True` then keeps NULL rows) and which some databases
-    (SQL Server, Oracle) reject. No fix on a relationship (it has no `.is_()`).
+    (SQL Server, Oracle) reject.
+
+    Not reported on a relationship: `Post.author != None` is how SQLAlchemy
+    spells "has one" (`author_id IS NOT NULL`, or EXISTS for a collection),
+    and a relationship has no `.is_()`.
     """
 
     code = "ORM401"
@@ -71,21 +75,39 @@ class NoneOrBoolComparison(Rule):
         for path, use, is_column in _operators_on_attributes(ctx):
             if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
                 continue
+            if not is_column:
+                # `Rel != None` is the relationship idiom (`fk IS NOT NULL`, or
+                # EXISTS for a collection); a relationship has no `.is_()`.
+                continue
             method = "is_" if use.operator == "==" else "is_not"
             replacement = f"{use.base}.{use.attr}.{method}({use.operand!r})"
             message = f"`{use.base}.{use.attr} {use.operator} {use.operand!r}` compares a column with a Python singleton."
             diagnostic = self.diagnostic(path, use.span, message, f"Write `{replacement}` (never `is`, which makes the condition a constant).")
-            if is_column:  # a relationship has no `.is_()`
-                # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
-                fix = Fix(
-                    SAFE if use.operand is None else UNSAFE, "compare", span_parts(use.span),
-                    (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
-                    f"Replace with `{replacement}`",
-                )
-                diagnostic = replace(diagnostic, fix=fix)
-            yield diagnostic
+            # `== None` compiles to IS NULL either way; `== True` to `= true`, not `IS true`.
+            fix = Fix(
+                SAFE if use.operand is None else UNSAFE, "compare", span_parts(use.span),
+                (method, repr(use.operand), "E711" if use.operand is None else "E712", f"{use.base}.{use.attr}"),
+                f"Replace with `{replacement}`",
+            )
+            yield replace(diagnostic, fix=fix)
 
     VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import backref, declarative_base, relationship
+
+Base = declarative_base()
+
+class Template(Base):
+    __tablename__ = "templates"
+    id = Column(Integer, primary_key=True)
+    backside_id = Column(Integer, ForeignKey("templates.id"), index=True)
+    backside = relationship("Template", remote_side=[id], backref=backref("backside_of", uselist=False))
+
+def in_use(session):
+    # Indico's shape: "has one" on relationships, the idiom SQLAlchemy documents.
+    return session.query(Template).filter(Template.backside != None, Template.backside_of != None).all()  # noqa: E711
+""",
         """
 from sqlalchemy import Column, DateTime, Integer, select
 from sqlalchemy.orm import declarative_base
