@@ -15,6 +15,7 @@ from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript, Union_, span_line
 from ormlint.facts import ModuleFacts
 from ormlint.rules.base import Rule, RuleContext
+from ormlint.rules.queries import SESSION_NAMES
 from ormlint.rules.usage import _resolver
 from ormlint.schema import MappedClass
 from ormlint.session_extract import SessionFunction, SessionOp, WithFact
@@ -440,11 +441,27 @@ def _mentions(scope: ScopeContext, column: str) -> bool:
     return any(key == column for call in scope.scope.calls for key, _ in call.kwargs)
 
 
+# Receivers of `x.delete(obj)` that are sessions by name (`db` for FastAPI's
+# `db: Session = Depends(get_db)`); anything else (`room.delete(user)`, a
+# model's own `delete()` method) may be no session at all.
+_SESSION_RECEIVERS = SESSION_NAMES | {"db", "s", "async_session", "dbs"}
+
+
+def _names_a_session(scope: ScopeContext, receiver: str) -> bool:
+    if receiver.rsplit(".", 1)[-1] in _SESSION_RECEIVERS:
+        return True
+    annotation = next((a for name, a in scope.scope.params if name == receiver), None)
+    return isinstance(annotation, Name) and annotation.last.endswith("Session")
+
+
 class HardDeleteOfSoftDeleteModel(Rule):
     """## What it does
     Flags a hard delete of a model that has a soft-delete column (`deleted_at`,
     `is_deleted`, `deleted`, `archived_at`, `is_archived`): `session.delete(obj)`
-    where `obj` is certainly such a model, `session.query(M).delete()`,
+    where `obj` is certainly such a model (and the receiver a session: named
+    like one, `session`, `db`, `db_session`..., or a parameter annotated
+    `Session`; `room.delete(user)` may be a model's own method),
+    `session.query(M).delete()`,
     `M.query...delete()` and `delete(M)` statements, unless the same function
     also reads or sets that column. The column names are configurable:
     `soft-delete-columns = ["removed_on"]` in `[tool.ormlint]` replaces the
@@ -502,13 +519,29 @@ class HardDeleteOfSoftDeleteModel(Rule):
         base = resolver.infer(scope, receiver)
         if base is not None and base.kind == "query" and not call.args:
             return base.model  # session.query(M).filter(...).delete()
-        if len(call.args) == 1 and base is None and isinstance(func, Name):
+        if len(call.args) == 1 and base is None and isinstance(func, Name) and _names_a_session(scope, func.dotted.rsplit(".", 1)[0]):
             target = resolver.infer(scope, call.args[0])
             if target is not None and target.kind == "instance":
                 return target.model  # session.delete(obj)
         return None
 
     VALID = [
+        """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    is_deleted = Column(Boolean, nullable=False, default=False)
+
+def remove_rooms(rooms, user: User):
+    # Indico: each room's own `delete()`, with the acting user as argument.
+    for room in rooms:
+        room.delete(user)
+""",
         """
 from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime, Integer
