@@ -557,6 +557,7 @@ class IndexBuilder:
             module=mapped.module,
         )
         table.extend_existing = bool(args.get("extend_existing"))
+        table.schema_known = not args.get("schema_unknown")
         for column in _table_order(mapped, own):
             column.table = table
             table.columns.append(column)
@@ -612,9 +613,17 @@ class IndexBuilder:
         result: dict[str, Any] = {"constraints": []}
         for source in reversed(sources):
             value = source.body_value("__table_args__")
-            declared = any(f.name == "__table_args__" for f in source.fact.functions)
-            if declared:
-                return {"constraints": None}
+            declared = next((f for f in source.fact.functions if f.name == "__table_args__"), None)
+            if declared is not None:
+                # `@declared_attr def __table_args__(cls): return (..., {"schema": "x"})`:
+                # its constraints may name `cls` attributes; only a literal schema is read.
+                computed: dict[str, Any] = {"constraints": None}
+                schema = _literal_schema(declared.returns)
+                if schema is None:
+                    computed["schema_unknown"] = True
+                else:
+                    computed["schema"] = schema or None
+                return computed
             if value is None:
                 continue
             items: list[Expr] = []
@@ -626,15 +635,16 @@ class IndexBuilder:
                 if items and isinstance(items[-1], Dict):
                     options = items.pop()  # type: ignore[assignment]
             else:
-                return {"constraints": None}
+                return {"constraints": None, "schema_unknown": True}  # `auto_table_args(cls)`
             if options is not None:
                 if options.has_unpack:
-                    return {"constraints": None}
+                    return {"constraints": None, "schema_unknown": True}
                 for key, val in options.items:
                     if const_str(key) == "schema":
                         result["schema"] = const_str(val)
                         if const_str(val) is None:
                             result["constraints"] = None
+                            result["schema_unknown"] = not _is_none(val)
                     if const_str(key) in ("extend_existing", "keep_existing"):
                         result["extend_existing"] = const_bool(val) is not False
             if result["constraints"] is not None:
@@ -912,6 +922,25 @@ def _apply_naming(naming: tuple[str, str, str], pattern: str, class_name: str) -
         return re.sub(pattern, naming[2], class_name).lower()
     except (re.error, IndexError):
         return None
+
+
+def _literal_schema(value: Optional[Expr]) -> Optional[str]:
+    """The schema a `__table_args__` value names: "" for none, None when it
+    cannot be read (computed, unpacked, or not a literal)."""
+    options: Optional[Expr] = value
+    if isinstance(value, Seq) and not value.starred:
+        last = value.items[-1] if value.items else None
+        if isinstance(last, Call) and isinstance(last.func, Name) and last.func.last == "dict":
+            return None  # `(..., dict(schema=...))`
+        if not isinstance(last, Dict):
+            return ""  # constraints only
+        options = last
+    if not isinstance(options, Dict) or options.has_unpack:
+        return None
+    for key, val in options.items:
+        if const_str(key) == "schema":
+            return const_str(val) if not _is_none(val) else ""
+    return ""
 
 
 def _table_order(mapped: MappedClass, own: ClassAnalysis) -> list[ColumnInfo]:

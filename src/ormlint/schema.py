@@ -127,6 +127,9 @@ class TableInfo:
     constraints_known: bool = True
     extend_existing: bool = False
     mapped_class: Optional["MappedClass"] = None
+    # False when `schema` may be wrong: `__table_args__` computed by a function
+    # ormlint cannot follow (`auto_table_args(cls)`).
+    schema_known: bool = True
 
     def column(self, key: str) -> Optional[ColumnInfo]:
         """The column `table.c[key]` finds (SQLAlchemy resolves ForeignKey and

@@ -29,7 +29,10 @@ def _definition_labels(first: TableInfo, second: TableInfo) -> tuple[str, str]:
 class DuplicateTableName(Rule):
     """## What it does
     Flags two mapped classes or `Table()` objects that define the same table
-    name (and schema) in the same MetaData.
+    name (and schema) in the same MetaData. The schema of a `@declared_attr`
+    `__table_args__` is read where it returns a literal one; a table whose
+    schema is computed (`return auto_table_args(cls, schema="events")`) is
+    not compared.
 
     ## Why is this bad?
     SQLAlchemy raises "Table 'x' is already defined for this MetaData instance"
@@ -58,7 +61,7 @@ class DuplicateTableName(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         groups: dict[tuple[str, Optional[str], str], list[TableInfo]] = defaultdict(list)
         for table in ctx.index.tables:
-            if table.name is not None and not table.metadata.startswith(("unknown:", "inline:")):
+            if table.name is not None and table.schema_known and not table.metadata.startswith(("unknown:", "inline:")):
                 groups[(table.metadata, table.schema, table.name)].append(table)
         for tables in groups.values():
             if len(tables) < 2 or any(t.extend_existing for t in tables):
@@ -79,6 +82,47 @@ class DuplicateTableName(Rule):
                 yield self.diagnostic(other.path, other.span, message, hint, whole_span=False)
 
     VALID = [
+        """
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import declared_attr
+
+db = SQLAlchemy()
+
+def table_args(cls, **kwargs):
+    return dict(getattr(cls, "extra_args", {}), **kwargs)
+
+class EditingTag(db.Model):
+    __tablename__ = "tags"
+    id = db.Column(db.Integer, primary_key=True)
+
+    @declared_attr
+    def __table_args__(cls):
+        return (db.Index("ix_tags_title", cls.id), {"schema": "editing"})
+
+class RegistrationTag(db.Model):
+    __tablename__ = "tags"
+    id = db.Column(db.Integer, primary_key=True)
+
+    @declared_attr
+    def __table_args__(cls):
+        return {"schema": "registration"}
+
+class CategoryPrincipal(db.Model):
+    __tablename__ = "principals"
+    id = db.Column(db.Integer, primary_key=True)
+
+    @declared_attr
+    def __table_args__(cls):
+        return table_args(cls, schema="categories")
+
+class EventPrincipal(db.Model):
+    __tablename__ = "principals"
+    id = db.Column(db.Integer, primary_key=True)
+
+    @declared_attr
+    def __table_args__(cls):
+        return table_args(cls, schema="events")
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import declarative_base
@@ -124,6 +168,24 @@ class Manager(Employee):
         },
     ]
     INVALID = [
+        """
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import declared_attr
+
+db = SQLAlchemy()
+
+class EditingTag(db.Model):
+    __tablename__ = "tags"
+    id = db.Column(db.Integer, primary_key=True)
+
+    @declared_attr
+    def __table_args__(cls):
+        return (db.Index("ix_tags_id", cls.id),)
+
+class RegistrationTag(db.Model):  # ORM109
+    __tablename__ = "tags"
+    id = db.Column(db.Integer, primary_key=True)
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import declarative_base
