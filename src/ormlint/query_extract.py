@@ -508,7 +508,7 @@ class _Extractor:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
             repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter)
             index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
-            inner = _Where(where.loops + (index,), False, False)
+            inner = _Where(where.loops + (index,), False, False, isolated=_rolls_back_per_item(stmt.body))
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
@@ -1218,6 +1218,19 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
         return False
     name = iterable.id
     return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
+
+
+def _rolls_back_per_item(body: list[ast.stmt]) -> bool:
+    """A loop body with a `try:` whose `except` rolls back: each item is its own
+    transaction (one failure undoes only that item), so a commit anywhere in
+    the body, also after the `try`, is by design."""
+    for stmt in body:
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                for node in ast.walk(handler):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rollback":
+                        return True
+    return False
 
 
 def _memoizes(body: list[ast.stmt]) -> bool:

@@ -1365,6 +1365,11 @@ def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
     iterable = _loop_iterable(scope, loop)
     if iterable is None:
         return False
+    if isinstance(iterable, Name) and "." not in iterable.dotted and scope is not None:
+        # `tables = reversed(self.metadata.sorted_tables)`, then `for table in tables`.
+        assigned = scope.bindings_of(iterable.dotted)
+        if len(assigned) == 1 and assigned[0][1] == "assign":
+            iterable = assigned[0][2]
     if not isinstance(iterable, Call):
         return _schema_collection(iterable)
     if isinstance(iterable.func, Name) and iterable.func.dotted in ("reversed", "list", "sorted") and len(iterable.args) == 1:
@@ -1393,14 +1398,15 @@ class RoundTripInLoop(Rule):
     round trip. Not reported: statements that end the loop (`return`,
     `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
     (`if key not in cache: cache[key] = ...`), a commit inside `try:`/`except`
-    in the loop (one transaction per item on purpose, so that one failure does
-    not undo the others), `IN` queries (a chunk at a
+    in the loop, or after a `try:` whose `except` rolls back (one transaction
+    per item on purpose, so that one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`), `while`
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integer literals (`for _ in
     range(3)`), the schema itself (`for table in
-    reversed(metadata.sorted_tables)`) and a module-level collection (`for
+    reversed(metadata.sorted_tables)`, also through a local name) and a
+    module-level collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
@@ -1534,6 +1540,47 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+import sqlalchemy as sa
+from sqlalchemy import Column, Integer, MetaData, Table
+from sqlalchemy.orm import Session
+
+metadata = MetaData()
+users = Table("users", metadata, Column("id", Integer, primary_key=True))
+
+class Repository:
+    def __init__(self, session: Session):
+        self.session = session
+        self.metadata = metadata
+
+    def delete_all(self):
+        # CKAN: one DELETE per table of the schema, through a local name.
+        connection = self.session.connection()
+        tables = reversed(self.metadata.sorted_tables)
+        for table in tables:
+            connection.execute(sa.delete(table))
+        self.session.commit()
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class File(Base):
+    __tablename__ = "files"
+    id = Column(Integer, primary_key=True)
+
+def delete_unclaimed(session: Session, files, storage):
+    # Indico: one transaction per file, so that a storage error undoes only it.
+    for file in files:
+        try:
+            session.delete(file)
+            storage.remove(file.id)
+        except OSError:
+            session.rollback()
+        session.commit()
+""",
         """
 from sqlalchemy import Column, String
 from sqlalchemy.orm import Session, declarative_base
