@@ -231,3 +231,12 @@ def test_unreadable_directory_is_skipped_like_the_reference(tmp_path: Path) -> N
         assert _keys(discover([proj], [])) == _keys(reference_discover([proj], []))
     finally:
         locked.chmod(0o755)
+
+
+def test_project_templates_are_not_python_to_analyse(tmp_path: Path) -> None:
+    # CKAN ships a cookiecutter template: Jinja in files named `*.py`.
+    template = tmp_path / "contrib" / "{{cookiecutter.project}}" / "{{cookiecutter.project_shortname}}"
+    template.mkdir(parents=True)
+    (template / "plugin.py").write_text("class {{ cookiecutter.plugin_class_name }}(plugins.SingletonPlugin):\n    pass\n")
+    (tmp_path / "app.py").write_text("import os\n")
+    assert [s.display for s in discover([tmp_path], list(DEFAULT_EXCLUDE), None)] == [str(tmp_path / "app.py")]

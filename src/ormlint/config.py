@@ -23,6 +23,9 @@ def _tomllib() -> Any:
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ormlint_cache", ".eggs", "site-packages",
+    # Project templates (cookiecutter's `{{cookiecutter.project_slug}}/`): Jinja
+    # to be rendered into Python, not Python that parses.
+    "*{{*}}*",
 )
 
 
