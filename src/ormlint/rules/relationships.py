@@ -372,6 +372,10 @@ class BackPopulatesMismatch(Rule):
     sides fall out of sync inside the session: appending to one collection does
     not set the other attribute until the next load.
 
+    Not reported as one-sided: several relationships of a class (filtered by
+    `primaryjoin=`, say `api_key` and `old_api_keys`) that all say
+    back_populates="user", since `user` can name only one of them.
+
     ## Example
     ```python
     class User(Base):
@@ -426,11 +430,36 @@ class BackPopulatesMismatch(Rule):
                         f"Make the pair symmetric: `{target.name}.{name}` should say back_populates=\"{rel.key}\".")
             return None
         if other.back_populates is None and other.backref is None and other.target is not None:
+            if any(r is not rel and r.back_populates == name and r.target is target for r in rel.owner.all_relationships().values()):
+                # `api_key` and `old_api_keys` (filtered by `primaryjoin=`) both
+                # say back_populates="user": `user` can name only one of them.
+                return None
             return (f"`{rel.label}` says back_populates=`{name}`, but `{target.name}.{name}` does not say back_populates=\"{rel.key}\": the two sides are not linked.",
                     f"Add back_populates=\"{rel.key}\" to `{target.name}.{name}`.")
         return None
 
     VALID = [
+        """
+from sqlalchemy import Boolean, Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    api_key = relationship("APIKey", uselist=False, primaryjoin="(User.id == APIKey.user_id) & APIKey.is_active",
+                           back_populates="user", overlaps="old_api_keys")
+    old_api_keys = relationship("APIKey", primaryjoin="(User.id == APIKey.user_id) & ~APIKey.is_active",
+                                back_populates="user", overlaps="api_key")
+
+class APIKey(Base):
+    __tablename__ = "api_keys"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), index=True)
+    is_active = Column(Boolean, nullable=False, default=True)
+    user = relationship("User")
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship
