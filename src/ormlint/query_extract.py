@@ -1200,7 +1200,13 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
             return True
     names = [target] + [n.id for n in _subtree(node.target) if isinstance(n, ast.Name)]
     names += [n.id if isinstance(n, ast.Name) else n.attr for n in _subtree(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
-    return any(word in name.lower() for name in names for word in _BATCH_WORDS)
+    if any(word in name.lower() for name in names for word in _BATCH_WORDS):
+        return True
+    # `session.flush(); session.expunge_all()` per item: each iteration loads a
+    # chunk of rows and empties the session to bound memory (mlflow's import).
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "expunge_all" for n in _walk_own(node.body)
+    )
 
 
 def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:

@@ -1401,7 +1401,8 @@ class RoundTripInLoop(Rule):
     in the loop, or after a `try:` whose `except` rolls back (one transaction
     per item on purpose, so that one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
-    `for start in range(0, n, size)`, `for attempt in range(3)`), `while`
+    `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
+    empties the session with `expunge_all()` to bound memory), `while`
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integer literals (`for _ in
     range(3)`), the schema itself (`for table in
@@ -1540,6 +1541,27 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+
+def import_all(session: Session, experiments):
+    # mlflow's file-store import: a chunk of rows per experiment, then the
+    # session is emptied so that memory stays bounded.
+    for experiment in experiments:
+        for name in experiment["names"]:
+            session.add(Item(name=name))
+        session.flush()
+        session.expunge_all()
+    session.commit()
+""",
         """
 import sqlalchemy as sa
 from sqlalchemy import Column, Integer, MetaData, Table
