@@ -784,7 +784,9 @@ class DefaultEvaluatedOnce(Rule):
                 if qualname is not None:
                     short = qualname.rsplit(".", 1)[-1] if qualname else "?"
                     message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
-                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={qualname}` or `{key}=lambda: ...`.")
+                    # The callable as the module spells it (`datetime.now` after `from datetime import datetime`).
+                    written = value.func.dotted if isinstance(value.func, Name) else qualname
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={written}` or `{key}=lambda: ...`.")
                     # Exact only for the factory called bare, without arguments:
                     # SQLAlchemy calls a default taking no positional argument with none.
                     # pydantic (SQLModel `Field`) takes a callable as `default_factory`.

@@ -1,6 +1,7 @@
-"""ORM109 and ORM110 name both definitions of a table: when the two classes
-have the same name, by their modules, so that the message and the hint say
-which class is which."""
+"""Names in messages and hints: ORM109 and ORM110 name both definitions of a
+table (by their modules when the two classes have the same name, so that the
+message and the hint say which class is which); ORM403 names the callable as
+the module writes it."""
 
 from __future__ import annotations
 
@@ -110,3 +111,22 @@ def test_orm110_names_every_missing_column_in_one_diagnostic(tmp_path: Path) -> 
     [(message, hint)] = _messages(tmp_path, "ORM110")
     assert message.startswith("`Reader` maps table `user` without columns `first_name`, `last_name`, which `User` (")
     assert hint == "Add `first_name`, `last_name` to `Reader` or remove them from `User`."
+
+
+def test_orm403_hint_names_the_callable_as_the_module_writes_it(tmp_path: Path) -> None:
+    # SQLAlchemy's association example: `from datetime import datetime`.
+    write_example(tmp_path, {"models.py": """
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+    placed_at = Column(DateTime, default=datetime.now())
+"""})
+    [(_, hint)] = _messages(tmp_path, "ORM403")
+    assert hint == "Pass a callable instead: `default=datetime.now` or `default=lambda: ...`."
