@@ -192,13 +192,13 @@ class ColumnInterpreter:
                     impl = next((a.value for a in fact.body if a.target == "impl"), None) if fact else None
                     if impl is not None:
                         inner = self.resolve_type(ancestor.module, impl, depth + 1)
-                        return ColumnType(display, inner.family, inner.size)
+                        return ColumnType(display, inner.family, inner.size, decorated=True)
             return ColumnType(display, None)
         if isinstance(symbol, ValueRef) and not isinstance(expr, Call):
             assign = self.symbols.assignment(symbol)
             if assign is not None and assign.value is not None:
                 inner = self.resolve_type(symbol.module, assign.value, depth + 1)
-                return ColumnType(display, inner.family, inner.size)
+                return ColumnType(display, inner.family, inner.size, inner.decorated)
         return ColumnType(display, None)
 
     # -- attributes -----------------------------------------------------

@@ -16,6 +16,9 @@ class ColumnType:
     display: str  # `String(100)`, `Integer`, `Mapped[str]`
     family: Optional[str]  # None: unknown
     size: Optional[int] = None  # integer byte width or string length
+    # A project TypeDecorator: stored as its `impl` (`family`), but which Python
+    # values it takes is its own (`process_bind_param` may join a list).
+    decorated: bool = False
 
     @property
     def known(self) -> bool:

@@ -861,8 +861,8 @@ def _value_kind(scope: ScopeContext, value: Expr) -> Optional[str]:
 
 def _misfit(kind: Optional[str], column: ColumnInfo, value: Expr) -> bool:
     family = column.type.family
-    if kind is None or family is None:
-        return False
+    if kind is None or family is None or column.type.decorated:
+        return False  # a TypeDecorator converts what it is given
     if kind in ("dict", "list", "set", "tuple"):
         return family in _SCALAR_FAMILIES
     if kind == "str" and isinstance(value, Const) and isinstance(value.value, str):
@@ -879,7 +879,9 @@ class ValueDoesNotFitColumn(Rule):
     `Text`/`String`/`Integer`/`DateTime` column, a non-numeric string to an
     `Integer` column, a string to a `Boolean` column; in constructor keywords,
     attribute assignments on instances of known type, and `values()`.
-    JSON, ARRAY, PickleType and custom types of unknown `impl` accept anything.
+    JSON, ARRAY, PickleType and project TypeDecorators (which convert what
+    they are given in `process_bind_param`, say a list into a comma-separated
+    string) accept anything.
     Constructor keywords are checked only when the default constructor sets
     them: an `__init__` of the class, a mixin or a base may convert its
     arguments (`active="true"` to `True`) before they reach the column.
@@ -933,6 +935,34 @@ class ValueDoesNotFitColumn(Rule):
                 yield self.diagnostic(scope.facts.path, span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
+
+Base = declarative_base()
+
+class CommaSeparatedList(TypeDecorator):
+    impl = String(4096)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return ",".join(sorted(set(value)))
+
+    def process_result_value(self, value, dialect):
+        return value.split(",") if value else []
+
+class Alias(Base):
+    __tablename__ = "aliases"
+    id = Column(Integer, primary_key=True)
+    destination = Column(CommaSeparatedList, nullable=False, default=list)
+
+def forward(email: str):
+    # Mailu: the type takes a list.
+    alias = Alias(destination=[email])
+    alias.destination = [email, "archive@example.org"]
+    return alias
+""",
         """
 from typing import Dict
 from sqlalchemy import JSON, Column, Integer, Text
