@@ -268,7 +268,9 @@ class IndexBuilder:
                 continue  # a declarative base may set its MetaData as `metadata`
             path = self.modules[source.ref.module].path
             for assign in source.fact.body:
-                if assign.target == "metadata":
+                # `metadata = MetaData(...)` (an `__abstract__` base's own
+                # MetaData, as the declarative docs show) is what the name is for.
+                if assign.target == "metadata" and (assign.value is None or self.sa_call_name(source.ref.module, assign.value) != "MetaData"):
                     self.index.reserved_metadata.append((mapped, path, assign.span))
             for function in source.fact.functions:
                 if function.name == "metadata":

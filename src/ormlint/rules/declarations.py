@@ -293,6 +293,9 @@ class ReservedMetadataAttribute(Rule):
     class Document(Base):
         metadata_ = Column("metadata", JSON)
     ```
+
+    `metadata = MetaData(...)` on an `__abstract__` base is not reported: it
+    gives the base's subclasses their own MetaData, as the declarative docs show.
     """
 
     code = "ORM120"
@@ -307,6 +310,22 @@ class ReservedMetadataAttribute(Rule):
             yield self.line_diagnostic(path, span, message, hint)
 
     VALID = [
+        """
+import sqlalchemy
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Model(Base):
+    # Mailu: a naming convention for the tables of its models.
+    __abstract__ = True
+    metadata = sqlalchemy.schema.MetaData(naming_convention={"ix": "ix_%(column_0_label)s"})
+
+class Config(Model):
+    __tablename__ = "config"
+    id = Column(Integer, primary_key=True)
+""",
         """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
