@@ -322,7 +322,8 @@ class IndexBuilder:
             if spec.kind == "unknown":
                 # An attribute ormlint cannot interpret may be a column.
                 mapped.complete = False
-            if own_body and spec.kind == "other" and assign.value is None:
+            # (An annotation under `if TYPE_CHECKING:` never reaches the class.)
+            if own_body and spec.kind == "other" and assign.value is None and not assign.conditional:
                 self._check_unmapped_annotation(mapped, module, assign)
         if own_body and spec.kind in ("column", "relationship") and isinstance(assign.value, Call):
             # `nickname: str = mapped_column(...)` / `friend: "User" = relationship()`

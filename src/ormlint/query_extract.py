@@ -251,6 +251,8 @@ class _Function:
     query_vars: dict[str, list[int]] = field(default_factory=dict)
     loops: list[LoopFact] = field(default_factory=list)
     loop_targets: dict[int, str] = field(default_factory=dict)
+    # Per loop over a mapping's `.items()` / `.keys()`: the name bound to the key.
+    key_targets: dict[int, str] = field(default_factory=dict)
     accesses: list[LoopAccess] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     one_vars: list[tuple[str, int]] = field(default_factory=list)
@@ -496,7 +498,10 @@ class _Extractor:
                 _add_branch(fn, stmt.body)
                 _add_branch(fn, stmt.orelse)
             self._top(fn, stmt.test, where)
-            batched = where.batched or (bool(where.loops) and (_batch_test(stmt.test) or _memoizes(stmt.body)))
+            batched = where.batched or (bool(where.loops) and (
+                _batch_test(stmt.test) or _memoizes(stmt.body) or _fills_once(fn, stmt.test, stmt.body)
+                or _runs_once_per_key(stmt.test, {fn.key_targets.get(where.loops[-1], "")})
+            ))
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
             self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
             return
@@ -506,8 +511,11 @@ class _Extractor:
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
-            repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter)
+            repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter) or _is_local_display(fn, stmt.iter)
             index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
+            key = _mapping_key_target(stmt.target, stmt.iter)
+            if key:
+                fn.key_targets[index] = key
             inner = _Where(where.loops + (index,), False, False, isolated=_rolls_back_per_item(stmt.body))
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
@@ -1191,6 +1199,9 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
     if any(word in target.lower() for word in ("attempt", "retry", "tries", "try_")):
         return True
     iterable = _strip(node.iter)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" and iterable.args:
+        if isinstance(iterable.args[0], (ast.Tuple, ast.List, ast.Set)):
+            return True  # `for number, fixture in enumerate([a, b, c], 1):`
     if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
         return True  # a fixed handful of items written out (`for model in (A, B):`), not rows
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
@@ -1224,6 +1235,77 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
         return False
     name = iterable.id
     return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
+
+
+def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
+    """`tables = [XCom, Note]` then `for table in tables`: a name the function
+    binds only to a literal list, tuple or set display, never extended."""
+    iterable = _strip(iterable)
+    if not isinstance(iterable, ast.Name):
+        return False
+    name = iterable.id
+    values = fn.assigns.get(name, [])
+    return (
+        len(values) == 1 and isinstance(values[0], (ast.Tuple, ast.List, ast.Set))
+        and name not in fn.other_bindings and name not in fn.appends and name not in fn.params
+    )
+
+
+def _mapping_key_target(target: ast.AST, iterable: ast.AST) -> str:
+    """`for key, value in meta.items()` / `for key in meta.keys()`: `key`."""
+    iterable = _strip(iterable)
+    if not (isinstance(iterable, ast.Call) and not iterable.args and isinstance(iterable.func, ast.Attribute)):
+        return ""
+    if iterable.func.attr == "items" and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+        return target.elts[0].id
+    if iterable.func.attr == "keys" and isinstance(target, ast.Name):
+        return target.id
+    return ""
+
+
+def _runs_once_per_key(test: ast.AST, targets: set[str]) -> bool:
+    """`if key == "size":` / `if key in ("a", "b"):` in a loop over a mapping's
+    items: keys are unique, so the branch runs once per literal, not per item."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.left, ast.Name) or test.left.id not in targets:
+        return False
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq):
+        return isinstance(right, ast.Constant)
+    return isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in right.elts)
+
+
+def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
+    """`names = None` before the loop, then `if names is None: names = ...` in
+    it: filled lazily, the branch runs once. Every other assignment of the name
+    must be a blank (None, False, an empty display) or inside the branch: a
+    name the loop sets again (`team = query...first()`, then `if team is
+    None:`) is tested afresh on each pass."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        left, right = test.left, test.comparators[0]
+        if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant) and right.value is None):
+            return False
+        filled = left.id
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        filled = test.operand.id
+    else:
+        return False
+    if not body or filled in fn.other_bindings or filled in fn.params or filled in fn.appends:
+        return False
+    first, last = body[0].lineno, body[-1].end_lineno or body[-1].lineno
+    values = fn.assigns.get(filled, [])
+    inside = [v for v in values if first <= getattr(v, "lineno", 0) <= last]
+    outside = [v for v in values if not first <= getattr(v, "lineno", 0) <= last]
+    return bool(inside) and bool(outside) and all(_is_blank(v) for v in outside)
+
+
+def _is_blank(value: ast.AST) -> bool:
+    if isinstance(value, ast.Constant):
+        return not value.value
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("set", "dict", "list") and not value.args
 
 
 def _rolls_back_per_item(body: list[ast.stmt]) -> bool:

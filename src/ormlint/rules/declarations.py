@@ -151,6 +151,8 @@ class UnmappedAnnotation(Rule):
     In a class on a SQLAlchemy 2.0 `DeclarativeBase`, flags an annotated
     attribute without a value whose annotation is not `Mapped[...]` (or
     `ClassVar[...]`), unless the class sets `__allow_unmapped__ = True`.
+    Annotations under `if TYPE_CHECKING:` (or another branch) are left alone:
+    the first never run, so SQLAlchemy never sees them.
 
     ## Why is this bad?
     SQLAlchemy raises MappedAnnotationError (code zlpr) when the class is
@@ -184,6 +186,21 @@ class UnmappedAnnotation(Rule):
             yield self.line_diagnostic(mapped.path, assign.span, message, hint)
 
     VALID = [
+        """
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Rsvp(Base):
+    __tablename__ = "rsvp"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    if TYPE_CHECKING:
+        # Funnel: only for a protocol the type checker compares against.
+        id_: declared_attr[Any]
+""",
         """
 from typing import ClassVar
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

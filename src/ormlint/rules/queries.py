@@ -1397,7 +1397,10 @@ class RoundTripInLoop(Rule):
     the same class) that does one of these. `session.add()` alone is not a
     round trip. Not reported: statements that end the loop (`return`,
     `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
-    (`if key not in cache: cache[key] = ...`), a commit inside `try:`/`except`
+    (`if key not in cache: cache[key] = ...`; `names = None` before the loop,
+    `if names is None: names = ...` in it), branches on a mapping's key
+    (`for key, value in meta.items(): if key == "size": ...`: once per key, not
+    per item), a commit inside `try:`/`except`
     in the loop, or after a `try:` whose `except` rolls back (one transaction
     per item on purpose, so that one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
@@ -1406,8 +1409,9 @@ class RoundTripInLoop(Rule):
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integer literals (`for _ in
     range(3)`), the schema itself (`for table in
-    reversed(metadata.sorted_tables)`, also through a local name) and a
-    module-level collection (`for
+    reversed(metadata.sorted_tables)`, also through a local name), a literal
+    list written out (also through `enumerate()`, or a local name bound only to
+    it: `tables = [XCom, Note]`) and a module-level collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
@@ -1541,6 +1545,46 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String, delete, select, update
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50), index=True)
+    size = Column(Integer)
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    item_id = Column(Integer, index=True)
+
+def set_metadata(session: Session, item_id: int, meta: dict):
+    # Rucio: each key once.
+    for key, value in meta.items():
+        if key == "size":
+            session.execute(update(Item).where(Item.id == item_id).values(size=value))
+        elif key in ("label", "title"):
+            session.execute(update(Item).where(Item.id == item_id).values(name=value))
+
+def check(session: Session, rows):
+    names = None
+    for row in rows:
+        if names is None:
+            names = set(session.execute(select(Item.name)).scalars().all())
+
+def clear(session: Session, item_id: int, a: Item, b: Item):
+    # Airflow: one table per pass; Funnel: three fixtures, numbered.
+    tables = [Item, Note]
+    for table in tables:
+        session.execute(delete(table).where(table.id == item_id))
+    for number, item in enumerate([a, b], 1):
+        item.size = number
+        session.commit()
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base
@@ -1825,6 +1869,26 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), index=True)
+
+def load_teams(session: Session, names):
+    for name in names:
+        # Tested afresh on each pass: not a value filled once.
+        team = session.query(Team).filter_by(name=name).first()  # ORM305
+        if team is None:
+            team = Team(name=name)
+            session.add(team)
+            session.commit()  # ORM305
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
