@@ -1487,6 +1487,8 @@ class RoundTripInLoop(Rule):
                 if inner is None:
                     continue
                 what = inner[4].split(" runs ")[0]
+                if what[:1].isupper():
+                    what = what[0].lower() + what[1:]  # "a query on `User` (`first`)", inside the sentence
                 loop_line = span_line(function.loops[call.loops[-1]].span)
                 reported.add(span_line(call.span))
                 shown = f"{call.receiver}.{call.name}" if call.receiver else call.name
@@ -1535,12 +1537,14 @@ class RoundTripInLoop(Rule):
                 continue
             if any(ref.op == "in_" for ref in query.conditions):
                 continue  # an IN query per iteration: a batch (chunk) at a time
-            target = f"`{query.model.name}`" if query.model is not None else f"a `{query.kind}()` statement"
             if query.kind == "insert":
+                target = f"`{query.model.name}`" if query.model is not None else "an `insert()` statement"
                 message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
                 hint = "Collect the rows and run one `session.execute(insert(Model), rows)` after the loop."
             else:
-                message = f"A query on {target} (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
+                what = {"update": "An UPDATE", "delete": "A DELETE"}.get(query.kind, "A query")
+                on = f" on `{query.model.name}`" if query.model is not None else "" if query.kind in ("update", "delete") else f" on a `{query.kind}()` statement"
+                message = f"{what}{on} (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
                 hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
