@@ -123,6 +123,9 @@ class CallSite:
     loops: tuple[int, ...]
     exits: bool = False
     batched: bool = False
+    # Called under `await`: an `async` helper's body runs here (called without,
+    # it only makes a coroutine, run elsewhere: `create_task`, `gather`).
+    awaited: bool = False
 
 
 @record
@@ -257,6 +260,7 @@ class _Function:
     calls: list[CallSite] = field(default_factory=list)
     one_vars: list[tuple[str, int]] = field(default_factory=list)
     branches: list[Span] = field(default_factory=list)
+    awaited: set[int] = field(default_factory=set)  # ids of calls under `await`
     session_params: tuple[str, ...] = ()
     returns: list[int] = field(default_factory=list)
     params: set[str] = field(default_factory=set)
@@ -663,6 +667,8 @@ class _Extractor:
         while kind is ast.Await:
             node = node.value  # type: ignore[attr-defined]
             kind = type(node)
+            if kind is ast.Call:
+                fn.awaited.add(id(node))
         if kind is ast.Name or kind is ast.Constant or kind is ast.Lambda:
             return  # nothing to record in a name or a constant; lambdas are not walked
         if kind in _COMPREHENSION_TYPES:
@@ -745,9 +751,9 @@ class _Extractor:
             if func.attr in _ROUND_TRIP_METHODS:
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched or where.isolated))
             elif receiver in ("self", "cls") and where.loops:
-                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched))
+                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited))
         elif isinstance(func, ast.Name) and where.loops:
-            fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched))
+            fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited))
 
     # -- query chains -----------------------------------------------------
     def _query(self, fn: _Function, node: ast.AST, where: _Where) -> Optional[int]:

@@ -1418,8 +1418,8 @@ class RoundTripInLoop(Rule):
     chooses through a parameter, `if commit: session.commit()`, nor one in an
     `except` handler or inside the helper's own batch/`while` loop),
     and an `async` helper called
-    in a comprehension is not reported: the comprehension builds coroutines
-    for `asyncio.gather()`, which run concurrently.
+    in a comprehension, or without `await` (`tasks.add(create_task(helper(x)))`),
+    is not reported: the loop only builds coroutines, which run concurrently.
 
     Test code is checked like any other code: a test or fixture that seeds
     rows with a commit per iteration over a data-dependent count (`for i in
@@ -1479,9 +1479,9 @@ class RoundTripInLoop(Rule):
                 callee = by_name.get((module, callee_name))
                 if callee is None:
                     continue
-                if callee[0].is_async and loop.kind == "comprehension":
-                    # `gather(*(check(s, x) for x in xs))`: the comprehension builds
-                    # coroutines that run concurrently, each on its own session.
+                if callee[0].is_async and (loop.kind == "comprehension" or not call.awaited):
+                    # `gather(*(check(s, x) for x in xs))`, `create_task(check(s, x))`:
+                    # the loop only builds coroutines, which run concurrently.
                     continue
                 inner = next((site for site in self._sites(data, module, path, callee[0], callee[1]) if self._every_call(callee[0], site)), None)
                 if inner is None:
@@ -1549,6 +1549,21 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def forget(session: AsyncSession, numbers: set) -> None:
+    await session.commit()
+
+async def process(session: AsyncSession, groups: list) -> None:
+    # Funnel: one task per group, run concurrently.
+    tasks = set()
+    for group in groups:
+        tasks.add(asyncio.create_task(forget(session, group)))
+    await asyncio.wait(tasks)
+""",
         """
 from sqlalchemy import Column, Integer, String, delete, select, update
 from sqlalchemy.orm import Session, declarative_base
@@ -1873,6 +1888,16 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def forget(session: AsyncSession, numbers: set) -> None:
+    await session.commit()
+
+async def process(session: AsyncSession, groups: list) -> None:
+    for group in groups:
+        await forget(session, group)  # ORM305
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base
