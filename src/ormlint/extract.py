@@ -231,6 +231,7 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
         elif kind is ast.ClassDef:
             nested.append(stmt.name)  # type: ignore[attr-defined]
     dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node, lines)
+    set_on_class = _class_method_attributes(node)
     return ClassFact(
         name=node.name,
         span=span_of(node),
@@ -242,7 +243,35 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
         nested_classes=tuple(nested),
         dynamic_attributes=dynamic,
         conditional=conditional,
+        class_method_attributes=set_on_class,
     )
+
+
+# Methods SQLAlchemy (or Python) calls on the class itself.
+_CLASS_HOOKS = frozenset({"__declare_last__", "__declare_first__", "__init_subclass__"})
+
+
+def _class_method_attributes(node: ast.ClassDef) -> tuple[str, ...]:
+    """Names a class method assigns on its class: `cls.NAME = ...` in a
+    `@classmethod` (or a declarative hook such as `__declare_last__`)."""
+    found: list[str] = []
+    for stmt in node.body:
+        if type(stmt) is not ast.FunctionDef or not stmt.args.args:
+            continue
+        if stmt.name not in _CLASS_HOOKS and not any(type(d) is ast.Name and d.id == "classmethod" for d in stmt.decorator_list):
+            continue
+        owner = stmt.args.args[0].arg
+        for sub in ast.walk(stmt):
+            if type(sub) is ast.Assign:
+                targets = sub.targets
+            elif type(sub) is ast.AnnAssign:
+                targets = [sub.target]
+            else:
+                continue
+            for target in targets:
+                if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == owner:
+                    found.append(target.attr)
+    return tuple(dict.fromkeys(found))
 
 
 _CLASS_WORD = re.compile(r"class[ \t]+([A-Za-z_][A-Za-z0-9_]*)")

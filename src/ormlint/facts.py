@@ -74,6 +74,9 @@ class ClassFact:
     # its attributes cannot be known.
     dynamic_attributes: bool
     conditional: bool = False
+    # Attributes a class method sets on the class (`cls.current = column_property(...)`
+    # in `__declare_last__`): they exist once the class is configured.
+    class_method_attributes: tuple[str, ...] = ()
 
 
 @record

@@ -241,6 +241,7 @@ class IndexBuilder:
             mapped.attribute_names.update(f.name for f in source.fact.functions)
             mapped.attribute_names.update(source.fact.nested_classes)
             mapped.attribute_names.update(source.external_attributes)
+            mapped.attribute_names.update(source.fact.class_method_attributes)
             if source.fact.dynamic_attributes or source.unresolved:
                 mapped.complete = False
             for assign in source.fact.body:

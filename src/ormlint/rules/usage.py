@@ -34,9 +34,10 @@ class UnknownClassAttribute(Rule):
     Flags an attribute of a mapped class that the class does not have:
     `User.name` when the column is `username`, also `getattr(User, "name")`.
     Columns, relationships, backrefs declared on other classes, synonyms,
-    hybrid and column properties, methods, class attributes, inherited and
-    mixin attributes, and what SQLAlchemy, Flask-SQLAlchemy and SQLModel add
-    all count. Classes with an unresolvable base, `__getattr__` or dynamic
+    hybrid and column properties, methods, class attributes (also those a
+    class method sets, `cls.current = column_property(...)` in
+    `__declare_last__`), inherited and mixin attributes, and what SQLAlchemy,
+    Flask-SQLAlchemy and SQLModel add all count. Classes with an unresolvable base, `__getattr__` or dynamic
     `setattr` are never flagged.
 
     ## Why is this bad?
@@ -87,6 +88,25 @@ class UnknownClassAttribute(Rule):
                                               hint or f"Use an attribute `{model.name}` defines.")
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, select
+from sqlalchemy.orm import column_property, declarative_base
+
+Base = declarative_base()
+
+class Versioned:
+    @classmethod
+    def __declare_last__(cls):
+        # SQLAlchemy's versioned_rows example: set on each mapped subclass.
+        cls.double_id = column_property(cls.id * 2)
+
+class Doc(Versioned, Base):
+    __tablename__ = "doc"
+    id = Column(Integer, primary_key=True)
+
+def doubled(session):
+    return session.execute(select(Doc.double_id)).all()
+""",
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
             "app/models.py": """
