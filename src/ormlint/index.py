@@ -344,7 +344,13 @@ class IndexBuilder:
     def _expand_star_kwargs(self, module: str, call: Optional[Call], scope: Optional[ClassFact]) -> Optional[Call]:
         """`relationship(X, **common_args)` with a literal dict in the class body or module;
         SQLModel's `Relationship(sa_relationship_kwargs={...}, cascade_delete=True,
-        link_model=Link)` (the link model's table is the `secondary`)."""
+        link_model=Link)` (the link model's table is the `secondary`), and
+        `Relationship(sa_relationship=relationship(...))`, which SQLModel uses as given."""
+        if call is not None and call.has_kwarg("sa_relationship"):
+            given = call.kwarg("sa_relationship")
+            if isinstance(given, Call):
+                return self._expand_star_kwargs(module, given, scope)
+            return Call(call.func, call.args, call.kwargs, True, call.span, call.star_kwargs, call.star_args)  # unknown options
         if call is not None and any(call.has_kwarg(k) for k in ("sa_relationship_kwargs", "cascade_delete", "link_model")):
             kwargs = [(k, v) for k, v in call.kwargs if k not in ("sa_relationship_kwargs", "cascade_delete", "link_model")]
             link_model = call.kwarg("link_model")

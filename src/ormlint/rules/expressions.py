@@ -1187,6 +1187,22 @@ class ContradictoryDeleteRule(Rule):
 
     VALID = [
         """
+from uuid import UUID, uuid4
+
+import sqlalchemy as sa
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, SQLModel
+
+class Connection(SQLModel, table=True):
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    # Langflow: SQLModel uses the given relationship as it is.
+    secret: "ConnectionSecret" = Relationship(sa_relationship=relationship("ConnectionSecret", cascade="delete", uselist=False))
+
+class ConnectionSecret(SQLModel, table=True):
+    connection_id: UUID = Field(sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True, nullable=False))
+    value: str = Field(default="")
+""",
+        """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship
 
