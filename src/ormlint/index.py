@@ -414,6 +414,7 @@ class IndexBuilder:
             rel.backref = const_str(backref.args[0]) if backref.args else None
             rel.backref_call = backref
         rel.back_populates = const_str(call.kwarg("back_populates"))
+        rel.back_populates_unknown = rel.back_populates is None and call.kwarg("back_populates") is not None and not _is_none(call.kwarg("back_populates"))
         rel.secondary = call.kwarg("secondary") or (call.args[1] if len(call.args) > 1 else None)
         rel.has_secondary_join = call.has_kwarg("secondaryjoin")
         rel.has_remote_side = call.has_kwarg("remote_side")

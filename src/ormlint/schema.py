@@ -172,6 +172,8 @@ class RelationshipInfo:
     backref: Optional[str] = None
     backref_call: Optional[Call] = None
     back_populates: Optional[str] = None
+    # `back_populates=cls.__tablename__`: given, but not as a literal.
+    back_populates_unknown: bool = False
     secondary: Optional[Expr] = None
     has_join_condition: bool = False  # primaryjoin= or foreign_keys=
     viewonly: bool = False

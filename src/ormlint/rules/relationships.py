@@ -372,7 +372,9 @@ class BackPopulatesMismatch(Rule):
     sides fall out of sync inside the session: appending to one collection does
     not set the other attribute until the next load.
 
-    Not reported as one-sided: several relationships of a class (filtered by
+    Not reported as one-sided: a reverse whose `back_populates=` is computed
+    (`back_populates=cls.__tablename__` in a mixin's `declared_attr`), and
+    several relationships of a class (filtered by
     `primaryjoin=`, say `api_key` and `old_api_keys`) that all say
     back_populates="user", since `user` can name only one of them.
 
@@ -430,6 +432,8 @@ class BackPopulatesMismatch(Rule):
                         f"Make the pair symmetric: `{target.name}.{name}` should say back_populates=\"{rel.key}\".")
             return None
         if other.back_populates is None and other.backref is None and other.target is not None:
+            if other.back_populates_unknown:
+                return None  # `back_populates=cls.__tablename__`: computed, maybe `rel.key`
             if any(r is not rel and r.back_populates == name and r.target is target for r in rel.owner.all_relationships().values()):
                 # `api_key` and `old_api_keys` (filtered by `primaryjoin=`) both
                 # say back_populates="user": `user` can name only one of them.
@@ -439,6 +443,32 @@ class BackPopulatesMismatch(Rule):
         return None
 
     VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, declared_attr, relationship
+
+Base = declarative_base()
+
+class Owner(Base):
+    __tablename__ = "owners"
+    id = Column(Integer, primary_key=True)
+    notes = relationship("Note", back_populates="owner")
+
+class OwnedMixin:
+    id = Column(Integer, primary_key=True)
+
+    @declared_attr
+    def owner_id(cls):
+        return Column(Integer, ForeignKey("owners.id"), index=True)
+
+    @declared_attr
+    def owner(cls):
+        # JupyterHub: the reverse is named after the table.
+        return relationship("Owner", back_populates=cls.__tablename__)
+
+class Note(OwnedMixin, Base):
+    __tablename__ = "notes"
+""",
         """
 from sqlalchemy import Boolean, Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship
