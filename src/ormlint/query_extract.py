@@ -1257,6 +1257,18 @@ def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
     )
 
 
+def _length_reaches(test: ast.Compare) -> bool:
+    """`len(items) == 100`, `len(items) >= 500`: a list filled in the loop and
+    flushed when it reaches a size."""
+    if len(test.ops) != 1 or not isinstance(test.ops[0], (ast.Eq, ast.GtE, ast.Gt)):
+        return False
+    left, right = test.left, test.comparators[0]
+    return (
+        isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "len" and len(left.args) == 1
+        and isinstance(right, ast.Constant) and type(right.value) is int and right.value > 1
+    )
+
+
 def _mapping_key_target(target: ast.AST, iterable: ast.AST) -> str:
     """`for key, value in meta.items()` / `for key in meta.keys()`: `key`."""
     iterable = _strip(iterable)
@@ -1533,13 +1545,16 @@ _BATCH_SIZE_WORDS = ("batch", "chunk", "page_size", "flush_every", "commit_every
 
 def _batch_test(test: ast.AST) -> bool:
     """The test of an `if` in a loop runs its branch once per batch: it uses `%`
-    (every n rows), or compares a batch size (`if len(batch) >= batch_size:`,
-    `if n >= BATCH_SIZE:`)."""
+    (every n rows), compares a batch size (`if len(batch) >= batch_size:`,
+    `if n >= BATCH_SIZE:`), or a collected list's length with a number above
+    one (`if len(doomed) == 100:`)."""
     for node in _subtree(test):
         kind = type(node)
         if kind is ast.BinOp:
             if type(node.op) is ast.Mod:  # type: ignore[attr-defined]
                 return True
+        elif kind is ast.Compare and _length_reaches(node):  # type: ignore[arg-type]
+            return True
         elif kind is ast.Compare:
             for operand in [node.left, *node.comparators]:  # type: ignore[attr-defined]
                 for name in _subtree(operand):

@@ -1396,7 +1396,8 @@ class RoundTripInLoop(Rule):
     single row; with a list of parameter rows it is one executemany), or a call of a function of the same module (or a method of
     the same class) that does one of these. `session.add()` alone is not a
     round trip. Not reported: statements that end the loop (`return`,
-    `break`), batching (`if i % 100 == 0: session.commit()`), memoised lookups
+    `break`), batching (`if i % 100 == 0: session.commit()`, `if len(pending)
+    == 100:`), memoised lookups
     (`if key not in cache: cache[key] = ...`; `names = None` before the loop,
     `if names is None: names = ...` in it), branches on a mapping's key
     (`for key, value in meta.items(): if key == "size": ...`: once per key, not
@@ -1549,6 +1550,30 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Row(Base):
+    __tablename__ = "rows"
+    id = Column(Integer, primary_key=True)
+
+def purge(session: Session):
+    # Security Monkey: a commit per hundred deletes.
+    doomed = []
+    for row in session.query(Row).all():
+        doomed.append(row)
+        if len(doomed) == 100:
+            for victim in doomed:
+                session.delete(victim)
+            session.commit()
+            doomed = []
+    for victim in doomed:
+        session.delete(victim)
+    session.commit()
+""",
         """
 import asyncio
 
