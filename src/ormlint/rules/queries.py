@@ -1315,6 +1315,14 @@ def _session_like(function: FunctionQueries, receiver: str) -> bool:
     return last in SESSION_NAMES or receiver in function.session_params
 
 
+def _queries_the_loop_variable(function: FunctionQueries, fact: QueryFact) -> bool:
+    """The statement's entity is what the loop iterates (`delete(model)` in `for
+    model in models_for_deletion`): a loop over tables or models, bounded by
+    the schema, which no single `IN` query could replace."""
+    targets = {function.loops[index].target for index in fact.loops} - {""}
+    return any(isinstance(entity, Name) and entity.dotted in targets for entity in fact.entities)
+
+
 def _executed(query: ResolvedQuery) -> Optional[str]:
     """How an expression that runs in place talks to the database, or None."""
     if query.kind == "get":
@@ -1410,7 +1418,8 @@ class RoundTripInLoop(Rule):
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integer literals (`for _ in
     range(3)`), the schema itself (`for table in
-    reversed(metadata.sorted_tables)`, also through a local name), a literal
+    reversed(metadata.sorted_tables)`, also through a local name; a statement
+    on the loop variable itself, `delete(model)` for each model), a literal
     list written out (also through `enumerate()`, or a local name bound only to
     it: `tables = [XCom, Note]`) and a module-level collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
@@ -1538,6 +1547,8 @@ class RoundTripInLoop(Rule):
                 continue
             if any(ref.op == "in_" for ref in query.conditions):
                 continue  # an IN query per iteration: a batch (chunk) at a time
+            if _queries_the_loop_variable(function, fact):
+                continue  # `for model in models: session.execute(delete(model))`: one per table
             if query.kind == "insert":
                 target = f"`{query.model.name}`" if query.model is not None else "an `insert()` statement"
                 message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
@@ -1550,6 +1561,27 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String, delete
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class TaskInstance(Base):
+    __tablename__ = "task_instance"
+    id = Column(Integer, primary_key=True)
+    dag_id = Column(String(250), index=True)
+
+class DagRun(Base):
+    __tablename__ = "dag_run"
+    id = Column(Integer, primary_key=True)
+    dag_id = Column(String(250), index=True)
+
+def delete_dag(session: Session, dag_id: str, extra_models):
+    # Airflow: one DELETE per table.
+    for model in [TaskInstance, DagRun] + list(extra_models):
+        session.execute(delete(model).where(model.dag_id == dag_id))
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
