@@ -48,7 +48,8 @@ class HandlerFact:
     resets: tuple[str, ...]  # receivers the handler calls rollback()/close() on
     exits: str  # how the handler's body ends: return / raise / break / continue / ""
     span: Span
-    # Dotted names the handler passes to calls or assigns to (it may roll back or replace them).
+    # Dotted names the handler passes to calls, assigns to (it may roll back or
+    # replace them) or checks (`session.is_active`).
     handles: tuple[str, ...] = ()
 
 
@@ -212,6 +213,12 @@ def _handled_in(walked: list[ast.AST]) -> tuple[str, ...]:
                 name = dotted_name(target)
                 if name:
                     found.append(name)
+        elif isinstance(node, ast.Attribute) and node.attr == "is_active":
+            # `if not session.is_active: break`: the handler checks whether
+            # the session can still be used.
+            name = dotted_name(node.value)
+            if name:
+                found.append(name)
     return tuple(found)
 
 

@@ -702,7 +702,8 @@ class SwallowedFailedCommit(Rule):
     and aliases of it), `self.db`-style attributes set from those, and `with`
     targets of project `@contextmanager` scope helpers. Anything else is left
     alone. A failed flush inside `with session.begin_nested():` rolls the
-    savepoint back itself and is fine. Code in tests (under a `test`, `tests`
+    savepoint back itself and is fine, and a handler that checks
+    `session.is_active` (to stop using the session) is trusted. Code in tests (under a `test`, `tests`
     or `testing` directory, `test_*.py`, `*_test.py`, `conftest.py`) is not
     checked.
 
@@ -1442,6 +1443,27 @@ def read_session():
 '''
 
 SwallowedFailedCommit.VALID = [
+    '''
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20), unique=True)
+
+def import_names(session: Session, names):
+    # Langflow: a failed flush leaves the session inactive; the loop stops.
+    for name in names:
+        try:
+            session.add(Item(name=name))
+            session.flush()
+        except Exception:
+            if not session.is_active:
+                break
+''',
     _PRELUDE + '''
 def import_rows(session: Session, rows):
     for row in rows:
