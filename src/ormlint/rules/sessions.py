@@ -935,7 +935,9 @@ class SeveralSessionsInOneFunction(Rule):
     the second scope. Left alone: scopes on exclusive branches (`if`/`else`, a
     `try` body and its `except` handler: "record the failure in a fresh
     session"), batch jobs (a scope opened inside a loop, or one that commits
-    inside a loop: one transaction per item or batch is their choice), tests.
+    inside a loop: one transaction per item or batch is their choice), tests,
+    and Alembic revisions, whose sessions (`Session(bind=op.get_bind())`) join
+    the migration's transaction: a `commit()` there does not end it.
 
     ## Why is this bad?
     The function's work is split into independent transactions: when the
@@ -971,6 +973,8 @@ class SeveralSessionsInOneFunction(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver_of(ctx)
         for module, facts, fn in _functions(resolver):
+            if facts.is_migration:
+                continue  # sessions on `op.get_bind()` join the migration's transaction
             scopes = [scope for scope in _opened_scopes(resolver, module, fn) if scope.writes and not _batch(scope)]
             if len(scopes) < 2:
                 continue
@@ -1645,6 +1649,38 @@ def handle(text):
 ''')
 
 SeveralSessionsInOneFunction.VALID = [
+    {
+        "models.py": '''
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    label = Column(String(20))
+''',
+        "migrations/versions/a1_fill.py": '''
+from alembic import op
+from sqlalchemy.orm import Session
+
+from models import Item
+
+revision = "a1"
+down_revision = None
+
+def upgrade():
+    # JupyterHub: both sessions join the migration's transaction.
+    conn = op.get_bind()
+    db = Session(bind=conn)
+    db.add(Item(id=1, label="a"))
+    db.commit()
+    db = Session(bind=conn)
+    db.add(Item(id=2, label="b"))
+    db.commit()
+''',
+    },
     _PRELUDE + '''
 def save_file(text):
     with get_session() as session:
