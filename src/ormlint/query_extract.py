@@ -126,6 +126,9 @@ class CallSite:
     # Called under `await`: an `async` helper's body runs here (called without,
     # it only makes a coroutine, run elsewhere: `create_task`, `gather`).
     awaited: bool = False
+    # Inside `try:`/`except` in the loop: a commit the helper makes there gives
+    # each item its own transaction, by design (as a commit written in place).
+    isolated: bool = False
 
 
 @record
@@ -751,9 +754,9 @@ class _Extractor:
             if func.attr in _ROUND_TRIP_METHODS:
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched or where.isolated))
             elif receiver in ("self", "cls") and where.loops:
-                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited))
+                fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited, where.isolated))
         elif isinstance(func, ast.Name) and where.loops:
-            fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited))
+            fn.calls.append(CallSite("", func.id, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited, where.isolated))
 
     # -- query chains -----------------------------------------------------
     def _query(self, fn: _Function, node: ast.AST, where: _Where) -> Optional[int]:

@@ -1315,6 +1315,11 @@ def _session_like(function: FunctionQueries, receiver: str) -> bool:
     return last in SESSION_NAMES or receiver in function.session_params
 
 
+def _commits(message: str) -> bool:
+    """Whether a round-trip site (by its message) is a `commit()`/`flush()` call."""
+    return message.startswith("`") and message.split("()`", 1)[0].endswith((".commit", ".flush"))
+
+
 def _queries_the_loop_variable(function: FunctionQueries, fact: QueryFact) -> bool:
     """The statement's entity is what the loop iterates (`delete(model)` in `for
     model in models_for_deletion`): a loop over tables or models, bounded by
@@ -1410,8 +1415,9 @@ class RoundTripInLoop(Rule):
     `if names is None: names = ...` in it), branches on a mapping's key
     (`for key, value in meta.items(): if key == "size": ...`: once per key, not
     per item), a commit inside `try:`/`except`
-    in the loop, or after a `try:` whose `except` rolls back (one transaction
-    per item on purpose, so that one failure does not undo the others), `IN` queries (a chunk at a
+    in the loop (also one a helper called there makes), or after a `try:`
+    whose `except` rolls back (one transaction per item on purpose, so that
+    one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
     empties the session with `expunge_all()` to bound memory), `while`
@@ -1493,7 +1499,10 @@ class RoundTripInLoop(Rule):
                     # `gather(*(check(s, x) for x in xs))`, `create_task(check(s, x))`:
                     # the loop only builds coroutines, which run concurrently.
                     continue
-                inner = next((site for site in self._sites(data, module, path, callee[0], callee[1]) if self._every_call(callee[0], site)), None)
+                inner = next((
+                    site for site in self._sites(data, module, path, callee[0], callee[1])
+                    if self._every_call(callee[0], site) and not (call.isolated and _commits(site[4]))
+                ), None)
                 if inner is None:
                     continue
                 what = inner[4].split(" runs ")[0]
@@ -1561,6 +1570,30 @@ class RoundTripInLoop(Rule):
             yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    archived = Column(Boolean, default=False)
+
+def _archive(session: Session, job: Job) -> None:
+    job.archived = True
+    session.commit()
+
+def archive_all(session: Session, jobs) -> None:
+    # Airflow's cleanup: one transaction per item, a failure rolled back alone.
+    for job in jobs:
+        try:
+            _archive(session, job)
+        except OperationalError:
+            session.rollback()
+""",
         """
 from sqlalchemy import Column, Integer, String, delete
 from sqlalchemy.orm import Session, declarative_base
