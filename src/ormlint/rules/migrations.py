@@ -255,7 +255,7 @@ class TableNeverCreated(Rule):
         external = {name.lower() for name in ctx.settings.external_tables}
         for mapped in ctx.index.classes:
             table = mapped.table
-            if not mapped.own_table or table is None or table.name is None or _is_auxiliary(mapped.path):
+            if not mapped.own_table or table is None or table.name is None or _is_auxiliary(mapped.path, mapped.module):
                 continue
             if mapped.parent is not None and not any(c.primary_key for c in table.columns):
                 # A subclass naming a table but declaring no key: Flask-SQLAlchemy
@@ -377,7 +377,7 @@ def compared_tables(ctx: RuleContext) -> Iterator[tuple["TableInfo", "MigratedTa
     external = {name.lower() for name in ctx.settings.external_tables}
     by_name: dict[str, list[TableInfo]] = defaultdict(list)
     for table in ctx.index.tables:
-        if table.name is None or _is_auxiliary(table.path) or ctx.index.modules.get(table.module, None) is not None and ctx.index.modules[table.module].is_migration:
+        if table.name is None or _is_auxiliary(table.path, table.module) or ctx.index.modules.get(table.module, None) is not None and ctx.index.modules[table.module].is_migration:
             continue
         by_name[table.name.lower()].append(table)
     for name in sorted(by_name):
@@ -933,7 +933,7 @@ class ModelsOutsideTargetMetadata(Rule):
         missing: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}
         for mapped in ctx.index.classes:
-            if not mapped.own_table or _is_auxiliary(mapped.path) or ctx.index.modules[mapped.module].is_migration:
+            if not mapped.own_table or _is_auxiliary(mapped.path, mapped.module) or ctx.index.modules[mapped.module].is_migration:
                 continue
             metadata = mapped.metadata
             if metadata in included or metadata.startswith("unknown:") or "[" in metadata:

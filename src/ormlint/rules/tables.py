@@ -239,19 +239,24 @@ posts = Table(  # ORM109
 _AUXILIARY_DIRS = frozenset({"tests", "test", "testing", "examples", "example", "docs", "doc", "docs_src"})
 
 
-def _is_auxiliary(path: str) -> bool:
+def _directories(path: str, module: str) -> set[str]:
+    """The directories a file lies in, as reached from the PATH and as its
+    module's packages: `ormlint .` run inside `examples/` still knows that
+    `examples.auth.main` is example code."""
+    return {*path.replace("\\", "/").split("/")[:-1], *module.split(".")[:-1]}
+
+
+def _is_auxiliary(path: str, module: str = "") -> bool:
     """Test, example and documentation code: programs of their own."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return bool(_AUXILIARY_DIRS.intersection(parts[:-1])) or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return bool(_AUXILIARY_DIRS & _directories(path, module)) or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
-def _is_migration_support(path: str) -> bool:
+def _is_migration_support(table: TableInfo) -> bool:
     """Code of an Alembic environment (`migrations/shared/utils.py` that
     revisions import): its models are partial snapshots of tables, mapping
     only the columns one data migration needs, on a throwaway base."""
-    parts = path.replace("\\", "/").split("/")[:-1]
-    return "migrations" in parts or "alembic" in parts
+    return bool({"migrations", "alembic"} & _directories(table.path, table.module))
 
 
 def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo) -> bool:
@@ -260,13 +265,13 @@ def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo) -> 
     Two mappings of test (or example) code are each their own throwaway
     schema, even when pytest loads them into one process: a test module with
     its own declarative base creates and drops its own tables."""
-    if _is_auxiliary(first.path) and _is_auxiliary(second.path):
+    if _is_auxiliary(first.path, first.module) and _is_auxiliary(second.path, second.module):
         return False
-    if _is_migration_support(first.path) or _is_migration_support(second.path):
+    if _is_migration_support(first) or _is_migration_support(second):
         return False
     if ctx.index.coloaded(first.module, second.module):
         return True
-    return not _is_auxiliary(first.path) and not _is_auxiliary(second.path)
+    return not _is_auxiliary(first.path, first.module) and not _is_auxiliary(second.path, second.module)
 
 
 def _truth_of(tables: list[TableInfo], globs: tuple[str, ...]) -> Optional[TableInfo]:
