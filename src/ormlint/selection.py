@@ -87,6 +87,12 @@ RULE_TABLE: tuple[RuleEntry, ...] = (
     RuleEntry("ORM606", "constraint-missing-from-migrations", True),
     RuleEntry("ORM607", "orphan-in-migrations", False),
     RuleEntry("ORM608", "nullability-differs-from-migrations", True),
+    RuleEntry("ORM701", "legacy-query-get", False),
+    RuleEntry("ORM702", "legacy-query-api", False),
+    RuleEntry("ORM703", "backref-instead-of-back-populates", False),
+    RuleEntry("ORM704", "dynamic-relationship", False),
+    RuleEntry("ORM705", "declarative-base-from-ext", False),
+    RuleEntry("ORM706", "classic-column-in-declarative-base", False),
 )
 
 RULE_NAMES: dict[str, str] = {entry.code: entry.name for entry in RULE_TABLE}

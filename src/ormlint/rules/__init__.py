@@ -26,6 +26,14 @@ from ormlint.rules.foreign_keys import (
     ForeignKeyUnknownTable,
 )
 from ormlint.rules.indexes import ForeignKeyWithoutIndex, RedundantIndex
+from ormlint.rules.modernize import (
+    BackrefInsteadOfBackPopulates,
+    ClassicColumnInDeclarativeBase,
+    DeclarativeBaseFromExt,
+    DynamicRelationship,
+    LegacyQueryApi,
+    LegacyQueryGet,
+)
 from ormlint.rules.queries import (
     CompositeIndexCandidate,
     FullScanCondition,
@@ -111,6 +119,12 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             UnknownNameInRelationshipString,
             ForeignKeyWithoutIndex,
             RedundantIndex,
+            LegacyQueryGet,
+            LegacyQueryApi,
+            BackrefInsteadOfBackPopulates,
+            DynamicRelationship,
+            DeclarativeBaseFromExt,
+            ClassicColumnInDeclarativeBase,
             FullScanCondition,
             CompositeIndexCandidate,
             LazyLoadInLoop,
