@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from ormlint.diagnostics import Fix
-from ormlint.fixes import Declined, FileContext, Planned, TextEdit, _alias_local, _dotted, fixer
+from ormlint.fixes import Declined, FileContext, Planned, TextEdit, _alias_local, _dotted, _walk, fixer
 
 _SPAN_KINDS = (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation, cst.Call, cst.Dict, cst.List, cst.Set, cst.Attribute, cst.Name)
 
@@ -326,3 +326,49 @@ def _insert_after(context: FileContext, statement: cst.SimpleStatementLine, text
         return TextEdit(offset, offset, text)
     offset = len(context.text)
     return TextEdit(offset, offset, context.module.default_newline + text.rstrip("\r\n"))
+
+
+# --- ORM705: names that moved to sqlalchemy.orm ---------------------------------------
+
+
+@fixer("import-from-orm")
+def import_from_orm(context: FileContext, fix: Fix) -> Optional[Planned]:
+    """`from sqlalchemy.ext.declarative import declarative_base` -> `from
+    sqlalchemy.orm import declarative_base`: the same objects, re-exported
+    there since 1.4. Only an import of moved names alone (a `ConcreteBase`
+    beside them stays in `sqlalchemy.ext.declarative`). data: the moved names."""
+    line = fix.span[0]
+    moved = set(fix.data)
+    for node in _walk(context.module):
+        if not isinstance(node, cst.ImportFrom) or context.positions[node].start.line != line:
+            continue
+        if _module_name(node) != "sqlalchemy.ext.declarative" or isinstance(node.names, cst.ImportStar) or node.module is None:
+            return None
+        if not all(isinstance(alias.name, cst.Name) and alias.name.value in moved for alias in node.names):
+            return None
+        start, end = context.node_range(node.module)
+        return Planned([TextEdit(start, end, "sqlalchemy.orm")], [])
+    return None
+
+
+# --- ORM701: Query.get -> Session.get ----------------------------------------------------
+
+
+@fixer("session-get")
+def session_get(context: FileContext, fix: Fix) -> Optional[Planned]:
+    """`session.query(User).get(pk)` -> `session.get(User, pk)`: the same
+    identity-map lookup. Only that exact chain (no options or filters between).
+    data: (receiver,)."""
+    (receiver,) = fix.data
+    node = context.node_at(fix.span, cst.Call)
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute) or node.func.attr.value != "get":
+        return None
+    inner = node.func.value
+    if (
+        not isinstance(inner, cst.Call) or not isinstance(inner.func, cst.Attribute) or inner.func.attr.value != "query"
+        or _dotted(inner.func.value) != receiver or len(inner.args) != 1 or len(node.args) != 1
+        or any(arg.keyword is not None or arg.star for arg in (*inner.args, *node.args))
+    ):
+        return None
+    model, key = _source(context, inner.args[0].value), _source(context, node.args[0].value)
+    return Planned([_replace(context, node, f"{_source(context, inner.func.value)}.get({model}, {key})")], [])

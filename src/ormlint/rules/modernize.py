@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Call, Const, Name, Span, Subscript, make_span
+from dataclasses import replace
+
+from ormlint.diagnostics import SAFE, Diagnostic, Fix, Severity
+from ormlint.expr import Call, Const, Name, Span, Subscript, make_span, span_parts
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.queries import analysis
 from ormlint.schema import RelationshipInfo
@@ -55,6 +57,12 @@ class LegacyQueryGet(Rule):
     ```python
     user = session.get(User, user_id)
     ```
+
+    ## Fix safety
+    Safe for exactly `session.query(User).get(pk)`: `Session.get()` is the same
+    identity-map lookup. A chain with options or filters before `.get()`, and
+    Flask-SQLAlchemy's `User.query.get(pk)` (whose session the file may not
+    name), are not rewritten.
     """
 
     code = "ORM701"
@@ -71,7 +79,11 @@ class LegacyQueryGet(Rule):
                 continue
             session = fact.receiver if fact.root == "query" and fact.receiver else "db.session"  # Flask-SQLAlchemy's `Model.query`
             message = f"`Query.get()` on `{query.model.name}` is legacy (LegacyAPIWarning in SQLAlchemy 2.0)."
-            yield self.diagnostic(query.path, fact.span, message, f"Use `{session}.get({query.model.name}, pk)`.", whole_span=False)
+            diagnostic = self.diagnostic(query.path, fact.span, message, f"Use `{session}.get({query.model.name}, pk)`.", whole_span=False)
+            if fact.root == "query" and fact.receiver and fact.methods == ("get",):
+                fix = Fix(SAFE, "session-get", span_parts(fact.span), (fact.receiver,), f"Use `{session}.get({query.model.name}, ...)`")
+                diagnostic = replace(diagnostic, fix=fix)
+            yield diagnostic
 
     VALID = [
         """
@@ -174,6 +186,53 @@ def load(user_id):
     return User.query.get(user_id)  # ORM701
 """,
         },
+    ]
+    FIXED = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Repository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def find(self, user_id):
+        return self.session.get(User, user_id)  # ORM701
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+def active(session: Session, user_id):
+    user = session.get(User, user_id)  # ORM701
+    return user is not None
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+def load(session: Session, user_id: int):
+    return session.get(User, user_id)  # ORM701
+""",
+        None,
     ]
 
 
@@ -630,6 +689,11 @@ class DeclarativeBaseFromExt(Rule):
     ```python
     from sqlalchemy.orm import declarative_base
     ```
+
+    ## Fix safety
+    Safe: `sqlalchemy.orm` holds the same objects (the old module re-exports
+    them). Only an import of moved names alone is rewritten; one that also
+    takes `ConcreteBase` or `DeferredReflection`, which stay, is left to you.
     """
 
     code = "ORM705"
@@ -643,8 +707,10 @@ class DeclarativeBaseFromExt(Rule):
             for _, source, name, line, _ in facts.imports:
                 if source == "sqlalchemy.ext.declarative" and name in _MOVED_TO_ORM:
                     message = f"`{name}` is imported from `sqlalchemy.ext.declarative`, where it only stays for compatibility."
-                    yield self.diagnostic(facts.path, make_span(line, 0, line, 0), message,
-                                          f"Import it from `sqlalchemy.orm`: `from sqlalchemy.orm import {name}`.", whole_span=False)
+                    diagnostic = self.diagnostic(facts.path, make_span(line, 0, line, 0), message,
+                                                 f"Import it from `sqlalchemy.orm`: `from sqlalchemy.orm import {name}`.", whole_span=False)
+                    fix = Fix(SAFE, "import-from-orm", (line, 0, line, 0), tuple(sorted(_MOVED_TO_ORM)), "Import from `sqlalchemy.orm`")
+                    yield replace(diagnostic, fix=fix)
 
     VALID = [
         """
@@ -683,6 +749,30 @@ Base = declarative_base()
 """,
         """
 from sqlalchemy.ext.declarative import declarative_base, declared_attr  # ORM705
+
+Base = declarative_base()
+""",
+    ]
+
+
+    FIXED = [
+        """
+from sqlalchemy.orm import as_declarative  # ORM705
+
+@as_declarative()
+class Base:
+    pass
+""",
+        """
+try:
+    from sqlalchemy.orm import declarative_base
+except ImportError:
+    from sqlalchemy.orm import declarative_base  # ORM705
+
+Base = declarative_base()
+""",
+        """
+from sqlalchemy.orm import declarative_base, declared_attr  # ORM705
 
 Base = declarative_base()
 """,
