@@ -746,6 +746,12 @@ class IndexBuilder:
                 table.defined_by = f"{module}.{assign.target}"
                 self._table_vars[ValueRef(module, assign.target)] = table
                 self.index.table_vars[f"{module}.{assign.target}"] = table
+            elif isinstance(assign.value.func, Name) and assign.value.func.last == "Table" and assign.value.args:
+                # `db.Table("x", ...)` on a `db` ormlint cannot follow (a package
+                # wrapping Flask-SQLAlchemy): a table the project may define.
+                name = const_str(assign.value.args[0])
+                if name is not None:
+                    self.index.uncertain_table_names.add(name)
 
     def _table_from_call(self, module: str, call: Expr, path: str, default_metadata: Optional[str]) -> Optional[TableInfo]:
         if not isinstance(call, Call):

@@ -1359,6 +1359,28 @@ class OrphanInMigrations(Rule):
                                           "Drop it in a migration, or add it to the model.", whole_span=False)
 
     VALID = [
+        {"pkg/__init__.py": "", "pkg/models.py": """
+from invenio_db import db  # a package wrapping Flask-SQLAlchemy, outside the project
+
+class Team(db.Model):
+    __tablename__ = "team"
+    id = db.Column(db.Integer, primary_key=True)
+
+members = db.Table(
+    "team_member",
+    db.Column("team_id", db.Integer, db.ForeignKey("team.id"), primary_key=True),
+)
+""", "pkg/alembic/0001_create.py": '''
+import sqlalchemy as sa
+from alembic import op
+revision = "0001"
+down_revision = None
+
+def upgrade():
+    op.create_table("team", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id"))
+    op.create_table("team_member", sa.Column("team_id", sa.Integer(), sa.ForeignKey("team.id"), nullable=False),
+                    sa.PrimaryKeyConstraint("team_id"))
+'''},
         {"app/models.py": """
 from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
