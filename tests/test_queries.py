@@ -408,3 +408,33 @@ def test_a_query_refined_under_many_conditions_merges_each_condition_once(tmp_pa
     last = max(queries, key=lambda query: len(query.conditions))
     assert len(last.conditions) == steps
     assert len({id(condition) for condition in last.conditions}) == steps
+
+
+def test_orm305_reports_an_update_where_it_runs_and_hints_at_one_statement(tmp_path: Path) -> None:
+    # Langflow: the result's rowcount is read on the next line; the UPDATE runs on this one.
+    from ormlint.engine import run
+    from ormlint.selection import resolve_selection
+
+    write_example(tmp_path, {"models.py": """
+from sqlalchemy import Column, Integer, String, update
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    status = Column(String(20))
+
+def fail_all(session: Session, ids):
+    failed = 0
+    for job_id in ids:
+        stmt = update(Job).where(Job.id == job_id).values(status="failed")
+        result = session.execute(stmt)  # ORM305
+        if result.rowcount == 1:
+            failed += 1
+    return failed
+"""})
+    result = run([tmp_path], Config(), resolve_selection(["ORM305"], [], []))
+    assert [(d.location.row, d.message.split(" (")[0]) for d in result.diagnostics] == [(15, "An UPDATE on `Job`")]
+    assert result.diagnostics[0].hint is not None and "one statement for all the items" in result.diagnostics[0].hint

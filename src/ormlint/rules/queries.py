@@ -1328,6 +1328,19 @@ def _queries_the_loop_variable(function: FunctionQueries, fact: QueryFact) -> bo
     return any(isinstance(entity, Name) and entity.dotted in targets for entity in fact.entities)
 
 
+def _execution_span(function: FunctionQueries, fact: QueryFact) -> Span:
+    """Where a statement runs: for `result = session.execute(stmt)` and then
+    `result.rowcount`, the `execute()` call, not the later read of its result."""
+    current = fact
+    for _ in range(20):
+        if any(method.startswith("@") for method in current.methods):
+            return current.span
+        if current.root != "var" or len(current.bases) != 1 or current.bases[0] < 0:
+            break
+        current = function.queries[current.bases[0]]
+    return fact.span
+
+
 def _executed(query: ResolvedQuery) -> Optional[str]:
     """How an expression that runs in place talks to the database, or None."""
     if query.kind == "get":
@@ -1566,8 +1579,12 @@ class RoundTripInLoop(Rule):
                 what = {"update": "An UPDATE", "delete": "A DELETE"}.get(query.kind, "A query")
                 on = f" on `{query.model.name}`" if query.model is not None else "" if query.kind in ("update", "delete") else f" on a `{query.kind}()` statement"
                 message = f"{what}{on} (`{how}`) runs once per iteration of the loop at line {{loop}}: one round trip per item."
-                hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
-            yield fact.span, fact.loops, fact.exits, fact.batched, message, hint
+                if query.kind in ("update", "delete"):
+                    hint = (f"Run one statement for all the items after the loop (`.where(Model.id.in_(ids))`), or one "
+                            f"`session.execute({query.kind}(Model), rows)` with a list of parameter rows.")
+                else:
+                    hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
+            yield _execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
         """
