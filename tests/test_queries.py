@@ -438,3 +438,32 @@ def fail_all(session: Session, ids):
     result = run([tmp_path], Config(), resolve_selection(["ORM305"], [], []))
     assert [(d.location.row, d.message.split(" (")[0]) for d in result.diagnostics] == [(15, "An UPDATE on `Job`")]
     assert result.diagnostics[0].hint is not None and "one statement for all the items" in result.diagnostics[0].hint
+
+
+def test_orm302_names_the_assignment_that_filters(tmp_path: Path) -> None:
+    # The FastAPI template: `statement` is built in an `if`/`else`; only the
+    # `else` filters, and that is the query site to name.
+    from ormlint.engine import run
+    from ormlint.selection import resolve_selection
+
+    write_example(tmp_path, {"models.py": """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    status = Column(String(20))
+
+def read_items(session: Session, superuser: bool):
+    if superuser:
+        statement = select(Item).limit(10)
+    else:
+        statement = select(Item).where(Item.status == "open").limit(10)
+    return session.scalars(statement).all()
+"""})
+    result = run([tmp_path], Config(), resolve_selection(["ORM302"], [], []))
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.endswith(f"{tmp_path / 'models.py'}:15.")

@@ -157,8 +157,12 @@ class QueryAnalysis:
             if any(b is None or b.kind != first.kind or b.model is not first.model for b in bases):
                 return None
             # Every assignment adds to the variable: conditions and options of all of them count.
+            # Where the query is built: the first assignment that filters (`if
+            # admin: stmt = select(Item)` / `else: stmt = select(Item).where(...)`
+            # is cited at the `where`), else the first assignment.
+            filtering = [b for b in bases if b is not None and (b.conditions or b.filter_by)]
             merged = ResolvedQuery(module, path, function, fact, first.kind, first.model, first.methods + fact.methods, scope=scope,
-                                   origin_line=min(b.line for b in bases if b is not None))
+                                   origin_line=min(b.line for b in (filtering or bases) if b is not None))
             # A base's lists already hold its own bases' items: with `if flag:
             # stmt = stmt.where(...)` repeated, every assignment reaches all the
             # earlier ones, and plain concatenation would double the lists with
