@@ -878,6 +878,13 @@ class IndexBuilder:
             symbol = self.symbols.resolve(module, owner)
             mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
             if mapped is None:
+                if isinstance(symbol, (ClassRef, ValueRef)):
+                    # `Base.query = session.query_property()`: every model of that
+                    # declarative base has the attribute.
+                    key = f"base:{symbol.module}.{symbol.name}"
+                    for model in self.index.classes:
+                        if model.base_key == key:
+                            model.attribute_names.add(attr)
                 continue
             mapped.attribute_names.add(attr)
             spec = self.columns.interpret(module, facts.path, AssignFact(attr, assign.value, None, assign.span), None, mapped.style)

@@ -36,8 +36,10 @@ class UnknownClassAttribute(Rule):
     Columns, relationships, backrefs declared on other classes, synonyms,
     hybrid and column properties, methods, class attributes (also those a
     class method sets, `cls.current = column_property(...)` in
-    `__declare_last__`), inherited and mixin attributes, and what SQLAlchemy,
-    Flask-SQLAlchemy and SQLModel add all count. Classes with an unresolvable base, `__getattr__` or dynamic
+    `__declare_last__`, and those set on the declarative base after it is
+    made, `Base.query = session.query_property()`), inherited and mixin
+    attributes, and what SQLAlchemy, Flask-SQLAlchemy and SQLModel add all
+    count. Classes with an unresolvable base, `__getattr__` or dynamic
     `setattr` are never flagged.
 
     ## Why is this bad?
@@ -88,6 +90,30 @@ class UnknownClassAttribute(Rule):
                                               hint or f"Use an attribute `{model.name}` defines.")
 
     VALID = [
+        {
+            "app/db.py": """
+from sqlalchemy import create_engine
+from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
+
+session = scoped_session(sessionmaker(bind=create_engine("sqlite://")))
+Base = declarative_base()
+# Dallinger: every model gets `Model.query`.
+Base.query = session.query_property()
+""",
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+
+from app.db import Base
+
+class User(Base):
+    __tablename__ = "user"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50), index=True)
+
+def by_name(name):
+    return User.query.filter_by(name=name).all()
+""",
+        },
         """
 from sqlalchemy import Column, Integer, select
 from sqlalchemy.orm import column_property, declarative_base
