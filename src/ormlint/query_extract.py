@@ -546,7 +546,9 @@ class _Extractor:
             self._block(fn, stmt.orelse, where)
             return
         elif isinstance(stmt, ast.Try) or kind.__name__ == "TryStar":
-            isolated = bool(where.loops) and bool(stmt.handlers)  # type: ignore[attr-defined]
+            # In a loop, or in a helper whose `except` rolls back (called in a
+            # loop, each call is its own transaction, by design).
+            isolated = bool(stmt.handlers) and (bool(where.loops) or _rolls_back_per_item([stmt]))  # type: ignore[attr-defined]
             self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 _add_branch(fn, handler.body)
@@ -1248,14 +1250,22 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
 
 def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
     """`tables = [XCom, Note]` then `for table in tables`: a name the function
-    binds only to a literal list, tuple or set display, never extended."""
+    binds only to a literal list, tuple, set or dict display, never extended
+    (also its `.items()`, `.keys()`, `.values()`)."""
     iterable = _strip(iterable)
+    if (
+        isinstance(iterable, ast.Call) and not iterable.args and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in ("items", "keys", "values")
+    ):
+        iterable = iterable.func.value  # `for name, perms in roles.items()`
+    if isinstance(iterable, ast.Dict):
+        return True  # a mapping written out in the loop header
     if not isinstance(iterable, ast.Name):
         return False
     name = iterable.id
     values = fn.assigns.get(name, [])
     return (
-        len(values) == 1 and isinstance(values[0], (ast.Tuple, ast.List, ast.Set))
+        len(values) == 1 and isinstance(values[0], (ast.Tuple, ast.List, ast.Set, ast.Dict))
         and name not in fn.other_bindings and name not in fn.appends and name not in fn.params
     )
 

@@ -1432,7 +1432,8 @@ class RoundTripInLoop(Rule):
     `if names is None: names = ...` in it), branches on a mapping's key
     (`for key, value in meta.items(): if key == "size": ...`: once per key, not
     per item), a commit inside `try:`/`except`
-    in the loop (also one a helper called there makes), or after a `try:`
+    in the loop (also one a helper called there makes, or one a helper makes
+    inside its own `try:` whose `except` rolls back), or after a `try:`
     whose `except` rolls back (one transaction per item on purpose, so that
     one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
@@ -1443,8 +1444,9 @@ class RoundTripInLoop(Rule):
     range(3)`), the schema itself (`for table in
     reversed(metadata.sorted_tables)`, also through a local name; a statement
     on the loop variable itself, `delete(model)` for each model), a literal
-    list written out (also through `enumerate()`, or a local name bound only to
-    it: `tables = [XCom, Note]`) and a module-level collection (`for
+    list or dict written out (also through `enumerate()` or `.items()`, or a
+    local name bound only to it: `tables = [XCom, Note]`) and a module-level
+    collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
@@ -1591,6 +1593,48 @@ class RoundTripInLoop(Rule):
             yield _execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Book(Base):
+    __tablename__ = "books"
+    id = Column(Integer, primary_key=True)
+
+def delete_one(session: Session, book: Book):
+    # Calibre-Web: each book its own transaction, in step with its files.
+    try:
+        session.delete(book)
+        session.commit()
+    except Exception:
+        session.rollback()
+        return "error"
+    return None
+
+def delete_many(session: Session, books):
+    return [delete_one(session, book) for book in books if book is not None]
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Role(Base):
+    __tablename__ = "roles"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), unique=True)
+
+def insert_roles(session: Session):
+    # Flasky: the three roles written out.
+    roles = {"User": [1, 2], "Moderator": [1, 2, 8], "Administrator": [1, 2, 8, 16]}
+    for name, permissions in roles.items():
+        if session.query(Role).filter_by(name=name).first() is None:
+            session.add(Role(name=name))
+    session.commit()
+""",
         """
 from sqlalchemy import Boolean, Column, Integer
 from sqlalchemy.exc import OperationalError
