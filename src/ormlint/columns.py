@@ -189,6 +189,10 @@ class ColumnInterpreter:
             if analysis is not None and analysis.is_type_decorator:
                 for ancestor in self.bases.mro(symbol):
                     fact = self.symbols.class_fact(ancestor)
+                    if fact is not None and any(f.name == "load_dialect_impl" for f in fact.functions):
+                        # A GUID that is UUID on PostgreSQL and CHAR(32) elsewhere:
+                        # the stored type depends on the database.
+                        return ColumnType(display, None, decorated=True)
                     impl = next((a.value for a in fact.body if a.target == "impl"), None) if fact else None
                     if impl is not None:
                         inner = self.resolve_type(ancestor.module, impl, depth + 1)

@@ -1021,6 +1021,34 @@ class IdColumnWithoutForeignKey(Rule):
 
     VALID = [
         """
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import CHAR, TypeDecorator
+
+class GUID(TypeDecorator):
+    # Gramps Web: UUID on PostgreSQL, 32 hex characters elsewhere.
+    impl = CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(UUID())
+        return dialect.type_descriptor(CHAR(32))
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "user"
+    id = mapped_column(GUID, primary_key=True)
+
+class TaskLog(Base):
+    __tablename__ = "task_log"
+    task_id = mapped_column(sa.String(155), primary_key=True)
+    user_id = mapped_column(sa.String, index=True)
+""",
+        """
 from sqlalchemy import Column, Integer, Text
 from sqlalchemy.orm import declarative_base
 
