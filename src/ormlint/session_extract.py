@@ -732,6 +732,16 @@ _REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query
 _STR_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "capitalize", "title", "casefold",
                           "replace", "format", "join", "removeprefix", "removesuffix", "zfill", "center",
                           "ljust", "rjust", "swapcase"})
+def _escapes_quotes(call: ast.Call) -> bool:
+    """`x.replace("'", "''")`: SQL's own escape of a single quote (doubling it),
+    so that `'...{x}...'` stays one literal."""
+    args = call.args
+    return (
+        len(args) == 2 and not call.keywords and all(isinstance(a, ast.Constant) for a in args)
+        and args[0].value == "'" and args[1].value == "''"  # type: ignore[attr-defined]
+    )
+
+
 # Unannotated parameters named like schema objects (their str() is their name).
 _OBJECT_PARAMS = frozenset({"table", "column", "model", "index", "constraint", "metadata", "engine", "mapper",
                             "connection", "conn", "session", "bind", "op", "dialect", "schema_item", "entity"})
@@ -981,6 +991,8 @@ class _SqlTaint:
                     return frozenset({"request"})
                 if isinstance(base, ast.Name) and base.id == "request" and func.attr == "get_json":
                     return frozenset({"request"})
+                if func.attr == "replace" and _escapes_quotes(node):
+                    return frozenset()  # `value.replace("'", "''")`: a quoted SQL literal cannot be closed
                 if func.attr in _STR_KEEPING:
                     found = self.taint(base, depth + 1)
                     if func.attr in ("format", "join", "replace"):

@@ -1080,7 +1080,8 @@ class SqlBuiltFromInput(Rule):
       or looks up in one (`COLUMNS[x]`);
     - code in tests.
 
-    Also not reported: parameters that are SQL by contract (`where`,
+    Also not reported: values escaped the SQL way for a quoted literal
+    (`path.replace("'", "''")` in `'...{}...'`), parameters that are SQL by contract (`where`,
     `clause`, `condition`, `*_sql`: the caller builds them), parameters of a
     private function (`_name`, or any function of an Alembic revision, which
     nothing imports) that no call in the same file passes outside data to,
@@ -1740,6 +1741,19 @@ def save_file(text):
 ]
 
 SqlBuiltFromInput.VALID = [
+    '''
+import os
+
+from sqlalchemy import create_engine, text
+
+def attach(library_dir: str):
+    # Calibre-Web: the path inside a quoted literal, its quotes doubled.
+    path = os.path.join(library_dir, "metadata.db")
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(text("attach database '{}' as lib;".format(path.replace("'", "''"))))
+    return engine
+''',
     _PRELUDE + '''
 ALLOWED = {"id", "text"}
 
