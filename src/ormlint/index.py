@@ -637,16 +637,10 @@ class IndexBuilder:
                 return computed
             if value is None:
                 continue
-            items: list[Expr] = []
-            options: Optional[Dict] = None
-            if isinstance(value, Dict):
-                options = value
-            elif isinstance(value, Seq) and not value.starred:
-                items = list(value.items)
-                if items and isinstance(items[-1], Dict):
-                    options = items.pop()  # type: ignore[assignment]
-            else:
+            split = _split_table_args(value)
+            if split is None:
                 return {"constraints": None, "schema_unknown": True}  # `auto_table_args(cls)`
+            items, options = split
             if options is not None:
                 if options.has_unpack:
                     return {"constraints": None, "schema_unknown": True}
@@ -948,18 +942,33 @@ def _apply_naming(naming: tuple[str, str, str], pattern: str, class_name: str) -
         return None
 
 
+def _split_table_args(value: Expr) -> Optional[tuple[list[Expr], Optional[Dict]]]:
+    """A literal `__table_args__`: (its constraints, its trailing options dict);
+    None when it is not a literal tuple or dict (`auto_table_args(cls)`)."""
+    if isinstance(value, Dict):
+        return [], value
+    if isinstance(value, Seq) and not value.starred:
+        items = list(value.items)
+        last = items[-1] if items else None
+        if isinstance(last, Dict):
+            return items[:-1], last
+        return items, None
+    return None
+
+
 def _literal_schema(value: Optional[Expr]) -> Optional[str]:
     """The schema a `__table_args__` value names: "" for none, None when it
     cannot be read (computed, unpacked, or not a literal)."""
-    options: Optional[Expr] = value
-    if isinstance(value, Seq) and not value.starred:
-        last = value.items[-1] if value.items else None
+    split = _split_table_args(value) if value is not None else None
+    if split is None:
+        return None
+    items, options = split
+    if options is None:
+        last = items[-1] if items else None
         if isinstance(last, Call) and isinstance(last.func, Name) and last.func.last == "dict":
             return None  # `(..., dict(schema=...))`
-        if not isinstance(last, Dict):
-            return ""  # constraints only
-        options = last
-    if not isinstance(options, Dict) or options.has_unpack:
+        return ""  # constraints only
+    if options.has_unpack:
         return None
     for key, val in options.items:
         if const_str(key) == "schema":

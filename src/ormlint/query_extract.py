@@ -1237,11 +1237,9 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     its `.items()`, `.keys()` and `.values()` (`for key, aliases in
     ALIASES.items()`)."""
     iterable = _strip(iterable)
-    if (
-        isinstance(iterable, ast.Call) and not iterable.args and not iterable.keywords
-        and isinstance(iterable.func, ast.Attribute) and iterable.func.attr in ("items", "keys", "values")
-    ):
-        iterable = iterable.func.value
+    view = _mapping_view(iterable)
+    if view is not None:
+        iterable = view[1]
     if not isinstance(iterable, ast.Name) or fn.name == "<module>":
         return False
     name = iterable.id
@@ -1253,11 +1251,9 @@ def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
     binds only to a literal list, tuple, set or dict display, never extended
     (also its `.items()`, `.keys()`, `.values()`)."""
     iterable = _strip(iterable)
-    if (
-        isinstance(iterable, ast.Call) and not iterable.args and isinstance(iterable.func, ast.Attribute)
-        and iterable.func.attr in ("items", "keys", "values")
-    ):
-        iterable = iterable.func.value  # `for name, perms in roles.items()`
+    view = _mapping_view(iterable)
+    if view is not None:
+        iterable = view[1]  # `for name, perms in roles.items()`
     if isinstance(iterable, ast.Dict):
         return True  # a mapping written out in the loop header
     if not isinstance(iterable, ast.Name):
@@ -1282,14 +1278,24 @@ def _length_reaches(test: ast.Compare) -> bool:
     )
 
 
+def _mapping_view(iterable: ast.AST) -> Optional[tuple[str, ast.expr]]:
+    """`meta.items()` / `.keys()` / `.values()`: (the method, the mapping)."""
+    if (
+        isinstance(iterable, ast.Call) and not iterable.args and not iterable.keywords
+        and isinstance(iterable.func, ast.Attribute) and iterable.func.attr in ("items", "keys", "values")
+    ):
+        return iterable.func.attr, iterable.func.value
+    return None
+
+
 def _mapping_key_target(target: ast.AST, iterable: ast.AST) -> str:
     """`for key, value in meta.items()` / `for key in meta.keys()`: `key`."""
-    iterable = _strip(iterable)
-    if not (isinstance(iterable, ast.Call) and not iterable.args and isinstance(iterable.func, ast.Attribute)):
+    view = _mapping_view(_strip(iterable))
+    if view is None:
         return ""
-    if iterable.func.attr == "items" and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+    if view[0] == "items" and isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
         return target.elts[0].id
-    if iterable.func.attr == "keys" and isinstance(target, ast.Name):
+    if view[0] == "keys" and isinstance(target, ast.Name):
         return target.id
     return ""
 

@@ -732,16 +732,6 @@ _REQUEST_PARTS = frozenset({"args", "form", "values", "json", "get_json", "query
 _STR_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "capitalize", "title", "casefold",
                           "replace", "format", "join", "removeprefix", "removesuffix", "zfill", "center",
                           "ljust", "rjust", "swapcase"})
-def _escapes_quotes(call: ast.Call) -> bool:
-    """`x.replace("'", "''")`: SQL's own escape of a single quote (doubling it),
-    so that `'...{x}...'` stays one literal."""
-    args = call.args
-    return (
-        len(args) == 2 and not call.keywords and all(isinstance(a, ast.Constant) for a in args)
-        and args[0].value == "'" and args[1].value == "''"  # type: ignore[attr-defined]
-    )
-
-
 # Unannotated parameters named like schema objects (their str() is their name).
 _OBJECT_PARAMS = frozenset({"table", "column", "model", "index", "constraint", "metadata", "engine", "mapper",
                             "connection", "conn", "session", "bind", "op", "dialect", "schema_item", "entity"})
@@ -1094,6 +1084,16 @@ def extract_sessions(tree: ast.Module, is_migration: bool = False) -> tuple[Sess
 # Parameters that are SQL by contract (a WHERE fragment, an ORDER BY clause):
 # the caller builds them, so the caller is where injection would be.
 _SQL_PARAMS = re.compile(r"^(where|where_clause|clause|conditions?|predicate|sql|fragment|filters?_sql|order_by_sql|.*_sql)$")
+
+
+def _escapes_quotes(call: ast.Call) -> bool:
+    """`x.replace("'", "''")`: SQL's own escape of a single quote (doubling it),
+    so that `'...{x}...'` stays one literal."""
+    args = call.args
+    return (
+        len(args) == 2 and not call.keywords and all(isinstance(a, ast.Constant) for a in args)
+        and args[0].value == "'" and args[1].value == "''"  # type: ignore[attr-defined]
+    )
 
 
 def _never_public(name: str) -> bool:

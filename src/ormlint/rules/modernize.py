@@ -16,6 +16,7 @@ from ormlint.diagnostics import SAFE, Diagnostic, Fix, Severity
 from ormlint.expr import Call, Const, Name, Span, Subscript, make_span, span_parts
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.queries import analysis
+from ormlint.rules.relationships import _relationships
 from ormlint.schema import RelationshipInfo
 
 # What `sqlalchemy.ext.declarative` re-exports from `sqlalchemy.orm` since 1.4
@@ -28,10 +29,7 @@ _MOVED_TO_ORM = frozenset({
 
 def _own_relationships(ctx: RuleContext) -> Iterator[RelationshipInfo]:
     """Each relationship written in a class body (not the reverse a backref makes)."""
-    for mapped in ctx.index.classes:
-        for rel in mapped.relationships.values():
-            if rel.from_backref is None and rel.call is not None:
-                yield rel
+    return (rel for rel in _relationships(ctx.index) if rel.call is not None)
 
 
 def _keyword(call: Call, name: str, fallback: Span) -> Span:

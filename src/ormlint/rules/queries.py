@@ -8,7 +8,7 @@ query, a column or a loader option cannot be resolved with certainty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, TypeVar
+from typing import Iterator, NamedTuple, Optional, TypeVar
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Attr, Call, Const, Expr, Name, Span, Subscript, span_line, span_end_line
@@ -1319,9 +1319,16 @@ def _session_like(function: FunctionQueries, receiver: str) -> bool:
     return last in SESSION_NAMES or receiver in function.session_params
 
 
-def _commits(message: str) -> bool:
-    """Whether a round-trip site (by its message) is a `commit()`/`flush()` call."""
-    return message.startswith("`") and message.split("()`", 1)[0].endswith((".commit", ".flush"))
+class _Site(NamedTuple):
+    """A round trip ORM305 may report: where, in which loops, and what to say."""
+
+    span: Span
+    loops: tuple[int, ...]
+    exits: bool
+    batched: bool
+    message: str  # with `{loop}` for the loop's line
+    hint: str
+    commits: bool = False  # a `commit()`/`flush()` call, not a query
 
 
 def _queries_the_loop_variable(function: FunctionQueries, fact: QueryFact) -> bool:
@@ -1494,14 +1501,14 @@ class RoundTripInLoop(Rule):
             by_name[(module, function.name)] = (function, scope)
         for module, path, function, scope in data.functions:
             reported: set[int] = set()
-            for line, loops, exits, batched, message, hint in self._sites(data, module, path, function, scope):
-                if not loops or exits or batched or span_line(line) in reported:
+            for site in self._sites(data, module, path, function, scope):
+                if not site.loops or site.exits or site.batched or span_line(site.span) in reported:
                     continue
-                if function.loops[loops[-1]].repeating or _fixed_iterations(scope, function.loops[loops[-1]]):
+                innermost = function.loops[site.loops[-1]]
+                if innermost.repeating or _fixed_iterations(scope, innermost):
                     continue
-                loop_line = span_line(function.loops[loops[-1]].span)
-                reported.add(span_line(line))
-                yield self.diagnostic(path, line, message.format(loop=loop_line), hint)
+                reported.add(span_line(site.span))
+                yield self.diagnostic(path, site.span, site.message.format(loop=span_line(innermost.span)), site.hint)
             for call in function.calls:
                 if not call.loops or call.exits or call.batched or span_line(call.span) in reported:
                     continue
@@ -1520,32 +1527,31 @@ class RoundTripInLoop(Rule):
                     continue
                 inner = next((
                     site for site in self._sites(data, module, path, callee[0], callee[1])
-                    if self._every_call(callee[0], site) and not (call.isolated and _commits(site[4]))
+                    if self._every_call(callee[0], site) and not (call.isolated and site.commits)
                 ), None)
                 if inner is None:
                     continue
-                what = inner[4].split(" runs ")[0]
+                what = inner.message.split(" runs ")[0]
                 if what[:1].isupper():
                     what = what[0].lower() + what[1:]  # "a query on `User` (`first`)", inside the sentence
                 loop_line = span_line(function.loops[call.loops[-1]].span)
                 reported.add(span_line(call.span))
                 shown = f"{call.receiver}.{call.name}" if call.receiver else call.name
-                message = f"`{shown}()` makes a database round trip ({what} at line {span_line(inner[0])}) on every iteration of the loop at line {loop_line}."
+                message = f"`{shown}()` makes a database round trip ({what} at line {span_line(inner.span)}) on every iteration of the loop at line {loop_line}."
                 hint = "Batch the work: query once before the loop (an `IN` query), add objects with `add_all()`, and commit once after the loop."
                 yield self.diagnostic(path, call.span, message, hint)
 
     @staticmethod
-    def _every_call(callee: FunctionQueries, site: tuple[Span, tuple[int, ...], bool, bool, str, str]) -> bool:
+    def _every_call(callee: FunctionQueries, site: "_Site") -> bool:
         """Whether the callee's round trip counts for each call: not in a branch
         of the callee that its caller chooses (`if commit: session.commit()`,
         `if version_id:`; an `except` handler), not behind a
         batching test (`if n % 100 == 0`) and not inside the callee's own batch,
         retry or polling loop (a helper that pages through a table in a
         `while` loop is itself the bulk operation)."""
-        span, loops, _, batched, _, _ = site
-        if batched or in_branch(callee, span):
+        if site.batched or in_branch(callee, site.span):
             return False
-        return not any(callee.loops[index].repeating for index in loops)
+        return not any(callee.loops[index].repeating for index in site.loops)
 
     @staticmethod
     def _callee(function: FunctionQueries, call: CallSite) -> Optional[str]:
@@ -1557,12 +1563,12 @@ class RoundTripInLoop(Rule):
 
     def _sites(
         self, data: QueryAnalysis, module: str, path: str, function: FunctionQueries, scope: Optional[ScopeContext],
-    ) -> Iterator[tuple[Span, tuple[int, ...], bool, bool, str, str]]:
+    ) -> Iterator["_Site"]:
         for call in function.calls:
             if call.name in ("commit", "flush") and _session_like(function, call.receiver):
                 message = f"`{call.receiver}.{call.name}()` runs once per iteration of the loop at line {{loop}}: one round trip{' and one transaction' if call.name == 'commit' else ''} per item."
                 hint = f"Call `{call.name}()` once after the loop; `session.add()` in the loop is batched by the unit of work."
-                yield call.span, call.loops, call.exits, call.batched, message, hint
+                yield _Site(call.span, call.loops, call.exits, call.batched, message, hint, commits=True)
         intermediate = data.intermediate(function)
         for position, fact in enumerate(function.queries):
             if position in intermediate:
@@ -1590,7 +1596,7 @@ class RoundTripInLoop(Rule):
                             f"`session.execute({query.kind}(Model), rows)` with a list of parameter rows.")
                 else:
                     hint = "Load the rows before the loop with one query (`.filter(Model.id.in_(ids))`) and look them up in a dict."
-            yield _execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint
+            yield _Site(_execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint)
 
     VALID = [
         """
