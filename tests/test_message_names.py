@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ormlint.config import Config
+from ormlint.diagnostics import Position
 from ormlint.engine import run
 from ormlint.selection import resolve_selection
 
@@ -102,15 +103,26 @@ def test_orm109_tells_two_classes_of_one_name_apart_by_module(tmp_path: Path) ->
     assert message.startswith("`app.models.User` defines table `user`, already defined by `app.legacy.User` at ")
 
 
-def test_orm110_names_every_missing_column_in_one_diagnostic(tmp_path: Path) -> None:
-    # mlflow's frozen snapshot of its first schema lacks several columns: all
-    # are reported at the class line, so all are named there.
+def test_orm110_reports_each_missing_column_at_the_class_line(tmp_path: Path) -> None:
+    # mlflow's frozen snapshot of its first schema lacks several columns: one
+    # diagnostic per column (RULES.md), all at the class line, none lost to the
+    # one-per-location rule that keeps a mixin's column from being repeated.
     reports = MAPPINGS["app/reports.py"].replace("class User(", "class Reader(").replace(
         "            last_name: Mapped[str] = mapped_column(String(50))\n", "")
     write_example(tmp_path, {**MAPPINGS, "app/reports.py": reports})
-    [(message, hint)] = _messages(tmp_path, "ORM110")
-    assert message.startswith("`Reader` maps table `user` without columns `first_name`, `last_name`, which `User` (")
-    assert hint == "Add `first_name`, `last_name` to `Reader` or remove them from `User`."
+    found = _messages(tmp_path, "ORM110")
+    assert [message.split(", which")[0] for message, _ in found] == [
+        "`Reader` maps table `user` without column `first_name`",
+        "`Reader` maps table `user` without column `last_name`",
+    ]
+    assert [hint for _, hint in found] == [
+        "Add `first_name` to `Reader` or remove it from `User`.",
+        "Add `last_name` to `Reader` or remove it from `User`.",
+    ]
+    path = tmp_path / "app" / "reports.py"
+    class_line = path.read_text().splitlines().index("class Reader(Base):") + 1
+    result = run([tmp_path], Config(), resolve_selection(["ORM110"], [], []))
+    assert [(d.filename, d.location) for d in result.diagnostics] == [(str(path), Position(class_line, 1))] * 2
 
 
 def test_orm403_hint_names_the_callable_as_the_module_writes_it(tmp_path: Path) -> None:

@@ -282,7 +282,8 @@ def _run(
             internal.append(outcome)
         else:
             diagnostics.extend(_character_columns(d, source_lines.get(d.filename)) for d in outcome)
-    diagnostics = filter_diagnostics(diagnostics, project.suppressions, config)
+    several = frozenset(rule.code for rule in rules if rule.several_per_location)
+    diagnostics = filter_diagnostics(diagnostics, project.suppressions, config, several)
     if cache is not None and reuse_results and not internal:
         cache.store_results(results_slot, results_key, tuple(diagnostics))
     else:
@@ -385,15 +386,22 @@ def _character_columns(diagnostic: Diagnostic, lines: Optional[list[str]]) -> Di
     return replace(diagnostic, location=convert(diagnostic.location), end_location=convert(diagnostic.end_location))
 
 
-def filter_diagnostics(diagnostics: list[Diagnostic], suppressions: dict[str, Suppressions], config: Config) -> list[Diagnostic]:
+def filter_diagnostics(
+    diagnostics: list[Diagnostic], suppressions: dict[str, Suppressions], config: Config,
+    several_per_location: frozenset[str] = frozenset(),
+) -> list[Diagnostic]:
+    """The diagnostics to report, sorted: one of a code per location (with
+    the same message too, for the codes in `several_per_location`), none that
+    a `# noqa` comment or `per-file-ignores` suppresses."""
     from ormlint.noqa import is_suppressed
 
     ignored_by_glob = [(glob, codes_for(tokens)) for glob, tokens in config.per_file_ignores.items()]
     root = project_root(config)
-    seen: set[tuple[str, str, int, int]] = set()
+    seen: set[tuple[str, str, int, int, str]] = set()
     kept: list[Diagnostic] = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        key = (diagnostic.code, diagnostic.filename, diagnostic.location.row, diagnostic.location.column)
+        message = diagnostic.message if diagnostic.code in several_per_location else ""
+        key = (diagnostic.code, diagnostic.filename, diagnostic.location.row, diagnostic.location.column, message)
         if key in seen:
             continue  # a mixin column reported once per model using it
         seen.add(key)

@@ -57,6 +57,12 @@ class Rule:
     # Rules of one group run in the same process when `--jobs` shares them out
     # (`ormlint.rule_runner`); "" means the group of the rule's module.
     group: ClassVar[str] = ""
+    # A run keeps one diagnostic of a code per location (a mixin's column is
+    # reported once, not once per model using it). A rule whose diagnostics may
+    # share a location and still say different things (ORM110: each column
+    # missing from a mapping, at its class line) sets this: then only
+    # diagnostics with the same message too count as one.
+    several_per_location: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         raise NotImplementedError
