@@ -142,3 +142,24 @@ class Order(Base):
 """})
     [(_, hint)] = _messages(tmp_path, "ORM403")
     assert hint == "Pass a callable instead: `default=datetime.now` or `default=lambda: ...`."
+
+
+def test_orm403_hint_for_a_wrapped_factory_is_a_lambda_of_the_whole_call(tmp_path: Path) -> None:
+    # timesketch: `default=str(uuid4())` on a unique column. Passing `str` would
+    # give every row `str()`, the empty string: the call has to be deferred whole.
+    write_example(tmp_path, {"models.py": """
+from uuid import uuid4
+
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Sketch(Base):
+    __tablename__ = "sketches"
+    id = Column(Integer, primary_key=True)
+    token = Column(String(36), unique=True, default=str(uuid4()))
+    label = Column(String(36), default=str(uuid4(), *parts))
+"""})
+    hints = [hint for _, hint in _messages(tmp_path, "ORM403")]
+    assert hints == ["Pass a callable instead: `default=lambda: str(uuid4())`.", "Pass a callable instead: `default=lambda: ...`."]

@@ -727,3 +727,21 @@ for table, column in [("server", "user_id", "extra")]:
     assert [(op.kind, op.table, op.names) for op in ops[:2]] == [("drop_column", "server", ("user_id",)), ("drop_column", "user", ("name",))]
     # Rows of another length than the target: not unrolled, so uncertain.
     assert [op.kind for op in ops[2:]] == ["uncertain"]
+
+
+def test_a_parent_in_a_revision_file_that_cannot_be_parsed_is_not_missing(tmp_path: Path) -> None:
+    # sync-engine (Python 2): the parent's file has a print statement (ORM001),
+    # so its revision id is unknown, not absent; a parent named nowhere still is.
+    files = {
+        "alembic.ini": "[alembic]\nscript_location = migrations\n",
+        "migrations/env.py": "target_metadata = None\n",
+        "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
+        "migrations/versions/b2.py": 'revision = "2c9f3a06de09"\ndown_revision = "a1"\nprint "backfilled"\n',
+        "migrations/versions/c3.py": 'revision = "c3"\ndown_revision = "2c9f3a06de09"\n',
+        "migrations/versions/d4.py": 'revision = "d4"\ndown_revision = "zz"\n',
+    }
+    write_example(tmp_path, files)
+    assert reported(tmp_path, select=["ORM001", "ORM605"]) == {
+        ("migrations/versions/b2.py", 3, "ORM001"),
+        ("migrations/versions/d4.py", 2, "ORM605"),
+    }

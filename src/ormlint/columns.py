@@ -169,6 +169,10 @@ class ColumnInterpreter:
         func = expr.func if isinstance(expr, Call) else expr
         if not isinstance(func, Name):
             return UNKNOWN_TYPE
+        if func.dotted.endswith(".as_mutable"):
+            # `MutableDict.as_mutable(JSONB)`, SQLAlchemy's (or a project's own
+            # `Mutable` subclass: the method is Mutable's).
+            return ColumnType(_type_display(expr), None, mutable_wrapper=True)
         symbol = self.symbols.resolve_expr(module, func)
         display = _type_display(expr)
         name = sqlalchemy_name(symbol)

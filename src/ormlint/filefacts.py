@@ -17,7 +17,8 @@ from ormlint.facts import ModuleFacts
 from ormlint.noqa import noqa_comments
 from ormlint.parsing import ParseFailure, parse_bytes
 
-_NAMES_IN_UNPARSED = re.compile(r"""(?:class\s+|["'])([A-Za-z_][\w.]*)""")
+# Quoted words may start with a digit: Alembic revision ids (`"2c9f3a06de09"`).
+_NAMES_IN_UNPARSED = re.compile(r"""(?:class\s+|["'])(\w[\w.]*)""")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
+from ormlint.dialects import ProjectDatabases, project_databases
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
 from ormlint.imports import ImportGraph
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
@@ -36,6 +37,9 @@ class ProjectIndex:
     open_metadata: set[str] = field(default_factory=set)
     # Every class name (any file, any nesting) and module-level name.
     project_names: set[str] = field(default_factory=set)
+    # The quoted names and class names of the files that could not be parsed:
+    # what they may define (a table, a class, a revision id) is unknown.
+    unparsed_names: set[str] = field(default_factory=set)
     class_by_qualname: dict[str, MappedClass] = field(default_factory=dict)
     bases: dict[str, DeclarativeBaseInfo] = field(default_factory=dict)
     # Declared-but-unmapped annotations: (class, assign) for ORM119.
@@ -51,6 +55,8 @@ class ProjectIndex:
     symbols: Optional[SymbolTable] = None
     # Leading-column lists of indexes Alembic revisions create, by table name.
     migration_indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    # The databases the project's imports name (`ormlint.dialects`).
+    databases: ProjectDatabases = ProjectDatabases()
     _table_lookup: Optional[tuple[int, dict[tuple[str, Optional[str]], list[TableInfo]]]] = field(default=None, repr=False)
     _class_lookup: Optional[tuple[int, dict[tuple[str, str], list[MappedClass]]]] = field(default=None, repr=False)
 
@@ -123,6 +129,7 @@ class IndexBuilder:
     def build(self) -> ProjectIndex:
         self.index.imports = ImportGraph(self.modules)
         self.index.symbols = self.symbols
+        self.index.databases = project_databases(self.modules.values())
         for module in sorted(self.modules):
             facts = self.modules[module]
             self.index.project_names.update(facts.all_class_names)
@@ -872,13 +879,7 @@ class IndexBuilder:
             symbol = self.symbols.resolve(module, owner)
             mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
             if mapped is None:
-                if isinstance(symbol, (ClassRef, ValueRef)):
-                    # `Base.query = session.query_property()`: every model of that
-                    # declarative base has the attribute.
-                    key = f"base:{symbol.module}.{symbol.name}"
-                    for model in self.index.classes:
-                        if model.base_key == key:
-                            model.attribute_names.add(attr)
+                self._attribute_set_on_base(symbol, attr)
                 continue
             mapped.attribute_names.add(attr)
             spec = self.columns.interpret(module, facts.path, AssignFact(attr, assign.value, None, assign.span), None, mapped.style)
@@ -890,6 +891,36 @@ class IndexBuilder:
                 if mapped.table is not None:
                     spec.column.table = mapped.table
                     mapped.table.columns.append(spec.column)
+
+        # The same inside a function (an application's `init_db()` doing
+        # `Base.query = db_session.query_property()`): the attribute exists once
+        # it has run. Only its name is taken, never a column or relationship.
+        for scope in facts.scopes:
+            if scope.name == "<module>":
+                continue  # the assignments above
+            local: Optional[set[str]] = None
+            for base, attr, _, store, _, _ in scope.attributes:
+                if not store or not base or "." in base:
+                    continue
+                if local is None:
+                    local = {name for name, _ in scope.params} | {binding[0] for binding in scope.bindings}
+                if base in local:
+                    continue  # a parameter or local variable of that name
+                symbol = self.symbols.resolve(module, base)
+                mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
+                if mapped is not None:
+                    mapped.attribute_names.add(attr)
+                else:
+                    self._attribute_set_on_base(symbol, attr)
+
+    def _attribute_set_on_base(self, symbol: object, attr: str) -> None:
+        """`Base.query = session.query_property()`: every model of that
+        declarative base (a base class or a `declarative_base()` value) has the attribute."""
+        if isinstance(symbol, (ClassRef, ValueRef)):
+            key = f"base:{symbol.module}.{symbol.name}"
+            for model in self.index.classes:
+                if model.base_key == key:
+                    model.attribute_names.add(attr)
 
     def _resolve_pending_foreign_keys(self) -> None:
         for table in self.index.tables:
@@ -991,6 +1022,7 @@ def build_index(modules: dict[str, ModuleFacts], unparsed_names: Iterable[str] =
     names = set(unparsed_names)
     builder.index.uncertain_table_names |= names
     builder.index.project_names |= names
+    builder.index.unparsed_names |= names
     return builder.build()
 
 

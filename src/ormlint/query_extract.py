@@ -320,10 +320,12 @@ _ONE_METHODS = frozenset({
 
 
 class _Extractor:
-    def __init__(self, lines: Optional[list[str]] = None) -> None:
+    def __init__(self, lines: Optional[list[str]] = None, module_ints: Optional[dict[str, ast.AST]] = None) -> None:
         self.functions: list[FunctionQueries] = []
         # The file's lines as `ast` numbers them (None: not known, no shortcut by text).
         self.lines = lines
+        # The module's integer constants (`NUM_ROWS = 100`), see `_module_ints`.
+        self.module_ints = module_ints or {}
 
     # -- functions --------------------------------------------------------
     def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
@@ -492,21 +494,24 @@ class _Extractor:
             target = targets[0]
             if len(targets) == 1 and isinstance(target, ast.Name):
                 if where.loops or self._may_record_here(fn, stmt.value, stmt in fn.word_free):
-                    self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, target.id))
+                    self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, target.id, isolated=where.isolated))
                 return
         elif isinstance(stmt, ast.Return):
             returned = stmt.value
             if returned is not None:
                 if where.loops or self._may_record_here(fn, returned, stmt in fn.word_free):
-                    self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True))
+                    self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True, where.isolated))
                 return
         elif isinstance(stmt, ast.If):
-            if fn.params and _caller_chooses(stmt.test, fn.params):
+            memo = _memo_branch(stmt.test, stmt.body)
+            if memo:  # runs once per object: not on every call of this function
+                _add_branch(fn, stmt.body)
+            elif fn.params and _caller_chooses(stmt.test, fn.params):
                 _add_branch(fn, stmt.body)
                 _add_branch(fn, stmt.orelse)
             self._top(fn, stmt.test, where)
             batched = where.batched or (bool(where.loops) and (
-                _batch_test(stmt.test) or _memoizes(stmt.body) or _fills_once(fn, stmt.test, stmt.body)
+                memo or _batch_test(stmt.test) or _memoizes(stmt.body) or _fills_once(fn, stmt.test, stmt.body)
                 or _runs_once_per_key(stmt.test, {fn.key_targets.get(where.loops[-1], "")})
             ))
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
@@ -562,7 +567,7 @@ class _Extractor:
             annotated = stmt.value
             if isinstance(stmt.target, ast.Name) and annotated is not None:
                 if where.loops or self._may_record_here(fn, annotated, stmt in fn.word_free):
-                    self._expr(fn, annotated, _Where(where.loops, where.exits, where.batched, stmt.target.id))
+                    self._expr(fn, annotated, _Where(where.loops, where.exits, where.batched, stmt.target.id, isolated=where.isolated))
                 return
         elif isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
             self._top(fn, stmt.subject, where)
@@ -590,12 +595,21 @@ class _Extractor:
         span = span_of(node)
         if kind != "comprehension":
             span = make_span(span_line(span), span_col(span), span_line(span), span_col(span))
-        fixed = iterable is not None and _fixed_count(iterable, _single_assigns(fn), 0)
+        fixed = iterable is not None and _fixed_count(iterable, self._known_values(fn), 0)
         fn.loops.append(LoopFact(kind, span, target, source, where.loops[-1] if where.loops else -1, repeating, fixed))
         index = len(fn.loops) - 1
         if target:
             fn.loop_targets[index] = target
         return index
+
+    def _known_values(self, fn: _Function) -> dict[str, list[ast.AST]]:
+        """The function's single assignments, and the module's integer constants
+        for the names the function does not bind itself (a parameter, say)."""
+        assigns = _single_assigns(fn)
+        for name, value in self.module_ints.items():
+            if name not in fn.params and name not in fn.assigns and name not in fn.other_bindings:
+                assigns[name] = [value]
+        return assigns
 
     def _source(self, fn: _Function, node: ast.AST, depth: int) -> tuple[str, Union[int, str], str]:
         node = _strip(node)
@@ -695,7 +709,7 @@ class _Extractor:
                 # Arguments may hold other queries (subqueries, statements). Outside
                 # loops most are conditions that record nothing (`M.id == x`), which
                 # `_may_record`'s flat walk tells cheaper than `_expr`'s recursion.
-                arguments = _Where(where.loops, where.exits, where.batched)
+                arguments = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
                 for sub in _chain_arguments(node):
                     if where.loops or _may_record(fn, sub):
                         self._expr(fn, sub, arguments)
@@ -1335,6 +1349,31 @@ def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
     return bool(inside) and bool(outside) and all(_is_blank(v) for v in outside)
 
 
+def _memo_branch(test: ast.AST, body: list[ast.stmt]) -> bool:
+    """`if self.lookup is None:` (or `if not self.lookup:`) whose body sets
+    `self.lookup`: a value kept on an object and loaded on first use, so the
+    branch runs once per object, not on every pass or call."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        right = test.comparators[0]
+        if not (isinstance(right, ast.Constant) and right.value is None):
+            return False
+        tested = test.left
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        tested = test.operand
+    else:
+        return False
+    if not isinstance(tested, ast.Attribute):
+        return False
+    target = dotted_name(tested)
+    if target is None:
+        return False
+    for stmt in body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else []
+        if any(isinstance(t, ast.Attribute) and dotted_name(t) == target for t in targets):
+            return True
+    return False
+
+
 def _is_blank(value: ast.AST) -> bool:
     if isinstance(value, ast.Constant):
         return not value.value
@@ -1553,7 +1592,7 @@ def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[Funct
         # `ast` ends lines at `\r\n`, `\r` and `\n` (not at the form feeds and
         # other separators `str.splitlines` knows).
         lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split("\n")
-    extractor = _Extractor(lines)
+    extractor = _Extractor(lines, _module_ints(tree.body))
     extractor.function("<module>", None, tree, list(tree.body))
     # Only functions with something to say are kept (smaller cache entries).
     return tuple(f for f in extractor.functions if f.queries or f.loops or f.calls)
@@ -1600,18 +1639,63 @@ def _fixed_count(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int) -
         return False
     if node.func.id in ("enumerate", "list", "tuple", "sorted", "reversed") and len(node.args) == 1:
         return _fixed_count(node.args[0], assigns, depth + 1)
-    if node.func.id == "range" and node.args:
+    if node.func.id in ("range", "xrange") and node.args:  # `xrange`: Python 2 code
         return all(_int_literal(a, assigns) for a in node.args)
     return False
 
 
-def _int_literal(node: ast.AST, assigns: dict[str, list[ast.AST]]) -> bool:
+def _int_literal(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int = 0) -> bool:
+    """An integer written in the code: a literal, a name bound once to one (in the
+    function, or a constant of the module), or arithmetic of these (`N + 1`)."""
+    if depth > 5:
+        return False
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         node = node.operand
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _INT_OPERATORS):
+        return _int_literal(node.left, assigns, depth + 1) and _int_literal(node.right, assigns, depth + 1)
     if isinstance(node, ast.Name):
         values = assigns.get(node.id, [])
-        node = values[0] if len(values) == 1 else node
+        if len(values) != 1:
+            return False
+        node = values[0]
+        if isinstance(node, ast.BinOp):
+            return _int_literal(node, assigns, depth + 1)
     return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+_INT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)
+
+
+def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
+    """Names the module binds once, at its top level, to an integer literal or
+    arithmetic of literals (`NUM_ROWS = 100`, `LIMIT = 10 * 60`), and binds in no
+    other way there (a loop or `global` in a function may still rebind one: the
+    count is still written in the code)."""
+    values: dict[str, ast.AST] = {}
+    bound_otherwise: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            name, value = stmt.target.id, stmt.value
+        else:
+            kind = type(stmt)
+            if kind is ast.Import or kind is ast.ImportFrom:  # the commonest, without a walk
+                bound_otherwise.update((alias.asname or alias.name).split(".")[0] for alias in stmt.names)  # type: ignore[attr-defined]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+                bound_otherwise.add(stmt.name)  # type: ignore[attr-defined]
+            elif kind is not ast.Expr:
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                        bound_otherwise.add(sub.id)
+                    elif isinstance(sub, ast.alias):
+                        bound_otherwise.add((sub.asname or sub.name).split(".")[0])
+            continue
+        if name in values or not _int_literal(value, {}):
+            bound_otherwise.add(name)
+        else:
+            values[name] = value
+    return {name: value for name, value in values.items() if name not in bound_otherwise}
 
 
 def _single_assigns(fn: "_Function") -> dict[str, list[ast.AST]]:

@@ -19,6 +19,9 @@ class ColumnType:
     # A project TypeDecorator: stored as its `impl` (`family`), but which Python
     # values it takes is its own (`process_bind_param` may join a list).
     decorated: bool = False
+    # A `Mutable` type (`MutableDict.as_mutable(JSON)`): the value an instance
+    # gets is coerced into a new tracking object, never the default itself.
+    mutable_wrapper: bool = False
 
     @property
     def known(self) -> bool:

@@ -6,7 +6,8 @@ from dataclasses import replace
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, Severity
-from ormlint.expr import Call, Dict, Expr, Name, Seq, span_parts
+from ormlint.expr import Call, Const, Dict, Expr, Name, Seq, span_parts
+from ormlint.knowledge import type_family
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
 from ormlint.symbols import External, sqlalchemy_name
@@ -786,7 +787,12 @@ class DefaultEvaluatedOnce(Rule):
                     message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
                     # The callable as the module spells it (`datetime.now` after `from datetime import datetime`).
                     written = value.func.dotted if isinstance(value.func, Name) else qualname
-                    diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass a callable instead: `{key}={written}` or `{key}=lambda: ...`.")
+                    if _qualname(ctx, column.module, value.func) == qualname:
+                        hint = f"Pass a callable instead: `{key}={written}` or `{key}=lambda: ...`."
+                    else:  # wrapped, `str(uuid4())`: passing `str` would give every row `str()`
+                        text = _call_text(value)
+                        hint = f"Pass a callable instead: `{key}=lambda: {text}`." if text else f"Pass a callable instead: `{key}=lambda: ...`."
+                    diagnostic = self.line_diagnostic(column.path, column.span, message, hint)
                     # Exact only for the factory called bare, without arguments:
                     # SQLAlchemy calls a default taking no positional argument with none.
                     # pydantic (SQLModel `Field`) takes a callable as `default_factory`.
@@ -940,11 +946,59 @@ def _factory_called(ctx: RuleContext, module: str, call: Call, depth: int = 0) -
     return None
 
 
+def _mutable_associations(ctx: RuleContext) -> tuple[frozenset[str], frozenset[str]]:
+    """The column types a module associates a `Mutable` with
+    (`MutableDict.associate_with(JSONB)`: every JSONB column is then tracked):
+    their last names, and their families (the association holds for subclasses
+    too: `associate_with(JSON)` tracks JSONB columns)."""
+    names: set[str] = set()
+    families: set[str] = set()
+    for facts in ctx.index.modules.values():
+        for call in facts.calls:
+            if isinstance(call, Call) and isinstance(call.func, Name) and call.func.dotted.endswith(".associate_with") and call.args:
+                target = call.args[0]
+                if isinstance(target, Call):
+                    target = target.func
+                if isinstance(target, Name):
+                    names.add(target.last)
+                    family = type_family(target.last)
+                    if family is not None:
+                        families.add(family[0])
+    return frozenset(names), frozenset(families)
+
+
+def _type_name(display: str) -> str:
+    """`JSONB` for `postgresql.JSONB(astext_type=...)`."""
+    return display.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+def _call_text(expr: Expr, depth: int = 0) -> Optional[str]:
+    """Source for a simple call expression (names, literals, calls of these):
+    `str(uuid4())`; None for anything else."""
+    if depth > 4:
+        return None
+    if isinstance(expr, Name):
+        return expr.dotted
+    if isinstance(expr, Const):
+        return repr(expr.value)
+    if isinstance(expr, Call) and not expr.has_star:
+        func = _call_text(expr.func, depth + 1)
+        parts = [_call_text(arg, depth + 1) for arg in expr.args]
+        parts += [f"{name}={text}" if text is not None else None for name, text in ((n, _call_text(v, depth + 1)) for n, v in expr.kwargs)]
+        if func is None or any(part is None for part in parts):
+            return None
+        return f"{func}({', '.join(part for part in parts if part is not None)})"
+    return None
+
+
 class MutableDefault(Rule):
     """## What it does
     Flags a mutable literal as a column default: `default={}`, `default=[]`,
     `default=set()`, `default=dict()`, `default=list()`. SQLModel and pydantic
-    copy field defaults, so `Field(default={})` is left alone.
+    copy field defaults, so `Field(default={})` is left alone, and so does a
+    `Mutable` type (`Column(MutableDict.as_mutable(JSONB), default={})`, or
+    any column of a type a module tracks with `MutableDict.associate_with(JSON)`):
+    `Mutable.coerce()` gives each instance its own copy.
 
     ## Why is this bad?
     One object is shared by every row the process inserts: mutating the value
@@ -974,9 +1028,15 @@ class MutableDefault(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         blocked = _fix_blocked(ctx)
+        associated_names, associated_families = _mutable_associations(ctx)
         for column in ctx.index.all_columns():
             if column.factory == "Field":
                 continue  # pydantic copies defaults per instance
+            if (
+                column.type.mutable_wrapper or _type_name(column.type.display) in associated_names
+                or column.type.family in associated_families
+            ):
+                continue  # `Mutable.coerce()` gives each instance a copy of the default
             for key, value in column.defaults:
                 if key != "default":
                     continue
@@ -993,6 +1053,36 @@ class MutableDefault(Rule):
                     yield diagnostic
 
     VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import JSON, Column, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Dashboard(Base):
+    __tablename__ = "dashboards"
+    id = Column(Integer, primary_key=True)
+    # redash: each instance gets a MutableDict/MutableList copy of the default.
+    options = Column(MutableDict.as_mutable(JSONB), default={})
+    layout = Column(MutableList.as_mutable(JSON), default=[])
+""",
+            "app/tracked.py": """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+MutableDict.associate_with(JSON)
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    values = Column(JSON, default={})
+""",
+        },
         """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
@@ -1025,6 +1115,20 @@ class Counter(Base):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Dashboard(Base):
+    __tablename__ = "dashboards"
+    id = Column(Integer, primary_key=True)
+    options = Column(MutableDict.as_mutable(JSON), default={})
+    # Plain JSON: the instance holds the default itself after the flush.
+    layout = Column(JSON, default=[])  # ORM404
+""",
         """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
@@ -1060,6 +1164,20 @@ class Board(db.Model):
         },
     ]
     FIXED = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Dashboard(Base):
+    __tablename__ = "dashboards"
+    id = Column(Integer, primary_key=True)
+    options = Column(MutableDict.as_mutable(JSON), default={})
+    # Plain JSON: the instance holds the default itself after the flush.
+    layout = Column(JSON, default=list)  # ORM404
+""",
         """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base

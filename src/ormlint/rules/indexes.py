@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator, NamedTuple, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
+from ormlint.dialects import foreign_keys_auto_indexed
 from ormlint.expr import Span, span_line, span_col
 from ormlint.index import ProjectIndex
 from ormlint.rules.base import Rule, RuleContext
@@ -47,7 +48,11 @@ def index_definitions(table: TableInfo) -> list[IndexDefinition]:
 
 
 def leads_an_index(index: ProjectIndex, table: TableInfo, column: ColumnInfo) -> bool:
-    """The column is the leading column of some index, unique constraint or primary key."""
+    """The column is the leading column of some index, unique constraint or
+    primary key; or a foreign key in a project for MySQL alone, which indexes
+    every foreign key itself (`ormlint.dialects`)."""
+    if column.foreign_keys and foreign_keys_auto_indexed(index.databases):
+        return True
     return index_leads_with(index, table, [column])
 
 
@@ -82,6 +87,10 @@ class ForeignKeyWithoutIndex(Rule):
     (`ForeignKeyConstraint(["workspace", "name"], ...)`) is not flagged when an
     index or the primary key leads with all the key's columns, in any order:
     that index serves the foreign key's lookups.
+
+    Not reported in a project written for MySQL (or MariaDB) alone, whose
+    modules import its dialect or a driver of it and no other database's:
+    InnoDB creates an index for every foreign key that has none.
 
     ## Why is this bad?
     PostgreSQL and most engines do not index foreign keys. Every "rows of this
@@ -125,6 +134,24 @@ class ForeignKeyWithoutIndex(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.dialects.mysql import LONGTEXT
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(Integer, primary_key=True)
+
+class Child(Base):
+    # sync-engine: written for MySQL alone; InnoDB indexes the foreign key.
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    body = Column(LONGTEXT)
+    parent_id = Column(Integer, ForeignKey("parents.id"), nullable=False)
+""",
         """
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlalchemy.orm import declarative_base
@@ -247,6 +274,27 @@ def upgrade():
         },
     ]
     INVALID = [
+        {
+            "models.py": """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.dialects.mysql import LONGTEXT
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(Integer, primary_key=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    body = Column(LONGTEXT)
+    parent_id = Column(Integer, ForeignKey("parents.id"), nullable=False)  # ORM301
+""",
+            # Also run on PostgreSQL, which does not index foreign keys.
+            "db.py": "import psycopg2\n",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base

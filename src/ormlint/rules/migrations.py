@@ -34,7 +34,9 @@ class BrokenMigrationGraph(Rule):
     directory of revision files as a graph of its own: sub-directories such
     as `versions/postgresql/` and `versions/sqlite/`, one of which env.py
     picks at run time, may repeat ids and each have their head. Directories
-    whose revisions name each other's as parents are one graph.
+    whose revisions name each other's as parents are one graph. A parent is
+    not reported missing when a file that could not be parsed (ORM001) may
+    define it; heads and cycles are then not judged either.
 
     ## Why is this bad?
     `alembic upgrade head` refuses to run ("Multiple head revisions are
@@ -64,7 +66,9 @@ class BrokenMigrationGraph(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         envs = project_history(ctx).environments
-        everywhere = {r.revision for env in envs for r in env.revisions}
+        # A revision file that could not be parsed (ORM001) may define any id
+        # quoted in it: a parent named there is not reported missing.
+        everywhere = {r.revision for env in envs for r in env.revisions} | ctx.index.unparsed_names
         for env in envs:
             yield from self._check(env, everywhere)
 

@@ -339,7 +339,9 @@ class FullScanCondition(Rule):
     Boolean flags are never reported (an index on a flag rarely helps), and
     tables listed in `small-tables` are skipped. Queries in tests (a `tests/`
     directory, `test_*.py`, `conftest.py`) are not counted: they say nothing
-    of the load an index would serve.
+    of the load an index would serve. In a project written for MySQL alone, a
+    foreign key column counts as indexed (InnoDB indexes every foreign key;
+    see ORM301).
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such query:
@@ -1436,10 +1438,11 @@ class RoundTripInLoop(Rule):
     `break`), batching (`if i % 100 == 0: session.commit()`, `if len(pending)
     == 100:`), memoised lookups
     (`if key not in cache: cache[key] = ...`; `names = None` before the loop,
-    `if names is None: names = ...` in it), branches on a mapping's key
+    `if names is None: names = ...` in it; a value kept on an object,
+    `if self.lookup is None: self.lookup = ...`, also in a helper), branches on a mapping's key
     (`for key, value in meta.items(): if key == "size": ...`: once per key, not
     per item), a commit inside `try:`/`except`
-    in the loop (also one a helper called there makes, or one a helper makes
+    in the loop (also one a helper called there makes, its result kept or not, or one a helper makes
     inside its own `try:` whose `except` rolls back), or after a `try:`
     whose `except` rolls back (one transaction per item on purpose, so that
     one failure does not undo the others), `IN` queries (a chunk at a
@@ -1447,8 +1450,9 @@ class RoundTripInLoop(Rule):
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
     empties the session with `expunge_all()` to bound memory), `while`
     loops, which poll, page or probe by design, and loops whose iterations do
-    not grow with the data: `range()` of integer literals (`for _ in
-    range(3)`), the schema itself (`for table in
+    not grow with the data: `range()` of integers written in the code
+    (`for _ in range(3)`, `range(1, NUM_ROWS + 1)` with a module constant
+    `NUM_ROWS = 100`), the schema itself (`for table in
     reversed(metadata.sorted_tables)`, also through a local name; a statement
     on the loop variable itself, `delete(model)` for each model), a literal
     list or dict written out (also through `enumerate()` or `.items()`, or a
@@ -1599,6 +1603,73 @@ class RoundTripInLoop(Rule):
             yield _Site(_execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Person(Base):
+    __tablename__ = "people"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), index=True)
+
+class Importer:
+    def __init__(self, session: Session):
+        self.session = session
+        self.lookup = None
+
+    def person_id(self, name):
+        # zou: loaded on first use, kept on the importer: once, not per call.
+        if self.lookup is None:
+            self.lookup = {p.name: p.id for p in self.session.query(Person).all()}
+        return self.lookup.get(name)
+
+    def person_ids(self, names):
+        return [self.person_id(name) for name in names]
+
+    def create_one(self, name):
+        person = Person(name=name)
+        self.session.add(person)
+        self.session.commit()
+        return person
+
+    def create_all(self, names):
+        # FitTrackee: each item its own transaction, the result kept.
+        created = []
+        for name in names:
+            try:
+                person = self.create_one(name)
+            except Exception:
+                self.session.rollback()
+                continue
+            created.append(person)
+        return created
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+# A count written in the code as a module constant: the loop does not grow
+# with the data (sqlalchemy-continuum's concurrency test commits each row on purpose).
+NUM_ROWS = 100
+
+def insert_then_update(session: Session):
+    for i in range(1, NUM_ROWS + 1):
+        session.add(Item(id=i))
+        session.commit()
+
+def seed_py2(session):
+    for i in xrange(3 * NUM_ROWS):  # Python 2 code  # noqa: F821
+        session.add(Item(id=i))
+        session.commit()
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import Session, declarative_base
@@ -2049,6 +2120,55 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Person(Base):
+    __tablename__ = "people"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), index=True)
+
+class Importer:
+    def __init__(self, session: Session):
+        self.session = session
+        self.lookup = None
+
+    def person(self, name):
+        # Tests the attribute but never fills it: a query on every call.
+        if self.lookup is None:
+            return self.session.query(Person).filter_by(name=name).first()
+        return self.lookup.get(name)
+
+    def people(self, names):
+        return [self.person(name) for name in names]  # ORM305
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+
+NUM_ROWS = 100
+
+def seed(session: Session, NUM_ROWS: int):
+    # The parameter, not the module's constant: a count the caller chooses.
+    for i in range(NUM_ROWS):
+        session.add(Item(id=i))
+        session.commit()  # ORM305
+
+def grow(session: Session):
+    for i in range(len(LOADED) + 1):
+        session.get(Item, i)  # ORM305
+
+LOADED = []
+""",
         """
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -37,7 +37,8 @@ class UnknownClassAttribute(Rule):
     hybrid and column properties, methods, class attributes (also those a
     class method sets, `cls.current = column_property(...)` in
     `__declare_last__`, and those set on the declarative base after it is
-    made, `Base.query = session.query_property()`), inherited and mixin
+    made, `Base.query = session.query_property()`, also in a function such
+    as an application's `init_db()`), inherited and mixin
     attributes, and what SQLAlchemy, Flask-SQLAlchemy and SQLModel add all
     count. Classes with an unresolvable base, `__getattr__` or dynamic
     `setattr` are never flagged.
@@ -90,6 +91,36 @@ class UnknownClassAttribute(Rule):
                                               hint or f"Use an attribute `{model.name}` defines.")
 
     VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import as_declarative, scoped_session, sessionmaker
+
+db_session = scoped_session(sessionmaker())
+
+@as_declarative()
+class Base:
+    id = Column(Integer, primary_key=True)
+
+def init_db():
+    # timesketch: the application attaches these when it starts.
+    Base.query = db_session.query_property()
+    Base.session = db_session
+
+class Author(Base):
+    __tablename__ = "author"
+    name = Column(String(50))
+""",
+            "app/views.py": """
+from app.models import Author
+
+def find(name):
+    return Author.query.filter_by(name=name).first()
+
+def load(pk):
+    return Author.session.get(Author, pk)
+""",
+        },
         {
             "app/db.py": """
 from sqlalchemy import create_engine
@@ -194,6 +225,24 @@ print(Strange.anything)
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80))
+
+def decorate(User):
+    # A parameter named like the model: not the model.
+    User.nickname = "x"
+
+def show():
+    return User.nickname  # ORM201
+""",
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
             "app/models.py": """
