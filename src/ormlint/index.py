@@ -124,6 +124,7 @@ class IndexBuilder:
         self.index = ProjectIndex(modules)
         self._mapped: dict[ClassRef, Optional[MappedClass]] = {}
         self._table_vars: dict[ValueRef, TableInfo] = {}
+        self._above_bases: dict[str, set[ClassRef]] = {}  # `_above_base`, by base key
 
     # -- entry point ----------------------------------------------------
     def build(self) -> ProjectIndex:
@@ -271,9 +272,13 @@ class IndexBuilder:
             if const_bool(ancestor_source.body_value("__allow_unmapped__")):
                 mapped.allow_unmapped = True
         self._duplicates(mapped, own)
+        above_base = self._above_base(base_info)
         for source in sources:
-            if source.is_root:
-                continue  # a declarative base may set its MetaData as `metadata`
+            if source.is_root or source.ref in above_base:
+                # A declarative base may set its MetaData as `metadata`, and the
+                # one it makes replaces what a class above it has there
+                # (`declarative_base(cls=CommonBase)`, `CommonBase.metadata = None`).
+                continue
             path = self.modules[source.ref.module].path
             for assign in source.fact.body:
                 # `metadata = MetaData(...)` (an `__abstract__` base's own
@@ -283,6 +288,20 @@ class IndexBuilder:
             for function in source.fact.functions:
                 if function.name == "metadata":
                     self.index.reserved_metadata.append((mapped, path, function.span))
+
+    def _above_base(self, base: Optional[DeclarativeBaseInfo]) -> set[ClassRef]:
+        """The classes a declarative base derives from: those of its `cls=`, or
+        those above its root class."""
+        if base is None:
+            return set()
+        above = self._above_bases.get(base.key)
+        if above is None:
+            above = self._above_bases[base.key] = set()
+            for extra in base.extra_ancestors:
+                above.update(self.bases.mro(extra))
+            if base.root is not None:
+                above.update(ref for ref in self.bases.mro(base.root) if ref != base.root)
+        return above
 
     def _duplicates(self, mapped: MappedClass, own: ClassAnalysis) -> None:
         seen: dict[str, AssignFact] = {}

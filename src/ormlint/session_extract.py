@@ -1067,7 +1067,13 @@ def extract_sessions(tree: ast.Module, is_migration: bool = False) -> tuple[Sess
     found: list[SessionFunction] = []
     nodes: dict[int, tuple[ast.AST, "_FunctionWalker"]] = {}
     _visit(tree.body, "", None, found, nodes)
-    public = _never_public if is_migration else _public
+    public: Callable[[str], bool] = _never_public if is_migration else _public
+    if any(sink.sources != ("request",) and "." in fn.name and fn.class_name is None for fn in found for sink in fn.sinks):
+        # A function nested in another that its enclosing function only calls
+        # (never returns, stores or passes on) is as private as `_name`.
+        local = _local_functions(tree)
+        if local:
+            public = _public_unless(public, local)
     if any(sink.sources != ("request",) and not public(fn.name) for fn in found for sink in fn.sinks):
         # A private function builds SQL from a parameter: which calls pass it outside data?
         for position, (node, walker) in nodes.items():
@@ -1098,6 +1104,53 @@ def _escapes_quotes(call: ast.Call) -> bool:
 
 def _never_public(name: str) -> bool:
     return False
+
+
+def _public_unless(public: Callable[[str], bool], private: set[str]) -> Callable[[str], bool]:
+    return lambda name: name not in private and public(name)
+
+
+def _local_functions(tree: ast.Module) -> set[str]:
+    """Functions defined in a function body (`outer.inner`, as `_visit` names
+    them) whose name the enclosing body uses only to call them: nothing outside
+    can reach them, so only the enclosing function's calls pass them values."""
+    found: set[str] = set()
+    pending: list[tuple[str, list[ast.stmt], bool]] = [("", tree.body, False)]
+    while pending:
+        prefix, body, in_function = pending.pop()
+        for node in body:
+            kind = type(node)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                qual = f"{prefix}{node.name}"  # type: ignore[attr-defined]
+                pending.append((f"{qual}.", node.body, True))  # type: ignore[attr-defined]
+                if in_function:
+                    found.add(qual)
+            elif kind is ast.ClassDef:
+                pending.append((f"{prefix}{node.name}.", node.body, False))  # type: ignore[attr-defined]
+            else:
+                for block in ("body", "orelse", "finalbody"):
+                    inner = getattr(node, block, None)
+                    if type(inner) is list:
+                        pending.append((prefix, inner, in_function))
+                for handler in getattr(node, "handlers", None) or ():
+                    pending.append((prefix, handler.body, in_function))
+    if not found:
+        return found
+    escaped: set[str] = set()
+    for outer in ast.walk(tree):
+        if type(outer) is not ast.FunctionDef and type(outer) is not ast.AsyncFunctionDef:
+            continue
+        inner_names = {n.name for n in ast.walk(outer) if n is not outer and type(n) in (ast.FunctionDef, ast.AsyncFunctionDef)}  # type: ignore[attr-defined]
+        if not inner_names:
+            continue
+        called: set[int] = {id(n.func) for n in ast.walk(outer) if isinstance(n, ast.Call)}
+        for n in ast.walk(outer):
+            if isinstance(n, ast.Name) and n.id in inner_names and id(n) not in called:
+                escaped.add(n.id)
+        for n in ast.walk(outer):
+            if n is not outer and type(n) in (ast.FunctionDef, ast.AsyncFunctionDef) and n.decorator_list:  # type: ignore[attr-defined]
+                escaped.add(n.name)  # type: ignore[attr-defined]  # a decorator may register it elsewhere
+    return {qual for qual in found if qual.rsplit(".", 1)[-1] not in escaped}
 
 
 def _public(name: str) -> bool:

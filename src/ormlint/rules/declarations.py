@@ -313,6 +313,8 @@ class ReservedMetadataAttribute(Rule):
 
     `metadata = MetaData(...)` on an `__abstract__` base is not reported: it
     gives the base's subclasses their own MetaData, as the declarative docs show.
+    Nor is `metadata` on a class the declarative base derives from
+    (`declarative_base(cls=CommonBase)`): the base's own MetaData replaces it.
     """
 
     code = "ORM120"
@@ -327,6 +329,21 @@ class ReservedMetadataAttribute(Rule):
             yield self.line_diagnostic(path, span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+class CommonBase:
+    # ironic: replaced by the MetaData declarative_base() sets on Base.
+    metadata = None
+    version = Column(String(15))
+
+Base = declarative_base(cls=CommonBase)
+
+class Chassis(Base):
+    __tablename__ = "chassis"
+    id = Column(Integer, primary_key=True)
+""",
         """
 import sqlalchemy
 from sqlalchemy import Column, Integer

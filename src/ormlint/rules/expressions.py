@@ -10,6 +10,7 @@ from ormlint.expr import Call, Const, Dict, Expr, Name, Seq, span_parts
 from ormlint.knowledge import type_family
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
+from ormlint.schema import MappedClass
 from ormlint.symbols import External, sqlalchemy_name
 from ormlint.usage_extract import OperatorUse
 
@@ -967,6 +968,21 @@ def _mutable_associations(ctx: RuleContext) -> tuple[frozenset[str], frozenset[s
     return frozenset(names), frozenset(families)
 
 
+def _set_by_constructor(ctx: RuleContext, mapped: MappedClass, known: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The attributes the class's own `__init__` sets on `self` (aleph:
+    `self.meta = {}` before `super().__init__(**kw)`), remembered in `known`."""
+    found = known.get(id(mapped))
+    if found is None:
+        facts = ctx.index.modules.get(mapped.module)
+        name = f"{mapped.name}.__init__"
+        found = frozenset(
+            attr for scope in (facts.scopes if facts is not None else ()) if scope.name == name
+            for base, attr, _, store, _, _ in scope.attributes if store and base == "self"
+        )
+        known[id(mapped)] = found
+    return found
+
+
 def _type_name(display: str) -> str:
     """`JSONB` for `postgresql.JSONB(astext_type=...)`."""
     return display.split("(", 1)[0].rsplit(".", 1)[-1]
@@ -998,7 +1014,9 @@ class MutableDefault(Rule):
     copy field defaults, so `Field(default={})` is left alone, and so does a
     `Mutable` type (`Column(MutableDict.as_mutable(JSONB), default={})`, or
     any column of a type a module tracks with `MutableDict.associate_with(JSON)`):
-    `Mutable.coerce()` gives each instance its own copy.
+    `Mutable.coerce()` gives each instance its own copy. Nor a column the
+    class's own `__init__` sets on `self` (`self.meta = {}`): the default
+    never reaches an instance.
 
     ## Why is this bad?
     One object is shared by every row the process inserts: mutating the value
@@ -1029,6 +1047,7 @@ class MutableDefault(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         blocked = _fix_blocked(ctx)
         associated_names, associated_families = _mutable_associations(ctx)
+        set_by_constructor: dict[int, frozenset[str]] = {}
         for column in ctx.index.all_columns():
             if column.factory == "Field":
                 continue  # pydantic copies defaults per instance
@@ -1037,6 +1056,9 @@ class MutableDefault(Rule):
                 or column.type.family in associated_families
             ):
                 continue  # `Mutable.coerce()` gives each instance a copy of the default
+            owner = column.table.mapped_class if column.table is not None else None
+            if owner is not None and column.key in _set_by_constructor(ctx, owner, set_by_constructor):
+                continue  # the class's `__init__` gives each instance its own value
             for key, value in column.defaults:
                 if key != "default":
                     continue
@@ -1053,6 +1075,22 @@ class MutableDefault(Rule):
                     yield diagnostic
 
     VALID = [
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Document(Base):
+    __tablename__ = "documents"
+    id = Column(Integer, primary_key=True)
+    meta = Column(JSON, default={})
+
+    def __init__(self, **kw):
+        # aleph: each instance gets its own dict before the mapped constructor runs.
+        self.meta = {}
+        super().__init__(**kw)
+""",
         {
             "app/models.py": """
 from sqlalchemy import JSON, Column, Integer, String
@@ -1116,6 +1154,22 @@ class Counter(Base):
     ]
     INVALID = [
         """
+from sqlalchemy import JSON, Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Document(Base):
+    __tablename__ = "documents"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(100))
+    meta = Column(JSON, default={})  # ORM404
+
+    def __init__(self, **kw):
+        self.title = "untitled"
+        super().__init__(**kw)
+""",
+        """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import declarative_base
@@ -1164,6 +1218,22 @@ class Board(db.Model):
         },
     ]
     FIXED = [
+        """
+from sqlalchemy import JSON, Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Document(Base):
+    __tablename__ = "documents"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(100))
+    meta = Column(JSON, default=dict)  # ORM404
+
+    def __init__(self, **kw):
+        self.title = "untitled"
+        super().__init__(**kw)
+""",
         """
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.ext.mutable import MutableDict

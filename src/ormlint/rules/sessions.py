@@ -1083,8 +1083,10 @@ class SqlBuiltFromInput(Rule):
     Also not reported: values escaped the SQL way for a quoted literal
     (`path.replace("'", "''")` in `'...{}...'`), parameters that are SQL by contract (`where`,
     `clause`, `condition`, `*_sql`: the caller builds them), parameters of a
-    private function (`_name`, or any function of an Alembic revision, which
-    nothing imports) that no call in the same file passes outside data to,
+    private function (`_name`, any function of an Alembic revision, which
+    nothing imports, or a function nested in another that only calls it,
+    never returns or passes it on) that no call in the same file passes
+    outside data to,
     values read back from the database (second-order data is not
     followed), and DB-API cursors (`cursor.execute(...)` of sqlite3/psycopg:
     not SQLAlchemy; only sessions, connections from `engine.connect()` /
@@ -1742,6 +1744,18 @@ def save_file(text):
 
 SqlBuiltFromInput.VALID = [
     '''
+from sqlalchemy import text
+
+def fill_affiliations(session, email):
+    # augur: a local helper, called only here, with literals.
+    def fill(attribution):
+        stmt = text(f"UPDATE commits SET {attribution}_affiliation = :aff WHERE {attribution}_email = :email")
+        session.execute(stmt, {"aff": "x", "email": email})
+
+    fill("author")
+    fill("committer")
+''',
+    '''
 import os
 
 from sqlalchemy import create_engine, text
@@ -1784,6 +1798,23 @@ def render(name: str):
 ''',
 ]
 SqlBuiltFromInput.INVALID = [
+    '''
+from sqlalchemy import text
+
+def affiliation_filler(session, email):
+    # The local function is returned: its callers pass what they like.
+    def fill(attribution):
+        stmt = text(f"UPDATE commits SET {attribution}_affiliation = :aff")  # ORM505
+        session.execute(stmt, {"aff": "x"})
+    return fill
+
+def fill_from(session, attribution):
+    def fill(prefix):
+        stmt = text(f"UPDATE commits SET {prefix}_affiliation = :aff")  # ORM505
+        session.execute(stmt, {"aff": "x"})
+    # Called with the caller's own parameter.
+    fill(attribution)
+''',
     _PRELUDE + '''
 def find(session: Session, name: str):
     return session.execute(text(f"SELECT * FROM thoughts WHERE text = '{name}'"))  # ORM505

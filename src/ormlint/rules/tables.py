@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import span_line
+from ormlint.index import foreign_key_target
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, TableInfo
@@ -955,6 +956,19 @@ def _same_key_type(ctx: RuleContext, table: TableInfo, column: ColumnInfo, targe
     return keys[0].type.family == column.type.family
 
 
+def _references_back(ctx: RuleContext, table: TableInfo, target_name: str) -> bool:
+    """Table `target_name` has a ForeignKey to `table` (`nodes.allocation_id`
+    for `allocations.node_id`): the two reference each other, and a second
+    constraint would make a cycle that `metadata.create_all` cannot order."""
+    for target in ctx.index.find_tables(table.metadata, target_name, None):
+        for column in target.columns:
+            for ref in column.foreign_keys:
+                found = foreign_key_target(ctx.index, ref, target.metadata)
+                if found.table is table:
+                    return True
+    return False
+
+
 class IdColumnWithoutForeignKey(Rule):
     """## What it does
     Flags a `<name>_id` column without a ForeignKey when a table named `<name>`
@@ -967,7 +981,10 @@ class IdColumnWithoutForeignKey(Rule):
 
     Not reported when a table scoped by the owner's prefix could be meant as
     well: `message_id` of `chat_file` next to both `message` and
-    `chat_message`.
+    `chat_message`; nor when that table already has a ForeignKey to this one
+    (`nodes.allocation_id` for `allocations.node_id`): a constraint each way
+    makes a cycle (`create_all` warns that it cannot sort the tables), so one
+    side is left without it on purpose.
 
     ## Example
     ```python
@@ -1009,11 +1026,31 @@ class IdColumnWithoutForeignKey(Rule):
                 targets = [t for t in targets if t != table.name and _same_key_type(ctx, table, column, t)]
                 if not targets:
                     continue
+                if _references_back(ctx, table, targets[0]):
+                    continue  # a FK this way too would close a cycle: left out on purpose
                 message = f"`{column.label}` looks like a reference to table `{targets[0]}` but has no ForeignKey."
                 hint = f"Add `ForeignKey(\"{targets[0]}.id\")` (or the key it references) so the database enforces the reference."
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Node(Base):
+    __tablename__ = "nodes"
+    id = Column(Integer, primary_key=True)
+    allocation_id = Column(Integer, ForeignKey("allocations.id"), index=True)
+
+class Allocation(Base):
+    __tablename__ = "allocations"
+    id = Column(Integer, primary_key=True)
+    # ironic: nodes already references allocations; a ForeignKey back would
+    # make a cycle that create_all cannot sort.
+    node_id = Column(Integer)
+""",
         """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
