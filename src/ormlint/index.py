@@ -439,8 +439,12 @@ class IndexBuilder:
         elif isinstance(backref, Call) and sqlalchemy_name(self.symbols.call_target(module, backref)) in BACKREF_FACTORIES:
             rel.backref = const_str(backref.args[0]) if backref.args else None
             rel.backref_call = backref
-        rel.back_populates = const_str(call.kwarg("back_populates"))
-        rel.back_populates_unknown = rel.back_populates is None and call.kwarg("back_populates") is not None and not _is_none(call.kwarg("back_populates"))
+        back_populates = call.kwarg("back_populates")
+        # `back_populates=""` is none at all: SQLAlchemy tests the name for truth.
+        rel.back_populates = const_str(back_populates) or None
+        rel.back_populates_unknown = (
+            back_populates is not None and const_str(back_populates) is None and not _is_none(back_populates)
+        )
         rel.secondary = call.kwarg("secondary") or (call.args[1] if len(call.args) > 1 else None)
         rel.has_secondary_join = call.has_kwarg("secondaryjoin")
         rel.has_remote_side = call.has_kwarg("remote_side")

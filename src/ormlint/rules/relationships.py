@@ -542,6 +542,24 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
+class PullRequest(Base):
+    __tablename__ = "pull_requests"
+    id = Column(Integer, primary_key=True)
+    files = relationship("PullRequestFile", back_populates="pull_request")  # ORM107
+
+class PullRequestFile(Base):
+    __tablename__ = "pull_request_files"
+    id = Column(Integer, primary_key=True)
+    pull_request_id = Column(Integer, ForeignKey("pull_requests.id"), index=True)
+    # augur: an empty name is no back_populates at all (not a missing attribute).
+    pull_request = relationship("PullRequest", back_populates="")
+""",
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
 class User(Base):
     __tablename__ = "users"
     id = Column(Integer, primary_key=True)
