@@ -926,7 +926,10 @@ class IndexBuilder:
                 if not store or not base or "." in base:
                     continue
                 if local is None:
-                    local = {name for name, _ in scope.params} | {binding[0] for binding in scope.bindings}
+                    declared_global = {name for name, kind, _ in scope.bindings if kind == "global"}
+                    local = {name for name, _ in scope.params} | {
+                        name for name, _, _ in scope.bindings if name not in declared_global
+                    }
                 if base in local:
                     continue  # a parameter or local variable of that name
                 symbol = self.symbols.resolve(module, base)

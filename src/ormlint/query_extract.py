@@ -285,6 +285,16 @@ def _caller_chooses(test: ast.expr, params: set[str]) -> bool:
     return bool(names) and all(type(node) is ast.Name and node.id in params for node in names)
 
 
+def _returns_what_caller_gave(stmt: ast.If, params: set[str]) -> bool:
+    """`if version is not None: return version`: the caller may pass the answer,
+    and then nothing below runs. (A guard that gives up, `if not email:
+    return`, is not this: callers pass an email, and the work is done.)"""
+    if stmt.orelse or len(stmt.body) != 1 or not isinstance(stmt.body[0], ast.Return):
+        return False
+    returned = stmt.body[0].value
+    return isinstance(returned, ast.Name) and returned.id in params and _caller_chooses(stmt.test, params)
+
+
 def _add_branch(fn: _Function, body: list[ast.stmt]) -> None:
     if body:
         last = body[-1]
@@ -474,6 +484,12 @@ class _Extractor:
             plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
         else:
             plain = where  # the same context (contexts are never changed)
+        if fn.params:
+            for position, stmt in enumerate(body[:-1]):
+                if isinstance(stmt, ast.If) and _returns_what_caller_gave(stmt, fn.params):
+                    # What follows runs only when the caller passes no answer.
+                    _add_branch(fn, body[position + 1:])
+                    break
         if last_exit < 0:  # the common case: one context for the whole block
             for stmt in body:
                 self._statement(fn, stmt, plain)
@@ -1629,9 +1645,10 @@ def _fixed_count(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int) -
     if depth > 3:
         return False
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        # Non-empty and constants only: `ids = []` is filled later, and a list of
+        # Non-empty, and constants or names only (`sorted((src, dst))`, two rows
+        # locked in a fixed order): `ids = []` is filled later, and a list of
         # record literals is seed data that grows with the project.
-        return bool(node.elts) and all(isinstance(e, ast.Constant) for e in node.elts)
+        return bool(node.elts) and all(isinstance(e, (ast.Constant, ast.Name)) for e in node.elts)
     if isinstance(node, ast.Name):
         values = assigns.get(node.id, [])
         return len(values) == 1 and _fixed_count(values[0], assigns, depth + 1)

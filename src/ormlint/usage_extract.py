@@ -53,7 +53,9 @@ class ScopeFacts:
     name: str  # `<module>`, `func`, `Class.method`
     class_name: Optional[str]  # the class whose method this is (for `self`)
     params: tuple[tuple[str, Optional[Expr]], ...]
-    # (variable, kind, expression): kind is `assign`, `annotation` or `for`.
+    # (variable, kind, expression): kind is `assign`, `annotation`, `for`,
+    # `import` (a function-level import), `global` (a `global` statement) or
+    # `other` (bound some other way: opaque).
     bindings: tuple[tuple[str, str, Expr], ...]
     attributes: tuple[AttributeRef, ...]
     calls: tuple[Call, ...]
@@ -370,8 +372,12 @@ class _ScopeWalker:
                 stack.extend(reversed(node.body))  # type: ignore[attr-defined]
                 continue
             if kind is ast.Global or kind is ast.Nonlocal:
+                # Opaque to type inference like any other binding; `global` is
+                # told apart: the name is the module's (`Base.query = ...`
+                # under `global Base` sets the attribute on the module's Base).
+                global_kind = "global" if kind is ast.Global else "other"
                 for global_name in node.names:  # type: ignore[attr-defined]
-                    bindings.append((global_name, "other", _OPAQUE))
+                    bindings.append((global_name, global_kind, _OPAQUE))
                 continue
             if kind is ast.For or kind is ast.AsyncFor:
                 target = node.target  # type: ignore[attr-defined]

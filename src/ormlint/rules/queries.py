@@ -1455,13 +1455,17 @@ class RoundTripInLoop(Rule):
     `NUM_ROWS = 100`), the schema itself (`for table in
     reversed(metadata.sorted_tables)`, also through a local name; a statement
     on the loop variable itself, `delete(model)` for each model), a literal
-    list or dict written out (also through `enumerate()` or `.items()`, or a
+    list or dict written out (of constants or names, `sorted((src, dst))`;
+    also through `enumerate()` or `.items()`, or a
     local name bound only to it: `tables = [XCom, Note]`) and a module-level
     collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
-    chooses through a parameter, `if commit: session.commit()`, nor one in an
+    chooses through a parameter, `if commit: session.commit()`, or after
+    `if version is not None: return version` (the caller may pass the
+    answer; a guard that gives up, `if not email: return`, does not count),
+    nor one in an
     `except` handler or inside the helper's own batch/`while` loop),
     and an `async` helper called
     in a comprehension, or without `await` (`tasks.add(create_task(helper(x)))`),
@@ -1603,6 +1607,31 @@ class RoundTripInLoop(Rule):
             yield _Site(_execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Component(Base):
+    __tablename__ = "components"
+    id = Column(String(36), primary_key=True)
+    current_version = Column(Integer)
+
+def resolve_version(session: Session, component_id, version):
+    # agno: the query runs only when the caller passes no version.
+    if version is not None:
+        return version
+    return session.execute(select(Component.current_version).where(Component.id == component_id)).scalar()
+
+def resolve_children(session: Session, links):
+    return {link["id"]: resolve_version(session, link["id"], link["version"]) for link in links}
+
+def move(session: Session, src, dst):
+    # Two rows, locked in a fixed order: two iterations, whatever the data.
+    for component_id in sorted((src, dst)):
+        session.execute(select(Component).where(Component.id == component_id).with_for_update())
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base
@@ -2120,6 +2149,36 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Component(Base):
+    __tablename__ = "components"
+    id = Column(String(36), primary_key=True)
+    current_version = Column(Integer)
+
+def resolve_version(session: Session, component_id, known: dict):
+    # An early return on the data, not on what the caller chose: a query per call.
+    if known.get(component_id):
+        return known[component_id]
+    return session.execute(select(Component.current_version).where(Component.id == component_id)).scalar()
+
+def resolve_children(session: Session, links, known):
+    return [resolve_version(session, link, known) for link in links]  # ORM305
+
+def remind(session: Session, email, component_id):
+    # dispatch: a guard that gives up; callers pass an email, and the query runs.
+    if not email:
+        return
+    session.execute(select(Component).where(Component.id == component_id))
+
+def remind_all(session: Session, owners):
+    for email, component_id in owners:
+        remind(session, email, component_id)  # ORM305
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base

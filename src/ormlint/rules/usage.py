@@ -92,6 +92,32 @@ class UnknownClassAttribute(Rule):
 
     VALID = [
         {
+            "app/db.py": """
+from sqlalchemy import Column, Integer, String, create_engine
+from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
+
+Base = declarative_base()
+session = None
+
+def init(url):
+    # mindsdb: under `global`, the module's Base gets the attribute.
+    global Base, session
+    session = scoped_session(sessionmaker(bind=create_engine(url)))
+    Base.query = session.query_property()
+
+class Project(Base):
+    __tablename__ = "project"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+            "app/views.py": """
+from app import db
+
+def get_project(name):
+    return db.Project.query.filter_by(name=name).first()
+""",
+        },
+        {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import as_declarative, scoped_session, sessionmaker
