@@ -899,12 +899,9 @@ class IndexBuilder:
             if assign.target.count(".") != 1:
                 continue
             owner, attr = assign.target.split(".")
-            symbol = self.symbols.resolve(module, owner)
-            mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
+            mapped = self._attribute_set_on(module, owner, attr)
             if mapped is None:
-                self._attribute_set_on_base(symbol, attr)
                 continue
-            mapped.attribute_names.add(attr)
             spec = self.columns.interpret(module, facts.path, AssignFact(attr, assign.value, None, assign.span), None, mapped.style)
             if spec.kind == "relationship" and spec.relationship is not None:
                 mapped.relationships[attr] = self._relationship(mapped, module, facts.path, AssignFact(attr, assign.value, None, assign.span), spec.relationship.call)
@@ -919,34 +916,31 @@ class IndexBuilder:
         # `Base.query = db_session.query_property()`): the attribute exists once
         # it has run. Only its name is taken, never a column or relationship.
         for scope in facts.scopes:
-            if scope.name == "<module>":
-                continue  # the assignments above
-            local: Optional[set[str]] = None
-            for base, attr, _, store, _, _ in scope.attributes:
-                if not store or not base or "." in base:
-                    continue
-                if local is None:
-                    declared_global = {name for name, kind, _ in scope.bindings if kind == "global"}
-                    local = {name for name, _ in scope.params} | {
-                        name for name, _, _ in scope.bindings if name not in declared_global
-                    }
-                if base in local:
-                    continue  # a parameter or local variable of that name
-                symbol = self.symbols.resolve(module, base)
-                mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
-                if mapped is not None:
-                    mapped.attribute_names.add(attr)
-                else:
-                    self._attribute_set_on_base(symbol, attr)
+            # The stores first: a comprehension, as there are few among many reads.
+            stores = [ref for ref in scope.attributes if ref[3]]
+            if not stores or scope.name == "<module>":
+                continue  # (the module's are the assignments above)
+            declared_global = {name for name, kind, _ in scope.bindings if kind == "global"}
+            local = {name for name, _ in scope.params} | {name for name, _, _ in scope.bindings if name not in declared_global}
+            for base, attr, _, _, _, _ in stores:
+                if base and "." not in base and base not in local:  # not a parameter or local variable
+                    self._attribute_set_on(module, base, attr)
 
-    def _attribute_set_on_base(self, symbol: object, attr: str) -> None:
-        """`Base.query = session.query_property()`: every model of that
-        declarative base (a base class or a `declarative_base()` value) has the attribute."""
-        if isinstance(symbol, (ClassRef, ValueRef)):
+    def _attribute_set_on(self, module: str, owner: str, attr: str) -> Optional[MappedClass]:
+        """Note `owner.attr = ...`: the mapped class `owner` names has the
+        attribute (returned); or, for a declarative base (a base class or a
+        `declarative_base()` value, `Base.query = session.query_property()`),
+        every model of that base has it."""
+        symbol = self.symbols.resolve(module, owner)
+        mapped = self._mapped.get(symbol) if isinstance(symbol, ClassRef) else None
+        if mapped is not None:
+            mapped.attribute_names.add(attr)
+        elif isinstance(symbol, (ClassRef, ValueRef)):
             key = f"base:{symbol.module}.{symbol.name}"
             for model in self.index.classes:
                 if model.base_key == key:
                     model.attribute_names.add(attr)
+        return mapped
 
     def _resolve_pending_foreign_keys(self) -> None:
         for table in self.index.tables:

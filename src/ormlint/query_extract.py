@@ -1347,15 +1347,10 @@ def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
     must be a blank (None, False, an empty display) or inside the branch: a
     name the loop sets again (`team = query...first()`, then `if team is
     None:`) is tested afresh on each pass."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
-        left, right = test.left, test.comparators[0]
-        if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant) and right.value is None):
-            return False
-        filled = left.id
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
-        filled = test.operand.id
-    else:
+    tested = _tested_for_none(test)
+    if not isinstance(tested, ast.Name):
         return False
+    filled = tested.id
     if not body or filled in fn.other_bindings or filled in fn.params or filled in fn.appends:
         return False
     first, last = body[0].lineno, body[-1].end_lineno or body[-1].lineno
@@ -1365,19 +1360,21 @@ def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
     return bool(inside) and bool(outside) and all(_is_blank(v) for v in outside)
 
 
+def _tested_for_none(test: ast.AST) -> Optional[ast.expr]:
+    """`x` in a test `x is None` or `not x` (what a lazily filled value is tested by)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        right = test.comparators[0]
+        return test.left if isinstance(right, ast.Constant) and right.value is None else None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return test.operand
+    return None
+
+
 def _memo_branch(test: ast.AST, body: list[ast.stmt]) -> bool:
     """`if self.lookup is None:` (or `if not self.lookup:`) whose body sets
     `self.lookup`: a value kept on an object and loaded on first use, so the
     branch runs once per object, not on every pass or call."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
-        right = test.comparators[0]
-        if not (isinstance(right, ast.Constant) and right.value is None):
-            return False
-        tested = test.left
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        tested = test.operand
-    else:
-        return False
+    tested = _tested_for_none(test)
     if not isinstance(tested, ast.Attribute):
         return False
     target = dotted_name(tested)
@@ -1681,6 +1678,13 @@ def _int_literal(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int = 
 
 
 _INT_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)
+_ASSIGNS = frozenset({ast.Assign, ast.AnnAssign})
+
+
+def _may_be_int(value: Optional[ast.AST]) -> bool:
+    """A cheap first test for `_int_literal(value, {})`: its possible shapes."""
+    kind = type(value)
+    return (kind is ast.Constant and type(value.value) is int) or kind is ast.BinOp or kind is ast.UnaryOp  # type: ignore[union-attr]
 
 
 def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
@@ -1688,8 +1692,11 @@ def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
     arithmetic of literals (`NUM_ROWS = 100`, `LIMIT = 10 * 60`), and binds in no
     other way there (a loop or `global` in a function may still rebind one: the
     count is still written in the code)."""
+    if not any(type(stmt) in _ASSIGNS and _may_be_int(stmt.value) for stmt in body):  # type: ignore[attr-defined]
+        return {}  # most modules: no integer constant at all, nothing to walk
     values: dict[str, ast.AST] = {}
     bound_otherwise: set[str] = set()
+    compound: list[ast.stmt] = []  # walked only if some name is still a candidate
     for stmt in body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             name, value = stmt.targets[0].id, stmt.value
@@ -1702,16 +1709,20 @@ def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
                 bound_otherwise.add(stmt.name)  # type: ignore[attr-defined]
             elif kind is not ast.Expr:
-                for sub in ast.walk(stmt):
-                    if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
-                        bound_otherwise.add(sub.id)
-                    elif isinstance(sub, ast.alias):
-                        bound_otherwise.add((sub.asname or sub.name).split(".")[0])
+                compound.append(stmt)
             continue
         if name in values or not _int_literal(value, {}):
             bound_otherwise.add(name)
         else:
             values[name] = value
+    if not values.keys() - bound_otherwise:
+        return {}
+    for stmt in compound:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                bound_otherwise.add(sub.id)
+            elif isinstance(sub, ast.alias):
+                bound_otherwise.add((sub.asname or sub.name).split(".")[0])
     return {name: value for name, value in values.items() if name not in bound_otherwise}
 
 

@@ -1136,20 +1136,26 @@ def _local_functions(tree: ast.Module) -> set[str]:
                     pending.append((prefix, handler.body, in_function))
     if not found:
         return found
+    # In each function holding another: a nested function's name used there
+    # otherwise than as the called function (returned, stored, passed on), or a
+    # decorator on it (which may register it elsewhere), makes it escape.
     escaped: set[str] = set()
     for outer in ast.walk(tree):
         if type(outer) is not ast.FunctionDef and type(outer) is not ast.AsyncFunctionDef:
             continue
-        inner_names = {n.name for n in ast.walk(outer) if n is not outer and type(n) in (ast.FunctionDef, ast.AsyncFunctionDef)}  # type: ignore[attr-defined]
-        if not inner_names:
-            continue
-        called: set[int] = {id(n.func) for n in ast.walk(outer) if isinstance(n, ast.Call)}
-        for n in ast.walk(outer):
-            if isinstance(n, ast.Name) and n.id in inner_names and id(n) not in called:
-                escaped.add(n.id)
-        for n in ast.walk(outer):
-            if n is not outer and type(n) in (ast.FunctionDef, ast.AsyncFunctionDef) and n.decorator_list:  # type: ignore[attr-defined]
-                escaped.add(n.name)  # type: ignore[attr-defined]  # a decorator may register it elsewhere
+        inner_names: set[str] = set()
+        called: set[int] = set()
+        names: list[ast.Name] = []
+        for sub in ast.walk(outer):
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and sub is not outer:
+                inner_names.add(sub.name)
+                if sub.decorator_list:
+                    escaped.add(sub.name)
+            elif isinstance(sub, ast.Call):
+                called.add(id(sub.func))
+            elif isinstance(sub, ast.Name):
+                names.append(sub)
+        escaped.update(name.id for name in names if name.id in inner_names and id(name) not in called)
     return {qual for qual in found if qual.rsplit(".", 1)[-1] not in escaped}
 
 
