@@ -1057,13 +1057,13 @@ class MutableDefault(Rule):
             ):
                 continue  # `Mutable.coerce()` gives each instance a copy of the default
             owner = column.table.mapped_class if column.table is not None else None
-            if owner is not None and column.key in _set_by_constructor(ctx, owner, set_by_constructor):
-                continue  # the class's `__init__` gives each instance its own value
             for key, value in column.defaults:
                 if key != "default":
                     continue
                 kind = _mutable_kind(ctx, column.module, value)
                 if kind is not None:
+                    if owner is not None and column.key in _set_by_constructor(ctx, owner, set_by_constructor):
+                        continue  # the class's `__init__` gives each instance its own value
                     message = f"`{column.label}` has a mutable default ({kind}) shared by every row."
                     diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
                     span = getattr(value, "span", None)
