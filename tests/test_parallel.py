@@ -189,7 +189,8 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
 
     script = tmp_path / "run.py"
     script.write_text(WORKERS_THEN_WAIT)
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # The killed process cannot remove its workers' directory: keep it in tmp_path.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TMPDIR": str(tmp_path)}
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
     workers: list[int] = []
     try:
