@@ -365,6 +365,8 @@ class ColumnInterpreter:
             value = const_bool(call.kwarg(flag))
             if value is not None:
                 setattr(column, flag, value)
+                if flag == "index":
+                    column.index_declined = not value
         nullable = call.kwarg("nullable")
         if nullable is not None:
             column.nullable = const_bool(nullable)

@@ -336,6 +336,10 @@ class _Extractor:
         self.lines = lines
         # The module's integer constants (`NUM_ROWS = 100`), see `_module_ints`.
         self.module_ints = module_ints or {}
+        # The methods of each class of the file, by class (`Outer.Inner`) and name;
+        # and what attributes of `self` a method sets, found when first asked.
+        self.methods: dict[str, dict[str, ast.AST]] = {}
+        self._sets_on_self: dict[int, set[str]] = {}
 
     # -- functions --------------------------------------------------------
     def function(self, name: str, class_name: Optional[str], node: ast.AST, body: list[ast.stmt]) -> None:
@@ -393,6 +397,9 @@ class _Extractor:
                 self.function(qual, owner, child, child.body)
 
     def class_body(self, qual: str, node: ast.ClassDef) -> None:
+        self.methods[qual] = {
+            stmt.name: stmt for stmt in node.body if type(stmt) is ast.FunctionDef or type(stmt) is ast.AsyncFunctionDef
+        }
         for stmt in node.body:
             kind = type(stmt)
             if kind in _CLASS_ATTRIBUTES:
@@ -429,6 +436,40 @@ class _Extractor:
             return True
         segment = "\n".join(lines[first.lineno - 1 : last])
         return not segment.isascii() or _FACT_WORD.search(segment) is not None
+
+    def _filled_by_method(self, fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
+        """`if not self.tunnel_created: self.create_tunnel()` where that method of
+        the class sets `self.tunnel_created` (to something that is not blank):
+        `_memo_branch` with the filling done by a method, so the branch runs
+        once per object."""
+        tested = _tested_for_none(test)
+        if fn.class_name is None or not isinstance(tested, ast.Attribute) or not isinstance(tested.value, ast.Name):
+            return False
+        if tested.value.id != "self":
+            return False
+        methods = self.methods.get(fn.class_name, {})
+        for stmt in body:
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if isinstance(call, ast.Await):
+                call = call.value
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)):
+                continue
+            method = methods.get(call.func.attr) if call.func.value.id == "self" else None
+            if method is not None and tested.attr in self._attributes_set_on_self(method):
+                return True
+        return False
+
+    def _attributes_set_on_self(self, method: ast.AST) -> set[str]:
+        found = self._sets_on_self.get(id(method))
+        if found is None:
+            found = self._sets_on_self[id(method)] = {
+                target.attr
+                for node in _walk_own(method.body)  # type: ignore[attr-defined]
+                if isinstance(node, ast.Assign) and not _is_blank(node.value)
+                for target in node.targets
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+            }
+        return found
 
     def _collect_bindings(self, fn: _Function, nodes: list[ast.AST]) -> None:
         """Record the function's bindings, from the binding nodes `_scan_own` found
@@ -519,7 +560,7 @@ class _Extractor:
                     self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True, where.isolated))
                 return
         elif isinstance(stmt, ast.If):
-            memo = _memo_branch(stmt.test, stmt.body)
+            memo = _memo_branch(stmt.test, stmt.body) or self._filled_by_method(fn, stmt.test, stmt.body)
             if memo:  # runs once per object: not on every call of this function
                 _add_branch(fn, stmt.body)
             elif fn.params and _caller_chooses(stmt.test, fn.params):
@@ -762,7 +803,10 @@ class _Extractor:
             iterable = generator.iter
             if not target:
                 target, iterable = _enumerate_target(generator.target, generator.iter)
-            index = self._loop(fn, "comprehension", node, target, iterable, _Where(loops), False)
+            # Over a module's or a setting's collection, or a display bound to a
+            # local name: a fixed handful of items, as for a `for` statement.
+            fixed = _is_module_constant(fn, generator.iter) or _is_local_display(fn, generator.iter)
+            index = self._loop(fn, "comprehension", node, target, iterable, _Where(loops), fixed)
             loops = loops + (index,)
             for condition in generator.ifs:
                 self._expr(fn, condition, _Where(loops))
@@ -1256,24 +1300,52 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
         return True
     # `session.flush(); session.expunge_all()` per item: each iteration loads a
     # chunk of rows and empties the session to bound memory (mlflow's import).
-    return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "expunge_all" for n in _walk_own(node.body)
-    )
+    # A loop that sleeps is paced on purpose (a progress report committed on
+    # each pass for another process to read, a rate limit): one round trip per
+    # pass is its design. `sleep(0)` only yields to other tasks: not pacing.
+    return any(_empties_session_or_sleeps(n) for n in _walk_own(node.body))
+
+
+def _empties_session_or_sleeps(node: ast.AST) -> bool:
+    if type(node) is not ast.Call:
+        return False
+    func = node.func
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    if name == "expunge_all":
+        return True
+    if name != "sleep" or not node.args:
+        return False
+    pause = node.args[0]
+    return not (type(pause) is ast.Constant and pause.value == 0)
 
 
 def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     """`for model in SOFT_DELETE_MODELS`: a name the function neither binds nor
     receives is a module-level collection, a fixed handful of items; so are
     its `.items()`, `.keys()` and `.values()` (`for key, aliases in
-    ALIASES.items()`)."""
+    ALIASES.items()`). So is a setting, an upper-case attribute of such a name
+    or of `self`/`cls` (`config.CATEGORY_CLEANUP`, `self.FIELDS`): the
+    collection is configured, not data."""
     iterable = _strip(iterable)
     view = _mapping_view(iterable)
     if view is not None:
         iterable = view[1]
+    if isinstance(iterable, ast.Attribute) and _CONSTANT_NAME.fullmatch(iterable.attr):
+        owner = dotted_name(iterable.value)
+        if owner is None:
+            return False
+        head = owner.partition(".")[0]
+        if head in ("self", "cls"):
+            return True
+        iterable = ast.Name(id=head)
     if not isinstance(iterable, ast.Name) or fn.name == "<module>":
         return False
     name = iterable.id
     return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
+
+
+# A name written as a constant: upper case, at least two characters (`MAX_ROWS`, `_LIMIT`).
+_CONSTANT_NAME = re.compile(r"_?[A-Z][A-Z0-9_]+")
 
 
 def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
@@ -1284,15 +1356,33 @@ def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
     view = _mapping_view(iterable)
     if view is not None:
         iterable = view[1]  # `for name, perms in roles.items()`
-    if isinstance(iterable, ast.Dict):
+    if isinstance(iterable, ast.Dict) or _mapping_display(iterable):
         return True  # a mapping written out in the loop header
     if not isinstance(iterable, ast.Name):
         return False
     name = iterable.id
     values = fn.assigns.get(name, [])
     return (
-        len(values) == 1 and isinstance(values[0], (ast.Tuple, ast.List, ast.Set, ast.Dict))
+        len(values) == 1 and (isinstance(values[0], (ast.Tuple, ast.List, ast.Set, ast.Dict)) or _mapping_display(values[0]))
         and name not in fn.other_bindings and name not in fn.appends and name not in fn.params
+    )
+
+
+def _mapping_display(node: ast.AST) -> bool:
+    """A mapping written out through a constructor: `OrderedDict([("a", 1), ("b", 2)])`,
+    `dict([...])` of pairs written out, `dict(a=1, b=2)`."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if name not in ("dict", "OrderedDict"):
+        return False
+    if not node.args:
+        return bool(node.keywords) and all(keyword.arg is not None for keyword in node.keywords)
+    pairs = node.args[0]
+    return (
+        len(node.args) == 1 and not node.keywords and isinstance(pairs, (ast.List, ast.Tuple)) and bool(pairs.elts)
+        and all(isinstance(pair, ast.Tuple) and len(pair.elts) == 2 for pair in pairs.elts)
     )
 
 
@@ -1692,7 +1782,10 @@ def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
     arithmetic of literals (`NUM_ROWS = 100`, `LIMIT = 10 * 60`), and binds in no
     other way there (a loop or `global` in a function may still rebind one: the
     count is still written in the code)."""
-    if not any(type(stmt) in _ASSIGNS and _may_be_int(stmt.value) for stmt in body):  # type: ignore[attr-defined]
+    if not any(
+        type(stmt) in _ASSIGNS and _may_be_int(stmt.value) or type(stmt) is ast.ImportFrom and _imports_constant(stmt)  # type: ignore[attr-defined]
+        for stmt in body
+    ):
         return {}  # most modules: no integer constant at all, nothing to walk
     values: dict[str, ast.AST] = {}
     bound_otherwise: set[str] = set()
@@ -1704,7 +1797,17 @@ def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
             name, value = stmt.target.id, stmt.value
         else:
             kind = type(stmt)
-            if kind is ast.Import or kind is ast.ImportFrom:  # the commonest, without a walk
+            if kind is ast.ImportFrom:  # the commonest, without a walk
+                for alias in stmt.names:  # type: ignore[attr-defined]
+                    bound = alias.asname or alias.name
+                    # `from limits import MAX_TOKENS`: a constant another module
+                    # writes. Where the code needs an integer (`range(MAX_TOKENS + 2)`)
+                    # it is one, written in the code.
+                    if _CONSTANT_NAME.fullmatch(bound) and bound not in values:
+                        values[bound] = _IMPORTED_INT
+                    else:
+                        bound_otherwise.add(bound)
+            elif kind is ast.Import:
                 bound_otherwise.update((alias.asname or alias.name).split(".")[0] for alias in stmt.names)  # type: ignore[attr-defined]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
                 bound_otherwise.add(stmt.name)  # type: ignore[attr-defined]
@@ -1724,6 +1827,14 @@ def _module_ints(body: list[ast.stmt]) -> dict[str, ast.AST]:
             elif isinstance(sub, ast.alias):
                 bound_otherwise.add((sub.asname or sub.name).split(".")[0])
     return {name: value for name, value in values.items() if name not in bound_otherwise}
+
+
+def _imports_constant(statement: ast.ImportFrom) -> bool:
+    return any(_CONSTANT_NAME.fullmatch(alias.asname or alias.name) for alias in statement.names)
+
+
+# What `_module_ints` gives an imported constant: an integer written elsewhere.
+_IMPORTED_INT = ast.Constant(value=1)
 
 
 def _single_assigns(fn: "_Function") -> dict[str, list[ast.AST]]:

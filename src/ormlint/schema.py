@@ -72,6 +72,9 @@ class ColumnInfo:
     primary_key: bool = False
     nullable: Optional[bool] = None
     index: bool = False
+    # `index=False` written out: the author decided this column has no index
+    # of its own (often because another index covers it).
+    index_declined: bool = False
     unique: bool = False
     # The column states no type and none can be inferred (ORM114 material).
     missing_type: bool = False

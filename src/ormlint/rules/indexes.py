@@ -88,6 +88,9 @@ class ForeignKeyWithoutIndex(Rule):
     index or the primary key leads with all the key's columns, in any order:
     that index serves the foreign key's lookups.
 
+    Not reported on a column that says `index=False`: its author decided
+    (polar writes it where another index already leads with the column).
+
     Not reported in a project written for MySQL (or MariaDB) alone, whose
     modules import its dialect or a driver of it and no other database's:
     InnoDB creates an index for every foreign key that has none.
@@ -121,7 +124,7 @@ class ForeignKeyWithoutIndex(Rule):
             if not table.constraints_known or table.name is None:
                 continue
             for column in table.columns:
-                if not column.foreign_keys or column.column_key is None:
+                if not column.foreign_keys or column.column_key is None or column.index_declined:
                     continue
                 if leads_an_index(ctx.index, table, column):
                     continue
@@ -134,6 +137,22 @@ class ForeignKeyWithoutIndex(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Image(Base):
+    __tablename__ = "images"
+    id = Column(Integer, primary_key=True)
+
+class Template(Base):
+    # indico: the author opts out of the index, in so many words.
+    __tablename__ = "templates"
+    id = Column(Integer, primary_key=True)
+    background_image_id = Column(Integer, ForeignKey("images.id"), index=False, nullable=True)
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.dialects.mysql import LONGTEXT

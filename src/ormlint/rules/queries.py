@@ -336,7 +336,8 @@ class FullScanCondition(Rule):
     three query sites. A query is counted only when every part of its
     conditions is certainly a column of that one table (no joins, no functions
     around columns, no `LIKE` patterns or `!=` an index could not serve);
-    Boolean flags are never reported (an index on a flag rarely helps), and
+    Boolean flags are never reported (an index on a flag rarely helps), nor
+    is a column that says `index=False` (its author decided), and
     tables listed in `small-tables` are skipped. Queries in tests (a `tests/`
     directory, `test_*.py`, `conftest.py`) are not counted: they say nothing
     of the load an index would serve. In a project written for MySQL alone, a
@@ -378,8 +379,8 @@ class FullScanCondition(Rule):
                 continue
             seen: set[int] = set()
             for column, _ in columns:
-                if id(column) in seen or column.type.family == "boolean":
-                    continue  # an index on a flag rarely helps: not what to add
+                if id(column) in seen or column.type.family == "boolean" or column.index_declined:
+                    continue  # an index on a flag rarely helps; `index=False` is a decision
                 seen.add(id(column))
                 by_column.setdefault((column.path, span_line(column.span)), []).append((column, query))
         for (path, _), uses in sorted(by_column.items()):
@@ -438,6 +439,15 @@ def active(session: Session):
 def by_owner(session: Session, owner_id: int):
     # title is not indexed, but owner_id leads an index: the database uses it.
     return session.query(Exercise).filter(Exercise.owner_id == owner_id, Exercise.title == "x").all()
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    # Few rows, read rarely: no index, by decision.
+    risk_level = Column(String(20), index=False)
+
+def risky(session: Session):
+    return session.query(Setting).filter(Setting.risk_level == "high").all()
 
 def search(session: Session, text: str):
     # a LIKE pattern: a plain index would not help, not reported.
@@ -1448,18 +1458,23 @@ class RoundTripInLoop(Rule):
     one failure does not undo the others), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
-    empties the session with `expunge_all()` to bound memory), `while`
+    empties the session with `expunge_all()` to bound memory), loops that
+    sleep on each pass (`time.sleep(5)`: paced on purpose, say to publish
+    progress another process reads; `sleep(0)`, which only yields, does
+    not count), `while`
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integers written in the code
     (`for _ in range(3)`, `range(1, NUM_ROWS + 1)` with a module constant
-    `NUM_ROWS = 100`), the schema itself (`for table in
+    `NUM_ROWS = 100`, or an upper-case constant imported from another module), the schema itself (`for table in
     reversed(metadata.sorted_tables)`, also through a local name; a statement
     on the loop variable itself, `delete(model)` for each model), a literal
-    list or dict written out (of constants or names, `sorted((src, dst))`;
+    list or dict written out (of constants or names, `sorted((src, dst))`,
+    `OrderedDict([("a", 1), ("b", 2)])`;
     also through `enumerate()` or `.items()`, or a
     local name bound only to it: `tables = [XCom, Note]`) and a module-level
     collection (`for
-    model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`).
+    model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`) or a
+    setting (`config.CATEGORY_CLEANUP.items()`, `self.FIELDS`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
     chooses through a parameter, `if commit: session.commit()`, or after
@@ -1608,6 +1623,8 @@ class RoundTripInLoop(Rule):
 
     VALID = [
         """
+from collections import OrderedDict
+
 from sqlalchemy import Column, Integer, String, select
 from sqlalchemy.orm import Session, declarative_base
 
@@ -1631,6 +1648,14 @@ def move(session: Session, src, dst):
     # Two rows, locked in a fixed order: two iterations, whatever the data.
     for component_id in sorted((src, dst)):
         session.execute(select(Component).where(Component.id == component_id).with_for_update())
+
+def check_versions(session: Session, component: Component):
+    # privacyidea's tests: three cases written out, each committed and checked.
+    cases = OrderedDict([("-1", 0), ("+2", 2), ("+1", 3)])
+    for change, expected in cases.items():
+        component.current_version += int(change)
+        session.commit()
+        assert component.current_version == expected
 """,
         """
 from sqlalchemy import Column, Integer, String
@@ -1698,6 +1723,76 @@ def seed_py2(session):
     for i in xrange(3 * NUM_ROWS):  # Python 2 code  # noqa: F821
         session.add(Item(id=i))
         session.commit()
+""",
+        {
+            "app/limits.py": "MAX_TOKENS = 50\n",
+            "app/settings.py": "class Config:\n    CLEANUP_DAYS = {'12': 30, '34': 90}\n\nconfig = Config()\n",
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(20), index=True)
+""",
+            "app/tasks.py": """
+from app.limits import MAX_TOKENS
+from app.models import Token
+from app.settings import config
+
+# indico: a count imported from another module, and a configured mapping.
+def fill(session, save_token):
+    for number in range(MAX_TOKENS + 2):
+        save_token("foo")
+        assert session.query(Token).filter_by(scope="foo").count() == min(number + 1, MAX_TOKENS)
+
+def cleanup(session):
+    for scope, days in config.CLEANUP_DAYS.items():
+        session.query(Token).filter_by(scope=scope).delete()
+        session.commit()
+
+class Exporter:
+    SCOPES = ("read", "write")
+
+    def __init__(self, session):
+        self.session = session
+
+    def counts(self):
+        return [self.session.query(Token).filter_by(scope=scope).count() for scope in self.SCOPES]
+""",
+        },
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    tunnel_key = Column(String(64))
+
+class ServerManager:
+    # pgadmin: the flag the branch tests is set by the method it calls.
+    def __init__(self, session: Session, user_id, connections):
+        self.session = session
+        self.user_id = user_id
+        self.connections = connections
+        self.tunnel_created = False
+
+    def create_tunnel(self):
+        user = self.session.get(User, self.user_id)
+        self.tunnel_key = user.tunnel_key
+        self.tunnel_created = True
+
+    def restore(self):
+        for connection in self.connections:
+            if not self.tunnel_created:
+                self.create_tunnel()
+            connection.connect()
 """,
         """
 from sqlalchemy import Column, Integer
@@ -1885,6 +1980,29 @@ def import_all(session: Session, experiments):
         session.flush()
         session.expunge_all()
     session.commit()
+""",
+        """
+import time
+
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    progress = Column(Integer, default=0)
+
+def report(session: Session, job: Job, percent: int):
+    job.progress = percent
+    session.commit()  # another process shows the progress bar
+
+def export(session: Session, job: Job, rows):
+    # Paced on purpose: a progress report per row, a pause per row.
+    for number, row in enumerate(rows, 1):
+        time.sleep(5)
+        report(session, job, 100 * number // len(rows))
 """,
         """
 import sqlalchemy as sa
@@ -2178,6 +2296,41 @@ def remind(session: Session, email, component_id):
 def remind_all(session: Session, owners):
     for email, component_id in owners:
         remind(session, email, component_id)  # ORM305
+""",
+        """
+import asyncio
+
+from sqlalchemy import Column, Integer
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    seen = Column(Integer, default=0)
+
+async def mark_all(session: AsyncSession, items):
+    for item in items:
+        item.seen = 1
+        await session.commit()  # ORM305
+        await asyncio.sleep(0)  # yields to other tasks: no pause
+
+class Loader:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+        self.loaded = False
+
+    async def load(self, item):
+        # Sets the flag back to blank: the branch runs on every pass.
+        await self.session.get(Item, item)
+        self.loaded = False
+
+    async def load_all(self, items):
+        for item in items:
+            if not self.loaded:
+                await self.load(item)  # ORM305
 """,
         """
 from sqlalchemy import Column, Integer, String
