@@ -50,6 +50,10 @@ class ClassAnalysis:
     is_enum: bool = False
     # Attributes that known library mixins (flask_login.UserMixin) add.
     external_attributes: set[str] = field(default_factory=set)
+    # Project parents listed after the base that brings the declarative base
+    # (`class Service(BASE, CommonMixin)`): the base comes first in the MRO, so
+    # its attributes (`metadata`) hide theirs.
+    parents_after_base: list[ClassRef] = field(default_factory=list)
 
     def body_value(self, name: str) -> Optional[Expr]:
         """The value of the class body's last assignment to `name` (the one in
@@ -214,6 +218,7 @@ class BaseResolver:
     def _analyze_bases(self, analysis: ClassAnalysis) -> None:
         ref, fact = analysis.ref, analysis.fact
         for base_expr in fact.bases:
+            base_seen = analysis.base is not None
             if isinstance(base_expr, Subscript):  # Generic[T], SomeBase[int]
                 base_expr = base_expr.value
             symbol = self.symbols.resolve_expr(ref.module, base_expr)
@@ -248,6 +253,8 @@ class BaseResolver:
                     analysis.unresolved = True
                     continue
                 analysis.project_parents.append(symbol)
+                if base_seen and parent.base is None:
+                    analysis.parents_after_base.append(symbol)
                 if parent.unresolved:
                     analysis.unresolved = True
                 if parent.is_type_decorator:

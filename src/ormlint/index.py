@@ -272,22 +272,37 @@ class IndexBuilder:
             if const_bool(ancestor_source.body_value("__allow_unmapped__")):
                 mapped.allow_unmapped = True
         self._duplicates(mapped, own)
-        above_base = self._above_base(base_info)
+        above_base = self._above_base(base_info) | self._hidden_by_base(own)
         for source in sources:
             if source.is_root or source.ref in above_base:
                 # A declarative base may set its MetaData as `metadata`, and the
                 # one it makes replaces what a class above it has there
-                # (`declarative_base(cls=CommonBase)`, `CommonBase.metadata = None`).
+                # (`declarative_base(cls=CommonBase)`, `CommonBase.metadata = None`);
+                # a mixin listed after the base is hidden by it.
                 continue
             path = self.modules[source.ref.module].path
             for assign in source.fact.body:
                 # `metadata = MetaData(...)` (an `__abstract__` base's own
-                # MetaData, as the declarative docs show) is what the name is for.
-                if assign.target == "metadata" and (assign.value is None or self.sa_call_name(source.ref.module, assign.value) != "MetaData"):
+                # MetaData, as the declarative docs show) is what the name is for;
+                # a mixin's `metadata = None` is not mapped, and a class whose
+                # `metadata` is None gets its registry's MetaData.
+                if assign.target != "metadata" or (source is not own and _is_none(assign.value)):
+                    continue
+                if assign.value is None or self.sa_call_name(source.ref.module, assign.value) != "MetaData":
                     self.index.reserved_metadata.append((mapped, path, assign.span))
             for function in source.fact.functions:
                 if function.name == "metadata":
                     self.index.reserved_metadata.append((mapped, path, function.span))
+
+    def _hidden_by_base(self, own: ClassAnalysis) -> set[ClassRef]:
+        """Mixins that come after the declarative base in the class's MRO
+        (`class Service(BASE, CommonMixin)`), and their own ancestors, less
+        what a parent listed before the base also brings."""
+        if not own.parents_after_base:
+            return set()
+        after = {ref for parent in own.parents_after_base for ref in self.bases.mro(parent)}
+        before = {ref for parent in own.project_parents if parent not in own.parents_after_base for ref in self.bases.mro(parent)}
+        return after - before
 
     def _above_base(self, base: Optional[DeclarativeBaseInfo]) -> set[ClassRef]:
         """The classes a declarative base derives from: those of its `cls=`, or

@@ -270,6 +270,12 @@ class _Function:
     # Simple statements whose lines hold no `_SCAN_WORD` (see `_scan_own`).
     word_free: set[ast.AST] = field(default_factory=set)
     by_node: dict[int, int] = field(default_factory=dict)  # id(chain node) -> query index
+    # ids of `flush()` calls right after a `commit()` or `flush()` of the same
+    # session: nothing is pending then, so they send nothing.
+    idle_flushes: set[int] = field(default_factory=set)
+    # Names a loop over a display written in the code binds (`for entry in
+    # [{"refs": [...]}, ...]`): what they hold is part of that display.
+    literal_items: set[str] = field(default_factory=set)
 
 
 # What a test made only of parameters and constants is built from (`commit`,
@@ -515,6 +521,8 @@ class _Extractor:
 
     # -- statements -------------------------------------------------------
     def _block(self, fn: _Function, body: list[ast.stmt], where: _Where) -> None:
+        if where.loops:
+            _note_idle_flushes(fn, body)
         # Statements followed (in their block) by return/break/raise run at most once per loop.
         last_exit = -1
         for position in range(len(body) - 1, -1, -1):
@@ -580,12 +588,26 @@ class _Extractor:
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
-            repeating = _is_retry(stmt) or _is_module_constant(fn, stmt.iter) or _is_local_display(fn, stmt.iter)
+            own = _walk_own(stmt.body)  # read by `_is_retry` and `_one_transaction_per_item`
+            repeating = (
+                _is_retry(stmt, own) or _is_module_constant(fn, stmt.iter) or _is_local_display(fn, stmt.iter)
+                or _part_of_display(fn.literal_items, stmt.iter)
+            )
+            # The loop's names hold parts of a display, or, when it iterates
+            # something else, no longer do.
+            names: set[str] = set()
+            _add_names(stmt.target, names)
+            if repeating and (
+                _data_display(fn, stmt.iter) or _is_module_constant(fn, stmt.iter) or _part_of_display(fn.literal_items, stmt.iter)
+            ):
+                fn.literal_items |= names
+            else:
+                fn.literal_items -= names
             index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
             key = _mapping_key_target(stmt.target, stmt.iter)
             if key:
                 fn.key_targets[index] = key
-            inner = _Where(where.loops + (index,), False, False, isolated=_rolls_back_per_item(stmt.body))
+            inner = _Where(where.loops + (index,), False, False, isolated=_one_transaction_per_item(stmt.body, own))
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
@@ -828,6 +850,8 @@ class _Extractor:
             if receiver is None:
                 return
             if func.attr in _ROUND_TRIP_METHODS:
+                if id(node) in fn.idle_flushes:
+                    return
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched or where.isolated))
             elif receiver in ("self", "cls") and where.loops:
                 fn.calls.append(CallSite(receiver, func.attr, span_of(node), where.loops, where.exits, where.batched, id(node) in fn.awaited, where.isolated))
@@ -1276,7 +1300,60 @@ def _enumerate_target(target: ast.AST, iterable: ast.AST) -> tuple[str, Optional
 _BATCH_WORDS = ("batch", "chunk", "page", "offset", "slice", "window", "partition")
 
 
-def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
+def _data_display(fn: "_Function", iterable: ast.AST) -> bool:
+    """A display of data written in the code, in the loop header or bound once
+    to a local name (also through `enumerate()` or `.items()`): its items (a
+    dict's values) are constants or displays themselves
+    (`[{"roles": [admin], "refs": ["r1"]}]`). A display of names (`[parent,
+    other]`) holds objects whose collections are data."""
+    iterable = _strip(iterable)
+    view = _mapping_view(iterable)
+    if view is not None:
+        iterable = view[1]
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" and iterable.args:
+        iterable = iterable.args[0]
+    if isinstance(iterable, ast.Name):
+        values = fn.assigns.get(iterable.id, [])
+        if len(values) != 1 or iterable.id in fn.other_bindings or iterable.id in fn.appends or iterable.id in fn.params:
+            return False
+        iterable = values[0]
+    if isinstance(iterable, ast.Dict):
+        items = iterable.values
+    elif isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+        items = iterable.elts
+    else:
+        return False
+    return all(type(item) in _DATA_ITEMS for item in items)
+
+
+# What the items of a display of data are.
+_DATA_ITEMS = frozenset({ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict})
+
+
+def _part_of_display(items: set[str], iterable: ast.AST) -> bool:
+    """`for ref in entry["refs"]` / `for i in range(count)` inside `for entry in
+    [...]` / `for name, count in {...}.items()`: a part of a display written in
+    the code, so a count written there too."""
+    if not items:
+        return False
+    iterable = _strip(iterable)
+    view = _mapping_view(iterable)
+    if view is not None:
+        iterable = view[1]
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args and not iterable.keywords:
+        if iterable.func.id == "range":
+            return all(
+                isinstance(arg, ast.Name) and arg.id in items or isinstance(arg, ast.Constant) and type(arg.value) is int
+                for arg in iterable.args
+            )
+        if iterable.func.id in ("enumerate", "sorted", "reversed", "list", "tuple") and len(iterable.args) == 1:
+            iterable = iterable.args[0]
+    while isinstance(iterable, (ast.Subscript, ast.Attribute)):
+        iterable = iterable.value
+    return isinstance(iterable, ast.Name) and iterable.id in items
+
+
+def _is_retry(node: Union[ast.For, ast.AsyncFor], own: list[ast.AST]) -> bool:
     """A retry loop (`for attempt in range(3)` ... `break`), a batch loop
     (`for chunk in chunks(ids, 500)`, `for start in range(0, n, size)`) or a
     loop over a literal tuple: one round trip per iteration is its design."""
@@ -1292,7 +1369,7 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range":
         if len(iterable.args) == 3:
             return True
-        if any(isinstance(n, (ast.Break, ast.Return)) for n in _walk_own(node.body)):
+        if any(isinstance(n, (ast.Break, ast.Return)) for n in own):
             return True
     names = [target] + [n.id for n in _subtree(node.target) if isinstance(n, ast.Name)]
     names += [n.id if isinstance(n, ast.Name) else n.attr for n in _subtree(iterable) if isinstance(n, (ast.Name, ast.Attribute))]
@@ -1303,7 +1380,7 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor]) -> bool:
     # A loop that sleeps is paced on purpose (a progress report committed on
     # each pass for another process to read, a rate limit): one round trip per
     # pass is its design. `sleep(0)` only yields to other tasks: not pacing.
-    return any(_empties_session_or_sleeps(n) for n in _walk_own(node.body))
+    return any(_empties_session_or_sleeps(n) for n in own)
 
 
 def _empties_session_or_sleeps(node: ast.AST) -> bool:
@@ -1485,6 +1562,51 @@ def _is_blank(value: ast.AST) -> bool:
     if isinstance(value, ast.Dict):
         return not value.keys
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("set", "dict", "list") and not value.args
+
+
+def _note_idle_flushes(fn: _Function, body: list[ast.stmt]) -> None:
+    """`session.commit()` then `session.flush()`: the flush finds nothing
+    pending and sends nothing (the commit already flushed)."""
+    previous: Optional[tuple[str, str]] = None
+    for stmt in body:
+        call = _session_call(stmt)
+        if call is None:
+            previous = None
+            continue
+        receiver, method, node = call
+        if method == "flush" and previous is not None and previous[0] == receiver:
+            fn.idle_flushes.add(id(node))
+        previous = (receiver, method)
+
+
+def _session_call(stmt: ast.stmt) -> Optional[tuple[str, str, ast.Call]]:
+    """(receiver, method, call) of a statement `[await] receiver.commit()` or `.flush()`."""
+    value = stmt.value if type(stmt) is ast.Expr else None
+    if type(value) is ast.Await:
+        value = value.value
+    if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr not in _ROUND_TRIP_METHODS:
+        return None
+    receiver = dotted_name(value.func.value)
+    return None if receiver is None else (receiver, value.func.attr, value)
+
+
+def _one_transaction_per_item(body: list[ast.stmt], own: list[ast.AST]) -> bool:
+    """A loop body (`own`: its nodes, `_walk_own`) that makes each item its own
+    transaction on purpose, so that a commit anywhere in it is by design: it
+    rolls back per item (see `_rolls_back_per_item`), or it hands each item to a task queue
+    (`task.delay(row.id)`, `apply_async`, `send_task`, `enqueue`): the worker
+    reads the row, which must be committed before the task is queued."""
+    if _rolls_back_per_item(body):
+        return True
+    return any(
+        type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _TASK_QUEUE_METHODS
+        for node in own
+    )
+
+
+# Methods that queue work for another process: Celery (`delay`, `apply_async`,
+# `send_task`), RQ (`enqueue`), taskiq (`kiq`).
+_TASK_QUEUE_METHODS = frozenset({"delay", "apply_async", "send_task", "enqueue", "enqueue_call", "kiq"})
 
 
 def _rolls_back_per_item(body: list[ast.stmt]) -> bool:
@@ -1731,6 +1853,8 @@ def _fixed_count(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int) -
     local name assigned exactly once to one (or to an integer literal, for `range(n)`)."""
     if depth > 3:
         return False
+    if _bounded_slice(node, assigns):
+        return True
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         # Non-empty, and constants or names only (`sorted((src, dst))`, two rows
         # locked in a fixed order): `ids = []` is filled later, and a list of
@@ -1746,6 +1870,19 @@ def _fixed_count(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int) -
     if node.func.id in ("range", "xrange") and node.args:  # `xrange`: Python 2 code
         return all(_int_literal(a, assigns) for a in node.args)
     return False
+
+
+def _bounded_slice(node: ast.AST, assigns: dict[str, list[ast.AST]]) -> bool:
+    """`items[:3]`, `items[1:4]`, `items[-3:]`: at most as many items as bounds
+    written in the code say (`items[:-1]`, all but one, is not bounded)."""
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Slice) or node.slice.step is not None:
+        return False
+    lower, upper = node.slice.lower, node.slice.upper
+    if upper is None:
+        return isinstance(lower, ast.UnaryOp) and isinstance(lower.op, ast.USub) and _int_literal(lower, assigns)
+    if isinstance(upper, ast.UnaryOp) or not _int_literal(upper, assigns):
+        return False
+    return lower is None or (not isinstance(lower, ast.UnaryOp) and _int_literal(lower, assigns))
 
 
 def _int_literal(node: ast.AST, assigns: dict[str, list[ast.AST]], depth: int = 0) -> bool:

@@ -314,7 +314,10 @@ class ReservedMetadataAttribute(Rule):
     `metadata = MetaData(...)` on an `__abstract__` base is not reported: it
     gives the base's subclasses their own MetaData, as the declarative docs show.
     Nor is `metadata` on a class the declarative base derives from
-    (`declarative_base(cls=CommonBase)`): the base's own MetaData replaces it.
+    (`declarative_base(cls=CommonBase)`): the base's own MetaData replaces it;
+    on a mixin listed after the base (`class Service(BASE, CommonMixin)`),
+    which the base's MetaData hides; or `metadata = None` on a mixin (not
+    mapped; a class whose `metadata` is None gets its registry's MetaData).
     """
 
     code = "ORM120"
@@ -342,6 +345,29 @@ Base = declarative_base(cls=CommonBase)
 
 class Chassis(Base):
     __tablename__ = "chassis"
+    id = Column(Integer, primary_key=True)
+""",
+        """
+from sqlalchemy import JSON, Column, DateTime, Integer
+from sqlalchemy.orm import declarative_base
+
+BASE = declarative_base()
+
+class SoftDeleteMixin:
+    deleted_at = Column(DateTime)
+    metadata = Column(JSON)
+
+class Service(BASE, SoftDeleteMixin):
+    # cinder: the mixin comes after the base, whose MetaData hides its `metadata`.
+    __tablename__ = "services"
+    id = Column(Integer, primary_key=True)
+
+class NoMetadataMixin:
+    metadata = None
+
+class Volume(NoMetadataMixin, BASE):
+    # Not mapped; SQLAlchemy takes the registry's MetaData for a None.
+    __tablename__ = "volumes"
     id = Column(Integer, primary_key=True)
 """,
         """
@@ -398,6 +424,20 @@ class Document(Base):
     __tablename__ = "documents"
     id = Column(Integer, primary_key=True)
     metadata = Column(JSON)  # ORM120
+""",
+        """
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Described:
+    metadata = Column(JSON)  # ORM120
+
+class Document(Described, Base):
+    # The mixin comes first: its column is mapped as `metadata`.
+    __tablename__ = "documents"
+    id = Column(Integer, primary_key=True)
 """,
         """
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

@@ -1449,13 +1449,19 @@ class RoundTripInLoop(Rule):
     == 100:`), memoised lookups
     (`if key not in cache: cache[key] = ...`; `names = None` before the loop,
     `if names is None: names = ...` in it; a value kept on an object,
-    `if self.lookup is None: self.lookup = ...`, also in a helper), branches on a mapping's key
+    `if self.lookup is None: self.lookup = ...`, also in a helper, or
+    `if not self.tunnel_created: self.create_tunnel()` with a method of the
+    class that sets the flag), branches on a mapping's key
     (`for key, value in meta.items(): if key == "size": ...`: once per key, not
     per item), a commit inside `try:`/`except`
     in the loop (also one a helper called there makes, its result kept or not, or one a helper makes
     inside its own `try:` whose `except` rolls back), or after a `try:`
     whose `except` rolls back (one transaction per item on purpose, so that
-    one failure does not undo the others), `IN` queries (a chunk at a
+    one failure does not undo the others), a commit in a loop that hands each
+    item to a task queue (`task.delay(row.id)`, `apply_async`, `send_task`,
+    `enqueue`: the worker reads the row, which must be committed first),
+    a `flush()` right after a `commit()` or `flush()` of the same session
+    (nothing is pending: it sends nothing), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
     empties the session with `expunge_all()` to bound memory), loops that
@@ -1471,7 +1477,11 @@ class RoundTripInLoop(Rule):
     list or dict written out (of constants or names, `sorted((src, dst))`,
     `OrderedDict([("a", 1), ("b", 2)])`;
     also through `enumerate()` or `.items()`, or a
-    local name bound only to it: `tables = [XCom, Note]`) and a module-level
+    local name bound only to it: `tables = [XCom, Note]`; a part of a display
+    of data or of a module-level collection, `for run in seed["runs"]` inside
+    `for seed in [{"runs": [...]}]` or `for seed in SEEDS`,
+    `range(count)` inside `for name, count in {"x": 3}.items()`), a slice with
+    bounds written in the code (`items[:3]`, not `items[:-1]`), and a module-level
     collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`) or a
     setting (`config.CATEGORY_CLEANUP.items()`, `self.FIELDS`).
@@ -1608,7 +1618,7 @@ class RoundTripInLoop(Rule):
                 continue  # `for model in models: session.execute(delete(model))`: one per table
             if query.kind == "insert":
                 target = f"`{query.model.name}`" if query.model is not None else "an `insert()` statement"
-                message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per row."
+                message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per item."
                 hint = "Collect the rows and run one `session.execute(insert(Model), rows)` after the loop."
             else:
                 what = {"update": "An UPDATE", "delete": "A DELETE"}.get(query.kind, "A query")
@@ -1793,6 +1803,49 @@ class ServerManager:
             if not self.tunnel_created:
                 self.create_tunnel()
             connection.connect()
+""",
+        """
+from celery import shared_task
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Execution(Base):
+    __tablename__ = "executions"
+    id = Column(Integer, primary_key=True)
+    status = Column(String(20))
+
+@shared_task
+def run_execution(execution_id):
+    return execution_id
+
+def resume(session: Session, waiting):
+    # SuperAGI: the worker reads the row, so it is committed before the task is queued.
+    for execution in waiting:
+        execution.status = "RUNNING"
+        session.commit()
+        run_execution.delay(execution.id)
+
+def finish(session: Session, steps, workspaces):
+    for step in steps[:3]:  # faraday: at most three
+        step.status = "DONE"
+        session.commit()
+    seeds = [{"name": "a", "runs": ["r1", "r2"]}, {"name": "b", "runs": ["r3"]}]
+    for seed in seeds:  # faraday: nested parts of data written in the code
+        for run in seed["runs"]:
+            session.add(Execution(status=run))
+            session.commit()
+    for name, count in {"x": 3, "y": 2}.items():
+        for number in range(count):
+            session.add(Execution(status=f"{name}{number}"))
+            session.commit()
+    for seed in DEFAULT_SEEDS:
+        for run in seed["runs"]:
+            session.add(Execution(status=run))
+            session.commit()
+
+DEFAULT_SEEDS = [{"name": "c", "runs": ["r4"]}]
 """,
         """
 from sqlalchemy import Column, Integer
@@ -2331,6 +2384,35 @@ class Loader:
         for item in items:
             if not self.loaded:
                 await self.load(item)  # ORM305
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Step(Base):
+    __tablename__ = "steps"
+    id = Column(Integer, primary_key=True)
+    status = Column(String(20))
+
+def finish_all(session: Session, steps):
+    for step in steps:
+        step.status = "DONE"
+        session.commit()  # ORM305
+        session.flush()  # SuperAGI: nothing pending after the commit, no second report
+
+def all_but_last(session: Session, steps):
+    for step in steps[:-1]:
+        step.status = "DONE"
+        session.commit()  # ORM305
+
+def children_of(session: Session, first, second):
+    # Two parents written out, but their children are data.
+    for parent in [first, second]:
+        for child in parent.children:
+            child.status = "DONE"
+            session.commit()  # ORM305
 """,
         """
 from sqlalchemy import Column, Integer, String
