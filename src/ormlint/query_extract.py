@@ -276,6 +276,9 @@ class _Function:
     # Names a loop over a display written in the code binds (`for entry in
     # [{"refs": [...]}, ...]`): what they hold is part of that display.
     literal_items: set[str] = field(default_factory=set)
+    # `_Extractor._known_values`, made once: the bindings are all collected
+    # before the body is walked.
+    known_values: Optional[dict[str, list[ast.AST]]] = None
 
 
 # What a test made only of parameters and constants is built from (`commit`,
@@ -336,12 +339,14 @@ _ONE_METHODS = frozenset({
 
 
 class _Extractor:
-    def __init__(self, lines: Optional[list[str]] = None, module_ints: Optional[dict[str, ast.AST]] = None) -> None:
+    def __init__(self, lines: Optional[list[str]] = None, module: Optional[list[ast.stmt]] = None) -> None:
         self.functions: list[FunctionQueries] = []
         # The file's lines as `ast` numbers them (None: not known, no shortcut by text).
         self.lines = lines
-        # The module's integer constants (`NUM_ROWS = 100`), see `_module_ints`.
-        self.module_ints = module_ints or {}
+        # The module's statements, and its integer constants (`NUM_ROWS = 100`,
+        # see `_module_ints`), found when a loop first asks (most files: never).
+        self._module = module or []
+        self._module_ints: Optional[dict[str, ast.AST]] = None
         # The methods of each class of the file, by class (`Outer.Inner`) and name;
         # and what attributes of `self` a method sets, found when first asked.
         self.methods: dict[str, dict[str, ast.AST]] = {}
@@ -684,10 +689,15 @@ class _Extractor:
     def _known_values(self, fn: _Function) -> dict[str, list[ast.AST]]:
         """The function's single assignments, and the module's integer constants
         for the names the function does not bind itself (a parameter, say)."""
+        if fn.known_values is not None:
+            return fn.known_values
         assigns = _single_assigns(fn)
-        for name, value in self.module_ints.items():
+        if self._module_ints is None:
+            self._module_ints = _module_ints(self._module)
+        for name, value in self._module_ints.items():
             if name not in fn.params and name not in fn.assigns and name not in fn.other_bindings:
                 assigns[name] = [value]
+        fn.known_values = assigns
         return assigns
 
     def _source(self, fn: _Function, node: ast.AST, depth: int) -> tuple[str, Union[int, str], str]:
@@ -1817,7 +1827,7 @@ def extract_queries(tree: ast.Module, text: Optional[str] = None) -> tuple[Funct
         # `ast` ends lines at `\r\n`, `\r` and `\n` (not at the form feeds and
         # other separators `str.splitlines` knows).
         lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split("\n")
-    extractor = _Extractor(lines, _module_ints(tree.body))
+    extractor = _Extractor(lines, tree.body)
     extractor.function("<module>", None, tree, list(tree.body))
     # Only functions with something to say are kept (smaller cache entries).
     return tuple(f for f in extractor.functions if f.queries or f.loops or f.calls)
