@@ -272,9 +272,10 @@ class IndexBuilder:
             if const_bool(ancestor_source.body_value("__allow_unmapped__")):
                 mapped.allow_unmapped = True
         self._duplicates(mapped, own)
-        above_base = self._above_base(base_info) | self._hidden_by_base(own)
+        above_base = self._above_base(base_info)
+        hidden = self._hidden_by_base(own)
         for source in sources:
-            if source.is_root or source.ref in above_base:
+            if source.is_root or source.ref in above_base or source.ref in hidden:
                 # A declarative base may set its MetaData as `metadata`, and the
                 # one it makes replaces what a class above it has there
                 # (`declarative_base(cls=CommonBase)`, `CommonBase.metadata = None`);

@@ -594,17 +594,16 @@ class _Extractor:
             if not loop_target:
                 loop_target, iterable = _enumerate_target(stmt.target, stmt.iter)
             own = _walk_own(stmt.body)  # read by `_is_retry` and `_one_transaction_per_item`
+            module_collection = _is_module_constant(fn, stmt.iter)
+            display_part = _part_of_display(fn.literal_items, stmt.iter)
             repeating = (
-                _is_retry(stmt, own) or _is_module_constant(fn, stmt.iter) or _is_local_display(fn, stmt.iter)
-                or _part_of_display(fn.literal_items, stmt.iter)
+                _is_retry(stmt, own) or module_collection or _is_local_display(fn, stmt.iter) or display_part
             )
             # The loop's names hold parts of a display, or, when it iterates
             # something else, no longer do.
             names: set[str] = set()
             _add_names(stmt.target, names)
-            if repeating and (
-                _data_display(fn, stmt.iter) or _is_module_constant(fn, stmt.iter) or _part_of_display(fn.literal_items, stmt.iter)
-            ):
+            if module_collection or display_part or (repeating and _data_display(fn, stmt.iter)):
                 fn.literal_items |= names
             else:
                 fn.literal_items -= names
@@ -1323,10 +1322,10 @@ def _data_display(fn: "_Function", iterable: ast.AST) -> bool:
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" and iterable.args:
         iterable = iterable.args[0]
     if isinstance(iterable, ast.Name):
-        values = fn.assigns.get(iterable.id, [])
-        if len(values) != 1 or iterable.id in fn.other_bindings or iterable.id in fn.appends or iterable.id in fn.params:
+        bound = _bound_once(fn, iterable.id)
+        if bound is None:
             return False
-        iterable = values[0]
+        iterable = bound
     if isinstance(iterable, ast.Dict):
         items = iterable.values
     elif isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
@@ -1447,12 +1446,17 @@ def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
         return True  # a mapping written out in the loop header
     if not isinstance(iterable, ast.Name):
         return False
-    name = iterable.id
+    bound = _bound_once(fn, iterable.id)
+    return bound is not None and (isinstance(bound, (ast.Tuple, ast.List, ast.Set, ast.Dict)) or _mapping_display(bound))
+
+
+def _bound_once(fn: _Function, name: str) -> Optional[ast.AST]:
+    """The value of a local name the function assigns once and binds no other
+    way (not a parameter, never extended)."""
     values = fn.assigns.get(name, [])
-    return (
-        len(values) == 1 and (isinstance(values[0], (ast.Tuple, ast.List, ast.Set, ast.Dict)) or _mapping_display(values[0]))
-        and name not in fn.other_bindings and name not in fn.appends and name not in fn.params
-    )
+    if len(values) != 1 or name in fn.other_bindings or name in fn.appends or name in fn.params:
+        return None
+    return values[0]
 
 
 def _mapping_display(node: ast.AST) -> bool:
