@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ormlint.bases import BaseResolver, ClassAnalysis, DeclarativeBaseInfo, literal_table_name
 from ormlint.columns import ColumnInterpreter, new_constraint_id
+from ormlint.creation import Creation, project_creation, table_of_symbol
 from ormlint.dialects import ProjectDatabases, project_databases
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
 from ormlint.imports import ImportGraph
@@ -57,6 +58,9 @@ class ProjectIndex:
     migration_indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     # The databases the project's imports name (`ormlint.dialects`).
     databases: ProjectDatabases = ProjectDatabases()
+    # What the project creates (`ormlint.creation`): a table it never creates
+    # belongs to a database something else writes.
+    creation: Creation = Creation()
     _table_lookup: Optional[tuple[int, dict[tuple[str, Optional[str]], list[TableInfo]]]] = field(default=None, repr=False)
     _class_lookup: Optional[tuple[int, dict[tuple[str, str], list[MappedClass]]]] = field(default=None, repr=False)
 
@@ -159,6 +163,10 @@ class IndexBuilder:
                         self.index.migration_indexes.setdefault(op.table, []).append(op.names)
             else:
                 self._module_indexes(module)
+        self.index.creation = project_creation(
+            sorted(self.modules.items()), self.symbols, self.bases,
+            table_of_symbol(lambda ref: self._table_of_class(ref), self._table_vars),
+        )
         for mapped in self.index.classes:
             for rel in mapped.relationships.values():
                 self._resolve_target(rel)
@@ -168,6 +176,10 @@ class IndexBuilder:
         return self.index
 
     # -- classes --------------------------------------------------------
+    def _table_of_class(self, ref: ClassRef) -> Optional[TableInfo]:
+        mapped = self._mapped.get(ref)
+        return mapped.table if mapped is not None else None
+
     def mapped_class(self, ref: ClassRef) -> Optional[MappedClass]:
         if ref in self._mapped:
             return self._mapped[ref]

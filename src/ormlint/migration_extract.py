@@ -44,7 +44,8 @@ class MigrationOp:
     alter_column (names = (column,), other = new name or "", type, nullable,
     nullable_known), index (names = columns, other = index name, unique),
     drop_index (other = name), fk (names = local columns, other = referent
-    table, name), drop_constraint (other = name), primary_key (names),
+    table, name), drop_constraint (name; other = its `type_`, "foreignkey"...,
+    or ""), primary_key (names),
     uncertain (table or ANY_TABLE), create_all (metadata.create_all).
     """
 
@@ -465,7 +466,9 @@ class _Reader:
         elif method == "drop_constraint":
             name = self.string(call.args[0] if call.args else _keyword(call, "constraint_name"), scope)
             table = batch[0] if batch else self._table_arg(call, 1, "table_name", scope)
-            self.ops.append(MigrationOp("drop_constraint", table, line, schema, name=name))
+            dropped = _keyword(call, "type_")  # what it drops, when written out ("foreignkey", "unique"...)
+            other = dropped.value.lower() if isinstance(dropped, ast.Constant) and isinstance(dropped.value, str) else ""
+            self.ops.append(MigrationOp("drop_constraint", table, line, schema, name=name, other=other))
         elif method in _HARMLESS_OPS:
             return
         else:

@@ -1411,8 +1411,9 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     its `.items()`, `.keys()` and `.values()` (`for key, aliases in
     ALIASES.items()`). So is a setting, an upper-case attribute of such a name
     or of `self`/`cls` (`config.CATEGORY_CLEANUP`, `self.FIELDS`): the
-    collection is configured, not data."""
-    iterable = _strip(iterable)
+    collection is configured, not data. Also through a call that keeps the
+    count (`enumerate(DEMO_USERS)`, `list(registry.keys())`)."""
+    iterable = _same_items(_strip(iterable))
     view = _mapping_view(iterable)
     if view is not None:
         iterable = view[1]
@@ -1430,6 +1431,26 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     return name not in fn.assigns and name not in fn.other_bindings and name not in fn.params and name not in fn.appends
 
 
+def _same_items(node: ast.AST) -> ast.AST:
+    """The iterable inside calls that yield as many items or fewer
+    (`enumerate(x)`, `list(x)`, `sorted(x, key=...)`, `set(x)`...), else `node`."""
+    while (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SAME_ITEMS
+        and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred)
+        and all(kw.arg in _SAME_ITEMS[node.func.id] for kw in node.keywords)
+    ):
+        node = node.args[0]
+    return node
+
+
+# Builtins that yield the items of their one argument (or fewer), by the
+# keywords they may take besides.
+_SAME_ITEMS: dict[str, tuple[str, ...]] = {
+    "enumerate": ("start",), "list": (), "tuple": (), "sorted": ("key", "reverse"), "reversed": (),
+    "set": (), "frozenset": (),
+}
+
+
 # A name written as a constant: upper case, at least two characters (`MAX_ROWS`, `_LIMIT`).
 _CONSTANT_NAME = re.compile(r"_?[A-Z][A-Z0-9_]+")
 
@@ -1437,8 +1458,9 @@ _CONSTANT_NAME = re.compile(r"_?[A-Z][A-Z0-9_]+")
 def _is_local_display(fn: _Function, iterable: ast.AST) -> bool:
     """`tables = [XCom, Note]` then `for table in tables`: a name the function
     binds only to a literal list, tuple, set or dict display, never extended
-    (also its `.items()`, `.keys()`, `.values()`)."""
-    iterable = _strip(iterable)
+    (also its `.items()`, `.keys()`, `.values()`, and through a call that
+    keeps the count, `sorted(tables)`)."""
+    iterable = _same_items(_strip(iterable))
     view = _mapping_view(iterable)
     if view is not None:
         iterable = view[1]  # `for name, perms in roles.items()`
@@ -1607,7 +1629,8 @@ def _session_call(stmt: ast.stmt) -> Optional[tuple[str, str, ast.Call]]:
 def _one_transaction_per_item(body: list[ast.stmt], own: list[ast.AST]) -> bool:
     """A loop body (`own`: its nodes, `_walk_own`) that makes each item its own
     transaction on purpose, so that a commit anywhere in it is by design: it
-    rolls back per item (see `_rolls_back_per_item`), or it hands each item to a task queue
+    rolls back or commits whatever happens per item (see `_rolls_back_per_item`),
+    or it hands each item to a task queue
     (`task.delay(row.id)`, `apply_async`, `send_task`, `enqueue`): the worker
     reads the row, which must be committed before the task is queued."""
     if _rolls_back_per_item(body):
@@ -1624,16 +1647,27 @@ _TASK_QUEUE_METHODS = frozenset({"delay", "apply_async", "send_task", "enqueue",
 
 
 def _rolls_back_per_item(body: list[ast.stmt]) -> bool:
-    """A loop body with a `try:` whose `except` rolls back: each item is its own
-    transaction (one failure undoes only that item), so a commit anywhere in
-    the body, also after the `try`, is by design."""
+    """A loop body with a `try:` whose `except` rolls back, or whose `finally`
+    commits (prefect: `async with session_factory() as session: try: ...
+    finally: await session.commit()`, a session per trigger): each item is its
+    own transaction (one failure undoes, or keeps, only that item), so a commit
+    anywhere in the body, also after the `try`, is by design. The `try` may sit
+    in a `with` block of the body (the session opened per item)."""
     for stmt in body:
-        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            if _rolls_back_per_item(stmt.body):
+                return True
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                for node in ast.walk(handler):
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rollback":
-                        return True
+                if _calls_method(handler, "rollback"):
+                    return True
+            if any(_calls_method(final, "commit") for final in stmt.finalbody):  # type: ignore[attr-defined]
+                return True
     return False
+
+
+def _calls_method(node: ast.AST, method: str) -> bool:
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == method for sub in ast.walk(node))
 
 
 def _memoizes(body: list[ast.stmt]) -> bool:

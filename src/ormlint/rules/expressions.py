@@ -75,7 +75,9 @@ class NoneOrBoolComparison(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for path, use, is_column in _operators_on_attributes(ctx):
-            if use.operator not in ("==", "!=") or use.operand not in (None, True, False) or isinstance(use.operand, int) and not isinstance(use.operand, bool):
+            # Only the singletons themselves: `1 == True` and `1.0 == True` in Python,
+            # but `version == 1.0` is a number (fides).
+            if use.operator not in ("==", "!=") or not (use.operand is None or type(use.operand) is bool):
                 continue
             if not is_column:
                 # `Rel != None` is the relationship idiom (`fk IS NOT NULL`, or
@@ -152,6 +154,21 @@ class Flag(Base):
         return "x == None"
 
 query = Flag.on.is_(True)
+""",
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class NoticeHistory(Base):
+    __tablename__ = "notice_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[float]
+
+def first_versions(session: Session):
+    # fides: numbers that equal True and False in Python, not singletons.
+    return session.query(NoticeHistory).filter(NoticeHistory.version == 1.0, NoticeHistory.id != 0).all()
 """,
     ]
     INVALID = [

@@ -91,6 +91,11 @@ class ForeignKeyWithoutIndex(Rule):
     Not reported on a column that says `index=False`: its author decided
     (polar writes it where another index already leads with the column).
 
+    Not reported on a table of a database the project maps but never creates,
+    while it does create another one (`metadata.create_all()`, an Alembic
+    `env.py`'s `target_metadata`, `op.create_table`, `__table__.create()`):
+    calibre-web maps the library database Calibre writes, indexes and all.
+
     Not reported in a project written for MySQL (or MariaDB) alone, whose
     modules import its dialect or a driver of it and no other database's:
     InnoDB creates an index for every foreign key that has none.
@@ -121,7 +126,7 @@ class ForeignKeyWithoutIndex(Rule):
         for table in ctx.index.tables:
             # Unknown attributes do not matter here (they cannot be indexes);
             # unknown `__table_args__` or base classes might hold one.
-            if not table.constraints_known or table.name is None:
+            if not table.constraints_known or table.name is None or ctx.index.creation.never_created(table):
                 continue
             for column in table.columns:
                 if not column.foreign_keys or column.column_key is None or column.index_declined:
@@ -137,6 +142,41 @@ class ForeignKeyWithoutIndex(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/settings.py": """
+from sqlalchemy import Column, Integer, String, create_engine
+from sqlalchemy.orm import declarative_base
+
+SettingsBase = declarative_base()
+
+class Setting(SettingsBase):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    value = Column(String)
+
+def init_settings(url):
+    engine = create_engine(url)
+    SettingsBase.metadata.create_all(engine)
+    return engine
+""",
+            "app/library.py": """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+# The library database another program writes (with its indexes): mapped here,
+# never created here.
+LibraryBase = declarative_base()
+
+class Book(LibraryBase):
+    __tablename__ = "books"
+    id = Column(Integer, primary_key=True)
+
+class BookFile(LibraryBase):
+    __tablename__ = "book_files"
+    id = Column(Integer, primary_key=True)
+    book_id = Column(Integer, ForeignKey("books.id"), nullable=False)
+""",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base
@@ -293,6 +333,42 @@ def upgrade():
         },
     ]
     INVALID = [
+        {
+            "app/settings.py": """
+from sqlalchemy import Column, Integer, String, create_engine
+from sqlalchemy.orm import declarative_base
+
+SettingsBase = declarative_base()
+
+class Setting(SettingsBase):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    value = Column(String)
+
+def init_settings(url):
+    engine = create_engine(url)
+    SettingsBase.metadata.create_all(engine)
+    return engine
+""",
+            "app/library.py": """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+LibraryBase = declarative_base()
+
+class Book(LibraryBase):
+    __tablename__ = "books"
+    id = Column(Integer, primary_key=True)
+
+class BookFile(LibraryBase):
+    __tablename__ = "book_files"
+    id = Column(Integer, primary_key=True)
+    book_id = Column(Integer, ForeignKey("books.id"), nullable=False)  # ORM301
+
+def init_library(engine):
+    LibraryBase.metadata.create_all(engine)
+""",
+        },
         {
             "models.py": """
 from sqlalchemy import Column, ForeignKey, Integer

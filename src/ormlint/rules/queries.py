@@ -322,6 +322,8 @@ def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, li
             assert table is not None
             if table.name is None or not table.constraints_known or data.small(table, query.model):
                 continue
+            if ctx.index.creation.never_created(table):
+                continue  # another program's database: its indexes are not this project's to add
             if table.name in data.migration_sql_tables():
                 continue
             yield query, table, columns
@@ -342,7 +344,8 @@ class FullScanCondition(Rule):
     directory, `test_*.py`, `conftest.py`) are not counted: they say nothing
     of the load an index would serve. In a project written for MySQL alone, a
     foreign key column counts as indexed (InnoDB indexes every foreign key;
-    see ORM301).
+    see ORM301). Nor are the tables of a database the project maps but never
+    creates, while it creates another (see ORM301).
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such query:
@@ -401,6 +404,38 @@ class FullScanCondition(Rule):
             yield self.line_diagnostic(path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/settings.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+SettingsBase = declarative_base()
+
+class Setting(SettingsBase):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    value = Column(String)
+
+def init_settings(engine):
+    SettingsBase.metadata.create_all(engine)
+""",
+            "app/library.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+# The library database another program writes (calibre-web maps Calibre's):
+# its indexes are that program's, this project never creates these tables.
+LibraryBase = declarative_base()
+
+class BookFile(LibraryBase):
+    __tablename__ = "book_files"
+    id = Column(Integer, primary_key=True)
+    fmt = Column(String, nullable=False)
+
+def files_in(session: Session, fmt: str):
+    return session.query(BookFile).filter(BookFile.fmt == fmt).all()
+""",
+        },
         {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String
@@ -579,8 +614,9 @@ class CompositeIndexCandidate(Rule):
     least `composite-min-sites` places (default 2) when no index has exactly
     those columns as its leading columns (Boolean flags left out). Suggests the `Index(...)` to add.
     Reported on the class (or `Table(`) line. Only single-table queries whose
-    conditions ormlint reads completely count (none of tests, as for ORM302),
-    and no set with a unique or primary key column is suggested.
+    conditions ormlint reads completely count (none of tests, nor tables the
+    project never creates, as for ORM302), and no set with a unique or primary
+    key column is suggested.
 
     ## Why is this bad?
     A single-column index on `user_id` still reads every row of the user to
@@ -1633,6 +1669,55 @@ class RoundTripInLoop(Rule):
 
     VALID = [
         """
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Firing(Base):
+    __tablename__ = "firings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger_id: Mapped[str]
+
+session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker()
+
+async def evaluate(triggers):
+    # prefect: each trigger in a session of its own, committed whatever happens.
+    for trigger_id in triggers:
+        async with session_factory() as session:
+            try:
+                session.add(Firing(trigger_id=trigger_id))
+            finally:
+                await session.commit()
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String, unique=True)
+
+DEMO_USERS = [{"username": "owner"}, {"username": "viewer"}]
+
+def check_demo_users(session: Session):
+    # fides: the module's demo users, numbered; as many as written above.
+    for number, data in enumerate(DEMO_USERS, start=1):
+        session.query(User).filter_by(username=data["username"]).first()
+
+class SyncTest:
+    NETWORKS = {"net-a": "10.0.0.0/8", "net-b": "192.168.0.0/16"}
+
+    def check(self, session: Session):
+        # security_monkey: a copy of a setting's items.
+        for name, cidr in list(self.NETWORKS.items()):
+            session.query(User).filter(User.username == name).first()
+""",
+        """
 from collections import OrderedDict
 
 from sqlalchemy import Column, Integer, String, select
@@ -2320,6 +2405,43 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Firing(Base):
+    __tablename__ = "firings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger_id: Mapped[str]
+
+session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker()
+
+async def evaluate(triggers):
+    for trigger_id in triggers:
+        async with session_factory() as session:
+            session.add(Firing(trigger_id=trigger_id))
+            await session.commit()  # ORM305
+""",
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String, unique=True)
+
+def check_users(session: Session, users):
+    for number, data in enumerate(users, start=1):
+        session.query(User).filter_by(username=data["username"]).first()  # ORM305
+    for name in list(sorted(users)):
+        session.query(User).filter(User.username == name).first()  # ORM305
+""",
         """
 from sqlalchemy import Column, Integer, String, select
 from sqlalchemy.orm import Session, declarative_base

@@ -433,6 +433,20 @@ def _universal(ctx: RuleContext, model: MappedClass, column: str) -> bool:
     return len(peers) >= 5 and len(having) >= 0.8 * len(peers)
 
 
+def _named_for(model: MappedClass, column: str) -> bool:
+    """The model is named for what the column marks (`ArchivedBook.is_archived`,
+    `DeletedMessage.deleted_at`): its rows are the archive or the trash, and the
+    column is what they record, not a promise to keep them (deleting from the
+    trash is the purge)."""
+    stem = column.lower()
+    stem = stem[3:] if stem.startswith("is_") else stem
+    for suffix in ("_at", "_on", "_date", "_time"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return len(stem) >= 4 and stem.replace("_", "") in model.name.lower()
+
+
 def _mentions(scope: ScopeContext, column: str) -> bool:
     """The function reads or sets the soft-delete column somewhere (`x.deleted_at = ...`,
     `filter(M.deleted_at ...)`, `filter_by(deleted_at=...)`): it knows about it."""
@@ -467,6 +481,11 @@ class HardDeleteOfSoftDeleteModel(Rule):
     `soft-delete-columns = ["removed_on"]` in `[tool.ormlint]` replaces the
     default list.
 
+    Not reported on a model named for what the column marks
+    (`ArchivedBook.is_archived`, `DeletedMessage.deleted_at`): its rows are an
+    archive or a trash, the column is the data they record, and deleting them
+    is the purge (calibre-web's per-user "archived on the reader" table).
+
     ## Why is this bad?
     The model promises recoverable deletes; a hard delete loses the row (and,
     through cascades, its children) where the rest of the code expected a flag.
@@ -498,7 +517,7 @@ class HardDeleteOfSoftDeleteModel(Rule):
                 if model is None:
                     continue
                 column = _soft_delete_column(ctx, model)
-                if column is None or _mentions(scope, column) or _universal(ctx, model, column):
+                if column is None or _mentions(scope, column) or _universal(ctx, model, column) or _named_for(model, column):
                     continue
                 span = call.span
                 assert span is not None
@@ -588,6 +607,23 @@ def clean(cache):
     Note.query.filter_by(is_deleted=True).delete()
 """,
         },
+        """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class ArchivedBook(Base):
+    # One row per (user, book): whether the user archived the book on a reader.
+    __tablename__ = "archived_book"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer)
+    book_id = Column(Integer)
+    is_archived = Column(Boolean)
+
+def reset_library(session: Session):
+    session.query(ArchivedBook).delete()
+""",
     ]
     INVALID = [
         """
@@ -633,6 +669,20 @@ def drop_all_notes():
     Note.query.delete()  # ORM504
 """,
         },
+        """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Book(Base):
+    __tablename__ = "book"
+    id = Column(Integer, primary_key=True)
+    is_archived = Column(Boolean)
+
+def reset_library(session: Session):
+    session.query(Book).delete()  # ORM504
+""",
     ]
 
 

@@ -956,6 +956,24 @@ def _same_key_type(ctx: RuleContext, table: TableInfo, column: ColumnInfo, targe
     return keys[0].type.family == column.type.family
 
 
+def _dropped_foreign_keys(ctx: RuleContext) -> dict[str, set[str]]:
+    """The names of the foreign key constraints Alembic revisions drop, by table
+    (lower case): `op.drop_constraint("fk_artifact__flow_run_id__flow_run",
+    "artifact", type_="foreignkey")`, or a name that says `fk` when the type is
+    not given."""
+    dropped: dict[str, set[str]] = defaultdict(set)
+    for facts in ctx.index.modules.values():
+        if not facts.is_migration:
+            continue
+        for op in facts.migration_ops:
+            if op.kind != "drop_constraint" or not op.name:
+                continue
+            name = op.name.lower()
+            if op.other == "foreignkey" or not op.other and name.startswith("fk"):
+                dropped[op.table.lower()].add(name)
+    return dropped
+
+
 def _references_back(ctx: RuleContext, table: TableInfo, target_name: str) -> bool:
     """Table `target_name` has a ForeignKey to `table` (`nodes.allocation_id`
     for `allocations.node_id`): the two reference each other, and a second
@@ -984,7 +1002,9 @@ class IdColumnWithoutForeignKey(Rule):
     `chat_message`; nor when that table already has a ForeignKey to this one
     (`nodes.allocation_id` for `allocations.node_id`): a constraint each way
     makes a cycle (`create_all` warns that it cannot sort the tables), so one
-    side is left without it on purpose.
+    side is left without it on purpose; nor when an Alembic revision dropped
+    the column's foreign key (`op.drop_constraint("fk_artifact__flow_run_id__flow_run",
+    "artifact", type_="foreignkey")`: prefect removed it on purpose).
 
     ## Example
     ```python
@@ -1008,6 +1028,7 @@ class IdColumnWithoutForeignKey(Rule):
         for table in ctx.index.tables:
             if table.name:
                 tables_by_metadata[table.metadata].append(table)
+        dropped = _dropped_foreign_keys(ctx)
         for table in ctx.index.tables:
             names = {t.name for t in tables_by_metadata[table.metadata] if t.name and ctx.index.coloaded(t.module, table.module)}
             owner = table.mapped_class
@@ -1019,6 +1040,8 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
                     continue
+                if any(name.lower() in dropped_name for dropped_name in dropped.get((table.name or "").lower(), ())):
+                    continue  # a revision dropped its foreign key: left out on purpose
                 candidates = _candidate_tables(name[:-3])
                 if _scoped_table_exists(table.name, candidates, names):
                     continue  # `message_id` of `chat_files` next to `chat_messages` and `messages`: which one?
@@ -1033,6 +1056,36 @@ class IdColumnWithoutForeignKey(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        {
+            "models.py": """
+import uuid
+from typing import Optional
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class FlowRun(Base):
+    __tablename__ = "flow_run"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+class Artifact(Base):
+    __tablename__ = "artifact"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    flow_run_id: Mapped[Optional[uuid.UUID]] = mapped_column(index=True)
+""",
+            "migrations/versions/0002_drop.py": """
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+def upgrade():
+    # prefect: the foreign key goes, on purpose.
+    op.drop_constraint("fk_artifact__flow_run_id__flow_run", "artifact", type_="foreignkey")
+""",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base
@@ -1149,6 +1202,35 @@ class Mirror(db.Model):
         },
     ]
     INVALID = [
+        {
+            "models.py": """
+import uuid
+from typing import Optional
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class FlowRun(Base):
+    __tablename__ = "flow_run"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+class Artifact(Base):
+    __tablename__ = "artifact"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    flow_run_id: Mapped[Optional[uuid.UUID]] = mapped_column(index=True)  # ORM115
+""",
+            "migrations/versions/0002_drop.py": """
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+def upgrade():
+    op.drop_constraint("uq_artifact__flow_run_id", "artifact", type_="unique")
+""",
+        },
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import declarative_base
