@@ -131,3 +131,14 @@ def test_flask_sqlalchemy_create_all_creates_what_db_was_given(made: str) -> Non
     db = f"from flask_sqlalchemy import SQLAlchemy\nfrom app.settings import SettingsBase\ndb = {made}\n"
     init = "from app.db import db\ndef init(app):\n    db.create_all()\n"
     assert _never_created({"app/db.py": db, "app/init.py": init}) == _LIBRARY_TABLES
+
+
+def test_create_all_at_module_level_names_the_modules_base() -> None:
+    # calibre-web's gdriveutils: `Base = declarative_base()` then, at module level,
+    # `Base.metadata.create_all(engine)`.
+    init = (
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import declarative_base\n"
+        "Base = declarative_base()\nengine = create_engine('sqlite://')\nBase.metadata.create_all(engine)\n"
+        "from app.settings import SettingsBase\nSettingsBase.metadata.create_all(engine)\n"
+    )
+    assert _never_created({"app/init.py": init}) == _LIBRARY_TABLES

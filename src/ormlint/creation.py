@@ -88,7 +88,8 @@ def _created_metadata(symbols: SymbolTable, bases: BaseResolver, module: str, re
     or model class it was given); a local name assigned once (`metadata =
     MetaData()` in a test fixture: its own tables). None when unknown."""
     head = receiver.partition(".")[0]
-    local = [value for name, _, value in scope.bindings if name == head]
+    # A function's own names (the module's are the symbol table's).
+    local = [value for name, _, value in scope.bindings if name == head] if scope.name != "<module>" else []
     if local or any(name == head for name, _ in scope.params):
         kinds = [kind for name, kind, _ in scope.bindings if name == head]
         if receiver != head or kinds != ["assign"] or any(name == head for name, _ in scope.params):
