@@ -83,6 +83,8 @@ class QueryFact:
     batched: bool = False
     # The number of positional arguments of the executor (`execute(stmt, rows)`).
     executor_args: int = 0
+    # In a loop body that makes each item its own transaction (`_Where.isolated`).
+    isolated: bool = False
 
 
 @record
@@ -330,6 +332,10 @@ class _Where:
     # Inside `try:` (with an `except`) in the loop: a commit there gives each item
     # its own transaction so that one failure does not undo the others, by design.
     isolated: bool = False
+    # In a loop body that certainly makes each item its own transaction (its
+    # `except` rolls back, its `finally` commits, a savepoint per item...): the
+    # item's writes belong to it as well (`QueryFact.isolated`).
+    own_transaction: bool = False
 
 
 _ONE_METHODS = frozenset({
@@ -535,7 +541,7 @@ class _Extractor:
                 last_exit = position
                 break
         if where.assigned_to or where.in_return:
-            plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+            plain = _Where(where.loops, where.exits, where.batched, isolated=where.isolated, own_transaction=where.own_transaction)
         else:
             plain = where  # the same context (contexts are never changed)
         if fn.params:
@@ -548,7 +554,7 @@ class _Extractor:
             for stmt in body:
                 self._statement(fn, stmt, plain)
             return
-        exiting = _Where(where.loops, True, where.batched, isolated=where.isolated)
+        exiting = _Where(where.loops, True, where.batched, isolated=where.isolated, own_transaction=where.own_transaction)
         for position, stmt in enumerate(body):
             self._statement(fn, stmt, exiting if position <= last_exit else plain)
 
@@ -564,13 +570,13 @@ class _Extractor:
             target = targets[0]
             if len(targets) == 1 and isinstance(target, ast.Name):
                 if where.loops or self._may_record_here(fn, stmt.value, stmt in fn.word_free):
-                    self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, target.id, isolated=where.isolated))
+                    self._expr(fn, stmt.value, _Where(where.loops, where.exits, where.batched, target.id, isolated=where.isolated, own_transaction=where.own_transaction))
                 return
         elif isinstance(stmt, ast.Return):
             returned = stmt.value
             if returned is not None:
                 if where.loops or self._may_record_here(fn, returned, stmt in fn.word_free):
-                    self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True, where.isolated))
+                    self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True, where.isolated, where.own_transaction))
                 return
         elif isinstance(stmt, ast.If):
             memo = _memo_branch(stmt.test, stmt.body) or self._filled_by_method(fn, stmt.test, stmt.body)
@@ -584,8 +590,8 @@ class _Extractor:
                 memo or _batch_test(stmt.test) or _memoizes(stmt.body) or _fills_once(fn, stmt.test, stmt.body)
                 or _runs_once_per_key(stmt.test, {fn.key_targets.get(where.loops[-1], "")})
             ))
-            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated))
-            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated))
+            self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated, own_transaction=where.own_transaction))
+            self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated, own_transaction=where.own_transaction))
             return
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._top(fn, stmt.iter, where)
@@ -611,7 +617,8 @@ class _Extractor:
             key = _mapping_key_target(stmt.target, stmt.iter)
             if key:
                 fn.key_targets[index] = key
-            inner = _Where(where.loops + (index,), False, False, isolated=_one_transaction_per_item(stmt.body, own))
+            per_item = _one_transaction_per_item(stmt.body, own)
+            inner = _Where(where.loops + (index,), False, False, isolated=per_item, own_transaction=per_item)
             self._block(fn, stmt.body, inner)
             self._block(fn, stmt.orelse, where)
             return
@@ -637,12 +644,16 @@ class _Extractor:
             # In a loop, or in a helper whose `except` rolls back (called in a
             # loop, each call is its own transaction, by design).
             isolated = bool(stmt.handlers) and (bool(where.loops) or _rolls_back_per_item([stmt]))  # type: ignore[attr-defined]
-            self._block(fn, stmt.body, _Where(where.loops, where.exits, where.batched, isolated=where.isolated or isolated))  # type: ignore[attr-defined]
+            # Its own transaction for certain: it rolls back, or each pass runs in a savepoint.
+            certain = bool(where.loops) and (_rolls_back_per_item([stmt]) or bool(stmt.handlers) and _savepoint(stmt.body))  # type: ignore[attr-defined]
+            self._block(fn, stmt.body, _Where(  # type: ignore[attr-defined]
+                where.loops, where.exits, where.batched, isolated=where.isolated or isolated, own_transaction=where.own_transaction or certain,
+            ))
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 _add_branch(fn, handler.body)
                 # The error path runs on the failing iterations only, not once per item:
                 # treated like a batched branch.
-                self._block(fn, handler.body, _Where(where.loops, where.exits, bool(where.loops) or where.batched, isolated=where.isolated))
+                self._block(fn, handler.body, _Where(where.loops, where.exits, bool(where.loops) or where.batched, isolated=where.isolated, own_transaction=where.own_transaction))
             self._block(fn, stmt.orelse, where)  # type: ignore[attr-defined]
             self._block(fn, stmt.finalbody, where)  # type: ignore[attr-defined]
             return
@@ -650,7 +661,7 @@ class _Extractor:
             annotated = stmt.value
             if isinstance(stmt.target, ast.Name) and annotated is not None:
                 if where.loops or self._may_record_here(fn, annotated, stmt in fn.word_free):
-                    self._expr(fn, annotated, _Where(where.loops, where.exits, where.batched, stmt.target.id, isolated=where.isolated))
+                    self._expr(fn, annotated, _Where(where.loops, where.exits, where.batched, stmt.target.id, isolated=where.isolated, own_transaction=where.own_transaction))
                 return
         elif isinstance(stmt, ast.Match if hasattr(ast, "Match") else ()):  # pragma: no cover - 3.10+
             self._top(fn, stmt.subject, where)
@@ -797,7 +808,7 @@ class _Extractor:
                 # Arguments may hold other queries (subqueries, statements). Outside
                 # loops most are conditions that record nothing (`M.id == x`), which
                 # `_may_record`'s flat walk tells cheaper than `_expr`'s recursion.
-                arguments = _Where(where.loops, where.exits, where.batched, isolated=where.isolated)
+                arguments = _Where(where.loops, where.exits, where.batched, isolated=where.isolated, own_transaction=where.own_transaction)
                 for sub in _chain_arguments(node):
                     if where.loops or _may_record(fn, sub):
                         self._expr(fn, sub, arguments)
@@ -810,7 +821,7 @@ class _Extractor:
         elif isinstance(node, ast.Attribute):
             if where.loops and type(node.value) is ast.Name:  # (what `_access` records)
                 self._access(fn, node, where)
-        inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated) if where.assigned_to or where.in_return else where
+        inner = _Where(where.loops, where.exits, where.batched, isolated=where.isolated, own_transaction=where.own_transaction) if where.assigned_to or where.in_return else where
         fields = _WALK_FIELDS.get(kind)
         if fields is None:
             fields = _walk_fields(kind)
@@ -973,7 +984,7 @@ class _Extractor:
             receiver=receiver, methods=tuple(methods), conditions=tuple(conditions), filter_by=tuple(filter_by),
             conditions_complete=complete, joins=tuple(joins), options=tuple(options), options_complete=options_complete,
             bases=bases, var=var, assigned_to=where.assigned_to, loops=where.loops, exits=where.exits,
-            batched=where.batched, executor_args=executor_args,
+            batched=where.batched, executor_args=executor_args, isolated=where.own_transaction,
         )
         fn.queries.append(fact)
         index = len(fn.queries) - 1
@@ -1664,6 +1675,18 @@ def _rolls_back_per_item(body: list[ast.stmt]) -> bool:
             if any(_calls_method(final, "commit") for final in stmt.finalbody):  # type: ignore[attr-defined]
                 return True
     return False
+
+
+def _savepoint(body: list[ast.stmt]) -> bool:
+    """`with session.begin_nested():` among the statements: a savepoint, rolled
+    back on its own when the block fails (manila purges each row so)."""
+    return any(
+        isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
+            and item.context_expr.func.attr == "begin_nested" for item in stmt.items
+        )
+        for stmt in body
+    )
 
 
 def _calls_method(node: ast.AST, method: str) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Seq, Span, make_span, span_line
-from ormlint.facts import AssignFact
+from ormlint.facts import AssignFact, ModuleFacts
 from ormlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -861,6 +861,16 @@ def upgrade():
     ]
 
 
+def _target_extended(facts: ModuleFacts) -> bool:
+    """env.py adds tables to `target_metadata` after assigning it (glance:
+    `target_metadata._add_table(...)` for each table of a second base), or
+    reflects into it: the MetaData autogenerate compares holds more than its base's."""
+    return any(
+        base == "target_metadata" and (store or attr in ("_add_table", "reflect", "tables"))
+        for scope in facts.scopes for base, attr, _, store, _, _ in scope.attributes
+    )
+
+
 class ModelsOutsideTargetMetadata(Rule):
     """## What it does
     Resolves `target_metadata` in each Alembic `env.py` (a `MetaData`, a
@@ -868,8 +878,10 @@ class ModelsOutsideTargetMetadata(Rule):
     `db.metadata` / `db.Model.metadata`, or a list of them; imports are
     followed) and flags declarative bases whose models it leaves out. Silent
     when any `env.py`'s `target_metadata` cannot be resolved (computed,
-    `current_app.extensions[...]`, `None`), for Flask-SQLAlchemy bind keys,
-    and for test, example and documentation models.
+    `current_app.extensions[...]`, `None`), or when `env.py` adds tables to
+    it afterwards (glance: `target_metadata._add_table(...)` for each table of
+    a second base), for Flask-SQLAlchemy bind keys, and for test, example and
+    documentation models.
 
     ## Why is this bad?
     `alembic revision --autogenerate` compares the database with
@@ -915,6 +927,8 @@ class ModelsOutsideTargetMetadata(Rule):
             assigns = [a for a in facts.assignments if a.target == "target_metadata"] if facts else []
             if facts is None or len(assigns) != 1 or assigns[0].conditional or assigns[0].value is None:
                 return  # no target, or one chosen at run time
+            if _target_extended(facts):
+                return  # tables added to it afterwards: what it holds is not known
             value = assigns[0].value
             items = list(value.items) if isinstance(value, Seq) and not value.starred else [value]
             keys: set[str] = set()
@@ -963,6 +977,69 @@ class ModelsOutsideTargetMetadata(Rule):
                 yield self.line_diagnostic(path, assign.span, message, hint)
 
     VALID = [
+        {
+            "app/__init__.py": """
+""",
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+BASE = declarative_base()
+
+
+class Image(BASE):
+    __tablename__ = "images"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+            "app/models_extra.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+EXTRA_BASE = declarative_base()
+
+
+class Namespace(EXTRA_BASE):
+    __tablename__ = "namespaces"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+            "app/migrations/env.py": """
+from alembic import context
+
+from app import models
+from app import models_extra
+
+target_metadata = models.BASE.metadata
+# glance: the tables of the second base merged into the metadata autogenerate compares
+for table in models_extra.EXTRA_BASE.metadata.sorted_tables:
+    target_metadata._add_table(table.name, table.schema, table)
+
+
+def run_migrations_online():
+    connectable = context.config.attributes["connection"]
+    context.configure(connection=connectable, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()
+""",
+            "app/migrations/versions/0001_initial.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("images", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("name", sa.String(50)))
+    op.create_table("namespaces", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("name", sa.String(50)))
+""",
+        },
         {"app/models.py": """
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -785,6 +785,32 @@ def b(uid, day):
 
 
 # -- N+1 -----------------------------------------------------------------
+def _loaded_by_sibling(data: QueryAnalysis, rel: RelationshipInfo) -> bool:
+    """A many-to-one whose target another many-to-one of the class, over the
+    same (only) foreign key to that table, loads eagerly (`lazy="immediate"`,
+    `"joined"`, `"selectin"`, `"subquery"`): the target is in the identity map
+    by then, and a many-to-one looks there first (no SELECT). security_monkey's
+    `Account.account_type` beside `Account.type`."""
+    target, table = rel.target, rel.owner.table
+    if target is None or target.table is None or table is None or rel.has_join_condition or rel.secondary is not None:
+        return False
+    keys = [
+        column for column in table.columns for fk in column.foreign_keys
+        if (fk.target_column.table if fk.target_column is not None else None) is target.table
+        or (fk.split_target() or ("", "", ""))[1] == target.table.name
+    ]
+    if len(keys) != 1:
+        return False  # several keys to that table: which one each relationship follows is not known here
+    for other in rel.owner.all_relationships().values():
+        if other is rel or other.target is not target or other.has_join_condition or other.secondary is not None:
+            continue
+        lazy = other.call.kwarg("lazy") if other.call is not None else None
+        eager = isinstance(lazy, Const) and (lazy.value in ("immediate", "joined", "selectin", "subquery") or lazy.value is False)
+        if eager and data.resolver.is_collection(other) is False:
+            return True
+    return False
+
+
 def relationship_is_lazy_select(ctx: RuleContext, rel: RelationshipInfo) -> bool:
     """The relationship certainly loads with a SELECT on first access (lazy unset, 'select', True)."""
     call = rel.call
@@ -859,8 +885,10 @@ class LazyLoadInLoop(Rule):
     `lazy=` (joined, selectin, subquery, raise, noload, dynamic, write_only,
     immediate) are not reported; nor is the way back along the collection the
     loop walks (`post.user` inside `for post in user.posts`), nor a
-    many-to-one whose foreign key the query fixes with a condition. Reported at
-    the attribute.
+    many-to-one whose foreign key the query fixes with a condition, nor a
+    many-to-one whose target another many-to-one over the same foreign key
+    loads eagerly (`lazy="immediate"`: the target is in the identity map,
+    where a many-to-one looks first). Reported at the attribute.
 
     ## Why is this bad?
     Each iteration issues one more SELECT: 1 query for the list, N for the
@@ -973,7 +1001,7 @@ class LazyLoadInLoop(Rule):
         collection = data.resolver.is_collection(rel)
         if collection is None:
             return None
-        if not collection and self._fixed_by_condition(query, rel, ctx):
+        if not collection and (self._fixed_by_condition(query, rel, ctx) or _loaded_by_sibling(data, rel)):
             return None
         suggested = _option_text([*rows.path, (rel, collection)])
         where = f"line {query.line}" if query.path == path else f"{query.path}:{query.line}"
@@ -1004,6 +1032,29 @@ class LazyLoadInLoop(Rule):
         return False
 
     VALID = [
+        # security_monkey: `type` loads the same parent with every account.
+        """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class AccountType(Base):
+    __tablename__ = "account_type"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), unique=True)
+    accounts = relationship("Account", back_populates="account_type")
+
+class Account(Base):
+    __tablename__ = "account"
+    id = Column(Integer, primary_key=True)
+    account_type_id = Column(Integer, ForeignKey("account_type.id"), nullable=False, index=True)
+    account_type = relationship("AccountType", back_populates="accounts")
+    type = relationship("AccountType", lazy="immediate", viewonly=True)
+
+def names(session: Session):
+    return [account.account_type.name for account in session.query(Account).all()]
+""",
         # 1. eager loading declared on the relationship
         """
 from sqlalchemy import Column, ForeignKey, Integer, String
@@ -1191,6 +1242,28 @@ def names(session: Session):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class AccountType(Base):
+    __tablename__ = "account_type"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), unique=True)
+    accounts = relationship("Account", back_populates="account_type")
+
+class Account(Base):
+    __tablename__ = "account"
+    id = Column(Integer, primary_key=True)
+    account_type_id = Column(Integer, ForeignKey("account_type.id"), nullable=False, index=True)
+    account_type = relationship("AccountType", back_populates="accounts")
+    type = relationship("AccountType", lazy="select", viewonly=True)
+
+def names(session: Session):
+    return [account.account_type.name for account in session.query(Account).all()]  # ORM304
+""",
         # 1. legacy query, collection accessed in a for loop
         """
 from sqlalchemy import Column, ForeignKey, Integer
@@ -1492,8 +1565,9 @@ class RoundTripInLoop(Rule):
     per item), a commit inside `try:`/`except`
     in the loop (also one a helper called there makes, its result kept or not, or one a helper makes
     inside its own `try:` whose `except` rolls back), or after a `try:`
-    whose `except` rolls back (one transaction per item on purpose, so that
-    one failure does not undo the others), a commit in a loop that hands each
+    whose `except` rolls back or whose `finally` commits (one transaction per
+    item on purpose, so that one failure does not undo the others; the UPDATE,
+    DELETE or INSERT the item's transaction makes is its own too), a commit in a loop that hands each
     item to a task queue (`task.delay(row.id)`, `apply_async`, `send_task`,
     `enqueue`: the worker reads the row, which must be committed first),
     a `flush()` right after a `commit()` or `flush()` of the same session
@@ -1652,6 +1726,9 @@ class RoundTripInLoop(Rule):
                 continue  # an IN query per iteration: a batch (chunk) at a time
             if _queries_the_loop_variable(function, fact):
                 continue  # `for model in models: session.execute(delete(model))`: one per table
+            writes = query.kind in ("update", "delete", "insert") or how in ("update", "delete")
+            if writes and fact.isolated:
+                continue  # the item's own transaction writes it (fides: a commit or a rollback per dataset)
             if query.kind == "insert":
                 target = f"`{query.model.name}`" if query.model is not None else "an `insert()` statement"
                 message = f"`execute(insert(...))` on {target} runs once per iteration of the loop at line {{loop}}: one INSERT round trip per item."
@@ -1668,6 +1745,38 @@ class RoundTripInLoop(Rule):
             yield _Site(_execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import JSON, Column, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    key = Column(String, primary_key=True)
+    collections = Column(JSON)
+
+def clean_datasets(db: Session, cleaned: list):
+    # fides: one transaction per dataset, so that one failure undoes only its own write.
+    failed = []
+    for ds in cleaned:
+        try:
+            db.query(Dataset).filter(Dataset.key == ds["key"]).update({"collections": ds["collections"]})
+            db.commit()
+        except Exception:
+            db.rollback()
+            failed.append(ds["key"])
+    return failed
+
+def purge_datasets(db: Session, keys: list):
+    # manila: a savepoint per row; one that cannot go is skipped.
+    for key in keys:
+        try:
+            with db.begin_nested():
+                db.query(Dataset).filter(Dataset.key == key).delete()
+        except Exception:
+            continue
+""",
         """
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -2405,6 +2514,40 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import JSON, Column, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    key = Column(String, primary_key=True)
+    collections = Column(JSON)
+
+def clean_datasets(db: Session, cleaned: list):
+    for ds in cleaned:
+        try:
+            current = db.query(Dataset).filter(Dataset.key == ds["key"]).first()  # ORM305
+            current.collections = ds["collections"]
+            db.commit()
+        except Exception:
+            db.rollback()
+
+def rename_datasets(db: Session, renamed: list):
+    for ds in renamed:
+        db.query(Dataset).filter(Dataset.key == ds["key"]).update({"key": ds["new"]})  # ORM305
+    db.commit()
+
+def unassign(db: Session, keys: list):
+    # privacyidea: the `except` gives up on the whole loop; no item is its own transaction.
+    for key in keys:
+        try:
+            db.query(Dataset).filter(Dataset.key == key).delete()  # ORM305
+            db.commit()
+        except Exception as error:
+            raise RuntimeError(key) from error
+""",
         """
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

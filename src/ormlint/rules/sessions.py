@@ -447,6 +447,18 @@ def _named_for(model: MappedClass, column: str) -> bool:
     return len(stem) >= 4 and stem.replace("_", "") in model.name.lower()
 
 
+def _constructs(resolver: UsageResolver, scope: ScopeContext, model: MappedClass) -> bool:
+    """The function also builds a new instance of the model: the delete makes
+    room for the replacement (`Request(id=request_id, ...)` after deleting the
+    old one, fides), which a soft-deleted row would block on its keys, or takes
+    back the row the function itself inserted (heat's `stack_create()` after
+    losing a race for the name)."""
+    return any(
+        isinstance(call.func, Name) and resolver.mapped(scope.module, call.func, scope) is model
+        for call in scope.scope.calls
+    )
+
+
 def _mentions(scope: ScopeContext, column: str) -> bool:
     """The function reads or sets the soft-delete column somewhere (`x.deleted_at = ...`,
     `filter(M.deleted_at ...)`, `filter_by(deleted_at=...)`): it knows about it."""
@@ -481,7 +493,11 @@ class HardDeleteOfSoftDeleteModel(Rule):
     `soft-delete-columns = ["removed_on"]` in `[tool.ormlint]` replaces the
     default list.
 
-    Not reported on a model named for what the column marks
+    Not reported where the function also builds a new instance of the model
+    (the row is replaced: fides resubmits a request under the same key, which
+    a soft-deleted row would still hold; or the function takes back its own
+    insert, as heat's `stack_create()` does after losing a race for the name),
+    nor on a model named for what the column marks
     (`ArchivedBook.is_archived`, `DeletedMessage.deleted_at`): its rows are an
     archive or a trash, the column is the data they record, and deleting them
     is the purge (calibre-web's per-user "archived on the reader" table).
@@ -519,6 +535,8 @@ class HardDeleteOfSoftDeleteModel(Rule):
                 column = _soft_delete_column(ctx, model)
                 if column is None or _mentions(scope, column) or _universal(ctx, model, column) or _named_for(model, column):
                     continue
+                if _constructs(resolver, scope, model):
+                    continue  # the row is replaced: a soft-deleted one would still hold its keys
                 span = call.span
                 assert span is not None
                 message = f"Hard delete of `{model.name}`, which has the soft-delete column `{column}`."
@@ -545,6 +563,27 @@ class HardDeleteOfSoftDeleteModel(Rule):
         return None
 
     VALID = [
+        """
+from sqlalchemy import Column, DateTime, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Request(Base):
+    __tablename__ = "requests"
+    id = Column(String, primary_key=True)
+    status = Column(String)
+    deleted_at = Column(DateTime)
+
+def resubmit(db: Session, request_id: str) -> Request:
+    # fides: the request is replaced under the same primary key.
+    old = db.get(Request, request_id)
+    db.delete(old)
+    db.flush()
+    new = Request(id=request_id, status="pending")
+    db.add(new)
+    return new
+""",
         """
 from sqlalchemy import Boolean, Column, Integer
 from sqlalchemy.orm import declarative_base
