@@ -467,3 +467,46 @@ def read_items(session: Session, superuser: bool):
     result = run([tmp_path], Config(), resolve_selection(["ORM302"], [], []))
     [diagnostic] = result.diagnostics
     assert diagnostic.message.endswith(f"{tmp_path / 'models.py'}:15.")
+
+
+def test_orm304_names_the_collection_a_loop_walks(tmp_path: Path) -> None:
+    # security_monkey: `for issue in item.issues` over the one item a query loaded;
+    # the N+1 is per issue, not per row of the query.
+    from ormlint.engine import run
+    from ormlint.selection import resolve_selection
+
+    write_example(tmp_path, {"models.py": """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+Base = declarative_base()
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+
+class Item(Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    issues = relationship("Issue")
+
+class Issue(Base):
+    __tablename__ = "issues"
+    id = Column(Integer, primary_key=True)
+    item_id = Column(Integer, ForeignKey("items.id"), index=True)
+    setting_id = Column(Integer, ForeignKey("settings.id"), index=True)
+    setting = relationship(Setting)
+
+def show(session: Session, item_id):
+    item = session.query(Item).filter(Item.id == item_id).first()
+    for issue in item.issues:
+        print(issue.setting)  # ORM304
+    for row in session.query(Item).all():
+        print(row.issues)  # ORM304
+"""})
+    result = run([tmp_path], Config(), resolve_selection(["ORM304"], [], []))
+    assert [(d.location.row, d.message) for d in result.diagnostics] == [
+        (25, "`Issue.setting` is lazy-loaded for every item of `Item.issues`, loaded by the query at line 23: one more SELECT per iteration (N+1)."),
+        (27, "`Item.issues` is lazy-loaded for every row of the query at line 26: one more SELECT per iteration (N+1)."),
+    ]
+    assert "selectinload(Item.issues).joinedload(Issue.setting)" in (result.diagnostics[0].hint or "")

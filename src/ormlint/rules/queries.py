@@ -1005,10 +1005,10 @@ class LazyLoadInLoop(Rule):
             return None
         suggested = _option_text([*rows.path, (rel, collection)])
         where = f"line {query.line}" if query.path == path else f"{query.path}:{query.line}"
-        message = (
-            f"`{rel.label}` is lazy-loaded for every row of the query at {where}: one more SELECT per "
-            f"iteration (N+1)."
-        )
+        # The loop walks the rows of the query, or a collection of what it loaded
+        # (`for issue in item.issues`, security_monkey): name what it walks.
+        walked = f"every item of `{rows.path[-1][0].label}`, loaded by the query at {where}" if rows.path else f"every row of the query at {where}"
+        message = f"`{rel.label}` is lazy-loaded for {walked}: one more SELECT per iteration (N+1)."
         hint = f"Add `.options({suggested})` to the query at {where}, or declare `lazy=\"selectin\"` on `{rel.label}`."
         return self.diagnostic(function_path(path), span, message, hint)
 
