@@ -83,7 +83,8 @@ class QueryFact:
     batched: bool = False
     # The number of positional arguments of the executor (`execute(stmt, rows)`).
     executor_args: int = 0
-    # In a loop body that makes each item its own transaction (`_Where.isolated`).
+    # In a loop body that certainly makes each item its own transaction
+    # (`_Where.own_transaction`): its writes are that transaction's.
     isolated: bool = False
 
 
