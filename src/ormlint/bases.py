@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ormlint.expr import Call, Const, Dict, Expr, Name, Subscript, const_bool, const_str, span_line, span_col
+from ormlint.expr import Call, Const, Dict, Expr, Name, Seq, Subscript, const_bool, const_str, span_line, span_col
 from ormlint.facts import ClassFact
 from ormlint.knowledge import (
     DECLARATIVE_BASE_CLASSES,
@@ -86,6 +86,14 @@ class BaseResolver:
             return None
         symbol = self.symbols.resolve_expr(module, expr)
         return self.metadata_of_symbol(symbol)
+
+    def metadata_keys(self, module: str, value: Expr) -> Optional[list[str]]:
+        """Identities of the MetaData a value names (Alembic's `target_metadata`):
+        one MetaData expression, or a list or tuple of them; None when one of
+        them cannot be resolved."""
+        items = value.items if isinstance(value, Seq) and not value.starred else (value,)
+        keys = [self.metadata_key(module, item) for item in items]
+        return None if None in keys else [key for key in keys if key is not None]
 
     def metadata_of_symbol(self, symbol: Optional[Symbol]) -> Optional[str]:
         if isinstance(symbol, ValueRef):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
 from ormlint.bases import BaseResolver
-from ormlint.expr import Call, Const, Expr, Name, Seq
+from ormlint.expr import Call, Const, Expr, Name, Seq, replace_record
 from ormlint.facts import ModuleFacts
 from ormlint.usage_extract import ScopeFacts
 from ormlint.schema import TableInfo
@@ -88,14 +88,15 @@ def _created_metadata(symbols: SymbolTable, bases: BaseResolver, module: str, re
     or model class it was given); a local name assigned once (`metadata =
     MetaData()` in a test fixture: its own tables). None when unknown."""
     head = receiver.partition(".")[0]
-    # A function's own names (the module's are the symbol table's).
-    local = [value for name, _, value in scope.bindings if name == head] if scope.name != "<module>" else []
-    if local or any(name == head for name, _ in scope.params):
-        kinds = [kind for name, kind, _ in scope.bindings if name == head]
-        if receiver != head or kinds != ["assign"] or any(name == head for name, _ in scope.params):
+    if scope.name != "<module>":  # a function's own names (the module's are the symbol table's)
+        if any(name == head for name, _ in scope.params):
             return None
-        key = bases.metadata_key(module, local[0])
-        return [key] if key is not None else None
+        bound = [(kind, value) for name, kind, value in scope.bindings if name == head]
+        if bound:
+            if receiver != head or len(bound) != 1 or bound[0][0] != "assign":
+                return None
+            key = bases.metadata_key(module, bound[0][1])
+            return [key] if key is not None else None
     symbol = symbols.resolve(module, receiver)
     if isinstance(symbol, ValueRef) and symbols.is_flask_db(symbol):
         return _flask_metadata(symbols, bases, symbol)
@@ -126,14 +127,19 @@ def _flask_metadata(symbols: SymbolTable, bases: BaseResolver, db: ValueRef) -> 
 
 
 def _metadata_keys(bases: BaseResolver, module: str, value: Optional[Expr]) -> Optional[list[str]]:
-    """The MetaData identities `target_metadata` names (one, or a list); None
-    when one of them cannot be resolved."""
-    if value is None or isinstance(value, Seq) and value.starred:
+    """The MetaData identities `target_metadata` names (`BaseResolver.metadata_keys`);
+    a `None` in it, or alone, names nothing (no autogenerate for it)."""
+    if value is None:
         return None
-    items = value.items if isinstance(value, Seq) else (value,)
-    items = tuple(item for item in items if not (isinstance(item, Const) and item.value is None))  # no autogenerate
-    keys = [bases.metadata_key(module, item) for item in items]
-    return None if any(key is None for key in keys) else [key for key in keys if key is not None]
+    if _is_none(value):
+        return []
+    if isinstance(value, Seq) and not value.starred:
+        value = replace_record(value, items=tuple(item for item in value.items if not _is_none(item)))
+    return bases.metadata_keys(module, value)
+
+
+def _is_none(value: Expr) -> bool:
+    return isinstance(value, Const) and value.value is None
 
 
 def table_of_symbol(

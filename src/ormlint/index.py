@@ -164,8 +164,7 @@ class IndexBuilder:
             else:
                 self._module_indexes(module)
         self.index.creation = project_creation(
-            sorted(self.modules.items()), self.symbols, self.bases,
-            table_of_symbol(lambda ref: self._table_of_class(ref), self._table_vars),
+            self.modules.items(), self.symbols, self.bases, table_of_symbol(self._table_of_class, self._table_vars),
         )
         for mapped in self.index.classes:
             for rel in mapped.relationships.values():

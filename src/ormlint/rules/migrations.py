@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Seq, Span, make_span, span_line
+from ormlint.expr import Span, make_span, span_line
 from ormlint.facts import AssignFact, ModuleFacts
 from ormlint.rules.base import Rule, RuleContext
 
@@ -929,17 +929,10 @@ class ModelsOutsideTargetMetadata(Rule):
                 return  # no target, or one chosen at run time
             if _target_extended(facts):
                 return  # tables added to it afterwards: what it holds is not known
-            value = assigns[0].value
-            items = list(value.items) if isinstance(value, Seq) and not value.starred else [value]
-            keys: set[str] = set()
-            for item in items:
-                key = resolver.metadata_key(module, item)
-                if key is None:
-                    return
-                keys.add(key)
+            keys = resolver.metadata_keys(module, assigns[0].value)
             if not keys:
                 return
-            targets.append((assigns[0], facts.path, keys))
+            targets.append((assigns[0], facts.path, set(keys)))
             env_modules.append(module)
         # Report in the environment that covers the most models (the main one).
         targets.sort(key=lambda t: -sum(1 for c in ctx.index.classes if c.metadata in t[2]))

@@ -794,12 +794,7 @@ def _loaded_by_sibling(data: QueryAnalysis, rel: RelationshipInfo) -> bool:
     target, table = rel.target, rel.owner.table
     if target is None or target.table is None or table is None or rel.has_join_condition or rel.secondary is not None:
         return False
-    keys = [
-        column for column in table.columns for fk in column.foreign_keys
-        if (fk.target_column.table if fk.target_column is not None else None) is target.table
-        or (fk.split_target() or ("", "", ""))[1] == target.table.name
-    ]
-    if len(keys) != 1:
+    if len(_keys_to(table, target.table)) != 1:
         return False  # several keys to that table: which one each relationship follows is not known here
     for other in rel.owner.all_relationships().values():
         if other is rel or other.target is not target or other.has_join_condition or other.secondary is not None:
@@ -809,6 +804,19 @@ def _loaded_by_sibling(data: QueryAnalysis, rel: RelationshipInfo) -> bool:
         if eager and data.resolver.is_collection(other) is False:
             return True
     return False
+
+
+def _keys_to(table: TableInfo, target: Optional[TableInfo]) -> list[ColumnInfo]:
+    """The columns of `table` with a foreign key to `target`, once per foreign key."""
+    found: list[ColumnInfo] = []
+    if target is None:
+        return found
+    for column in table.columns:
+        for fk in column.foreign_keys:
+            text = fk.split_target()
+            if (fk.target_column is not None and fk.target_column.table is target) or (text is not None and text[1] == target.name):
+                found.append(column)
+    return found
 
 
 def relationship_is_lazy_select(ctx: RuleContext, rel: RelationshipInfo) -> bool:
@@ -1021,15 +1029,8 @@ class LazyLoadInLoop(Rule):
         table = rel.owner.table
         if table is None:
             return True
-        target = rel.target.table if rel.target is not None else None
-        for column in table.columns:
-            for fk in column.foreign_keys:
-                referenced = fk.target_column.table if fk.target_column is not None else None
-                text = fk.split_target()
-                if (referenced is not None and referenced is target) or (text is not None and target is not None and text[1] == target.name):
-                    if column.key in names or (column.name or "") in names:
-                        return True
-        return False
+        keys = _keys_to(table, rel.target.table if rel.target is not None else None)
+        return any(column.key in names or (column.name or "") in names for column in keys)
 
     VALID = [
         # security_monkey: `type` loads the same parent with every account.
