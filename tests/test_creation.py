@@ -78,6 +78,13 @@ def test_tables_of_a_metadata_never_created_beside_one_created(creates: str) -> 
     "from app.settings import SettingsBase\ndef init(engine, metadata):\n"
     "    SettingsBase.metadata.create_all(engine)\n    metadata.create_all(engine)\n",
     "from app.settings import SettingsBase\nfrom app.config import chosen\ntarget_metadata = [SettingsBase.metadata, chosen()]\n",
+    # An env.py that adds tables to its target_metadata afterwards (glance's
+    # `_add_table` loop over a second base), or reflects into it.
+    "from app.settings import SettingsBase\nfrom app.library import LibraryBase\ntarget_metadata = SettingsBase.metadata\n"
+    "for table in LibraryBase.metadata.sorted_tables:\n    table.to_metadata(target_metadata)\n"
+    "    target_metadata._add_table(table.name, None, table)\n",
+    "from app.settings import SettingsBase\ntarget_metadata = SettingsBase.metadata\n"
+    "def run_migrations_online(connection):\n    target_metadata.reflect(bind=connection)\n",
     # Both are created.
     "from app.settings import SettingsBase\nfrom app.library import LibraryBase\ndef init(engine):\n"
     "    SettingsBase.metadata.create_all(engine)\n    LibraryBase.metadata.create_all(engine)\n",

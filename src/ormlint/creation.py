@@ -10,8 +10,9 @@ beside the settings database it creates itself. The index rules cannot ask it
 to index those tables (`ProjectIndex.never_created`).
 
 Only certain answers count: when one `create_all` or `target_metadata` cannot be
-resolved to a MetaData, or a revision runs `create_all`, every table may be
-created by it, and none is taken as never created.
+resolved to a MetaData, an env.py adds tables to its `target_metadata` (or
+reflects into it), or a revision runs `create_all`, every table may be created
+by it, and none is taken as never created.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def project_creation(
         for assign in facts.assignments:
             if assign.target == "target_metadata":  # an Alembic env.py
                 keys = _metadata_keys(bases, module, assign.value)
-                if keys is None:
-                    return Creation()
+                if keys is None or extends_target_metadata(facts):
+                    return Creation()  # what its migrations create is not known
                 metadata.update(keys)
         for scope in facts.scopes:
             for base, attr, _, _, _, _ in scope.attributes:
@@ -80,6 +81,17 @@ def project_creation(
                     if created is not None and created.name is not None:
                         tables.add(created.name)
     return Creation(True, frozenset(metadata), frozenset(tables))
+
+
+def extends_target_metadata(facts: ModuleFacts) -> bool:
+    """An Alembic env.py adds tables to `target_metadata` after assigning it
+    (glance: `target_metadata._add_table(...)` for each table of a second
+    base), or reflects into it: the MetaData its migrations follow holds more
+    than the one it names."""
+    return any(
+        base == "target_metadata" and (store or attr in ("_add_table", "reflect", "tables"))
+        for scope in facts.scopes for base, attr, _, store, _, _ in scope.attributes
+    )
 
 
 def _created_metadata(symbols: SymbolTable, bases: BaseResolver, module: str, receiver: str, scope: ScopeFacts) -> Optional[list[str]]:

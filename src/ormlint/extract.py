@@ -261,7 +261,7 @@ def _class_method_attributes(node: ast.ClassDef) -> tuple[str, ...]:
         if stmt.name not in _CLASS_HOOKS and not any(type(d) is ast.Name and d.id == "classmethod" for d in stmt.decorator_list):
             continue
         owner = stmt.args.args[0].arg
-        for sub in ast.walk(stmt):
+        for sub in subtree(stmt):
             if type(sub) is ast.Assign:
                 targets = sub.targets
             elif type(sub) is ast.AnnAssign:

@@ -15,6 +15,7 @@ import ast
 import re
 from typing import Iterator, Optional
 
+from ormlint.ast_walk import subtree
 from ormlint.expr import Expr, record, to_expr
 
 # Table placeholder of an operation whose table cannot be known.
@@ -252,13 +253,13 @@ class _Reader:
             return
         else:
             # match statements and anything new: any op inside may or may not run.
-            for node in ast.walk(stmt):
+            for node in subtree(stmt):
                 if isinstance(node, ast.Call):
                     self.uncertain(ANY_TABLE, stmt.lineno)
                     return
 
     def expression(self, node: ast.expr, scope: dict[str, object], conditional: bool, batch: dict[str, tuple[str, Optional[str]]], statement: bool) -> None:
-        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+        calls = [n for n in subtree(node) if isinstance(n, ast.Call)]
         for call in calls:
             self.call(call, scope, conditional, batch, statement and call is node)
 
@@ -300,17 +301,17 @@ class _Reader:
         if isinstance(func, ast.Name) and func.id in scope:
             # A function held in a local variable or parameter (a dispatch
             # table of row fixers): only the tables it is given may change.
-            for table in (a.value for a in ast.walk(call) if isinstance(a, ast.Constant) and isinstance(a.value, str) and _IDENT.fullmatch(a.value)):
+            for table in (a.value for a in subtree(call) if isinstance(a, ast.Constant) and isinstance(a.value, str) and _IDENT.fullmatch(a.value)):
                 self.uncertain(table, call.lineno)
             return
         # A function ormlint cannot see into. A method of some object that is
         # given no database handle (a Redis client, a search index) cannot
         # change the schema; anything else may change the tables it names, or
         # any table when it names none.
-        handles = any(isinstance(n, ast.Name) and (n.id == "op" or n.id in _HANDLE_NAMES) for n in ast.walk(call))
+        handles = any(isinstance(n, ast.Name) and (n.id == "op" or n.id in _HANDLE_NAMES) for n in subtree(call))
         if isinstance(func, ast.Attribute) and not handles:
             return
-        named = [a.value for a in ast.walk(call) if isinstance(a, ast.Constant) and isinstance(a.value, str) and _IDENT.fullmatch(a.value)]
+        named = [a.value for a in subtree(call) if isinstance(a, ast.Constant) and isinstance(a.value, str) and _IDENT.fullmatch(a.value)]
         if named:
             for table in named:
                 self.uncertain(table, call.lineno)
@@ -697,7 +698,7 @@ def _loop_bindings(target: ast.AST, values: object) -> Optional[list[dict[str, o
 
 
 def _unset_targets(target: ast.AST) -> dict[str, object]:
-    return {n.id: _UNSET for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return {n.id: _UNSET for n in subtree(target) if isinstance(n, ast.Name)}
 
 
 def _fk_table(target: str) -> Optional[str]:

@@ -293,7 +293,7 @@ def _caller_chooses(test: ast.expr, params: set[str]) -> bool:
     """Whether an `if` test reads only parameters (at least one) and constants:
     the caller decides which branch runs. A test of anything else (`if
     cost.amount != new:`, `if found := get(session, key):`) depends on data."""
-    names = [node for node in ast.walk(test) if not isinstance(node, _CHOICE_NODES) or type(node) is ast.Name]
+    names = [node for node in _subtree(test) if not isinstance(node, _CHOICE_NODES) or type(node) is ast.Name]
     return bool(names) and all(type(node) is ast.Name and node.id in params for node in names)
 
 
@@ -1691,7 +1691,7 @@ def _savepoint(body: list[ast.stmt]) -> bool:
 
 
 def _calls_method(node: ast.AST, method: str) -> bool:
-    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == method for sub in ast.walk(node))
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == method for sub in _subtree(node))
 
 
 def _memoizes(body: list[ast.stmt]) -> bool:

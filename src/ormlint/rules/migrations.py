@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from ormlint.creation import extends_target_metadata
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Span, make_span, span_line
-from ormlint.facts import AssignFact, ModuleFacts
+from ormlint.facts import AssignFact
 from ormlint.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -861,16 +862,6 @@ def upgrade():
     ]
 
 
-def _target_extended(facts: ModuleFacts) -> bool:
-    """env.py adds tables to `target_metadata` after assigning it (glance:
-    `target_metadata._add_table(...)` for each table of a second base), or
-    reflects into it: the MetaData autogenerate compares holds more than its base's."""
-    return any(
-        base == "target_metadata" and (store or attr in ("_add_table", "reflect", "tables"))
-        for scope in facts.scopes for base, attr, _, store, _, _ in scope.attributes
-    )
-
-
 class ModelsOutsideTargetMetadata(Rule):
     """## What it does
     Resolves `target_metadata` in each Alembic `env.py` (a `MetaData`, a
@@ -927,7 +918,7 @@ class ModelsOutsideTargetMetadata(Rule):
             assigns = [a for a in facts.assignments if a.target == "target_metadata"] if facts else []
             if facts is None or len(assigns) != 1 or assigns[0].conditional or assigns[0].value is None:
                 return  # no target, or one chosen at run time
-            if _target_extended(facts):
+            if extends_target_metadata(facts):
                 return  # tables added to it afterwards: what it holds is not known
             keys = resolver.metadata_keys(module, assigns[0].value)
             if not keys:
