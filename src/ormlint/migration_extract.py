@@ -65,6 +65,8 @@ class MigrationOp:
     sql_type: Optional[str] = None  # alter_column from literal SQL: the new type word
     # The column names are only known partly (`sa.text("lower(email)")`).
     partial: bool = False
+    # alter_column without `type_`: the `existing_type` it says the column has.
+    existing_type: Optional[Expr] = None
 
 
 # op.* methods that never change tables or columns ormlint models.
@@ -426,9 +428,11 @@ class _Reader:
             if isinstance(nullable_node, ast.Constant) and isinstance(nullable_node.value, bool):
                 nullable, nullable_known = nullable_node.value, True
             type_node = _keyword(call, "type_")
+            existing_node = _keyword(call, "existing_type") if type_node is None else None
             self.ops.append(MigrationOp("alter_column", table, line, schema, names=(name,), other=new_name,
                                         type=to_expr(type_node) if type_node is not None else None,
-                                        nullable=nullable, nullable_known=nullable_known))
+                                        nullable=nullable, nullable_known=nullable_known,
+                                        existing_type=to_expr(existing_node) if existing_node is not None else None))
         elif method == "create_index":
             name = self.string(call.args[0] if call.args else _keyword(call, "index_name"), scope)
             table = batch[0] if batch else self._table_arg(call, 1, "table_name", scope)

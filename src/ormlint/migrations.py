@@ -532,6 +532,15 @@ class _Replay:
                 current.family, current.display = resolved.family, resolved.display
             elif op.sql_type is not None:
                 current.family, current.display = sql_type_family(op.sql_type)
+            elif op.existing_type is not None:
+                # `existing_type=String(36)` without `type_=` on a column the revisions
+                # made an integer: MySQL's MODIFY COLUMN writes the existing type back
+                # (watcher's revision d098df6021e2 turns an INTEGER into VARCHAR(36)
+                # so), other databases keep the column as it was. Its type depends on
+                # the database: not known.
+                existing = self.resolve(revision.module, op.existing_type)
+                if existing.family is not None and current.family is not None and existing.family != current.family:
+                    current.family, current.display = None, existing.display
             if not op.nullable_known:
                 current.nullable = None
             elif op.nullable is not None:

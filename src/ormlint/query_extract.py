@@ -97,7 +97,8 @@ class LoopFact:
     source: tuple[str, Union[int, str], str]
     parent: int  # enclosing loop index, -1 at top
     # `while True`, or a retry loop (`for attempt in range(n)` with a break):
-    # repeating a round trip is its purpose.
+    # repeating a round trip is its purpose. Also a loop over databases (each
+    # pass opens a session from its item, `_database_per_item`).
     repeating: bool = False
     # Iterates a count written in the code, not the data: `range(2, 26)`,
     # `enumerate(range(3))`, a literal list, or a local bound once to one.
@@ -614,7 +615,7 @@ class _Extractor:
                 fn.literal_items |= names
             else:
                 fn.literal_items -= names
-            index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating)
+            index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating or _database_per_item(own, names))
             key = _mapping_key_target(stmt.target, stmt.iter)
             if key:
                 fn.key_targets[index] = key
@@ -1404,6 +1405,47 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor], own: list[ast.AST]) -> bool:
     return any(_empties_session_or_sleeps(n) for n in own)
 
 
+def _database_per_item(own: list[ast.AST], names: set[str]) -> bool:
+    """The loop body opens a session or connection from the item itself and goes
+    through it (`with target_cell(ctx, cell) as cell_ctx: get(cell_ctx, ...)`,
+    `with shard_session(key) as session: session.query(...)`): each pass talks
+    to a database of its own (a cell, a shard), so no one query serves all the
+    items; the loop runs once per database, not once per row. The item must be
+    an argument of the call the `with` opens, and what it binds must be named
+    like a session or a context (`_PER_ITEM_HANDLE`: not `fh` of `with
+    open(path) as fh:`) and receive a method call or be passed on."""
+    for node in own:
+        if type(node) is not ast.With and type(node) is not ast.AsyncWith:
+            continue
+        for item in node.items:
+            call, bound = item.context_expr, item.optional_vars
+            if type(call) is not ast.Call or type(bound) is not ast.Name or not _PER_ITEM_HANDLE.search(bound.id):
+                continue
+            arguments = [*call.args, *[keyword.value for keyword in call.keywords]]
+            if any(type(argument) is ast.Name and argument.id in names for argument in arguments) and _goes_through(node.body, bound.id):
+                return True
+    return False
+
+
+# Names of a session, connection or request context (`db_session`, `shard_db`,
+# `conn`, nova's `cctxt`), as words of a snake-case name.
+_PER_ITEM_HANDLE = re.compile(r"(?:^|_)(?:session|sess|db|conn|connection|ctx|cctxt|context|cursor)s?(?:$|_)", re.IGNORECASE)
+
+
+def _goes_through(body: list[ast.stmt], name: str) -> bool:
+    """`name.method(...)`, or `name` passed to a call, somewhere in `body`."""
+    for statement in body:
+        for sub in _subtree(statement):
+            if type(sub) is not ast.Call:
+                continue
+            func = sub.func
+            if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == name:
+                return True
+            if any(type(argument) is ast.Name and argument.id == name for argument in [*sub.args, *[k.value for k in sub.keywords]]):
+                return True
+    return False
+
+
 def _empties_session_or_sleeps(node: ast.AST) -> bool:
     if type(node) is not ast.Call:
         return False
@@ -1424,8 +1466,18 @@ def _is_module_constant(fn: _Function, iterable: ast.AST) -> bool:
     ALIASES.items()`). So is a setting, an upper-case attribute of such a name
     or of `self`/`cls` (`config.CATEGORY_CLEANUP`, `self.FIELDS`): the
     collection is configured, not data. Also through a call that keeps the
-    count (`enumerate(DEMO_USERS)`, `list(registry.keys())`)."""
+    count (`enumerate(DEMO_USERS)`, `list(registry.keys())`), and the common
+    part of such a collection and anything (`set(params).intersection(SETTINGS)`,
+    `params.keys() & SETTINGS`): no more items than the collection."""
     iterable = _same_items(_strip(iterable))
+    if (
+        isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr == "intersection" and not iterable.keywords
+    ):
+        operands = [iterable.func.value, *[arg for arg in iterable.args if not isinstance(arg, ast.Starred)]]
+        return any(_is_module_constant(fn, operand) for operand in operands)
+    if isinstance(iterable, ast.BinOp) and isinstance(iterable.op, ast.BitAnd):
+        return _is_module_constant(fn, iterable.left) or _is_module_constant(fn, iterable.right)
     view = _mapping_view(iterable)
     if view is not None:
         iterable = view[1]
@@ -1547,7 +1599,11 @@ def _mapping_key_target(target: ast.AST, iterable: ast.AST) -> str:
 
 def _runs_once_per_key(test: ast.AST, targets: set[str]) -> bool:
     """`if key == "size":` / `if key in ("a", "b"):` in a loop over a mapping's
-    items: keys are unique, so the branch runs once per literal, not per item."""
+    items: keys are unique, so the branch runs once per literal, not per item.
+    So does `if key == "size" and isinstance(value, str):` (any test joined to
+    it by `and` only narrows it)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_runs_once_per_key(value, targets) for value in test.values)
     if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.left, ast.Name) or test.left.id not in targets:
         return False
     op, right = test.ops[0], test.comparators[0]

@@ -2,7 +2,7 @@
 
 The rules that read session facts (ORM501-ORM503, ORM505-ORM508) leave tests
 alone: a test commits without a rollback path or opens a second session on
-purpose. Extraction applies the same test, so that the session facts of a test
+purpose. So does ORM504 (a test deletes the rows it made). Extraction applies the same test, so that the session facts of a test
 file, which no rule would look at, are not made at all (`ormlint.extract`).
 """
 

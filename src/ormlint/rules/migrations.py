@@ -677,7 +677,11 @@ class ColumnTypeDiffersFromMigrations(Rule):
     dialect are accepted: a UUID stored as `CHAR(32)`/binary, `Boolean` as
     an integer, JSON as text, `Numeric` vs `Float`/`Integer`. `Enum` is never
     compared (`Enum(native_enum=False)` is a `VARCHAR`), nor a type ormlint
-    cannot resolve (a TypeDecorator without a literal `impl`).
+    cannot resolve (a TypeDecorator without a literal `impl`), nor a column
+    an `alter_column` without `type_=` says has another family
+    (`existing_type=sa.String(36)` on an INTEGER): MySQL rewrites the column
+    to the existing type, other databases keep it, so its type depends on the
+    database.
 
     ## Why is this bad?
     The application binds values of one type against a column of another: a
@@ -798,8 +802,65 @@ down_revision = "d1"
 def upgrade():
     op.alter_column("devices", "id", type_=postgresql.UUID(as_uuid=True), existing_type=sa.Integer())
 '''},
+        # watcher: `existing_type` says VARCHAR, without `type_`: MySQL rewrites the
+        # column to it, other databases keep the INTEGER. Which one is not known.
+        {"app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    schedule = Column(String(36))
+""", "alembic/versions/j1.py": '''
+import sqlalchemy as sa
+from alembic import op
+revision = "j1"
+down_revision = None
+
+def upgrade():
+    op.create_table("jobs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("schedule", sa.Integer()))
+''', "alembic/versions/j2.py": '''
+import sqlalchemy as sa
+from alembic import op
+revision = "j2"
+down_revision = "j1"
+
+def upgrade():
+    op.alter_column("jobs", "schedule", existing_type=sa.String(36), nullable=True)
+'''},
     ]
     INVALID = [
+        # `existing_type` that agrees with what the revisions made: still an INTEGER.
+        {"app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id = Column(Integer, primary_key=True)
+    schedule = Column(String(36))  # ORM603
+""", "alembic/versions/j1.py": '''
+import sqlalchemy as sa
+from alembic import op
+revision = "j1"
+down_revision = None
+
+def upgrade():
+    op.create_table("jobs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("schedule", sa.Integer()))
+''', "alembic/versions/j2.py": '''
+import sqlalchemy as sa
+from alembic import op
+revision = "j2"
+down_revision = "j1"
+
+def upgrade():
+    op.alter_column("jobs", "schedule", existing_type=sa.Integer(), nullable=True)
+'''},
         # The fourth audit: UUID in code, INTEGER in every migration.
         {"app/models.py": """
 from sqlalchemy import Column, ForeignKey, Integer, String, Text

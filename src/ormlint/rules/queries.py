@@ -1562,8 +1562,12 @@ class RoundTripInLoop(Rule):
     `if self.lookup is None: self.lookup = ...`, also in a helper, or
     `if not self.tunnel_created: self.create_tunnel()` with a method of the
     class that sets the flag), branches on a mapping's key
-    (`for key, value in meta.items(): if key == "size": ...`: once per key, not
-    per item), a commit inside `try:`/`except`
+    (`for key, value in meta.items(): if key == "size": ...`, also joined to
+    another test by `and`: once per key, not per item), loops over databases
+    (each pass opens a session from its item and goes through it, `with
+    shard_session(shard) as db:`, the name saying it is a session or a
+    context, not a file's `fh`: no one query serves every shard or cell),
+    a commit inside `try:`/`except`
     in the loop (also one a helper called there makes, its result kept or not, or one a helper makes
     inside its own `try:` whose `except` rolls back), or after a `try:`
     whose `except` rolls back or whose `finally` commits (one transaction per
@@ -1595,7 +1599,8 @@ class RoundTripInLoop(Rule):
     bounds written in the code (`items[:3]`, not `items[:-1]`), and a module-level
     collection (`for
     model in SOFT_DELETE_MODELS`, `for key, aliases in ALIASES.items()`) or a
-    setting (`config.CATEGORY_CLEANUP.items()`, `self.FIELDS`).
+    setting (`config.CATEGORY_CLEANUP.items()`, `self.FIELDS`), or what
+    something has in common with one (`set(params).intersection(SETTINGS)`).
     Through a helper, only a round trip
     the helper makes on every call counts (not one in a branch the caller
     chooses through a parameter, `if commit: session.commit()`, or after
@@ -1747,6 +1752,43 @@ class RoundTripInLoop(Rule):
 
     VALID = [
         """
+from contextlib import contextmanager
+
+from sqlalchemy import Column, Integer, String, create_engine
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Shard(Base):
+    __tablename__ = "shards"
+    id = Column(Integer, primary_key=True)
+    url = Column(String(200))
+
+class Cursor(Base):
+    __tablename__ = "cursors"
+    id = Column(Integer, primary_key=True)
+    position = Column(Integer)
+
+@contextmanager
+def shard_session(shard):
+    with Session(create_engine(shard.url)) as session:
+        yield session
+
+def _position(session):
+    return session.query(Cursor).first()
+
+def positions(session: Session):
+    # nova's cells, sync-engine's shards: each pass opens the item's own database.
+    found = {}
+    for shard in session.query(Shard).all():
+        with shard_session(shard) as shard_db:
+            found[shard.id] = _position(shard_db)
+        with shard_session(shard) as shard_db:
+            shard_db.query(Cursor).delete()
+            shard_db.commit()
+    return found
+""",
+        """
 from sqlalchemy import JSON, Column, String
 from sqlalchemy.orm import Session, declarative_base
 
@@ -1826,6 +1868,13 @@ class SyncTest:
         # security_monkey: a copy of a setting's items.
         for name, cidr in list(self.NETWORKS.items()):
             session.query(User).filter(User.username == name).first()
+
+def update_settings(session: Session, params: dict):
+    # rucio: the settings among the parameters, no more than DEMO_USERS holds.
+    for setting in set(params.keys()).intersection(DEMO_USERS):
+        session.query(User).filter_by(username=setting).first()
+    for setting in params.keys() & DEMO_USERS:
+        session.query(User).filter_by(username=setting).first()
 """,
         """
 from collections import OrderedDict
@@ -2192,6 +2241,9 @@ def set_metadata(session: Session, item_id: int, meta: dict):
             session.execute(update(Item).where(Item.id == item_id).values(size=value))
         elif key in ("label", "title"):
             session.execute(update(Item).where(Item.id == item_id).values(name=value))
+    for key, value in meta.items():
+        if key == "eol_at" and isinstance(value, str):  # `and` only narrows it
+            session.execute(update(Item).where(Item.id == item_id).values(name=value))
 
 def check(session: Session, rows):
     names = None
@@ -2516,6 +2568,46 @@ def flush_batches(session: Session, rows):
     ]
     INVALID = [
         """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Shard(Base):
+    __tablename__ = "shards"
+    id = Column(Integer, primary_key=True)
+    url = Column(String(200))
+
+class Cursor(Base):
+    __tablename__ = "cursors"
+    id = Column(Integer, primary_key=True)
+    shard_id = Column(Integer, index=True)
+
+def names(session: Session, params: dict, wanted: set):
+    # Both sides are data: as many passes as the caller sends.
+    for name in set(params).intersection(wanted):
+        session.query(Cursor).filter(Cursor.shard_id == params[name]).first()  # ORM305
+    for name in set(params).union(SHARD_NAMES):
+        session.query(Cursor).filter(Cursor.shard_id == params[name]).first()  # ORM305
+
+SHARD_NAMES = ("eu", "us")
+
+def positions(engine, shards: list, lock):
+    found = {}
+    for shard in shards:
+        # One database for every pass; the lock taken from the item is no session.
+        with Session(engine) as session, lock(shard):
+            found[shard.id] = session.query(Cursor).filter(Cursor.shard_id == shard.id).first()  # ORM305
+    return found
+
+def load(session: Session, paths: list):
+    # timesketch: a file per pass, one database.
+    for path in paths:
+        with open(path) as fh:
+            session.add(Shard(url=fh.read()))
+            session.commit()  # ORM305
+""",
+        """
 from sqlalchemy import JSON, Column, String
 from sqlalchemy.orm import Session, declarative_base
 
@@ -2548,6 +2640,12 @@ def unassign(db: Session, keys: list):
             db.commit()
         except Exception as error:
             raise RuntimeError(key) from error
+
+def set_collections(db: Session, meta: dict):
+    # `or` widens the test to every item whose value is a list.
+    for key, value in meta.items():
+        if key == "default" or isinstance(value, list):
+            db.query(Dataset).filter(Dataset.key == key).update({"collections": value})  # ORM305
 """,
         """
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
