@@ -63,6 +63,14 @@ class AnnotationInfo:
     annotated_column: Optional[tuple[str, Call]] = None
 
 
+# Libraries whose names in `Mapped[...]` are types, never `Annotated` aliases
+# holding a `mapped_column(...)`.
+_TYPE_MODULES = frozenset({
+    "builtins", "typing", "typing_extensions", "datetime", "decimal", "uuid", "enum", "sqlalchemy", "sqlmodel",
+    "pydantic", "ipaddress", "pathlib", "collections", "fractions", "numbers", "json",
+})
+
+
 class ColumnInterpreter:
     def __init__(self, symbols: SymbolTable, bases: BaseResolver) -> None:
         self.symbols = symbols
@@ -329,6 +337,8 @@ class ColumnInterpreter:
             column.defaults = tuple((k, v) for k, v in call.kwargs if k in ("default", "onupdate", "default_factory"))
             column.factory = factory
         column.module = module
+        if annotation is not None and annotation.mapped and annotation.annotated_column is None and not (call is not None and call.has_kwarg("primary_key")):
+            column.may_be_key = self._outside_alias(annotation.module or module, annotation.inner)
         if has_type_argument:
             if not column.explicit_none_type:
                 column.type = self.resolve_type(module, type_expr)
@@ -349,6 +359,15 @@ class ColumnInterpreter:
         if column.nullable is None and factory == "Column":
             column.nullable = not column.primary_key
         return AttributeSpec("column", column=column)
+
+    def _outside_alias(self, module: str, expr: Optional[Expr]) -> bool:
+        """`expr` names something of a library that is not a module of types
+        ormlint knows (`_TYPE_MODULES`): it may be an `Annotated` alias
+        carrying a `mapped_column(...)` ormlint cannot read."""
+        if not isinstance(expr, Name):
+            return False
+        symbol = self.symbols.resolve_expr(module, expr)
+        return isinstance(symbol, External) and symbol.root not in _TYPE_MODULES
 
     def _names_model_class(self, module: str, expr: Optional[Expr]) -> bool:
         if isinstance(expr, Name):

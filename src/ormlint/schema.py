@@ -89,6 +89,9 @@ class ColumnInfo:
     module: str = ""
     factory: Optional[str] = None
     ondelete: Optional[str] = None
+    # `Mapped[StrPK]` with `StrPK` from a library ormlint cannot read: an alias
+    # `Annotated[str, mapped_column(primary_key=True)]` would make it a key.
+    may_be_key: bool = False
 
     @property
     def column_key(self) -> Optional[str]:

@@ -845,6 +845,7 @@ class _SqlTaint:
                             self.checked.add(arg.id)
             elif isinstance(sub, (ast.Global, ast.Nonlocal)):
                 self.opaque.update(sub.names)
+        self.rebound = _rebound_first(node.body, [name for name in self.params if name in self.assigned])  # type: ignore[attr-defined]
         self._memo: dict[str, frozenset[str]] = {}
 
     def sinks(self) -> tuple[SqlSink, ...]:
@@ -999,13 +1000,16 @@ class _SqlTaint:
             return frozenset()
         if name in self._memo:
             return self._memo[name]
-        self._memo[name] = frozenset()  # cycles
+        # Cycles: nothing more; a parameter bound anew first (`self.rebound`)
+        # reaches its values as itself (`name = quote(name)` stops at the call,
+        # `name = name.strip()` does not).
+        self._memo[name] = frozenset({name}) if name in self.rebound else frozenset()
         found: frozenset[str] = frozenset()
         values = self.assigned.get(name)
         if values:
             for value in values:
                 found |= self.taint(value, depth + 1)
-            if name in self.params:
+            if name in self.params and name not in self.rebound:
                 found |= {name}  # reassigned parameter: still its own value on some path
         elif name in self.comprehension_vars:
             found = self.taint(self.comprehension_vars[name], depth + 1)
@@ -1013,6 +1017,28 @@ class _SqlTaint:
             found = frozenset({name})
         self._memo[name] = found
         return found
+
+
+def _rebound_first(body: list[ast.stmt], params: list[str]) -> set[str]:
+    """The parameters whose first mention in the function is a statement of its
+    own block that binds them anew (`username = quote_name(conn, username)`,
+    `users = [quote(u) for u in users]`): what the caller passed reaches nothing
+    but that value, so the parameter holds only what is bound to it."""
+    rebound: set[str] = set()
+    waiting = set(params)
+    for statement in body:
+        if not waiting:
+            break
+        # Nested functions and lambdas count too: a closure made before the
+        # statement could read what the caller passed.
+        mentioned = waiting & {sub.id for sub in ast.walk(statement) if type(sub) is ast.Name}
+        if not mentioned:
+            continue
+        targets = statement.targets if type(statement) is ast.Assign else []
+        if len(targets) == 1 and type(targets[0]) is ast.Name and targets[0].id in mentioned:
+            rebound.add(targets[0].id)
+        waiting -= mentioned
+    return rebound
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

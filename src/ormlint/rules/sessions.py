@@ -1186,7 +1186,8 @@ class SqlBuiltFromInput(Rule):
       `Model.__tablename__`, `column.name`, settings attributes (program
       data, not input), module constants, the results of other calls
       (`int(x)`, `len(rows)`, `quote_ident(x)`: ormlint cannot see inside them
-      and stays silent);
+      and stays silent), also in a parameter bound anew to one before any
+      other use (`username = quote_name(conn, username)`);
     - numbers: `%d` conversions, numeric format specs (`{n:d}`), parameters
       annotated `int`, `float`, `bool`, `UUID`, `datetime`...;
     - names the function checks against an allow-list (`if col not in
@@ -1910,8 +1911,30 @@ def render(name: str):
     from markup import text as html_text
     return html_text(f"Hello {name}")
 ''',
+    _PRELUDE + '''
+def quote_name(session: Session, name: str):
+    return session.execute(text("SELECT quote_ident(:n)"), {"n": name}).scalar()
+
+def create_user(session: Session, username: str):
+    # datacube: the parameter is bound anew to its quoted form before any use.
+    username = quote_name(session, username)
+    session.execute(text(f"CREATE ROLE {username}"))
+
+def grant(session: Session, users: list):
+    users = [quote_name(session, user) for user in users]
+    session.execute(text("GRANT reader TO " + ", ".join(users)))
+''',
 ]
 SqlBuiltFromInput.INVALID = [
+    _PRELUDE + '''
+def create_user(session: Session, username: str):
+    username = username.strip()  # still the caller's text
+    session.execute(text(f"CREATE ROLE {username}"))  # ORM505
+
+def drop_user(session: Session, username: str):
+    session.execute(text(f"DROP ROLE {username}"))  # ORM505
+    username = normalise(username)
+''',
     '''
 from sqlalchemy import text
 

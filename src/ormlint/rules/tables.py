@@ -556,7 +556,10 @@ class Project(AppBase):  # ORM110
 class MissingPrimaryKey(Rule):
     """## What it does
     Flags a concrete mapped class whose table has no primary key column, own or
-    inherited from a mixin or abstract base.
+    inherited from a mixin or abstract base. Not reported when a column is
+    annotated with a name from a library ormlint cannot read (`Mapped[StrPK]`
+    with `StrPK` imported from elsewhere): an alias
+    `Annotated[str, mapped_column(primary_key=True)]` would make it the key.
 
     ## Why is this bad?
     SQLAlchemy refuses to map it: "could not assemble any primary key columns
@@ -592,11 +595,27 @@ class MissingPrimaryKey(Rule):
                 continue
             if any(c.primary_key for c in table.columns) or any(c.kind == "PrimaryKeyConstraint" for c in table.constraints):
                 continue
+            if any(c.may_be_key for c in table.columns):
+                continue  # `Mapped[StrPK]`, an alias from a library: perhaps the key
             message = f"`{mapped.name}` maps table `{table.display}` without any primary key column."
             hint = "Add a primary key column (`id = Column(Integer, primary_key=True)`), or mark the class `__abstract__ = True` if it is a base."
             yield self.diagnostic(mapped.path, mapped.span, message, hint, whole_span=False)
 
     VALID = [
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped
+
+from shared.coltypes import StrPK  # a library's `Annotated[str, mapped_column(primary_key=True)]`?
+
+class Base(DeclarativeBase):
+    pass
+
+class Setting(Base):
+    # meltano: the key comes with the alias, which ormlint cannot read.
+    __tablename__ = "settings"
+    name: Mapped[StrPK]
+    value: Mapped[str]
+""",
         """
 from sqlalchemy import Column, Integer, Text
 from sqlalchemy.orm import declarative_base
@@ -667,6 +686,15 @@ class Setting(Base):  # ORM111
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column()
     value: Mapped[str]
+
+# Types of the standard library are no aliases.
+from datetime import datetime
+from decimal import Decimal
+
+class Price(Base):  # ORM111
+    __tablename__ = "prices"
+    at: Mapped[datetime]
+    amount: Mapped[Decimal]
 """,
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
