@@ -381,6 +381,8 @@ class MigratedSchema:
     # Constraint / type changes on tables ormlint cannot name: later tables too.
     constraints_uncertain: bool = False
     types_uncertain: bool = False
+    # Tables a revision dropped and no later one created again (lower-cased).
+    dropped: set[str] = field(default_factory=set)
 
 
 # (module, type expression) -> resolved type; injected so replay needs no index.
@@ -471,6 +473,7 @@ class _Replay:
             self.table(op.table, path, op.line).uncertain = True
             return
         if op.kind == "create_table":
+            self.schema.dropped.discard(key)
             existed = key in tables
             table = MigratedTable(op.table, op.schema, path, op.line, uncertain=existed)
             primary = {n.lower() for n in op.names}
@@ -485,12 +488,14 @@ class _Replay:
             tables[key] = table
             return
         if op.kind == "drop_table":
-            tables.pop(key, None)
+            if tables.pop(key, None) is not None:
+                self.schema.dropped.add(key)
             return
         if op.kind == "rename_table":
             table = tables.pop(key) if key in tables else self.table(op.table, path, op.line)
             tables.pop(key, None)
             new_key = op.other.lower()
+            self.schema.dropped.discard(new_key)
             table.uncertain = table.uncertain or new_key in tables
             table.name = op.other
             for other in tables.values():

@@ -10,6 +10,7 @@ from ormlint.expr import Span, span_line, span_col
 from ormlint.index import ProjectIndex
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
+from ormlint.test_paths import is_test_path
 
 
 class IndexDefinition(NamedTuple):
@@ -96,6 +97,10 @@ class ForeignKeyWithoutIndex(Rule):
     `env.py`'s `target_metadata`, `op.create_table`, `__table__.create()`):
     calibre-web maps the library database Calibre writes, indexes and all.
 
+    Not reported on the tables of models defined in tests (`tests/`,
+    `test_*.py`, `conftest.py`): a fixture's table holds a handful of rows,
+    and no load an index would serve (ORM302 leaves tests' queries alone so).
+
     Not reported in a project written for MySQL (or MariaDB) alone, whose
     modules import its dialect or a driver of it and no other database's:
     InnoDB creates an index for every foreign key that has none.
@@ -128,6 +133,8 @@ class ForeignKeyWithoutIndex(Rule):
             # unknown `__table_args__` or base classes might hold one.
             if not table.constraints_known or table.name is None or ctx.index.creation.never_created(table):
                 continue
+            if is_test_path(table.path):
+                continue  # a fixture's table: a handful of rows, no load to serve
             for column in table.columns:
                 if not column.foreign_keys or column.column_key is None or column.index_declined:
                     continue
@@ -142,6 +149,25 @@ class ForeignKeyWithoutIndex(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/__init__.py": "",
+            "tests/conftest.py": """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Author(Base):
+    __tablename__ = "authors"
+    id = Column(Integer, primary_key=True)
+
+class Book(Base):
+    # Flask-User's, advanced-alchemy's test fixtures: a throwaway SQLite file.
+    __tablename__ = "books"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(Integer, ForeignKey("authors.id"))
+""",
+        },
         {
             "app/settings.py": """
 from sqlalchemy import Column, Integer, String, create_engine

@@ -932,8 +932,10 @@ class ModelsOutsideTargetMetadata(Rule):
     when any `env.py`'s `target_metadata` cannot be resolved (computed,
     `current_app.extensions[...]`, `None`), or when `env.py` adds tables to
     it afterwards (glance: `target_metadata._add_table(...)` for each table of
-    a second base), for Flask-SQLAlchemy bind keys, and for test, example and
-    documentation models.
+    a second base), for Flask-SQLAlchemy bind keys, for test, example and
+    documentation models, and for a model whose table a revision dropped and
+    none created again (cyborg's leftover `Accelerator`: its metadata in
+    `target_metadata` would have autogenerate create the table again).
 
     ## Why is this bad?
     `alembic revision --autogenerate` compares the database with
@@ -992,6 +994,10 @@ class ModelsOutsideTargetMetadata(Rule):
         # Tables some included metadata maps: a model of another base mapping
         # one of them (a replica, a read model) needs no migration of its own.
         covered = {t.name.lower() for t in ctx.index.tables if t.metadata in included and t.name is not None}
+        # Tables the revisions dropped for good: a model still mapping one is a
+        # leftover (cyborg's `Accelerator`); its metadata in target_metadata
+        # would have autogenerate create the table again.
+        dropped = set().union(*(schema.dropped for schema in history.schemas if not schema.uncertain))
         target_roots = {c.module.split(".")[0] for c in ctx.index.classes if c.metadata in included}
         missing: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}
@@ -1001,7 +1007,7 @@ class ModelsOutsideTargetMetadata(Rule):
             metadata = mapped.metadata
             if metadata in included or metadata.startswith("unknown:") or "[" in metadata:
                 continue
-            if mapped.table is None or mapped.table.name is None or mapped.table.name.lower() in covered:
+            if mapped.table is None or mapped.table.name is None or mapped.table.name.lower() in covered or mapped.table.name.lower() in dropped:
                 continue
             # Another application of a monorepo (its own database, or create_all):
             # only models loaded with an env.py, or in the package of the models
@@ -1022,6 +1028,33 @@ class ModelsOutsideTargetMetadata(Rule):
                 yield self.line_diagnostic(path, assign.span, message, hint)
 
     VALID = [
+        # cyborg: the legacy model's table was dropped for good; its metadata would bring it back.
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Device(Base):
+    __tablename__ = "devices"
+    id = Column(Integer, primary_key=True)
+""",
+            "app/legacy.py": """
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Accelerator(Base):
+    __tablename__ = "accelerators"
+    id = Column(String(36), primary_key=True)
+""",
+            "app/alembic/env.py": "from app import models\ntarget_metadata = models.Base.metadata\n",
+            "app/alembic/versions/a1.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("accelerators", sa.Column("id", sa.String(36), primary_key=True))\n    op.create_table("devices", sa.Column("id", sa.Integer(), primary_key=True))\n',
+            "app/alembic/versions/a2.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    op.drop_table("accelerators")\n',
+        },
         {
             "app/__init__.py": """
 """,
@@ -1129,6 +1162,33 @@ class Log(Other):
          "migrations/versions/1.py": 'revision = "1"\ndown_revision = None\n'},
     ]
     INVALID = [
+        # Dropped, then created again: the table is in use.
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Device(Base):
+    __tablename__ = "devices"
+    id = Column(Integer, primary_key=True)
+""",
+            "app/legacy.py": """
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Accelerator(Base):
+    __tablename__ = "accelerators"
+    id = Column(String(36), primary_key=True)
+""",
+            "app/alembic/env.py": "from app import models\ntarget_metadata = models.Base.metadata  # ORM604\n",
+            "app/alembic/versions/a1.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.create_table("accelerators", sa.Column("id", sa.String(36), primary_key=True))\n    op.create_table("devices", sa.Column("id", sa.Integer(), primary_key=True))\n',
+            "app/alembic/versions/a2.py": 'import sqlalchemy as sa\nfrom alembic import op\nrevision = "a2"\ndown_revision = "a1"\n\ndef upgrade():\n    op.drop_table("accelerators")\n    op.create_table(\"accelerators\", sa.Column(\"id\", sa.String(36), primary_key=True))\n',
+        },
         # The fourth audit: Alembic tracks SQLModel.metadata only.
         {"app/models/user.py": """
 from typing import Optional
