@@ -257,6 +257,11 @@ class _Function:
     assigns: dict[str, list[ast.AST]] = field(default_factory=dict)
     appends: dict[str, list[ast.AST]] = field(default_factory=dict)
     other_bindings: set[str] = field(default_factory=set)
+    # Names bound by a plain unpacking (`shop, fee = load(product)`), with the
+    # assignments; they are in `other_bindings` too. `bound_otherwise`: the
+    # names of `other_bindings` bound some other way as well.
+    unpacked: dict[str, list[ast.AST]] = field(default_factory=dict)
+    bound_otherwise: set[str] = field(default_factory=set)
     queries: list[QueryFact] = field(default_factory=list)
     query_vars: dict[str, list[int]] = field(default_factory=dict)
     loops: list[LoopFact] = field(default_factory=list)
@@ -510,12 +515,18 @@ class _Extractor:
                         fn.appends.setdefault(func.value.id, []).append(ast.Starred(value=arg))
                 elif func.attr in ("insert", "pop", "remove", "clear"):
                     fn.other_bindings.add(func.value.id)
+                    fn.bound_otherwise.add(func.value.id)
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         fn.assigns.setdefault(target.id, []).append(node.value)
+                    elif isinstance(target, (ast.Tuple, ast.List)) and all(type(e) is ast.Name for e in target.elts):
+                        for element in target.elts:
+                            fn.other_bindings.add(element.id)  # type: ignore[attr-defined]
+                            fn.unpacked.setdefault(element.id, []).append(node)  # type: ignore[attr-defined]
                     else:
                         _add_names(target, fn.other_bindings)
+                        _add_names(target, fn.bound_otherwise)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
@@ -523,12 +534,15 @@ class _Extractor:
                     fn.appends.setdefault(node.target.id, []).extend(node.value.elts)
                 else:
                     fn.other_bindings.add(node.target.id)
+                    fn.bound_otherwise.add(node.target.id)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
                 _add_names(node.target, fn.other_bindings)
+                _add_names(node.target, fn.bound_otherwise)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
                         _add_names(item.optional_vars, fn.other_bindings)
+                        _add_names(item.optional_vars, fn.bound_otherwise)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 fn.assigns.setdefault(node.target.id, []).append(node.value)
 
@@ -1622,13 +1636,17 @@ def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
     if not isinstance(tested, ast.Name):
         return False
     filled = tested.id
-    if not body or filled in fn.other_bindings or filled in fn.params or filled in fn.appends:
+    if not body or filled in fn.bound_otherwise or filled in fn.params or filled in fn.appends:
         return False
     first, last = body[0].lineno, body[-1].end_lineno or body[-1].lineno
+    # `shop, fee = load_fee(product)` in the branch fills it as well (open-event-server).
+    unpacked = fn.unpacked.get(filled, [])
+    if not all(first <= getattr(node, "lineno", 0) <= last for node in unpacked):
+        return False
     values = fn.assigns.get(filled, [])
     inside = [v for v in values if first <= getattr(v, "lineno", 0) <= last]
     outside = [v for v in values if not first <= getattr(v, "lineno", 0) <= last]
-    return bool(inside) and bool(outside) and all(_is_blank(v) for v in outside)
+    return bool(inside or unpacked) and bool(outside) and all(_is_blank(v) for v in outside)
 
 
 def _tested_for_none(test: ast.AST) -> Optional[ast.expr]:

@@ -845,6 +845,7 @@ class _SqlTaint:
                             self.checked.add(arg.id)
             elif isinstance(sub, (ast.Global, ast.Nonlocal)):
                 self.opaque.update(sub.names)
+        self._blocks: Optional[dict[int, tuple[list[ast.stmt], int]]] = None
         self.rebound = _rebound_first(node.body, [name for name in self.params if name in self.assigned])  # type: ignore[attr-defined]
         self._memo: dict[str, frozenset[str]] = {}
 
@@ -869,6 +870,8 @@ class _SqlTaint:
                 inner = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
                 if inner == "text":
                     continue  # reported on the text() call itself
+            if type(arg) is ast.Name:
+                arg = self.reaching_value(call, arg.id) or arg
             construction = self.construction(arg)
             if construction is None:
                 continue
@@ -876,6 +879,29 @@ class _SqlTaint:
             if sources:
                 found.append(SqlSink(kind, to_expr(func), receiver, span_of(call), construction, tuple(sorted(sources))))
         return tuple(found)
+
+    def reaching_value(self, call: ast.Call, name: str) -> Optional[ast.expr]:
+        """The one value `name` certainly holds at `call`: bound by an earlier
+        statement of the block the call's statement is in, with nothing that
+        could bind it again in between (`text = f"... {quote(conn, db)}"` then
+        `conn.execute(sa.text(text))`, whatever another branch bound it to;
+        sqlalchemy-utils' `create_database`). None when not so certain."""
+        if self._blocks is None:
+            self._blocks = _statement_blocks(self.node.body)  # type: ignore[attr-defined]
+        where = self._blocks.get(id(call))
+        if where is None:
+            return None
+        block, position = where
+        if _binds(block[position], name):
+            return None  # `text = execute(text(text))`, a walrus: not before the call for certain
+        for statement in reversed(block[:position]):
+            if type(statement) is ast.Assign and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if type(target) is ast.Name and target.id == name:
+                    return statement.value
+            if _binds(statement, name):
+                return None
+        return None
 
     def call_sites(self) -> tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
         """Calls of plain names and `self.`/`cls.` methods that pass outside data."""
@@ -1017,6 +1043,67 @@ class _SqlTaint:
             found = frozenset({name})
         self._memo[name] = found
         return found
+
+
+def _statement_blocks(body: list[ast.stmt]) -> dict[int, tuple[list[ast.stmt], int]]:
+    """For each call of a function body (outside nested functions and classes),
+    by identity: the block of statements its statement is in, and where."""
+    found: dict[int, tuple[list[ast.stmt], int]] = {}
+    blocks = [body]
+    while blocks:
+        block = blocks.pop()
+        for position, statement in enumerate(block):
+            if type(statement) in _SCOPE_STATEMENTS:
+                continue
+            for field in _BLOCK_STATEMENT_FIELDS:
+                inner = getattr(statement, field, None)
+                if inner:
+                    blocks.append(inner)
+            for part in getattr(statement, "handlers", None) or getattr(statement, "cases", None) or ():
+                blocks.append(part.body)
+            for sub in _own_expressions(statement):
+                if type(sub) is ast.Call:
+                    found[id(sub)] = (block, position)
+    return found
+
+
+_SCOPE_STATEMENTS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_BLOCK_STATEMENT_FIELDS = ("body", "orelse", "finalbody")
+
+
+def _own_expressions(statement: ast.stmt) -> list[ast.AST]:
+    """The nodes of `statement` outside the blocks of statements it holds (and
+    outside lambdas, which run later)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for field, value in ast.iter_fields(node):
+            if node is statement and field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                continue
+            if type(node) is ast.Lambda:
+                continue
+            for child in value if isinstance(value, list) else (value,):
+                if isinstance(child, ast.AST):
+                    stack.append(child)
+    return found
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    """Whether anything in `statement` may bind `name` (an assignment of any
+    kind, a loop or `with` target, a walrus, an import, a `global`, a nested
+    def or class)."""
+    for sub in ast.walk(statement):
+        if type(sub) is ast.Name and type(sub.ctx) is not ast.Load and sub.id == name:
+            return True
+        if type(sub) in _SCOPE_STATEMENTS and sub.name == name:  # type: ignore[attr-defined]
+            return True
+        if type(sub) in (ast.Import, ast.ImportFrom) and any((alias.asname or alias.name).split(".")[0] == name for alias in sub.names):  # type: ignore[attr-defined]
+            return True
+        if type(sub) in (ast.Global, ast.Nonlocal) and name in sub.names:  # type: ignore[attr-defined]
+            return True
+    return False
 
 
 def _rebound_first(body: list[ast.stmt], params: list[str]) -> set[str]:

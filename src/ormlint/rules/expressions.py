@@ -375,7 +375,11 @@ class PythonOperatorInCondition(Rule):
         for path, use, is_column in _operators_on_attributes(ctx):
             if not use.in_condition or use.operator in ("==", "!="):
                 continue
-            message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: the condition becomes a constant."
+            # `A == x and B == y`: Python's `and` returns one of its operands (a
+            # comparison of two columns' SQL is false as a Python value), so the
+            # query keeps one condition and drops the other.
+            effect = "only one of its operands reaches the query" if use.operator in ("and", "or") else "the condition becomes a constant"
+            message = f"Python `{use.operator}` on `{use.base}.{use.attr}` is evaluated by Python, not by the database: {effect}."
             diagnostic = self.diagnostic(path, use.span, message, f"Use SQLAlchemy's {self._REMEDY[use.operator]}.")
             if is_column:  # relationships have no `.is_()`, `.in_()`
                 fix = _operator_fix(use)

@@ -1188,6 +1188,10 @@ class SqlBuiltFromInput(Rule):
       (`int(x)`, `len(rows)`, `quote_ident(x)`: ormlint cannot see inside them
       and stays silent), also in a parameter bound anew to one before any
       other use (`username = quote_name(conn, username)`);
+    - a variable that an earlier statement of the call's own block bound to
+      such SQL, with nothing in between that may bind it again (`sql =
+      f"... {quote(conn, db)}"` then `execute(text(sql))`), whatever another
+      branch bound it to;
     - numbers: `%d` conversions, numeric format specs (`{n:d}`), parameters
       annotated `int`, `float`, `bool`, `UUID`, `datetime`...;
     - names the function checks against an allow-list (`if col not in
@@ -1923,9 +1927,25 @@ def create_user(session: Session, username: str):
 def grant(session: Session, users: list):
     users = [quote_name(session, user) for user in users]
     session.execute(text("GRANT reader TO " + ", ".join(users)))
+
+def create_database(session: Session, name: str, encoding: str, postgres: bool):
+    # sqlalchemy-utils: what `sql` holds here is the line above, whatever the other branch made it.
+    if postgres:
+        sql = f"CREATE DATABASE {quote_name(session, name)} ENCODING '{encoding}'"  # a parameter, quoted by hand
+        session.execute(text("SELECT 1"))
+    else:
+        sql = f"CREATE DATABASE {quote_name(session, name)}"
+        session.execute(text(sql))
 ''',
 ]
 SqlBuiltFromInput.INVALID = [
+    _PRELUDE + '''
+def create_database(session: Session, name: str, encoding: str, plain: bool):
+    sql = f"CREATE DATABASE {name} ENCODING '{encoding}'"
+    if plain:
+        sql = "CREATE DATABASE fallback"  # only on one path
+    session.execute(text(sql))  # ORM505
+''',
     _PRELUDE + '''
 def create_user(session: Session, username: str):
     username = username.strip()  # still the caller's text
