@@ -1329,7 +1329,8 @@ class ContradictoryDeleteRule(Rule):
     deleted through the ORM, SQLAlchemy first sets the children's foreign key
     to NULL (its default for a collection it does not cascade to), which the
     NOT NULL column refuses: IntegrityError, although the database would have
-    cascaded the delete by itself.
+    cascaded the delete by itself. (When the column is part of the primary
+    key, SQLAlchemy refuses first: "tried to blank-out primary key column".)
 
     ## Example
     ```python
@@ -1370,9 +1371,14 @@ class ContradictoryDeleteRule(Rule):
                         paths = join_constraints(ctx.index, target.table, column.table)
                         if paths is None or len(paths) != 1:
                             continue
+                        # A key column is never set to NULL: SQLAlchemy's sync.clear() raises
+                        # first (open-event-server's `OrderTicket.order_id`).
+                        outcome = ("tries to set it to NULL, which SQLAlchemy refuses for a primary key column "
+                                   "(AssertionError: \"tried to blank-out primary key column\")") if column.primary_key \
+                            else "first sets it to NULL (IntegrityError)"
                         message = (
                             f"`{column.label}` is NOT NULL with ondelete='CASCADE', but `{rel.label}` neither cascades deletes "
-                            f"nor sets passive_deletes: deleting a `{rel.owner.name}` first sets it to NULL (IntegrityError)."
+                            f"nor sets passive_deletes: deleting a `{rel.owner.name}` {outcome}."
                         )
                         yield self.line_diagnostic(column.path, column.span, message, f"Give `{rel.label}` cascade=\"all, delete-orphan\" and/or passive_deletes=True.")
                         break
