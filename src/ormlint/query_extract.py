@@ -1435,8 +1435,7 @@ def _database_per_item(own: list[ast.AST], names: set[str]) -> bool:
             call, bound = item.context_expr, item.optional_vars
             if type(call) is not ast.Call or type(bound) is not ast.Name or not _PER_ITEM_HANDLE.search(bound.id):
                 continue
-            arguments = [*call.args, *[keyword.value for keyword in call.keywords]]
-            if any(type(argument) is ast.Name and argument.id in names for argument in arguments) and _goes_through(node.body, bound.id):
+            if _names_passed(call) & names and _goes_through(node.body, bound.id):
                 return True
     return False
 
@@ -1455,9 +1454,14 @@ def _goes_through(body: list[ast.stmt], name: str) -> bool:
             func = sub.func
             if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == name:
                 return True
-            if any(type(argument) is ast.Name and argument.id == name for argument in [*sub.args, *[k.value for k in sub.keywords]]):
+            if name in _names_passed(sub):
                 return True
     return False
+
+
+def _names_passed(call: ast.Call) -> set[str]:
+    """The plain names a call passes, by position or keyword."""
+    return {argument.id for argument in [*call.args, *[keyword.value for keyword in call.keywords]] if type(argument) is ast.Name}
 
 
 def _empties_session_or_sleeps(node: ast.AST) -> bool:

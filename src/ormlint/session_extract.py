@@ -1067,8 +1067,10 @@ def _statement_blocks(body: list[ast.stmt]) -> dict[int, tuple[list[ast.stmt], i
     return found
 
 
-_SCOPE_STATEMENTS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_SCOPE_STATEMENTS = _SCOPES - {ast.Lambda}
 _BLOCK_STATEMENT_FIELDS = ("body", "orelse", "finalbody")
+# The fields of a compound statement that hold statements or the parts that do.
+_STATEMENT_HOLDERS = frozenset({*_BLOCK_STATEMENT_FIELDS, "handlers", "cases"})
 
 
 def _own_expressions(statement: ast.stmt) -> list[ast.AST]:
@@ -1079,10 +1081,10 @@ def _own_expressions(statement: ast.stmt) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         found.append(node)
+        if type(node) is ast.Lambda:
+            continue
         for field, value in ast.iter_fields(node):
-            if node is statement and field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                continue
-            if type(node) is ast.Lambda:
+            if node is statement and field in _STATEMENT_HOLDERS:
                 continue
             for child in value if isinstance(value, list) else (value,):
                 if isinstance(child, ast.AST):
