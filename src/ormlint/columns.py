@@ -71,6 +71,11 @@ _TYPE_MODULES = frozenset({
 })
 
 
+# sqlalchemy-json's types: `mutable_json_type(dbtype=JSONB, nested=True)` and
+# the classes it builds on, all `Mutable` (each instance gets its own copy).
+_SQLALCHEMY_JSON_MUTABLES = frozenset({"mutable_json_type", "MutableJson", "NestedMutableJson"})
+
+
 class ColumnInterpreter:
     def __init__(self, symbols: SymbolTable, bases: BaseResolver) -> None:
         self.symbols = symbols
@@ -183,6 +188,9 @@ class ColumnInterpreter:
             return ColumnType(_type_display(expr), None, mutable_wrapper=True)
         symbol = self.symbols.resolve_expr(module, func)
         display = _type_display(expr)
+        if isinstance(symbol, External) and symbol.root == "sqlalchemy_json" and symbol.last in _SQLALCHEMY_JSON_MUTABLES:
+            # sqlalchemy-json's change-tracking types, `Mutable` too (pybossa).
+            return ColumnType(display, None, mutable_wrapper=True)
         name = sqlalchemy_name(symbol)
         if name is not None:
             family = type_family(name)

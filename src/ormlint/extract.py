@@ -361,7 +361,31 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         # the session extraction). A project function found in a test module
         # is then unknown to session resolution, which stays silent.
         sessions=extract_sessions(tree, is_migration) if not is_test_path(path) else (),
+        query_listeners=_query_listeners(tree) if text is None or _QUERY_EVENT in text else (),
     )
+
+
+# The session event whose listeners may rewrite every ORM statement.
+_QUERY_EVENT = "do_orm_execute"
+
+
+def _query_listeners(tree: ast.Module) -> tuple[str, ...]:
+    """The functions a call naming the `do_orm_execute` event registers: the
+    function it decorates (`@event.listens_for(Session, "do_orm_execute")`) or
+    the one it is given (`event.listen(factory, "do_orm_execute", fn)`)."""
+    found: list[str] = []
+    for node in subtree(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(_names_query_event(d) for d in node.decorator_list):
+                found.append(node.name)
+        elif isinstance(node, ast.Call) and _names_query_event(node) and len(node.args) >= 3:
+            listener = node.args[2]
+            found.append(listener.id if isinstance(listener, ast.Name) else "")
+    return tuple(found)
+
+
+def _names_query_event(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and any(isinstance(a, ast.Constant) and a.value == _QUERY_EVENT for a in node.args)
 
 
 _INDEX_FLAGS = ("index", "unique", "primary_key")

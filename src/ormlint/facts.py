@@ -112,6 +112,10 @@ class ModuleFacts:
     # An Alembic revision's `upgrade()`, as schema operations to replay
     # (ormlint.migration_extract).
     migration_ops: tuple["MigrationOp", ...] = ()
+    # The functions registered here as `do_orm_execute` listeners
+    # (`@event.listens_for(Session, "do_orm_execute")`; "" for one passed as
+    # something else than a name): they may add conditions to every query.
+    query_listeners: tuple[str, ...] = ()
 
 
 @record

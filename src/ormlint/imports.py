@@ -10,6 +10,7 @@ test files) imports both, directly or through other modules.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ormlint.facts import ModuleFacts
 
@@ -21,12 +22,17 @@ class ModuleLoads:
     among its prefixes (importing a.b.c loads a, a.b and a.b.c), remembered per
     name (modules import the same names over and over)."""
 
-    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+    def __init__(self, modules: dict[str, ModuleFacts], aliases: Optional[dict[str, str]] = None) -> None:
         self.modules = modules
+        # Other names modules are imported by (`ormlint.module_aliases`).
+        self.aliases = aliases or {}
         # A name whose first part starts no project module loads nothing of the
         # project (nor does any name under it): most imports are of libraries.
-        self.roots = frozenset(name.partition(".")[0] for name in modules)
+        self.roots = frozenset(name.partition(".")[0] for name in [*modules, *self.aliases])
         self.loaded: dict[str, tuple[str, ...]] = {}
+
+    def module_named(self, name: str) -> str:
+        return name if name in self.modules else self.aliases.get(name, name)
 
     def of(self, dotted: str) -> tuple[str, ...]:
         loaded = self.loaded.get(dotted)
@@ -35,7 +41,7 @@ class ModuleLoads:
             if parts[0] not in self.roots:
                 loaded = ()
             else:
-                prefixes = (".".join(parts[:end]) for end in range(1, len(parts) + 1))
+                prefixes = (self.module_named(".".join(parts[:end])) for end in range(1, len(parts) + 1))
                 loaded = tuple(name for name in prefixes if name in self.modules)
             self.loaded[dotted] = loaded
         return loaded
@@ -54,17 +60,17 @@ def _imported_modules(facts: ModuleFacts, loads: ModuleLoads) -> set[str]:
         # `from a.b import c` also loads the module a.b.c, if there is one (its
         # other prefixes are a.b's): never when a is a library.
         if attribute is not None and (loaded or source.partition(".")[0] in roots):
-            submodule = f"{source}.{attribute}"
+            submodule = loads.module_named(f"{source}.{attribute}")
             if submodule in modules:
                 found.add(submodule)
     return found
 
 
 class ImportGraph:
-    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+    def __init__(self, modules: dict[str, ModuleFacts], aliases: Optional[dict[str, str]] = None) -> None:
         self.names = sorted(modules)
         self.position = {name: i for i, name in enumerate(self.names)}
-        loads = ModuleLoads(modules)
+        loads = ModuleLoads(modules, aliases)
         self.edges: list[list[int]] = [
             [self.position[m] for m in _imported_modules(modules[name], loads) if m != name]
             for name in self.names

@@ -17,6 +17,7 @@ from ormlint.creation import Creation, project_creation, table_of_symbol
 from ormlint.dialects import ProjectDatabases, project_databases
 from ormlint.expr import Call, Const, Dict, Expr, Lambda, Name, Seq, Span, const_bool, const_str
 from ormlint.imports import ImportGraph
+from ormlint.module_aliases import module_aliases
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import BACKREF_FACTORIES, COLUMN_FACTORIES, CONSTRAINT_FACTORIES, TABLE_FACTORY, snake_case, snake_case_v2
 from ormlint.schema import ColumnInfo, ConstraintInfo, ForeignKeyRef, MappedClass, RelationshipInfo, TableInfo
@@ -122,7 +123,8 @@ class ProjectIndex:
 class IndexBuilder:
     def __init__(self, modules: dict[str, ModuleFacts]) -> None:
         self.modules = modules
-        self.symbols = SymbolTable(modules)
+        self.aliases = module_aliases(modules)
+        self.symbols = SymbolTable(modules, self.aliases)
         self.bases = BaseResolver(self.symbols)
         self.columns = ColumnInterpreter(self.symbols, self.bases)
         self.index = ProjectIndex(modules)
@@ -132,7 +134,7 @@ class IndexBuilder:
 
     # -- entry point ----------------------------------------------------
     def build(self) -> ProjectIndex:
-        self.index.imports = ImportGraph(self.modules)
+        self.index.imports = ImportGraph(self.modules, self.aliases)
         self.index.symbols = self.symbols
         self.index.databases = project_databases(self.modules.values())
         for module in sorted(self.modules):
@@ -208,6 +210,7 @@ class IndexBuilder:
         mro = self.bases.mro(ref)
         mapped.dataclass_style = any(self.bases.uses_dataclass_mixin(a) for a in mro)
         mapped.constructors = self._constructors(mro)
+        mapped.filtering_query_class = self._filtering_query_class(mro)
         ancestors = [a for a in mro[1:] if self._mapped.get(a) is None and not self._is_mapped_ancestor(a)]
         # Attributes of the class itself and of its non-mapped ancestors
         # (mixins, abstract bases, SQLModel data models), nearest last.
@@ -228,12 +231,37 @@ class IndexBuilder:
 
     def _constructors(self, mro: list[ClassRef]) -> Optional[tuple[FunctionFact, ...]]:
         found: list[FunctionFact] = []
+        after_base: set[ClassRef] = set()
         for ref in mro:
             analysis = self.bases.analyze(ref)
             if analysis is None:
                 return None
             found.extend(f for f in analysis.fact.functions if f.name == "__init__")
+            after_base.update(a for parent in analysis.parents_after_base for a in self.bases.mro(parent))
+        # `class Metric(Base, Mixin)`: the declarative base comes before the mixin
+        # in the MRO, so SQLAlchemy's constructor (or the base's) runs, not the
+        # mixin's `__init__`; which one ormlint would have to follow C3 to say.
+        if any(f.name == "__init__" for ref in after_base for f in self._functions_of(ref)):
+            return None
         return tuple(found)
+
+    def _filtering_query_class(self, mro: list[ClassRef]) -> bool:
+        """`query_class = X` in the nearest class of `mro` that sets it, where X
+        (or a project class it derives from) overrides `_QUERY_HOOKS`."""
+        for ref in mro:
+            analysis = self.bases.analyze(ref)
+            value = analysis.body_value("query_class") if analysis is not None else None
+            if value is None:
+                continue
+            query_class = self.symbols.resolve_expr(ref.module, value)
+            if not isinstance(query_class, ClassRef):
+                return False
+            return any(f.name in _QUERY_HOOKS for a in self.bases.mro(query_class) for f in self._functions_of(a))
+        return False
+
+    def _functions_of(self, ref: ClassRef) -> tuple[FunctionFact, ...]:
+        analysis = self.bases.analyze(ref)
+        return analysis.fact.functions if analysis is not None else ()
 
     def _is_mapped_ancestor(self, ref: ClassRef) -> bool:
         return self.mapped_class(ref) is not None
@@ -1054,14 +1082,25 @@ def _literal_schema(value: Optional[Expr]) -> Optional[str]:
     return ""
 
 
+# What a query class overrides to change every query it makes: the global
+# filter recipes (`__iter__`, `__new__` returning `self.filter(...)`).
+_QUERY_HOOKS = frozenset({"__iter__", "__new__", "__init__", "_execute_and_instances", "_compile_context"})
+
+
 def _table_order(mapped: MappedClass, own: ClassAnalysis) -> list[ColumnInfo]:
     """The columns in the order SQLAlchemy gives the table (and a primary key
     of several `primary_key=True` columns): those of the class body first, as
     written, then those copied from mixins and abstract bases, which the
     declarative scan makes after the body ran (`Parent(Versioned)` with its
-    own `id` and the mixin's `start` has the primary key (id, start))."""
+    own `id` and the mixin's `start` has the primary key (id, start)). SQLModel
+    does the opposite: the fields of its bases first, in the bases' order, then
+    those of the class body, also one a base has too (`Membership(MembershipBase)`
+    with the base's `user_id` and its own `id` has the primary key (user_id, id);
+    checked with SQLModel 0.0.50 on pydantic 2.14)."""
     own_keys = dict.fromkeys(a.target for a in own.fact.body if a.target in mapped.columns)
-    return [mapped.columns[key] for key in own_keys] + [c for key, c in mapped.columns.items() if key not in own_keys]
+    own_columns = [mapped.columns[key] for key in own_keys]
+    inherited = [c for key, c in mapped.columns.items() if key not in own_keys]
+    return inherited + own_columns if mapped.style == "sqlmodel" else own_columns + inherited
 
 
 def build_index(modules: dict[str, ModuleFacts], unparsed_names: Iterable[str] = ()) -> ProjectIndex:

@@ -629,7 +629,7 @@ class _Extractor:
                 fn.literal_items |= names
             else:
                 fn.literal_items -= names
-            index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating or _database_per_item(own, names))
+            index = self._loop(fn, "for", stmt, loop_target, iterable, where, repeating or _database_per_item(own, names) or _lock_per_item(own, names))
             key = _mapping_key_target(stmt.target, stmt.iter)
             if key:
                 fn.key_targets[index] = key
@@ -1440,6 +1440,32 @@ def _database_per_item(own: list[ast.AST], names: set[str]) -> bool:
     return False
 
 
+def _lock_per_item(own: list[ast.AST], names: set[str]) -> bool:
+    """The loop body takes a lock named after the item (`with Lock(redis,
+    f"deploy:{app_id}")`, `with cache.lock(key)`, freight): each pass checks
+    and acts while only that item is locked, so its round trips cannot be
+    merged into one for all the items."""
+    for node in own:
+        if type(node) is not ast.With and type(node) is not ast.AsyncWith:
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if type(call) is not ast.Call:
+                continue
+            func = call.func
+            called = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else ""
+            if not _LOCK_CALL.search(called):
+                continue
+            arguments = [*call.args, *[keyword.value for keyword in call.keywords]]
+            if any(type(sub) is ast.Name and sub.id in names for argument in arguments for sub in _subtree(argument)):
+                return True
+    return False
+
+
+# `Lock`, `lock`, `acquire_lock`, `advisory_lock`, `redis_lock`, as a word of the called name.
+_LOCK_CALL = re.compile(r"(?:^|_)lock(?:$|_)", re.IGNORECASE)
+
+
 # Names of a session, connection or request context (`db_session`, `shard_db`,
 # `conn`, nova's `cctxt`), as words of a snake-case name.
 _PER_ITEM_HANDLE = re.compile(r"(?:^|_)(?:session|sess|db|conn|connection|ctx|cctxt|context|cursor)s?(?:$|_)", re.IGNORECASE)
@@ -1692,17 +1718,41 @@ def _is_blank(value: ast.AST) -> bool:
 
 def _note_idle_flushes(fn: _Function, body: list[ast.stmt]) -> None:
     """`session.commit()` then `session.flush()`: the flush finds nothing
-    pending and sends nothing (the commit already flushed)."""
+    pending and sends nothing (the commit already flushed). So too right after
+    a bulk `query.update()` or `.delete()`, which flushed before it ran, and
+    after a savepoint the loop opens on every pass (`try: with
+    session.begin_nested(): ... except IntegrityError: ...`): what the flush
+    sends, the next pass's savepoint would flush anyway (zeus)."""
     previous: Optional[tuple[str, str]] = None
     for stmt in body:
         call = _session_call(stmt)
         if call is None:
-            previous = None
+            savepoint = type(stmt) is ast.Try and bool(stmt.handlers) and _savepoint(stmt.body)
+            previous = ("", "bulk") if savepoint or _bulk_query_statement(stmt) else None
             continue
         receiver, method, node = call
-        if method == "flush" and previous is not None and previous[0] == receiver:
+        if method == "flush" and previous is not None and (previous[0] == receiver or previous[1] == "bulk"):
             fn.idle_flushes.add(id(node))
         previous = (receiver, method)
+
+
+def _bulk_query_statement(stmt: ast.stmt) -> bool:
+    """`[await] X.query.filter(...).update({...})` or `session.query(X)....delete()` as a statement."""
+    value = stmt.value if type(stmt) is ast.Expr else None
+    if type(value) is ast.Await:
+        value = value.value
+    if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr not in ("update", "delete"):
+        return False
+    node: ast.AST = value.func.value
+    while True:
+        if type(node) is ast.Call:
+            node = node.func
+        elif type(node) is ast.Attribute:
+            if node.attr == "query":
+                return True
+            node = node.value
+        else:
+            return False
 
 
 def _session_call(stmt: ast.stmt) -> Optional[tuple[str, str, ast.Call]]:

@@ -243,6 +243,10 @@ class MappedClass:
     is_declarative_2: bool = False
     # MappedAsDataclass: plain annotations are unmapped dataclass fields.
     dataclass_style: bool = False
+    # `query_class = X` (on the class or an ancestor) with a project class X that
+    # overrides how a query is made or run (`__iter__`, `__new__`...): Flask-
+    # SQLAlchemy's `Model.query` may then add conditions to every query.
+    filtering_query_class: bool = False
     allow_unmapped: bool = False
     table_name_known: bool = True
     has_table_override: bool = False  # `__table__ = ...`

@@ -848,6 +848,8 @@ class _SqlTaint:
         self._blocks: Optional[dict[int, tuple[list[ast.stmt], int]]] = None
         self.rebound = _rebound_first(node.body, [name for name in self.params if name in self.assigned])  # type: ignore[attr-defined]
         self._memo: dict[str, frozenset[str]] = {}
+        # The sink whose SQL `taint` is reading, while it reads the names written there.
+        self._at: Optional[ast.Call] = None
 
     def sinks(self) -> tuple[SqlSink, ...]:
         found: list[SqlSink] = []
@@ -870,12 +872,21 @@ class _SqlTaint:
                 inner = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
                 if inner == "text":
                     continue  # reported on the text() call itself
+            written_here = True
             if type(arg) is ast.Name:
-                arg = self.reaching_value(call, arg.id) or arg
+                reaching = self.reaching_value(call, arg.id)
+                if reaching is not None:
+                    arg, written_here = reaching, False
             construction = self.construction(arg)
             if construction is None:
                 continue
-            sources = self.taint(arg, 0)
+            # The names written in the sink's own SQL hold what reaches the sink
+            # (`col = quote(col)` before it), not every value they ever had.
+            self._at = call if written_here else None
+            try:
+                sources = self.taint(arg, 0)
+            finally:
+                self._at = None
             if sources:
                 found.append(SqlSink(kind, to_expr(func), receiver, span_of(call), construction, tuple(sorted(sources))))
         return tuple(found)
@@ -955,7 +966,16 @@ class _SqlTaint:
         if isinstance(node, ast.Constant):
             return frozenset()
         if isinstance(node, ast.Name):
-            return self.name_taint(node.id, depth)
+            at = self._at
+            if at is None:
+                return self.name_taint(node.id, depth)
+            # A name in the sink's SQL: the value bound to it just before, if certain.
+            reaching = self.reaching_value(at, node.id)
+            self._at = None  # what the names of other statements hold is not known at the sink
+            try:
+                return self.taint(reaching, depth + 1) if reaching is not None else self.name_taint(node.id, depth)
+            finally:
+                self._at = at
         if isinstance(node, ast.JoinedStr):
             found: frozenset[str] = frozenset()
             for value in node.values:

@@ -93,8 +93,10 @@ def sqlalchemy_name(symbol: Optional[Symbol]) -> Optional[str]:
 class SymbolTable:
     """Name lookup over all modules of one project."""
 
-    def __init__(self, modules: dict[str, ModuleFacts]) -> None:
+    def __init__(self, modules: dict[str, ModuleFacts], aliases: Optional[dict[str, str]] = None) -> None:
         self.modules = modules
+        # Other names modules are imported by (`ormlint.module_aliases`).
+        self.aliases = aliases or {}
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._cache: dict[tuple[str, str], Optional[Symbol]] = {}
         self._flask_cache: dict[ValueRef, bool] = {}
@@ -175,6 +177,7 @@ class SymbolTable:
         binding = self.bindings(module).get(name)
         if binding is None:
             for star in self.modules[module].star_imports:
+                star = self.module_named(star)
                 if star in self.modules:
                     found = self.lookup(star, name, depth + 1)
                     if found is not None:
@@ -200,11 +203,17 @@ class SymbolTable:
                     return self.resolve(module, value.args[0].dotted)
             return ValueRef(module, name)
         source, attr = binding
+        source = self.module_named(source)
         if attr is None:
             return self.module_symbol(source)
         return self.import_from(source, attr, depth)
 
+    def module_named(self, name: str) -> str:
+        """The module an import of `name` loads, when it is a project module by another name."""
+        return name if name in self.modules else self.aliases.get(name, name)
+
     def module_symbol(self, module: str) -> Symbol:
+        module = self.module_named(module)
         if module in self.modules or self._is_package_prefix(module):
             return ModuleRef(module)
         return External(module)
@@ -219,11 +228,12 @@ class SymbolTable:
         return module in self._prefixes
 
     def import_from(self, source: str, attr: str, depth: int = 0) -> Optional[Symbol]:
+        source = self.module_named(source)
         if source in self.modules:
             found = self.lookup(source, attr, depth + 1)
             if found is not None:
                 return found
-        submodule = f"{source}.{attr}"
+        submodule = self.module_named(f"{source}.{attr}")
         if submodule in self.modules or self._is_package_prefix(submodule):
             return ModuleRef(submodule)
         if source in self.modules or self._is_package_prefix(source):

@@ -1033,8 +1033,9 @@ class MutableDefault(Rule):
     Flags a mutable literal as a column default: `default={}`, `default=[]`,
     `default=set()`, `default=dict()`, `default=list()`. SQLModel and pydantic
     copy field defaults, so `Field(default={})` is left alone, and so does a
-    `Mutable` type (`Column(MutableDict.as_mutable(JSONB), default={})`, or
-    any column of a type a module tracks with `MutableDict.associate_with(JSON)`):
+    `Mutable` type (`Column(MutableDict.as_mutable(JSONB), default={})`,
+    sqlalchemy-json's `mutable_json_type(...)`, or any column of a type a
+    module tracks with `MutableDict.associate_with(JSON)`):
     `Mutable.coerce()` gives each instance its own copy. Nor a column the
     class's own `__init__` sets on `self` (`self.meta = {}`): the default
     never reaches an instance.
@@ -1127,6 +1128,20 @@ class Dashboard(Base):
     # redash: each instance gets a MutableDict/MutableList copy of the default.
     options = Column(MutableDict.as_mutable(JSONB), default={})
     layout = Column(MutableList.as_mutable(JSON), default=[])
+""",
+            "app/profiles.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import declarative_base
+from sqlalchemy_json import mutable_json_type
+
+Base = declarative_base()
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    id = Column(Integer, primary_key=True)
+    # pybossa: sqlalchemy-json's types are `Mutable` too.
+    info = Column(mutable_json_type(dbtype=JSONB, nested=True), default=dict())
 """,
             "app/tracked.py": """
 from sqlalchemy import JSON, Column, Integer

@@ -359,6 +359,25 @@ def upgrade():
         },
     ]
     INVALID = [
+        # SQLModel puts the fields of the bases first: the primary key is
+        # (user_id, team_id, id), which serves user_id, not team_id (bisheng).
+        """
+from typing import Optional
+from sqlmodel import Field, SQLModel
+
+class Account(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+
+class Team(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+
+class MembershipBase(SQLModel):
+    user_id: Optional[int] = Field(default=None, foreign_key="account.id", primary_key=True)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", primary_key=True)  # ORM301
+
+class Membership(MembershipBase, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+""",
         {
             "app/settings.py": """
 from sqlalchemy import Column, Integer, String, create_engine

@@ -302,9 +302,26 @@ def _site(query: ResolvedQuery) -> str:
     return f"{query.path}:{query.line}"
 
 
+def _columns_listeners_may_add(ctx: RuleContext) -> frozenset[str]:
+    """The attribute names the `do_orm_execute` listeners read (`table.c.tenant_id`,
+    `Skill.tenant_id`): such a listener may add a condition on a column of that
+    name to every query (bisheng's tenant filter), so no query of a table with
+    one is read completely. All the module reads when a listener is not named."""
+    found: set[str] = set()
+    for facts in ctx.index.modules.values():
+        if not facts.query_listeners or is_test_path(facts.path):
+            continue
+        listeners = set(facts.query_listeners)
+        for scope in facts.scopes:
+            if "" in listeners or scope.name.rsplit(".", 1)[-1] in listeners:
+                found.update(attr for _, attr, _, _, _, _ in scope.attributes)
+    return frozenset(found)
+
+
 def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, list[tuple[ColumnInfo, str]]]]:
     """Queries whose conditions are certainly read, on one table: (query, table, columns)."""
     data = analysis(ctx)
+    rewritten = _columns_listeners_may_add(ctx)
     for module, path, function, scope in data.functions:
         if is_test_path(path):
             continue  # a test's queries say nothing of the load an index would serve
@@ -315,6 +332,8 @@ def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, li
             query = data.resolve(module, path, function, scope, position)
             if query is None or query.kind not in ("query", "model_query", "select", "update", "delete") or query.model is None:
                 continue
+            if query.kind == "model_query" and query.model.filtering_query_class:
+                continue  # `Model.query` builds with the model's `query_class`, which adds conditions
             columns = data.condition_columns(query)
             if not columns:
                 continue
@@ -322,6 +341,8 @@ def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, li
             assert table is not None
             if table.name is None or not table.constraints_known or data.small(table, query.model):
                 continue
+            if rewritten and any(c.key in rewritten or c.name in rewritten for c in table.columns):
+                continue  # a `do_orm_execute` listener may add a condition on that column
             if ctx.index.creation.never_created(table):
                 continue  # another program's database: its indexes are not this project's to add
             if table.name in data.migration_sql_tables():
@@ -345,7 +366,13 @@ class FullScanCondition(Rule):
     of the load an index would serve. In a project written for MySQL alone, a
     foreign key column counts as indexed (InnoDB indexes every foreign key;
     see ORM301). Nor are the tables of a database the project maps but never
-    creates, while it creates another (see ORM301).
+    creates, while it creates another (see ORM301). Flask-SQLAlchemy's
+    `Model.query` of a model whose `query_class` overrides how queries are
+    made (`__iter__`, `__new__`) is not counted: that class may add
+    conditions to every query (a tenant filter); one that only adds methods is.
+    Where a module registers a `do_orm_execute` listener (outside tests),
+    the tables with a column of a name that module reads (`tenant_id`) are
+    left alone: the listener may add a condition on it to every query.
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such query:
@@ -548,6 +575,50 @@ def children_named(session: Session, name: str):
     # a self-join through an alias: not a single-table condition.
     return session.query(Node).filter(Node.parent_id == parent.id, parent.name == name).all()
 """,
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from flask import g
+from app import db
+
+class TenantQuery(db.Query):
+    # zeus: every query of the model also filters on the tenant.
+    def __iter__(self):
+        return db.Query.__iter__(self.filter(self._mapper_zero().class_.tenant_id.in_(g.tenants)))
+
+class Build(db.Model):
+    query_class = TenantQuery
+    id = db.Column(db.Integer, primary_key=True)
+    tenant_id = db.Column(db.Integer, nullable=False)
+    provider = db.Column(db.String(64))
+    __table_args__ = (db.Index("ix_build_tenant_provider", "tenant_id", "provider"),)
+
+def by_provider(provider):
+    return Build.query.filter(Build.provider == provider).first()
+""",
+        },
+        """
+from sqlalchemy import String, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Skill(Base):
+    __tablename__ = "skills"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state):
+    # bisheng: every SELECT also filters on the tenant.
+    if state.is_select:
+        state.statement = state.statement.where(Skill.tenant_id == 1)
+
+def by_name(session: Session, name: str):
+    return session.query(Skill).filter(Skill.name == name).first()
+""",
     ]
     INVALID = [
         """
@@ -605,6 +676,85 @@ def by_email(email):
     return User.query.filter_by(email=email).first()
 """,
         },
+        {
+            "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+            "app/models.py": """
+from flask import g
+from app import db
+
+class TenantQuery(db.Query):
+    def __iter__(self):
+        return db.Query.__iter__(self.filter(self._mapper_zero().class_.tenant_id.in_(g.tenants)))
+
+class Build(db.Model):
+    query_class = TenantQuery
+    id = db.Column(db.Integer, primary_key=True)
+    tenant_id = db.Column(db.Integer, nullable=False)
+    provider = db.Column(db.String(64))  # ORM302
+    __table_args__ = (db.Index("ix_build_tenant_provider", "tenant_id", "provider"),)
+
+def by_provider(provider):
+    # The session's own query class, not the model's: no tenant condition.
+    return db.session.query(Build).filter(Build.provider == provider).first()
+
+class PersonQuery(db.Query):
+    # ihatemoney: a query class that only adds methods leaves the conditions as written.
+    def by_name(self, name):
+        return self.filter(Person.name == name).one_or_none()
+
+class Person(db.Model):
+    query_class = PersonQuery
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(64))  # ORM302
+
+def person(name):
+    return Person.query.filter(Person.name == name).first()
+""",
+        },
+        """
+from sqlalchemy import String, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Skill(Base):
+    __tablename__ = "skills"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(50))  # ORM302
+
+@event.listens_for(Session, "before_flush")
+def _fill_tenant(session, context, instances):
+    # Sets the tenant on new rows: the queries stay as written.
+    for obj in session.new:
+        obj.tenant_id = 1
+
+def by_name(session: Session, name: str):
+    return session.query(Skill).filter(Skill.name == name).first()
+""",
+        """
+from sqlalchemy import String, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Setting(Base):
+    __tablename__ = "settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(50))  # ORM302
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state):
+    # Adds a condition on `tenant_id`, which settings do not have.
+    for table in state.statement.get_final_froms():
+        if "tenant_id" in table.c:
+            state.statement = state.statement.where(table.c.tenant_id == 1)
+
+def setting(session: Session, key: str):
+    return session.query(Setting).filter(Setting.key == key).first()
+""",
     ]
 
 
@@ -1575,11 +1725,15 @@ class RoundTripInLoop(Rule):
     DELETE or INSERT the item's transaction makes is its own too), a commit in a loop that hands each
     item to a task queue (`task.delay(row.id)`, `apply_async`, `send_task`,
     `enqueue`: the worker reads the row, which must be committed first),
-    a `flush()` right after a `commit()` or `flush()` of the same session
-    (nothing is pending: it sends nothing), `IN` queries (a chunk at a
+    a `flush()` right after a `commit()` or `flush()` of the same session,
+    or after a bulk `query.update()`/`.delete()` (nothing is pending: it sends nothing),
+    or after a `try:` that opens a savepoint on each pass and catches its
+    failure (the next pass's `begin_nested()` would flush the same), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
     empties the session with `expunge_all()` to bound memory), loops that
+    take a lock named after the item (`with cache.lock(f"claim:{item_id}"):`:
+    each pass checks and acts while only its item is locked), loops that
     sleep on each pass (`time.sleep(5)`: paced on purpose, say to publish
     progress another process reads; `sleep(0)`, which only yields, does
     not count), `while`
@@ -1790,6 +1944,7 @@ def positions(session: Session):
 """,
         """
 from sqlalchemy import JSON, Column, String
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
 Base = declarative_base()
@@ -1819,6 +1974,16 @@ def purge_datasets(db: Session, keys: list):
                 db.query(Dataset).filter(Dataset.key == key).delete()
         except Exception:
             continue
+
+def store_datasets(db: Session, rows: list):
+    # zeus: a savepoint per row, a duplicate merged instead; the next savepoint would flush anyway.
+    for row in rows:
+        try:
+            with db.begin_nested():
+                db.add(row)
+        except IntegrityError:
+            db.merge(row)
+        db.flush()
 """,
         """
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -2575,6 +2740,24 @@ def flush_batches(session: Session, rows):
     ]
     INVALID = [
         """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Row(Base):
+    __tablename__ = "rows"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+
+def store_rows(db: Session, rows: list):
+    # A savepoint per row, but no `except` that lets the others go on: the flush is per row.
+    for row in rows:
+        with db.begin_nested():
+            db.add(row)
+        db.flush()  # ORM305
+""",
+        """
 from sqlalchemy import Column, Integer, String, select
 from sqlalchemy.orm import Session, declarative_base
 
@@ -2607,11 +2790,11 @@ def sizes(session: Session, rows):
             url, shard_id = session.execute(select(Shard.url, Shard.id)).first()  # ORM305
         url, shard_id = None, None
 
-def positions(engine, shards: list, lock):
+def positions(engine, shards: list, span):
     found = {}
     for shard in shards:
-        # One database for every pass; the lock taken from the item is no session.
-        with Session(engine) as session, lock(shard):
+        # One database for every pass; the tracing span taken from the item is no session.
+        with Session(engine) as session, span(shard):
             found[shard.id] = session.query(Cursor).filter(Cursor.shard_id == shard.id).first()  # ORM305
     return found
 
@@ -2780,6 +2963,31 @@ def finish_all(session: Session, steps):
         step.status = "DONE"
         session.commit()  # ORM305
         session.flush()  # SuperAGI: nothing pending after the commit, no second report
+
+def claim_all(session: Session, cache, ids):
+    # freight: each step is checked and claimed under its own lock.
+    for step_id in ids:
+        with cache.lock(f"claim:{step_id}", timeout=5):
+            if session.get(Step, step_id).status == "DONE":
+                continue
+            session.query(Step).filter(Step.id == step_id).update({"status": "CLAIMED"})
+
+def claim_each(session: Session, cache, ids):
+    # One lock for the whole pass: the queries per item are N round trips.
+    for step_id in ids:
+        with cache.lock("claim", timeout=5):
+            session.get(Step, step_id).status = "CLAIMED"  # ORM305
+
+def requeue_all(session: Session, ids):
+    for step_id in ids:
+        session.query(Step).filter(Step.id == step_id).update({"status": "QUEUED"})  # ORM305
+        session.flush()  # zeus: the bulk update flushed before it ran, no second report
+
+def rename_all(session: Session, steps):
+    for step in steps:
+        session.query(Step).filter(Step.id == step.id).first()  # ORM305
+        step.status = "RENAMED"
+        session.flush()  # ORM305
 
 def all_but_last(session: Session, steps):
     for step in steps[:-1]:

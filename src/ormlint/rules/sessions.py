@@ -1187,7 +1187,9 @@ class SqlBuiltFromInput(Rule):
       data, not input), module constants, the results of other calls
       (`int(x)`, `len(rows)`, `quote_ident(x)`: ormlint cannot see inside them
       and stays silent), also in a parameter bound anew to one before any
-      other use (`username = quote_name(conn, username)`);
+      other use (`username = quote_name(conn, username)`), or, for a name
+      written in the call's own SQL, by an earlier statement of the call's
+      block with nothing in between that may bind it again;
     - a variable that an earlier statement of the call's own block bound to
       such SQL, with nothing in between that may bind it again (`sql =
       f"... {quote(conn, db)}"` then `execute(text(sql))`), whatever another
@@ -1936,6 +1938,14 @@ def create_database(session: Session, name: str, encoding: str, postgres: bool):
     else:
         sql = f"CREATE DATABASE {quote_name(session, name)}"
         session.execute(text(sql))
+
+def create_index(session: Session, table: str, column: str):
+    # langchain-postgres: read as it came first, then quoted: the SQL gets the quoted name.
+    index = column + "_idx"
+    column = quote_name(session, column)
+    table = quote_name(session, table)
+    session.execute(text(f'CREATE TABLE {table} ({column} TEXT)'))
+    return index
 ''',
 ]
 SqlBuiltFromInput.INVALID = [
@@ -1954,6 +1964,12 @@ def create_user(session: Session, username: str):
 def drop_user(session: Session, username: str):
     session.execute(text(f"DROP ROLE {username}"))  # ORM505
     username = normalise(username)
+
+def create_index(session: Session, column: str, quoted: bool):
+    suffix = column + "_idx"
+    if quoted:
+        column = normalise(column)  # on one path only
+    session.execute(text(f"CREATE INDEX {suffix} ON t ({column})"))  # ORM505
 ''',
     '''
 from sqlalchemy import text

@@ -7,11 +7,12 @@ from collections import defaultdict
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import span_line
+from ormlint.expr import Const, span_line
 from ormlint.index import foreign_key_target
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, TableInfo
+from ormlint.test_paths import is_test_path
 
 
 def _definition_label(table: TableInfo) -> str:
@@ -1015,6 +1016,16 @@ def _references_back(ctx: RuleContext, table: TableInfo, target_name: str) -> bo
     return False
 
 
+def _placeholder_default(column: ColumnInfo) -> bool:
+    """A default of 0 or "" (`Field(default=0)`, `server_default="0"`): rows that
+    link to nothing hold a value no row of the other table has (bisheng's
+    `AssistantLink.knowledge_id`), so the reference cannot have a foreign key."""
+    return any(
+        isinstance(value, Const) and not isinstance(value.value, bool) and value.value in (0, "", "0")
+        for key, value in column.defaults if key in ("default", "server_default")
+    )
+
+
 class IdColumnWithoutForeignKey(Rule):
     """## What it does
     Flags a `<name>_id` column without a ForeignKey when a table named `<name>`
@@ -1032,7 +1043,11 @@ class IdColumnWithoutForeignKey(Rule):
     makes a cycle (`create_all` warns that it cannot sort the tables), so one
     side is left without it on purpose; nor when an Alembic revision dropped
     the column's foreign key (`op.drop_constraint("fk_artifact__flow_run_id__flow_run",
-    "artifact", type_="foreignkey")`: prefect removed it on purpose).
+    "artifact", type_="foreignkey")`: prefect removed it on purpose); nor when
+    its default is 0 or an empty string, which stands for "no link" and which
+    a foreign key would refuse; nor on
+    tables defined in tests (a `tests/` directory, `test_*.py`, `conftest.py`),
+    which live in a throwaway database.
 
     ## Example
     ```python
@@ -1058,6 +1073,8 @@ class IdColumnWithoutForeignKey(Rule):
                 tables_by_metadata[table.metadata].append(table)
         dropped = _dropped_foreign_keys(ctx)
         for table in ctx.index.tables:
+            if is_test_path(table.path):
+                continue  # a test's table lives in a throwaway database (as for ORM301)
             names = {t.name for t in tables_by_metadata[table.metadata] if t.name and ctx.index.coloaded(t.module, table.module)}
             owner = table.mapped_class
             if owner is not None and any(r.has_join_condition for c in [owner, *owner.descendants()] for r in c.relationships.values()):
@@ -1068,6 +1085,8 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if any(column.name in c.columns for c in table.constraints if c.kind == "ForeignKeyConstraint"):
                     continue
+                if _placeholder_default(column):
+                    continue  # `default=0`: "no link" is a value no foreign key would accept
                 if any(name.lower() in dropped_name for dropped_name in dropped.get((table.name or "").lower(), ())):
                     continue  # a revision dropped its foreign key: left out on purpose
                 candidates = _candidate_tables(name[:-3])
@@ -1084,6 +1103,44 @@ class IdColumnWithoutForeignKey(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Tenant(Base):
+    __tablename__ = "tenant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+            # bisheng: a test's own table, in a throwaway database.
+            "tests/test_tenant_filter.py": """
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models import Base, Tenant
+
+class TenantItem(Base):
+    __tablename__ = "tenant_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int]
+""",
+        },
+        """
+from sqlmodel import Field, SQLModel
+
+class Knowledge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+class Tool(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+class AgentLink(SQLModel, table=True):
+    # bisheng: each row links to a tool or a knowledge base; 0 is "none".
+    id: int | None = Field(default=None, primary_key=True)
+    tool_id: int = Field(default=0, index=True)
+    knowledge_id: int = Field(default=0, index=True)
+""",
         {
             "models.py": """
 import uuid
@@ -1230,6 +1287,17 @@ class Mirror(db.Model):
         },
     ]
     INVALID = [
+        """
+from sqlmodel import Field, SQLModel
+
+class Knowledge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+class AgentLink(SQLModel, table=True):
+    # None, not 0, for "no link": a foreign key would accept it.
+    id: int | None = Field(default=None, primary_key=True)
+    knowledge_id: int | None = Field(default=None, index=True)  # ORM115
+""",
         {
             "models.py": """
 import uuid

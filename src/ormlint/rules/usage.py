@@ -462,6 +462,27 @@ class Tag(NamedMixin, Base):
 
 tag = Tag(name="x", legacy=True)
 """,
+        # The declarative base comes first in the MRO: its constructor runs, not
+        # the mixin's `__init__`, and it takes any mapped attribute (gnocchi).
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Sized:
+    def __init__(self, name, size):
+        self.name = name
+        self.size = size
+
+class Box(Base, Sized):
+    __tablename__ = "boxes"
+    name = Column(String(50), primary_key=True)
+    size = Column(Integer)
+    label = Column(String(50))
+
+box = Box(name="a", size=1, label="x")
+""",
     ]
     INVALID = [
         {
@@ -510,6 +531,26 @@ class Hero(SQLModel, table=True):
     name: str
 
 hero = Hero(nmae="Deadpond")  # ORM202
+""",
+        # The mixin comes first in the MRO: its `__init__` is the constructor.
+        """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Sized:
+    def __init__(self, name, size):
+        self.name = name
+        self.size = size
+
+class Box(Sized, Base):
+    __tablename__ = "boxes"
+    name = Column(String(50), primary_key=True)
+    size = Column(Integer)
+    label = Column(String(50))
+
+box = Box(name="a", size=1, label="x")  # ORM202
 """,
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
