@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ormlint.facts import ModuleFacts
+from ormlint import module_aliases as aliases_module
 from ormlint.module_aliases import module_aliases
 
 from helpers import expected_marks, reported, write_example
@@ -111,3 +112,11 @@ def test_aliases() -> None:
     assert "email" not in aliases  # the standard library's
     assert "conftest" not in aliases  # two modules could be it
     assert "backend" not in aliases and "db" not in aliases  # names the project has
+
+
+def test_the_standard_library_without_its_list(monkeypatch) -> None:
+    # Python 3.9 has no `sys.stdlib_module_names`: the library's directory says.
+    monkeypatch.delattr(aliases_module.sys, "stdlib_module_names", raising=False)
+    names = aliases_module._standard_library()
+    assert {"email", "json", "logging", "sys"} <= names
+    assert "sqlalchemy" not in names

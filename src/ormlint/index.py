@@ -831,6 +831,11 @@ class IndexBuilder:
                 name = const_str(assign.value.args[0])
                 if name is not None:
                     self.index.uncertain_table_names.add(name)
+        for call in facts.calls:
+            # `Table("users", Base.metadata, Column("id", ...))` as a statement: the
+            # table is in the MetaData all the same (agenta's stubs of dropped tables).
+            if isinstance(call, Call) and isinstance(call.func, Name) and call.func.last == "Table":
+                self._table_from_call(module, call, facts.path, default_metadata=None)
 
     def _table_from_call(self, module: str, call: Expr, path: str, default_metadata: Optional[str]) -> Optional[TableInfo]:
         if not isinstance(call, Call):

@@ -21,7 +21,9 @@ SQLAlchemy and its relatives: an import of those is of the library.
 
 from __future__ import annotations
 
+import os
 import sys
+import sysconfig
 from collections.abc import Mapping
 
 from ormlint.facts import ModuleFacts
@@ -31,12 +33,25 @@ from ormlint.knowledge import SQLALCHEMY_FAMILY_ROOTS
 # package, or one inside another: `company.shop.db.models`).
 _MAX_NAMESPACE_DEPTH = 2
 
-_LIBRARY_ROOTS = (
-    frozenset(getattr(sys, "stdlib_module_names", ()))  # Python 3.10+
-    | frozenset(sys.builtin_module_names)
-    | SQLALCHEMY_FAMILY_ROOTS
-    | {"alembic", "flask", "flask_migrate", "pydantic"}
-)
+
+def _standard_library() -> frozenset[str]:
+    """The standard library's top-level module names."""
+    names = getattr(sys, "stdlib_module_names", None)  # Python 3.10+
+    if names is not None:
+        return frozenset(names)
+    # Python 3.9: the modules and packages in the standard library's directories.
+    found = set(sys.builtin_module_names)
+    stdlib = sysconfig.get_paths()["stdlib"]
+    for directory in (stdlib, os.path.join(stdlib, "lib-dynload")):
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            continue
+        found.update(entry.partition(".")[0] for entry in entries if entry.partition(".")[0].isidentifier())
+    return frozenset(found)
+
+
+_LIBRARY_ROOTS = _standard_library() | SQLALCHEMY_FAMILY_ROOTS | {"alembic", "flask", "flask_migrate", "pydantic"}
 
 
 def module_aliases(modules: Mapping[str, ModuleFacts]) -> dict[str, str]:

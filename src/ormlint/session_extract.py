@@ -839,7 +839,8 @@ class _SqlTaint:
                 if isinstance(func, ast.Attribute) and func.attr in ("isidentifier", "isalnum", "isdigit", "isnumeric", "isdecimal", "isalpha") and isinstance(func.value, ast.Name):
                     self.checked.add(func.value.id)
                 called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-                if called in ("match", "fullmatch", "search", "isinstance", "validate", "quote", "quote_ident"):
+                if called in ("match", "fullmatch", "search", "isinstance", "validate", "quote", "quote_ident") \
+                        or _VALIDATOR.search(called):
                     for arg in sub.args:
                         if isinstance(arg, ast.Name):
                             self.checked.add(arg.id)
@@ -1063,6 +1064,12 @@ class _SqlTaint:
             found = frozenset({name})
         self._memo[name] = found
         return found
+
+
+# A project helper named for checking a value, as a word of its snake-case name
+# (`validate_tenant_id`, `is_safe_name`, `is_valid_identifier`; onyx): what it
+# is given counts as checked. Not `render_unsafe`.
+_VALIDATOR = re.compile(r"(?:^|_)(?:valid|validate|safe|allowed|sanitize|sanitise)(?:_|$)", re.IGNORECASE)
 
 
 def _statement_blocks(body: list[ast.stmt]) -> dict[int, tuple[list[ast.stmt], int]]:

@@ -10,7 +10,7 @@ from ormlint.expr import Call, Const, Dict, Expr, Name, Seq, span_parts
 from ormlint.knowledge import type_family
 from ormlint.rules.base import Rule, RuleContext
 from ormlint.rules.usage import _resolver
-from ormlint.schema import MappedClass
+from ormlint.schema import ColumnInfo, MappedClass
 from ormlint.symbols import External, sqlalchemy_name
 from ormlint.usage_extract import OperatorUse
 
@@ -1331,6 +1331,16 @@ def _mutable_kind(ctx: RuleContext, module: str, value: Expr) -> Optional[str]:
     return None
 
 
+def _in_primary_key(column: ColumnInfo) -> bool:
+    """`primary_key=True`, or a column of the table's `PrimaryKeyConstraint` (phoenix, agenta)."""
+    if column.primary_key:
+        return True
+    table = column.table
+    return table is not None and any(
+        c.kind == "PrimaryKeyConstraint" and column.column_key in c.columns for c in table.constraints
+    )
+
+
 class ContradictoryDeleteRule(Rule):
     """## What it does
     Flags delete behaviour that contradicts itself:
@@ -1389,7 +1399,7 @@ class ContradictoryDeleteRule(Rule):
                         # A key column is never set to NULL: SQLAlchemy's sync.clear() raises
                         # first (open-event-server's `OrderTicket.order_id`).
                         outcome = ("tries to set it to NULL, which SQLAlchemy refuses for a primary key column "
-                                   "(AssertionError: \"tried to blank-out primary key column\")") if column.primary_key \
+                                   "(AssertionError: \"tried to blank-out primary key column\")") if _in_primary_key(column) \
                             else "first sets it to NULL (IntegrityError)"
                         message = (
                             f"`{column.label}` is NOT NULL with ondelete='CASCADE', but `{rel.label}` neither cascades deletes "

@@ -92,6 +92,20 @@ class ForeignKeyUnknownTable(Rule):
 
     VALID = [
         """
+from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+# agenta: a stub of a table another program owns, in this MetaData, as a statement.
+Table("users", Base.metadata, Column("id", Integer, primary_key=True))
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), index=True)
+""",
+        """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base
 
@@ -131,6 +145,21 @@ class Hero(SQLModel, table=True):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+other = MetaData()
+
+# In another MetaData: the flush cannot find `users`.
+Table("users", other, Column("id", Integer, primary_key=True))
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), index=True)  # ORM101
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base

@@ -71,10 +71,18 @@ def index_leads_with(index: ProjectIndex, table: TableInfo, columns: list[Column
 
 
 def foreign_key_served(index: ProjectIndex, table: TableInfo, ref: ForeignKeyRef) -> bool:
-    """Some index leads with all the local columns of the foreign key `ref` is part of."""
+    """Some index leads with all the local columns of the foreign key `ref` is
+    part of; or, for a key of several columns, a unique index or the primary
+    key is made of some of them (phoenix's `(kind, id)` with `id` the primary
+    key: the lookup by both finds the one row by `id`)."""
     columns = [c for c in table.columns if any(r.constraint_id == ref.constraint_id for r in c.foreign_keys)]
     # A column whose key cannot be read may be what an index leads with.
-    return any(c.column_key is None for c in columns) or index_leads_with(index, table, columns)
+    if any(c.column_key is None for c in columns) or index_leads_with(index, table, columns):
+        return True
+    keys = {c.column_key for c in columns}
+    return len(keys) > 1 and any(
+        d.unique and d.columns and set(d.columns) <= keys and "partial" not in d.kind for d in index_definitions(table)
+    )
 
 
 class ForeignKeyWithoutIndex(Rule):
@@ -87,7 +95,9 @@ class ForeignKeyWithoutIndex(Rule):
     one run only under a condition). A column of a composite foreign key
     (`ForeignKeyConstraint(["workspace", "name"], ...)`) is not flagged when an
     index or the primary key leads with all the key's columns, in any order:
-    that index serves the foreign key's lookups.
+    that index serves the foreign key's lookups; nor when a unique index or
+    the primary key is made of some of the key's columns (`(kind, id)` with
+    `id` the primary key: the lookup finds its row by `id`).
 
     Not reported on a column that says `index=False`: its author decided
     (polar writes it where another index already leads with the column).
@@ -149,6 +159,26 @@ class ForeignKeyWithoutIndex(Rule):
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Evaluator(Base):
+    __tablename__ = "evaluators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (UniqueConstraint("kind", "id"),)
+
+class CodeEvaluator(Base):
+    # phoenix: the key (kind, id) finds its row by `id`, the primary key.
+    __tablename__ = "code_evaluators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (ForeignKeyConstraint(["kind", "id"], ["evaluators.kind", "evaluators.id"]),)
+""",
         {
             "app/__init__.py": "",
             "tests/conftest.py": """
@@ -359,6 +389,27 @@ def upgrade():
         },
     ]
     INVALID = [
+        """
+from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Evaluator(Base):
+    __tablename__ = "evaluators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (UniqueConstraint("kind", "id"),)
+
+class Run(Base):
+    # The key's columns hold no unique column of this table: each lookup scans.
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluator_kind: Mapped[str] = mapped_column(String(20))  # ORM301
+    evaluator_id: Mapped[int]  # ORM301
+    __table_args__ = (ForeignKeyConstraint(["evaluator_kind", "evaluator_id"], ["evaluators.kind", "evaluators.id"]),)
+""",
         # SQLModel puts the fields of the bases first: the primary key is
         # (user_id, team_id, id), which serves user_id, not team_id (bisheng).
         """

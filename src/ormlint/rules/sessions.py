@@ -1198,7 +1198,8 @@ class SqlBuiltFromInput(Rule):
       annotated `int`, `float`, `bool`, `UUID`, `datetime`...;
     - names the function checks against an allow-list (`if col not in
       ALLOWED: raise`, `x == "asc"`, `x.isidentifier()`, `re.match(..., x)`)
-      or looks up in one (`COLUMNS[x]`);
+      or looks up in one (`COLUMNS[x]`), or passes to a helper named for
+      checking it (`validate_tenant_id(x)`, `is_safe_name(x)`);
     - code in tests.
 
     Also not reported: values escaped the SQL way for a quoted literal
@@ -1899,6 +1900,12 @@ def ordered(session: Session, column: str):
     if column not in ALLOWED:
         raise ValueError(column)
     return session.execute(text(f"SELECT * FROM thoughts ORDER BY {column}"))
+
+def drop_schema(session: Session, tenant_id: str):
+    # onyx: a helper named for it checks the value first.
+    if not validate_tenant_id(tenant_id):
+        raise ValueError(tenant_id)
+    session.execute(text(f'DROP SCHEMA IF EXISTS "{tenant_id}" CASCADE'))
 ''',
     _PRELUDE + '''
 async def page(session: AsyncSession, limit: int, table):
@@ -1964,6 +1971,10 @@ def create_user(session: Session, username: str):
 def drop_user(session: Session, username: str):
     session.execute(text(f"DROP ROLE {username}"))  # ORM505
     username = normalise(username)
+
+def drop_schema(session: Session, tenant_id: str):
+    render_unsafe(tenant_id)  # named for the opposite
+    session.execute(text(f'DROP SCHEMA IF EXISTS "{tenant_id}" CASCADE'))  # ORM505
 
 def create_index(session: Session, column: str, quoted: bool):
     suffix = column + "_idx"
