@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from ormlint.facts import ModuleFacts
+from ormlint.module_aliases import module_named
 
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
@@ -32,7 +33,7 @@ class ModuleLoads:
         self.loaded: dict[str, tuple[str, ...]] = {}
 
     def module_named(self, name: str) -> str:
-        return name if name in self.modules else self.aliases.get(name, name)
+        return module_named(name, self.modules, self.aliases)
 
     def of(self, dotted: str) -> tuple[str, ...]:
         loaded = self.loaded.get(dotted)

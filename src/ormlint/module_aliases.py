@@ -54,6 +54,12 @@ def _standard_library() -> frozenset[str]:
 _LIBRARY_ROOTS = _standard_library() | SQLALCHEMY_FAMILY_ROOTS | {"alembic", "flask", "flask_migrate", "pydantic"}
 
 
+def module_named(name: str, modules: Mapping[str, ModuleFacts], aliases: Mapping[str, str]) -> str:
+    """The module an import of `name` loads: `name` itself, or the project
+    module it is another name of."""
+    return name if name in modules else aliases.get(name, name)
+
+
 def module_aliases(modules: Mapping[str, ModuleFacts]) -> dict[str, str]:
     """Alias -> the module it names, for the modules of one project."""
     owners: dict[str, set[str]] = {}

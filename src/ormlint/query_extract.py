@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 from ormlint.ast_walk import WALK_FIELDS as _WALK_FIELDS, subtree as _subtree, walk_fields as _walk_fields
 from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, span_col, span_line, span_of, span_parts, to_expr
@@ -1428,15 +1428,11 @@ def _database_per_item(own: list[ast.AST], names: set[str]) -> bool:
     an argument of the call the `with` opens, and what it binds must be named
     like a session or a context (`_PER_ITEM_HANDLE`: not `fh` of `with
     open(path) as fh:`) and receive a method call or be passed on."""
-    for node in own:
-        if type(node) is not ast.With and type(node) is not ast.AsyncWith:
+    for node, call, bound in _with_calls(own):
+        if type(bound) is not ast.Name or not _PER_ITEM_HANDLE.search(bound.id):
             continue
-        for item in node.items:
-            call, bound = item.context_expr, item.optional_vars
-            if type(call) is not ast.Call or type(bound) is not ast.Name or not _PER_ITEM_HANDLE.search(bound.id):
-                continue
-            if _names_passed(call) & names and _goes_through(node.body, bound.id):
-                return True
+        if _names_passed(call) & names and _goes_through(node.body, bound.id):
+            return True
     return False
 
 
@@ -1445,21 +1441,21 @@ def _lock_per_item(own: list[ast.AST], names: set[str]) -> bool:
     f"deploy:{app_id}")`, `with cache.lock(key)`, freight): each pass checks
     and acts while only that item is locked, so its round trips cannot be
     merged into one for all the items."""
-    for node in own:
-        if type(node) is not ast.With and type(node) is not ast.AsyncWith:
+    for _, call, _ in _with_calls(own):
+        if not _LOCK_CALL.search(_called_name(call)):
             continue
-        for item in node.items:
-            call = item.context_expr
-            if type(call) is not ast.Call:
-                continue
-            func = call.func
-            called = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else ""
-            if not _LOCK_CALL.search(called):
-                continue
-            arguments = [*call.args, *[keyword.value for keyword in call.keywords]]
-            if any(type(sub) is ast.Name and sub.id in names for argument in arguments for sub in _subtree(argument)):
-                return True
+        if any(type(sub) is ast.Name and sub.id in names for argument in _arguments(call) for sub in _subtree(argument)):
+            return True
     return False
+
+
+def _with_calls(own: list[ast.AST]) -> Iterator[tuple[Union[ast.With, ast.AsyncWith], ast.Call, Optional[ast.expr]]]:
+    """(statement, call, target) for each `with call(...) [as target]` among `own`."""
+    for node in own:
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.context_expr, ast.Call):
+                    yield node, item.context_expr, item.optional_vars
 
 
 # `Lock`, `lock`, `acquire_lock`, `advisory_lock`, `redis_lock`, as a word of the called name.
@@ -1487,14 +1483,24 @@ def _goes_through(body: list[ast.stmt], name: str) -> bool:
 
 def _names_passed(call: ast.Call) -> set[str]:
     """The plain names a call passes, by position or keyword."""
-    return {argument.id for argument in [*call.args, *[keyword.value for keyword in call.keywords]] if type(argument) is ast.Name}
+    return {argument.id for argument in _arguments(call) if type(argument) is ast.Name}
+
+
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    """What a call passes, by position, then by keyword."""
+    return [*call.args, *[keyword.value for keyword in call.keywords]]
+
+
+def _called_name(call: ast.Call) -> str:
+    """`f` of `f(...)` or `x.f(...)`; "" for anything else."""
+    func = call.func
+    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
 
 
 def _empties_session_or_sleeps(node: ast.AST) -> bool:
     if type(node) is not ast.Call:
         return False
-    func = node.func
-    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    name = _called_name(node)
     if name == "expunge_all":
         return True
     if name != "sleep" or not node.args:
@@ -1738,10 +1744,8 @@ def _note_idle_flushes(fn: _Function, body: list[ast.stmt]) -> None:
 
 def _bulk_query_statement(stmt: ast.stmt) -> bool:
     """`[await] X.query.filter(...).update({...})` or `session.query(X)....delete()` as a statement."""
-    value = stmt.value if type(stmt) is ast.Expr else None
-    if type(value) is ast.Await:
-        value = value.value
-    if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr not in ("update", "delete"):
+    value = _statement_call(stmt)
+    if value is None or type(value.func) is not ast.Attribute or value.func.attr not in ("update", "delete"):
         return False
     node: ast.AST = value.func.value
     while True:
@@ -1757,13 +1761,19 @@ def _bulk_query_statement(stmt: ast.stmt) -> bool:
 
 def _session_call(stmt: ast.stmt) -> Optional[tuple[str, str, ast.Call]]:
     """(receiver, method, call) of a statement `[await] receiver.commit()` or `.flush()`."""
-    value = stmt.value if type(stmt) is ast.Expr else None
-    if type(value) is ast.Await:
-        value = value.value
-    if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr not in _ROUND_TRIP_METHODS:
+    value = _statement_call(stmt)
+    if value is None or type(value.func) is not ast.Attribute or value.func.attr not in _ROUND_TRIP_METHODS:
         return None
     receiver = dotted_name(value.func.value)
     return None if receiver is None else (receiver, value.func.attr, value)
+
+
+def _statement_call(stmt: ast.stmt) -> Optional[ast.Call]:
+    """The call a statement `[await] f(...)` makes."""
+    value = stmt.value if type(stmt) is ast.Expr else None
+    if type(value) is ast.Await:
+        value = value.value
+    return value if type(value) is ast.Call else None
 
 
 def _one_transaction_per_item(body: list[ast.stmt], own: list[ast.AST]) -> bool:

@@ -13,6 +13,7 @@ from typing import Optional, Union
 from ormlint.expr import Call, Expr, Name, span_line
 from ormlint.facts import AssignFact, ClassFact, FunctionFact, ModuleFacts
 from ormlint.knowledge import SQLALCHEMY_FAMILY_ROOTS
+from ormlint.module_aliases import module_named
 
 
 @dataclass(frozen=True)
@@ -203,14 +204,12 @@ class SymbolTable:
                     return self.resolve(module, value.args[0].dotted)
             return ValueRef(module, name)
         source, attr = binding
-        source = self.module_named(source)
         if attr is None:
             return self.module_symbol(source)
         return self.import_from(source, attr, depth)
 
     def module_named(self, name: str) -> str:
-        """The module an import of `name` loads, when it is a project module by another name."""
-        return name if name in self.modules else self.aliases.get(name, name)
+        return module_named(name, self.modules, self.aliases)
 
     def module_symbol(self, module: str) -> Symbol:
         module = self.module_named(module)
