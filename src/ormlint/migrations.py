@@ -3,7 +3,8 @@
 Project-level (after the index): finds the environments (`alembic.ini`
 `script_location` / `version_locations`, an `env.py` with a `versions/`
 beside it, Flask-Migrate's `migrations/`, or any directory of revision
-files; without `recursive_version_locations`, one graph per directory of
+files, except under the script directory an ini configures, outside its
+version locations, which Alembic never reads; without `recursive_version_locations`, one graph per directory of
 revision files, as Alembic reads them), orders each environment's
 revisions by their `down_revision` / `depends_on` graph and replays their
 operations (`ormlint.migration_extract`)
@@ -200,6 +201,7 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
             envs[key] = env
             for directory in version_dirs:
                 by_dir.setdefault(directory, env)
+    configured = list(envs)  # the script directories the ini files name
     for directory, module in sorted(env_modules.items()):
         versions = os.path.join(directory, "versions")
         if directory not in envs and versions not in by_dir:
@@ -215,12 +217,21 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
             while found is None and os.path.dirname(parent) != parent:
                 parent = os.path.dirname(parent)
                 found = by_dir.get(parent)
+        if found is None and any(_within(directory, script) for script in configured):
+            # Under the script directory an ini configures, outside its version
+            # locations: Alembic never reads it (a draft parked in `migrations/temp/`).
+            continue
         if found is None:
             found = Environment(os.path.dirname(revision.path), version_dirs=(directory,))
             envs[directory] = found
             by_dir[directory] = found
         found.revisions.append(revision)
     return [tree for _, env in sorted(envs.items()) if env.revisions for tree in _trees(env)]
+
+
+def _within(directory: str, ancestor: str) -> bool:
+    """Whether normalised path `directory` is `ancestor` or below it."""
+    return directory == ancestor or directory.startswith(ancestor.rstrip(os.sep) + os.sep)
 
 
 def _trees(env: Environment) -> list[Environment]:

@@ -35,7 +35,10 @@ class BrokenMigrationGraph(Rule):
     directory of revision files as a graph of its own: sub-directories such
     as `versions/postgresql/` and `versions/sqlite/`, one of which env.py
     picks at run time, may repeat ids and each have their head. Directories
-    whose revisions name each other's as parents are one graph. A parent is
+    whose revisions name each other's as parents are one graph. A revision
+    file under the `script_location` of an `alembic.ini` but outside its
+    version locations (a draft parked in `migrations/temp/`) is never read
+    by Alembic, and is left out. A parent is
     not reported missing when a file that could not be parsed (ORM001) may
     define it; heads and cycles are then not judged either.
 
@@ -154,8 +157,22 @@ class BrokenMigrationGraph(Rule):
             "migrations/versions/sqlite/a1.py": 'revision = "a1"\ndown_revision = None\n',
             "migrations/versions/sqlite/c2.py": 'revision = "c2"\ndown_revision = "a1"\n',
         },
+        {
+            # agenta: a draft parked outside the version locations, which Alembic never reads.
+            "alembic.ini": "[alembic]\nscript_location = migrations\n",
+            "migrations/env.py": "target_metadata = None\n",
+            "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "migrations/temp/d9_draft.py": 'revision = "d9"\ndown_revision = "..."\n',
+        },
     ]
     INVALID = [
+        {
+            # Without an alembic.ini that says where the revisions are, a
+            # directory of revision files is a graph of its own.
+            "migrations/env.py": "target_metadata = None\n",
+            "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "migrations/temp/d9_draft.py": 'revision = "d9"\ndown_revision = "..."  # ORM605\n',
+        },
         {
             "migrations/versions/a0_init.py": 'revision = "a0"\ndown_revision = None\n',
             "migrations/versions/b1_users.py": 'revision = "b1"\ndown_revision = "a0"  # ORM605\n',

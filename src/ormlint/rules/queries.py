@@ -1669,7 +1669,8 @@ def _schema_collection(expr: Expr) -> bool:
 
 def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
     """A loop whose iterations do not grow with the data: `range(10)` (integer
-    literals only) or the schema itself (`reversed(metadata.sorted_tables)`)."""
+    literals, or constants by their names: `range(settings.MAX_DEPTH)`) or the
+    schema itself (`reversed(metadata.sorted_tables)`)."""
     if loop.fixed_count:
         return True
     iterable = _loop_iterable(scope, loop)
@@ -1693,7 +1694,19 @@ def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
     if isinstance(iterable.func, Name) and iterable.func.dotted.endswith((".values", ".keys", ".items")):
         return iterable.func.dotted.rsplit(".", 2)[-2] in _SCHEMA_COLLECTIONS
     if isinstance(iterable.func, Name) and iterable.func.dotted == "range" and iterable.args and not iterable.kwargs:
-        return all(isinstance(a, Const) and isinstance(a.value, int) and not isinstance(a.value, bool) for a in iterable.args)
+        return all(_constant_count(scope, a) for a in iterable.args)
+    return False
+
+
+def _constant_count(scope: Optional[ScopeContext], value: Expr) -> bool:
+    """An integer literal, or a module-level constant by its name (`MAX_DEPTH`,
+    `settings.MAX_RETRIES`): configuration, which does not grow with the data.
+    Not a parameter or local variable named so: a count the caller chooses."""
+    if isinstance(value, Const):
+        return isinstance(value.value, int) and not isinstance(value.value, bool)
+    if isinstance(value, Name) and scope is not None and not scope.shadowed(value.dotted):
+        last = value.dotted.rsplit(".", 1)[-1]
+        return len(last) >= 3 and last.isupper()
     return False
 
 
@@ -1741,7 +1754,8 @@ class RoundTripInLoop(Rule):
     loops, which poll, page or probe by design, and loops whose iterations do
     not grow with the data: `range()` of integers written in the code
     (`for _ in range(3)`, `range(1, NUM_ROWS + 1)` with a module constant
-    `NUM_ROWS = 100`, or an upper-case constant imported from another module), the schema itself (`for table in
+    `NUM_ROWS = 100`, or an upper-case constant imported from another module
+    or read from a setting, `range(settings.MAX_DEPTH)`), the schema itself (`for table in
     reversed(metadata.sorted_tables)`, also through a local name; a statement
     on the loop variable itself, `delete(model)` for each model), a literal
     list or dict written out (of constants or names, `sorted((src, dst))`,
@@ -2184,6 +2198,28 @@ def insert_then_update(session: Session):
 def seed_py2(session):
     for i in xrange(3 * NUM_ROWS):  # Python 2 code  # noqa: F821
         session.add(Item(id=i))
+        session.commit()
+""",
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Node(Base):
+    __tablename__ = "nodes"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(Integer, index=True)
+
+class Settings:
+    MAX_DEPTH = 3
+
+settings = Settings()
+
+def link_parents(session: Session):
+    # onyx: a configured number of rounds, each working on what the last one wrote.
+    for _ in range(settings.MAX_DEPTH):
+        session.query(Node).filter(Node.parent_id.is_(None)).update({"parent_id": 0})
         session.commit()
 """,
         {
@@ -3122,6 +3158,18 @@ def grow(session: Session):
         session.get(Item, i)  # ORM305
 
 LOADED = []
+
+class Settings:
+    max_rows = 3
+
+settings = Settings()
+
+def seed_configured(session: Session, config):
+    # Neither a constant by its name nor a module-level one: counts that may grow.
+    for i in range(settings.max_rows):
+        session.get(Item, i)  # ORM305
+    for i in range(config.MAX_ROWS):
+        session.get(Item, i)  # ORM305
 """,
         """
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -447,6 +447,16 @@ def _named_for(model: MappedClass, column: str) -> bool:
     return len(stem) >= 4 and stem.replace("_", "") in model.name.lower()
 
 
+def _named_as_purge(scope: ScopeContext) -> bool:
+    """The function's own name says the delete is for real: `purge_expired`,
+    `hard_delete_profile`, `delete_permanently` (skyvern's purge of expired
+    tokens, next to the soft-delete path)."""
+    words = scope.scope.name.rsplit(".", 1)[-1].lower().split("_")
+    if any(word.startswith("purg") or word.startswith("permanent") for word in words):
+        return True
+    return any(first == "hard" and second in ("delete", "remove", "destroy") for first, second in zip(words, words[1:]))
+
+
 def _constructs(resolver: UsageResolver, scope: ScopeContext, model: MappedClass) -> bool:
     """The function also builds a new instance of the model: the delete makes
     room for the replacement (`Request(id=request_id, ...)` after deleting the
@@ -500,7 +510,9 @@ class HardDeleteOfSoftDeleteModel(Rule):
     nor on a model named for what the column marks
     (`ArchivedBook.is_archived`, `DeletedMessage.deleted_at`): its rows are an
     archive or a trash, the column is the data they record, and deleting them
-    is the purge (calibre-web's per-user "archived on the reader" table).
+    is the purge (calibre-web's per-user "archived on the reader" table),
+    nor in a function whose name says the delete is for real
+    (`purge_expired`, `hard_delete_profile`, `delete_permanently`).
     Tests are left alone, as by the other session rules: a test deletes the
     rows it made to clean up after itself (letta's and rucio's fixtures), or
     exercises the purge.
@@ -542,6 +554,8 @@ class HardDeleteOfSoftDeleteModel(Rule):
                     continue
                 if _constructs(resolver, scope, model):
                     continue  # the row is replaced: a soft-deleted one would still hold its keys
+                if _named_as_purge(scope):
+                    continue  # the name says the hard delete is meant
                 span = call.span
                 assert span is not None
                 message = f"Hard delete of `{model.name}`, which has the soft-delete column `{column}`."
@@ -688,8 +702,44 @@ class ArchivedBook(Base):
 def reset_library(session: Session):
     session.query(ArchivedBook).delete()
 """,
+        """
+from sqlalchemy import Column, DateTime, String, delete
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+    id = Column(String, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def purge_expired(session: Session, token_ids: list[str]) -> None:
+    # skyvern: the purge, next to the soft-delete path.
+    session.execute(delete(AuthToken).where(AuthToken.id.in_(token_ids)))
+
+def hard_delete_token(session: Session, token_id: str) -> None:
+    session.delete(session.get(AuthToken, token_id))
+""",
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, DateTime, String, delete
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+    id = Column(String, primary_key=True)
+    deleted_at = Column(DateTime)
+
+def expire_tokens(session: Session, token_ids: list[str]) -> None:
+    # Not named a purge: an "expire" is where a soft delete was promised.
+    session.execute(delete(AuthToken).where(AuthToken.id.in_(token_ids)))  # ORM504
+
+def hardware_delete(session: Session, token_id: str) -> None:
+    session.delete(session.get(AuthToken, token_id))  # ORM504
+""",
         """
 from sqlalchemy import Column, DateTime, Integer
 from sqlalchemy.orm import Session, declarative_base
@@ -750,11 +800,19 @@ def reset_library(session: Session):
     ]
 
 
+def _inside(frames: tuple[tuple[str, int], ...], inner: tuple[str, int], outer: tuple[str, int]) -> bool:
+    """Whether block `inner` is nested in block `outer` among `frames` (outermost first)."""
+    return inner in frames and outer in frames and frames.index(inner) > frames.index(outer)
+
+
 def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFunction) -> Iterator[tuple[SessionOp, str]]:
     """(commit/flush, why) for each failed commit that is swallowed while the session is used again."""
     trys = {t.id: t for t in fn.trys}
     begin_nested = {w.id for w in fn.withs if isinstance(w.context, Call) and isinstance(w.context.func, Name)
                     and w.context.func.last == "begin_nested"}
+    # `with session.begin():` blocks, by id: the session they begin on.
+    begins = {w.id: w.context.func.dotted[: -len(".begin")] for w in fn.withs if isinstance(w.context, Call)
+              and isinstance(w.context.func, Name) and w.context.func.dotted.endswith(".begin")}
     for op in fn.ops:
         if op.method not in ("commit", "flush"):
             continue
@@ -767,6 +825,8 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
             continue
         if any(kind == "with" and ident in begin_nested for kind, ident in op.frames[position:]):
             continue  # a savepoint rolls itself back
+        if any(kind == "with" and begins.get(ident) == op.receiver for kind, ident in op.frames[position:]):
+            continue  # `with session.begin():` rolls the transaction back on the failure's way out
         statement = trys[try_id]
         if statement.finally_resets and op.receiver in statement.finally_resets:
             continue
@@ -788,6 +848,8 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
             yield op, f"`{later[0].receiver}.{later[0].method}()` on line {span_line(later[0].span)}"
             continue
         loop = next((ident for kind, ident in reversed(op.frames[:position]) if kind == "loop"), None)
+        if loop is not None and origin.with_id and _inside(op.frames, ("with", origin.with_id), ("loop", loop)):
+            loop = None  # `with Session() as s` in the loop's body: each iteration has a new session
         if loop is not None and handler.exits != "break":
             uses = [use for use in fn.ops if use.receiver == op.receiver and use.method not in _RESETS
                     and ("loop", loop) in use.frames and not any(("with", ident) in use.frames for ident in rebound)]
@@ -816,7 +878,9 @@ class SwallowedFailedCommit(Rule):
     and aliases of it), `self.db`-style attributes set from those, and `with`
     targets of project `@contextmanager` scope helpers. Anything else is left
     alone. A failed flush inside `with session.begin_nested():` rolls the
-    savepoint back itself and is fine, and a handler that checks
+    savepoint back itself and is fine, as is a failed commit inside `with
+    session.begin():` (the block rolls back on the way out) or inside `with
+    Session() as s` opened anew in each iteration of the loop; a handler that checks
     `session.is_active` (to stop using the session) is trusted. Code in tests (under a `test`, `tests`
     or `testing` directory, `test_*.py`, `*_test.py`, `conftest.py`) is not
     checked.
@@ -992,6 +1056,21 @@ def _exclusive(first: tuple[tuple[str, int], ...], second: tuple[tuple[str, int]
     return False
 
 
+def _split_on_purpose(first: tuple[tuple[str, int], ...], second: tuple[tuple[str, int], ...]) -> bool:
+    """The code makes the split explicit: the second block is in an `except`
+    handler the first is not in (it compensates for, or records, a failure that
+    came after the first committed), or each block is in a `try` of its own
+    (best-effort writes: one failing must not undo the other)."""
+    one, two = set(first), set(second)
+    if any(kind == "except" and (kind, ident) not in one for kind, ident in two):
+        return True
+    return _in_own_try(one, two) and _in_own_try(two, one)
+
+
+def _in_own_try(frames: set[tuple[str, int]], other: set[tuple[str, int]]) -> bool:
+    return any(kind == "try" and (kind, ident) not in other for kind, ident in frames)
+
+
 def _opened_scopes(resolver: SessionResolver, module: str, fn: SessionFunction) -> list[_Scope]:
     scopes: list[_Scope] = []
     for block in fn.withs:
@@ -1048,7 +1127,9 @@ class SeveralSessionsInOneFunction(Rule):
     `merge`, `flush`, `commit`, `execute(insert/update/delete)`). Reported on
     the second scope. Left alone: scopes on exclusive branches (`if`/`else`, a
     `try` body and its `except` handler: "record the failure in a fresh
-    session"), batch jobs (a scope opened inside a loop, or one that commits
+    session"), a second scope in an `except` handler the first is not in (it
+    compensates for a later failure), scopes each in a `try` of its own
+    (best-effort writes: one failing must not undo the other), batch jobs (a scope opened inside a loop, or one that commits
     inside a loop: one transaction per item or batch is their choice), tests,
     and Alembic revisions, whose sessions (`Session(bind=op.get_bind())`) join
     the migration's transaction: a `commit()` there does not end it.
@@ -1094,7 +1175,7 @@ class SeveralSessionsInOneFunction(Rule):
                 continue
             first = scopes[0]
             for second in scopes[1:]:
-                if _exclusive(first.frames, second.frames):
+                if _exclusive(first.frames, second.frames) or _split_on_purpose(first.frames, second.frames):
                     continue
                 message = (f"`{fn.name}` opens a second writing session here (`{second.label}`, after `{first.label}` "
                            f"on line {first.span_line}): the two writes are separate transactions, not one unit of work.")
@@ -1638,9 +1719,49 @@ def not_a_session(conn, rows):
         except Exception:
             pass
 ''',
+    _PRELUDE + '''
+def take_lock(session: Session, text):
+    for _ in range(3):
+        try:
+            # onyx: the block rolls the transaction back when the commit fails.
+            with session.begin():
+                session.add(Thought(text=text))
+                session.commit()
+                return
+        except IntegrityError:
+            continue
+
+def store_all(texts, log):
+    for text in texts:
+        # onyx: a new session in each iteration.
+        with SessionLocal() as session:
+            try:
+                session.add(Thought(text=text))
+                session.commit()
+            except Exception:
+                log.exception("could not store %s", text)
+''',
 ]
 SwallowedFailedCommit.INVALID = [
     _PRELUDE + '''
+def take_lock(session: Session, other: Session, text):
+    for _ in range(3):
+        try:
+            with other.begin():  # another session's transaction
+                other.add(Thought(text=text))
+            session.commit()  # ORM501
+        except IntegrityError:
+            continue
+
+def store_all(texts, log):
+    with SessionLocal() as session:  # one session for every iteration
+        for text in texts:
+            try:
+                session.add(Thought(text=text))
+                session.commit()  # ORM501
+            except Exception:
+                log.exception("could not store %s", text)
+''',    _PRELUDE + '''
 def import_rows(session: Session, rows):
     for row in rows:
         session.add(Thought(text=row))
@@ -1836,8 +1957,57 @@ def record(text):
         with get_session() as session:
             session.add(Thought(text="failed: " + text))
 ''',
+    _PRELUDE + '''
+def send(text):
+    raise NotImplementedError
+
+def reserve_and_send(text):
+    with get_session() as session:
+        session.add(Thought(text="reserved: " + text))
+    try:
+        send(text)
+    except Exception:
+        # onyx: compensate for the failure that came after the first commit.
+        with get_session() as session:
+            session.add(Thought(text="released: " + text))
+        raise
+
+def persist(text, log):
+    # onyx: two best-effort writes, each in a `try` of its own.
+    try:
+        with get_session() as session:
+            session.add(Thought(text=text))
+    except Exception:
+        log.exception("write failed")
+    try:
+        with get_session() as session:
+            session.add(Thought(text="log: " + text))
+    except Exception:
+        log.warning("log write failed")
+''',
 ]
 SeveralSessionsInOneFunction.INVALID = [
+    _PRELUDE + '''
+def persist(text, log):
+    # Only the second write is guarded: the first is not best-effort.
+    with get_session() as session:
+        session.add(Thought(text=text))
+    try:
+        with get_session() as session:  # ORM503
+            session.add(Thought(text="log: " + text))
+    except Exception:
+        log.warning("log write failed")
+
+def record(text, log):
+    try:
+        with get_session() as session:
+            session.add(Thought(text=text))
+        # In the same `try` as the first: one unit of work, split in two.
+        with get_session() as session:  # ORM503
+            session.add(Thought(text="log: " + text))
+    except Exception:
+        log.warning("write failed")
+''',
     _PRELUDE + '''
 def save_file(text):
     with get_session() as session:

@@ -261,13 +261,19 @@ def _is_migration_support(table: TableInfo) -> bool:
     return bool({"migrations", "alembic"} & _directories(table.path, table.module))
 
 
-def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo) -> bool:
+def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo, application_metadata: frozenset[str]) -> bool:
     """Two mappings describe one database when they are loaded together, or
     when both belong to the application itself (not tests, examples or docs).
     Two mappings of test (or example) code are each their own throwaway
     schema, even when pytest loads them into one process: a test module with
-    its own declarative base creates and drops its own tables."""
-    if _is_auxiliary(first.path, first.module) and _is_auxiliary(second.path, second.module):
+    its own declarative base creates and drops its own tables. So is one
+    mapping of test code on a MetaData no mapping of the application uses
+    (`application_metadata`): a stub of the table on a base of the tests'
+    own, for an in-memory database."""
+    first_auxiliary, second_auxiliary = _is_auxiliary(first.path, first.module), _is_auxiliary(second.path, second.module)
+    if first_auxiliary and second_auxiliary:
+        return False
+    if (first_auxiliary and first.metadata not in application_metadata) or (second_auxiliary and second.metadata not in application_metadata):
         return False
     if _is_migration_support(first) or _is_migration_support(second):
         return False
@@ -295,6 +301,8 @@ class TableMappedTwiceDiffers(Rule):
     when they describe one database: loaded together, or both part of the
     application; two mappings in tests or examples are separate throwaway
     schemas (each test module with its own base creates and drops its tables),
+    as is a mapping in tests on a base of the tests' own (a stub of the table
+    for an in-memory database),
     and a mapping in an Alembic environment's code (`migrations/shared/*.py`,
     imported by revisions) is a partial snapshot of the table for one data
     migration.
@@ -336,6 +344,7 @@ class TableMappedTwiceDiffers(Rule):
         for table in ctx.index.tables:
             if table.name is not None and table.mapped_class is not None and table.complete:
                 groups[(table.schema, table.name)].append(table)
+        application_metadata = frozenset(t.metadata for t in ctx.index.tables if not _is_auxiliary(t.path, t.module))
         for tables in groups.values():
             if len({t.metadata for t in tables}) < 2:
                 continue
@@ -343,7 +352,7 @@ class TableMappedTwiceDiffers(Rule):
             if truth is None:
                 continue
             for other in tables:
-                if other.metadata == truth.metadata or not _same_application(ctx, truth, other):
+                if other.metadata == truth.metadata or not _same_application(ctx, truth, other, application_metadata):
                     continue
                 yield from self._compare(truth, other)
 
@@ -480,8 +489,82 @@ class EventRow(reporting.Model):
     name = reporting.Column(reporting.String(50), nullable=False)
 """,
         },
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class FileRecord(Base):
+    __tablename__ = "file_record"
+    file_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    size: Mapped[int] = mapped_column(Integer)
+""",
+            "tests/test_store.py": """
+from sqlalchemy import String, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+import app.models
+
+class TestBase(DeclarativeBase):
+    pass
+
+class FileRecord(TestBase):
+    # onyx: a stub of the table on the tests' own base, for an in-memory database.
+    __tablename__ = "file_record"
+    file_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+
+def test_create():
+    TestBase.metadata.create_all(create_engine("sqlite://"))
+""",
+        },
     ]
     INVALID = [
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class FileRecord(Base):
+    __tablename__ = "file_record"
+    file_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    size: Mapped[int] = mapped_column(Integer)
+""",
+            "app/archive.py": """
+from sqlalchemy import Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class ArchiveBase(DeclarativeBase):
+    pass
+
+class Archive(ArchiveBase):
+    __tablename__ = "archive"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+""",
+            "tests/test_store.py": """
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.archive import ArchiveBase
+import app.models
+
+class FileRecord(ArchiveBase):  # ORM110
+    # On a base the application uses: the same database as its archive.
+    __tablename__ = "file_record"
+    file_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+""",
+        },
         {
             "model.py": """
 from sqlalchemy import Column, Integer, Text

@@ -20,6 +20,19 @@ def _resolver(ctx: RuleContext) -> UsageResolver:
     return ctx.usage
 
 
+def _probed(scope: ScopeContext) -> frozenset[tuple[str, str]]:
+    """(base, attr) of each `hasattr(base, "attr")` in the scope: code that asks
+    whether an attribute exists knows it may not (a column a later release adds,
+    a model of an optional plugin), and reads it only when it does."""
+    found = set()
+    for call in scope.scope.calls:
+        if isinstance(call.func, Name) and call.func.dotted == "hasattr" and len(call.args) == 2:
+            base, named = call.args
+            if isinstance(base, Name) and isinstance(named, Const) and isinstance(named.value, str):
+                found.add((base.dotted, named.value))
+    return frozenset(found)
+
+
 def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str, instance: bool = False) -> Optional[str]:
     """A hint when `attr` is certainly not an attribute of `model`, else None."""
     if resolver.has_attribute(model, attr, with_subclasses=instance) is not False:
@@ -41,7 +54,8 @@ class UnknownClassAttribute(Rule):
     as an application's `init_db()`), inherited and mixin
     attributes, and what SQLAlchemy, Flask-SQLAlchemy and SQLModel add all
     count. Classes with an unresolvable base, `__getattr__` or dynamic
-    `setattr` are never flagged.
+    `setattr` are never flagged, nor an attribute the same function checks
+    with `hasattr(User, "name")` (a column a later release adds).
 
     ## Why is this bad?
     Python raises AttributeError only when that line runs: often a rarely used
@@ -69,8 +83,9 @@ class UnknownClassAttribute(Rule):
         for scope in resolver.contexts():
             # The resolver's memo, asked here first: most bases recur in a scope.
             class_named = scope.class_named_memo()
+            probed = _probed(scope)
             for base, attr, span, store, _, _ in scope.scope.attributes:
-                if store or not base:
+                if store or not base or (base, attr) in probed:
                     continue
                 model = class_named[base] if base in class_named else resolver.class_named(scope, base)
                 if model is None:
@@ -84,6 +99,8 @@ class UnknownClassAttribute(Rule):
                     model = resolver.mapped(scope.module, call.args[0], scope)
                     named = call.args[1]
                     if model is None or not isinstance(named, Const) or not isinstance(named.value, str) or len(call.args) > 2:
+                        continue
+                    if isinstance(call.args[0], Name) and (call.args[0].dotted, named.value) in probed:
                         continue
                     hint = _unknown_attribute(resolver, model, named.value)
                     if hint is not None and named.span is not None:
@@ -249,8 +266,42 @@ class Strange(Magic):
 
 print(Strange.anything)
 """,
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Workflow(Base):
+    __tablename__ = "workflows"
+    id = Column(Integer, primary_key=True)
+    profile_id = Column(String(36))
+
+def using(session, profile_id):
+    ids = list(session.scalars(select(Workflow.id).where(Workflow.profile_id == profile_id)))
+    # skyvern: the column ships in a later release; only query it once it exists.
+    if hasattr(Workflow, "seed_profile_id"):
+        ids += session.scalars(select(Workflow.id).where(Workflow.seed_profile_id == profile_id))
+    return ids
+""",
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Workflow(Base):
+    __tablename__ = "workflows"
+    id = Column(Integer, primary_key=True)
+    profile_id = Column(String(36))
+
+def using(session, profile_id):
+    # The check is of another attribute than the one read.
+    if hasattr(Workflow, "seed_profile_id"):
+        return session.scalars(select(Workflow.id).where(Workflow.seed_profile == profile_id))  # ORM201
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import declarative_base
@@ -795,7 +846,9 @@ class UnknownInstanceAttribute(Rule):
     instance's type is certain: a parameter annotated `user: User`, the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
-    a constructor call, or a relationship attribute of such an instance.
+    a constructor call, or a relationship attribute of such an instance. An
+    attribute the same function checks with `hasattr(user, "name")` is not
+    flagged.
 
     ## Why is this bad?
     AttributeError at run time, typically in a view or a serializer that the
@@ -833,8 +886,9 @@ class UnknownInstanceAttribute(Rule):
             # per base (in the same order) gives what asking per reference gives.
             instance_of: dict[str, Optional[MappedClass]] = {}
             typed_heads = scope.local_names().typed_heads
+            probed = _probed(scope)
             for base, attr, span, store, _, base_expr in scope.scope.attributes:
-                if store or base == "self":
+                if store or base == "self" or (base, attr) in probed:
                     continue
                 if base_expr is not None:
                     inferred = resolver.infer(scope, base_expr)
@@ -913,8 +967,38 @@ def show(user: "User", other):
     user = other
     return user.anything
 """,
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+def label(user: User):
+    if not hasattr(user, "display_name"):  # added by a plugin, when installed
+        return str(user.id)
+    return user.display_name
+""",
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+def label(user: User, other):
+    if hasattr(other, "display_name"):
+        return user.display_name  # ORM204
+    return str(user.id)
+""",
         """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base
