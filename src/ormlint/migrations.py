@@ -3,8 +3,8 @@
 Project-level (after the index): finds the environments (`alembic.ini`
 `script_location` / `version_locations`, an `env.py` with a `versions/`
 beside it, Flask-Migrate's `migrations/`, or any directory of revision
-files, except under the script directory an ini configures, outside its
-version locations, which Alembic never reads; without `recursive_version_locations`, one graph per directory of
+files, except below a script directory (of an ini, or with env.py and
+`versions/`) outside its version locations, which Alembic never reads; without `recursive_version_locations`, one graph per directory of
 revision files, as Alembic reads them), orders each environment's
 revisions by their `down_revision` / `depends_on` graph and replays their
 operations (`ormlint.migration_extract`)
@@ -208,6 +208,14 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
             env = Environment(directory, env_module=module, version_dirs=(versions,))
             envs[directory] = env
             by_dir[versions] = env
+    # Script directories whose version locations are known: an ini names them,
+    # or env.py has revisions in `versions/` beside it. Alembic reads no other
+    # directory below them (a draft parked in `migrations/temp/`).
+    revision_dirs = {_norm(os.path.dirname(r.path)) for r in revisions}
+    scripts = configured + [
+        directory for directory in envs if directory not in configured
+        and any(_within(found, versions) for versions in envs[directory].version_dirs for found in revision_dirs)
+    ]
     for revision in sorted(revisions, key=lambda r: r.path):
         directory = _norm(os.path.dirname(revision.path))
         found: Optional[Environment] = by_dir.get(directory)
@@ -217,10 +225,8 @@ def environments(modules: dict[str, ModuleFacts], configs: Iterable[tuple[str, s
             while found is None and os.path.dirname(parent) != parent:
                 parent = os.path.dirname(parent)
                 found = by_dir.get(parent)
-        if found is None and any(_within(directory, script) for script in configured):
-            # Under the script directory an ini configures, outside its version
-            # locations: Alembic never reads it (a draft parked in `migrations/temp/`).
-            continue
+        if found is None and any(directory != script and _within(directory, script) for script in scripts):
+            continue  # below a script directory, outside its version locations: never read
         if found is None:
             found = Environment(os.path.dirname(revision.path), version_dirs=(directory,))
             envs[directory] = found

@@ -36,9 +36,10 @@ class BrokenMigrationGraph(Rule):
     as `versions/postgresql/` and `versions/sqlite/`, one of which env.py
     picks at run time, may repeat ids and each have their head. Directories
     whose revisions name each other's as parents are one graph. A revision
-    file under the `script_location` of an `alembic.ini` but outside its
-    version locations (a draft parked in `migrations/temp/`) is never read
-    by Alembic, and is left out. A parent is
+    file below the script directory (the `script_location` of an
+    `alembic.ini`, or the directory of env.py with revisions in `versions/`)
+    but outside its version locations, a draft parked in `migrations/temp/`,
+    is never read by Alembic, and is left out. A parent is
     not reported missing when a file that could not be parsed (ORM001) may
     define it; heads and cycles are then not judged either.
 
@@ -164,12 +165,18 @@ class BrokenMigrationGraph(Rule):
             "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
             "migrations/temp/d9_draft.py": 'revision = "d9"\ndown_revision = "..."\n',
         },
+        {
+            # The same beside env.py, with an ini that names a path of the deployment.
+            "db/alembic.ini": "[alembic]\nscript_location = /app/db\n",
+            "db/env.py": "target_metadata = None\n",
+            "db/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
+            "db/temp/d9_draft.py": 'revision = "d9"\ndown_revision = "..."\n',
+        },
     ]
     INVALID = [
         {
-            # Without an alembic.ini that says where the revisions are, a
-            # directory of revision files is a graph of its own.
-            "migrations/env.py": "target_metadata = None\n",
+            # Without an alembic.ini or env.py that says where the revisions
+            # are, each directory of revision files is a graph of its own.
             "migrations/versions/a1.py": 'revision = "a1"\ndown_revision = None\n',
             "migrations/temp/d9_draft.py": 'revision = "d9"\ndown_revision = "..."  # ORM605\n',
         },

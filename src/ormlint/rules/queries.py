@@ -1699,12 +1699,13 @@ def _fixed_iterations(scope: Optional[ScopeContext], loop: LoopFact) -> bool:
 
 
 def _constant_count(scope: Optional[ScopeContext], value: Expr) -> bool:
-    """An integer literal, or a module-level constant by its name (`MAX_DEPTH`,
-    `settings.MAX_RETRIES`): configuration, which does not grow with the data.
-    Not a parameter or local variable named so: a count the caller chooses."""
+    """An integer literal, or a constant by its name: a module's (`MAX_DEPTH`)
+    or a setting's (`settings.MAX_RETRIES`, also of a settings object the
+    function loaded): configuration, which does not grow with the data. Not a
+    parameter or local variable named so (`NUM_ROWS`): a count the caller chooses."""
     if isinstance(value, Const):
         return isinstance(value.value, int) and not isinstance(value.value, bool)
-    if isinstance(value, Name) and scope is not None and not scope.shadowed(value.dotted):
+    if isinstance(value, Name) and scope is not None and ("." in value.dotted or not scope.shadowed(value.dotted)):
         last = value.dotted.rsplit(".", 1)[-1]
         return len(last) >= 3 and last.isupper()
     return False
@@ -2219,6 +2220,15 @@ settings = Settings()
 def link_parents(session: Session):
     # onyx: a configured number of rounds, each working on what the last one wrote.
     for _ in range(settings.MAX_DEPTH):
+        session.query(Node).filter(Node.parent_id.is_(None)).update({"parent_id": 0})
+        session.commit()
+
+def load_settings():
+    return settings
+
+def link_again(session: Session):
+    config = load_settings()
+    for _ in range(config.MAX_DEPTH):
         session.query(Node).filter(Node.parent_id.is_(None)).update({"parent_id": 0})
         session.commit()
 """,
@@ -3164,11 +3174,9 @@ class Settings:
 
 settings = Settings()
 
-def seed_configured(session: Session, config):
-    # Neither a constant by its name nor a module-level one: counts that may grow.
+def seed_configured(session: Session):
+    # Not a constant by its name: a count that may grow.
     for i in range(settings.max_rows):
-        session.get(Item, i)  # ORM305
-    for i in range(config.MAX_ROWS):
         session.get(Item, i)  # ORM305
 """,
         """
