@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from ormlint.expr import Attr, Call, Const, Expr, Name, Subscript
+from ormlint.expr import Attr, Call, Const, Expr, Name, Seq, Subscript, Union_
 from ormlint.facts import ModuleFacts
 from ormlint.index import ProjectIndex, relationship_direction
 from ormlint.schema import MappedClass, RelationshipInfo
@@ -43,6 +43,30 @@ _ENTITY_CHANGING = frozenset({"join", "outerjoin", "select_from", "join_from", "
 _ONE_RESULT = frozenset({"first", "one", "one_or_none", "get", "get_or_404", "first_or_404", "one_or_404", "scalar"})
 _SCALAR_RESULT = frozenset({"scalar_one", "scalar_one_or_none", "scalar"})
 _SELECT_FUNCTIONS = frozenset({"select"})
+# Names of session variables besides those ending in `session` (FastAPI's `db: Session`).
+_SESSION_NAMES = frozenset({"db", "dbs", "sess", "s"})
+
+
+def _unwrapped(annotation: Expr) -> Expr:
+    """The class an annotation names: `Session` for `Optional[Session]`,
+    `Session | None` and `Annotated[Session, Depends(get_db)]`."""
+    for _ in range(3):
+        if isinstance(annotation, Union_):
+            kept = [item for item in annotation.items if not (isinstance(item, Const) and item.value is None)]
+            if len(kept) != 1:
+                return annotation
+            annotation = kept[0]
+        elif isinstance(annotation, Subscript) and isinstance(annotation.value, Name) and annotation.value.last in ("Optional", "Annotated"):
+            inner = annotation.index
+            annotation = inner.items[0] if isinstance(inner, Seq) and inner.items else inner
+        else:
+            break
+    return annotation
+
+
+def _session_like(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith("session") or lowered in _SESSION_NAMES
 
 
 @dataclass(frozen=True)
@@ -416,7 +440,7 @@ class UsageResolver:
             target = self.mapped(ctx.module, call.args[0], ctx)
             if target is not None:
                 return Type("query", target)
-        if method in ("get", "get_one") and len(call.args) >= 2:
+        if method in ("get", "get_one") and len(call.args) >= 2 and self._may_be_session(ctx, func):
             target = self.mapped(ctx.module, call.args[0], ctx)
             if target is not None:
                 return Type("instance", target)
@@ -426,6 +450,29 @@ class UsageResolver:
                 kind = {"scalars": "scalars", "execute": "result", "scalar": "instance"}[method]
                 return Type(kind, statement.model)
         return self._method_result(base, method)
+
+    def _may_be_session(self, ctx: ScopeContext, func: Expr) -> bool:
+        """Whether `receiver.get(Model, key)` may be `Session.get`: the receiver is
+        named like a session (`session`, `db_session`, `db`, `self.session`) or a
+        parameter annotated as one, or a call naming one (`Session(engine)`).
+        Not a parameter annotated with another class, nor any other name:
+        `cache.get(Team, 1)` is a dict's, `self.get(Team, filters)` a project
+        method's (autogen's database manager returns a response object)."""
+        if isinstance(func, Attr):
+            value = func.value
+            return isinstance(value, Call) and isinstance(value.func, Name) and _session_like(value.func.last)
+        if not isinstance(func, Name) or "." not in func.dotted:
+            return False
+        receiver = func.dotted.rsplit(".", 1)[0]
+        if "." not in receiver:
+            is_param, annotation = ctx.param(receiver)
+            if is_param and annotation is not None:
+                annotation = _unwrapped(annotation)
+                name = sqlalchemy_name(self.symbols.resolve_expr(ctx.module, annotation))
+                if name is not None:
+                    return "session" in name.lower()
+                return isinstance(annotation, Name) and "session" in annotation.last.lower()
+        return _session_like(receiver.rsplit(".", 1)[-1])
 
     def _method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
         if base is None:

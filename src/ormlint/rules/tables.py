@@ -1107,6 +1107,28 @@ def _dropped_foreign_keys(ctx: RuleContext) -> dict[str, set[str]]:
     return dropped
 
 
+def _migrated_apart(ctx: RuleContext) -> dict[str, set[int]]:
+    """Table name (lower-cased) -> the Alembic environments (by position) whose
+    revisions create it; empty unless the project has several environments
+    and what each creates is known. Two tables that no environment creates
+    together are migrated apart, as tables of two databases are (agenta's core
+    and tracing databases): a foreign key between them cannot exist."""
+    from ormlint.migrations import environments
+    from ormlint.rules.migrations import created_by
+
+    envs = environments(ctx.index.modules, ctx.alembic_configs)
+    if len(envs) < 2:
+        return {}
+    made = [created_by(env) for env in envs]
+    where: dict[str, set[int]] = defaultdict(set)
+    for position, names in enumerate(made):
+        if names is None:
+            return {}
+        for name in names:
+            where[name].add(position)
+    return where
+
+
 def _references_back(ctx: RuleContext, table: TableInfo, target_name: str) -> bool:
     """Table `target_name` has a ForeignKey to `table` (`nodes.allocation_id`
     for `allocations.node_id`): the two reference each other, and a second
@@ -1149,7 +1171,10 @@ class IdColumnWithoutForeignKey(Rule):
     the column's foreign key (`op.drop_constraint("fk_artifact__flow_run_id__flow_run",
     "artifact", type_="foreignkey")`: prefect removed it on purpose), and not
     at all in a project where one revision drops ten foreign keys or more and
-    creates none (a policy of doing without them); nor when
+    creates none (a policy of doing without them); nor when the two tables
+    are created by the revisions of two different Alembic environments and
+    by no one environment together (two databases: a foreign key cannot
+    cross them); nor when
     its default is 0 or an empty string, which stands for "no link" and which
     a foreign key would refuse; nor on
     tables defined in tests (a `tests/` directory, `test_*.py`, `conftest.py`),
@@ -1178,6 +1203,7 @@ class IdColumnWithoutForeignKey(Rule):
             if table.name:
                 tables_by_metadata[table.metadata].append(table)
         dropped = _dropped_foreign_keys(ctx)
+        apart: Optional[dict[str, set[int]]] = None  # `_migrated_apart`, when first needed
         if _drops_foreign_keys_by_policy(ctx):
             return  # a revision dropped foreign keys by the dozen: the project does without them
         for table in ctx.index.tables:
@@ -1206,6 +1232,11 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if _references_back(ctx, table, targets[0]):
                     continue  # a FK this way too would close a cycle: left out on purpose
+                if apart is None:
+                    apart = _migrated_apart(ctx)
+                own, target = apart.get((table.name or "").lower()), apart.get(targets[0].lower())
+                if own and target and not own & target:
+                    continue  # created by the migrations of another database
                 message = f"`{column.label}` looks like a reference to table `{targets[0]}` but has no ForeignKey."
                 hint = f"Add `ForeignKey(\"{targets[0]}.id\")` (or the key it references) so the database enforces the reference."
                 yield self.line_diagnostic(column.path, column.span, message, hint)
@@ -1429,8 +1460,109 @@ class Mirror(db.Model):
     )
 """,
         },
+        {
+            # agenta: the core and the tracing database, each with its migrations.
+            "app/__init__.py": "",
+            "app/base.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            "app/main.py": "from app.core_models import Project\nfrom app.tracing_models import Event\n",
+            "app/core_models.py": """
+from sqlalchemy import Column, Integer, String
+
+from app.base import Base
+
+class Project(Base):
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+            "app/tracing_models.py": """
+from sqlalchemy import Column, Integer
+
+from app.base import Base
+
+class Event(Base):
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+    project_id = Column(Integer, nullable=False, index=True)
+""",
+            "app/migrations/core/alembic.ini": "[alembic]\nscript_location = app/migrations/core\n",
+            "app/migrations/core/env.py": "target_metadata = None\n",
+            "app/migrations/core/versions/c001.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c001"
+down_revision = None
+
+def upgrade():
+    op.create_table("projects", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))
+""",
+            "app/migrations/tracing/alembic.ini": "[alembic]\nscript_location = app/migrations/tracing\n",
+            "app/migrations/tracing/env.py": "target_metadata = None\n",
+            "app/migrations/tracing/versions/t001.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "t001"
+down_revision = None
+
+def upgrade():
+    op.create_table("events", sa.Column("id", sa.Integer, primary_key=True), sa.Column("project_id", sa.Integer, nullable=False))
+""",
+        },
     ]
     INVALID = [
+        {
+            # The core migrations create `events` too: one database.
+            "app/__init__.py": "",
+            "app/base.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            "app/main.py": "from app.core_models import Project\nfrom app.tracing_models import Event\n",
+            "app/core_models.py": """
+from sqlalchemy import Column, Integer, String
+
+from app.base import Base
+
+class Project(Base):
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+""",
+            "app/tracing_models.py": """
+from sqlalchemy import Column, Integer
+
+from app.base import Base
+
+class Event(Base):
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+    project_id = Column(Integer, nullable=False, index=True)  # ORM115
+""",
+            "app/migrations/core/alembic.ini": "[alembic]\nscript_location = app/migrations/core\n",
+            "app/migrations/core/env.py": "target_metadata = None\n",
+            "app/migrations/core/versions/c001.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c001"
+down_revision = None
+
+def upgrade():
+    op.create_table("projects", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))
+    op.create_table("events", sa.Column("id", sa.Integer, primary_key=True), sa.Column("project_id", sa.Integer, nullable=False))
+""",
+            "app/migrations/tracing/alembic.ini": "[alembic]\nscript_location = app/migrations/tracing\n",
+            "app/migrations/tracing/env.py": "target_metadata = None\n",
+            "app/migrations/tracing/versions/t001.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "t001"
+down_revision = None
+
+def upgrade():
+    op.create_table("events", sa.Column("id", sa.Integer, primary_key=True), sa.Column("project_id", sa.Integer, nullable=False))
+""",
+        },
         {
             "models.py": """
 from sqlalchemy import Column, Integer

@@ -848,7 +848,10 @@ class UnknownInstanceAttribute(Rule):
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
     a constructor call, or a relationship attribute of such an instance. An
     attribute the same function checks with `hasattr(user, "name")` is not
-    flagged.
+    flagged. `x.get(User, key)` counts as `Session.get` only when `x` is a
+    session by its name (`session`, `db`, `self.session`) or its annotation:
+    `cache.get(User, None)` may be a dict's, `manager.get(User, filters)` a
+    project method's.
 
     ## Why is this bad?
     AttributeError at run time, typically in a view or a serializer that the
@@ -982,6 +985,38 @@ def label(user: User):
         return str(user.id)
     return user.display_name
 """,
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+
+class Response:
+    def __init__(self, status, data):
+        self.status, self.data = status, data
+
+class Manager:
+    # autogen: a project class's own `get(model, filters)`, not Session.get.
+    def __init__(self, engine):
+        self.engine = engine
+
+    def get(self, model, filters):
+        with Session(self.engine) as session:
+            return Response(True, session.query(model).filter_by(**filters).all())
+
+    def teams(self):
+        response = self.get(Team, {"name": "x"})
+        return response.data if response.status else []
+
+def count(manager: Manager, cache: dict):
+    found = manager.get(Team, {"name": "x"})
+    cached = cache.get(Team, None)  # a dict keyed by class
+    return len(found.data), cached.data
+""",
     ]
     INVALID = [
         """
@@ -998,6 +1033,29 @@ def label(user: User, other):
     if hasattr(other, "display_name"):
         return user.display_name  # ORM204
     return str(user.id)
+""",
+        """
+from typing import Optional
+
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+
+def find(db: Optional[Session], team_id: int):
+    return db.get(Team, team_id).data  # ORM204
+
+class TeamService:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def find(self, team_id: int):
+        team = self.session.get(Team, team_id)
+        return team.status  # ORM204
 """,
         """
 from sqlalchemy import Column, Integer, String
