@@ -90,6 +90,49 @@ def find(session, name):
     assert reported(tmp_path) == set()
 
 
+def test_a_package_directory_on_the_path(tmp_path: Path) -> None:
+    # OpenHands: `enterprise/` is a package, and also the directory its
+    # server runs from, so its modules import `storage.base`.
+    write_example(tmp_path, {
+        "enterprise/__init__.py": "",
+        "enterprise/storage/__init__.py": "",
+        "enterprise/storage/base.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+        "enterprise/storage/workspace.py": """
+from sqlalchemy import Column, Integer
+from storage.base import Base
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    id = Column(Integer, primary_key=True)
+""",
+        "enterprise/storage/member.py": """
+from sqlalchemy import Column, Integer
+from storage.base import Base
+from storage.workspace import Workspace
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id = Column(Integer, primary_key=True)
+    workspace_id = Column(Integer, nullable=False)  # ORM115
+""",
+        "enterprise/server/celery.py": "",
+        "enterprise/server/tasks.py": """
+from celery import Celery  # the library, not server/celery.py
+""",
+    })
+    assert reported(tmp_path) == expected_marks(tmp_path)
+    modules = {
+        "enterprise": _facts("enterprise/__init__.py", "enterprise", True),
+        "enterprise.server": _facts("enterprise/server/__init__.py", "enterprise.server", True),
+        "enterprise.server.celery": _facts("enterprise/server/celery.py", "enterprise.server.celery"),
+    }
+    aliases = module_aliases(modules)
+    assert aliases["server.celery"] == "enterprise.server.celery"
+    assert "celery" not in aliases
+
+
 def test_aliases() -> None:
     modules = {
         "db": _facts("src/shop/db/__init__.py", "db", True),
@@ -107,7 +150,7 @@ def test_aliases() -> None:
     assert aliases["src.shop.db.models"] == "db.models"
     assert aliases["database.models"] == "backend.database.models"
     assert aliases["models"] == "backend.database.models"
-    # Inside a package a module has its package's name only.
+    # Inside a package a module has no one-part name of its own.
     assert "models" not in [alias for alias, module in aliases.items() if module == "pkg.models"]
     assert "email" not in aliases  # the standard library's
     assert "conftest" not in aliases  # two modules could be it

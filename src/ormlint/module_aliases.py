@@ -10,7 +10,11 @@ modules by other names, depending on what is on `sys.path` when they run:
   imported as `shop.db.models` (with `src/` on the path);
 - an application without `__init__.py` files run from a directory below the
   root: `backend/database/models.py` is named `backend.database.models` and
-  imported as `database.models` (with `backend/` on the path).
+  imported as `database.models` (with `backend/` on the path);
+- a package whose directory is on the path itself: `enterprise/storage/base.py`
+  in package `enterprise` is imported as `storage.base` (with `enterprise/` on
+  the path). Only names of two parts or more are made so: a module's last
+  name alone (`celery` for `app/celery.py`) is what a library is imported by.
 
 An import of a name no module has is otherwise taken for a library, and
 everything that comes through it is unknown. An alias is only made when one
@@ -77,6 +81,12 @@ def module_aliases(modules: Mapping[str, ModuleFacts]) -> dict[str, str]:
         parent = name.rpartition(".")[0]
         if parent and not (parent in modules and modules[parent].is_package):
             for start in range(1, len(own)):
+                owners.setdefault(".".join(own[start:]), set()).add(name)
+        else:
+            # Inside a package, run with a package directory on the path
+            # (OpenHands' `enterprise/` imports `storage.base`): names of two
+            # parts or more only, which no library's top-level name can be.
+            for start in range(1, len(own) - 1):
                 owners.setdefault(".".join(own[start:]), set()).add(name)
     taken = set(modules)
     for name in modules:

@@ -1238,7 +1238,8 @@ class IdColumnWithoutForeignKey(Rule):
                 if own and target and not own & target:
                     continue  # created by the migrations of another database
                 message = f"`{column.label}` looks like a reference to table `{targets[0]}` but has no ForeignKey."
-                hint = f"Add `ForeignKey(\"{targets[0]}.id\")` (or the key it references) so the database enforces the reference."
+                hint = (f"Add `ForeignKey(\"{targets[0]}.id\")` (or the key it references) so the database enforces the reference; "
+                        f"choose its `ondelete=` (\"CASCADE\", \"SET NULL\") for when a `{targets[0]}` row is deleted.")
                 yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
