@@ -165,6 +165,7 @@ class IndexBuilder:
                         self.index.migration_indexes.setdefault(op.table, []).append(op.names)
             else:
                 self._module_indexes(module)
+        self._follow_renamed_tables()
         self.index.creation = project_creation(
             self.modules.items(), self.symbols, self.bases, table_of_symbol(self._table_of_class, self._table_vars),
         )
@@ -175,6 +176,26 @@ class IndexBuilder:
             for rel in list(mapped.relationships.values()):
                 self._add_backref(rel)
         return self.index
+
+    def _follow_renamed_tables(self) -> None:
+        """Indexes a revision created on a table keep serving it under the name a
+        later `op.rename_table(old, new)` gives it (OpenHands renames
+        `gitlab-webhook` to `gitlab_webhook`). Applied in any order: an index
+        counted under both names can only make a rule silent."""
+        renames = [
+            (op.table, op.other) for facts in self.modules.values() if facts.is_migration
+            for op in facts.migration_ops if op.kind == "rename_table" and op.table and op.other
+        ]
+        indexes = self.index.migration_indexes
+        for _ in range(len(renames)):  # a table renamed twice: `a` -> `b` -> `c`
+            changed = False
+            for old, new in renames:
+                for columns in indexes.get(old, []):
+                    if columns not in indexes.setdefault(new, []):
+                        indexes[new].append(columns)
+                        changed = True
+            if not changed:
+                break
 
     # -- classes --------------------------------------------------------
     def _table_of_class(self, ref: ClassRef) -> Optional[TableInfo]:

@@ -128,6 +128,9 @@ class SessionFunction:
     # (callee name, called on self/cls, ((positional index or keyword, sources), ...)).
     tainted_calls: tuple[tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
     passes: tuple[SessionPass, ...] = ()
+    # The branches of `if` statements that end the function (their last
+    # statement returns or raises): ("ifbody", id) or ("ifelse", id).
+    exiting: tuple[Frame, ...] = ()
 
 
 _RESET_METHODS = frozenset({"rollback", "close"})
@@ -137,6 +140,9 @@ def _receiver(func: ast.AST) -> tuple[str, str]:
     if isinstance(func, ast.Attribute):
         return dotted_name(func.value) or "", func.attr
     return "", ""
+
+
+_EXITS = ("return", "raise")
 
 
 def _ends_with(body: list[ast.stmt]) -> str:
@@ -357,6 +363,7 @@ class _FunctionWalker:
         self.with_targets: list[str] = []
         # A def or class statement was seen (else the function has no nested scope to visit).
         self.nested = False
+        self.exiting: list[Frame] = []  # see `SessionFunction.exiting`
         # Some call could take built SQL: a call of a name or method in
         # `_SINK_NAMES` whose first argument is not a constant.
         self.may_sink = False
@@ -462,6 +469,10 @@ class _FunctionWalker:
         self.frames = (*frames, ("ifelse", ident))
         self.body(node.orelse)  # type: ignore[attr-defined]
         self.frames = frames
+        if _ends_with(node.body) in _EXITS:  # type: ignore[attr-defined]
+            self.exiting.append(("ifbody", ident))
+        if _ends_with(node.orelse) in _EXITS:  # type: ignore[attr-defined]
+            self.exiting.append(("ifelse", ident))
 
     def assign(self, node: ast.AST) -> None:
         value = node.value  # type: ignore[attr-defined]
@@ -718,7 +729,7 @@ def _function(name: str, class_name: Optional[str], node: ast.AST) -> tuple[Sess
         params=params, bindings=tuple(walker.bindings), ops=tuple(walker.ops), trys=tuple(walker.trys),
         withs=tuple(walker.withs), yields=tuple(walker.yields), sinks=sinks, returns=tuple(walker.returns),
         called=frozenset(walker.called), returned_strings=tuple(walker.returned_strings[:20]),
-        passes=tuple(walker.passes),
+        passes=tuple(walker.passes), exiting=tuple(walker.exiting),
     )
     return fn, walker
 

@@ -1127,7 +1127,8 @@ class SeveralSessionsInOneFunction(Rule):
     `merge`, `flush`, `commit`, `execute(insert/update/delete)`). Reported on
     the second scope. Left alone: scopes on exclusive branches (`if`/`else`, a
     `try` body and its `except` handler: "record the failure in a fresh
-    session"), a second scope in an `except` handler the first is not in (it
+    session"), a first scope in an `if` branch that ends in `return` (or
+    `raise`) and a second after it, a second scope in an `except` handler the first is not in (it
     compensates for a later failure), scopes each in a `try` of its own
     (best-effort writes: one failing must not undo the other), batch jobs (a scope opened inside a loop, or one that commits
     inside a loop: one transaction per item or batch is their choice), tests,
@@ -1177,6 +1178,8 @@ class SeveralSessionsInOneFunction(Rule):
             for second in scopes[1:]:
                 if _exclusive(first.frames, second.frames) or _split_on_purpose(first.frames, second.frames):
                     continue
+                if any(frame in fn.exiting and frame not in second.frames for frame in first.frames):
+                    continue  # the first is in an `if` branch that returns: never both
                 message = (f"`{fn.name}` opens a second writing session here (`{second.label}`, after `{first.label}` "
                            f"on line {first.span_line}): the two writes are separate transactions, not one unit of work.")
                 hint = "Do all the writes in one session scope (pass the session down), or make the split explicit."
@@ -1984,9 +1987,27 @@ def persist(text, log):
             session.add(Thought(text="log: " + text))
     except Exception:
         log.warning("log write failed")
+
+def advance(text, first_step):
+    # OpenHands: the first step writes and returns; only later steps reach the second.
+    if first_step:
+        with get_session() as session:
+            session.add(Thought(text="started: " + text))
+        return
+    with get_session() as session:
+        session.add(Thought(text="done: " + text))
 ''',
 ]
 SeveralSessionsInOneFunction.INVALID = [
+    _PRELUDE + '''
+def advance(text, first_step, log):
+    if first_step:
+        with get_session() as session:
+            session.add(Thought(text="started: " + text))
+        log.info("started")  # no return: the second write follows in the same call
+    with get_session() as session:  # ORM503
+        session.add(Thought(text="done: " + text))
+''',
     _PRELUDE + '''
 def persist(text, log):
     # Only the second write is guarded: the first is not best-effort.

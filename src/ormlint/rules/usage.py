@@ -9,6 +9,7 @@ from ormlint.expr import Call, Const, Dict, Expr, Name, Other, Seq
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, MappedClass
 from ormlint.symbols import sqlalchemy_name
+from ormlint.test_paths import is_test_path
 from ormlint.usage import ScopeContext, UsageResolver
 
 
@@ -1189,6 +1190,8 @@ class ValueDoesNotFitColumn(Rule):
     Constructor keywords are checked only when the default constructor sets
     them: an `__init__` of the class, a mixin or a base may convert its
     arguments (`active="true"` to `True`) before they reach the column.
+    Test code is left alone: its objects are often a mock's return value that
+    never reaches a session (OpenHands' fixtures).
 
     ## Why is this bad?
     The driver refuses the value at flush ("can't adapt type 'dict'"), or worse,
@@ -1212,6 +1215,8 @@ class ValueDoesNotFitColumn(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         resolver = _resolver(ctx)
         for scope in resolver.contexts():
+            if is_test_path(scope.facts.path):
+                continue  # a test's objects are often a mock's return value, never flushed
             for call in scope.scope.calls:
                 if isinstance(call.func, Name) and call.kwargs and not _shadowed(scope, call.func.dotted):
                     model = resolver.mapped(scope.module, call.func, scope)
@@ -1353,8 +1358,50 @@ class Feature(FlagMixin, Base):
 
 f = Feature(active="true")
 """,
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, nullable=False)
+""",
+            "tests/conftest.py": """
+from app.models import Conversation
+
+def conversation():
+    # OpenHands: a fixture a mock returns; it never reaches a session.
+    return Conversation(id=1, user_id="user-123")
+""",
+        },
     ]
     INVALID = [
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, nullable=False)
+""",
+            "app/fixtures.py": """
+from app.models import Conversation
+
+def conversation():
+    # Application code: the object may well be added and flushed.
+    return Conversation(id=1, user_id="user-123")  # ORM205
+""",
+        },
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
             "app/models/health.py": """
