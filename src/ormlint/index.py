@@ -8,6 +8,7 @@ tables, unknown targets, open metadata) so that rules can stay silent on it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
@@ -180,11 +181,18 @@ class IndexBuilder:
     def _follow_renamed_tables(self) -> None:
         """Indexes a revision created on a table keep serving it under the name a
         later `op.rename_table(old, new)` gives it (OpenHands renames
-        `gitlab-webhook` to `gitlab_webhook`). Applied in any order: an index
-        counted under both names can only make a rule silent."""
+        `gitlab-webhook` to `gitlab_webhook`). Only where the names say which
+        table is which without ordering the revisions: `old` created at most
+        once, `new` never created, each renamed from and to once. A name used
+        again for a new table (SuperAGI renames `agent_workflows` away and
+        creates another) could otherwise lend its indexes to the wrong table."""
+        ops = [op for facts in self.modules.values() if facts.is_migration for op in facts.migration_ops]
+        created = Counter(op.table for op in ops if op.kind == "create_table")
+        renames = [(op.table, op.other) for op in ops if op.kind == "rename_table" and op.table and op.other]
+        sources, targets = Counter(old for old, _ in renames), Counter(new for _, new in renames)
         renames = [
-            (op.table, op.other) for facts in self.modules.values() if facts.is_migration
-            for op in facts.migration_ops if op.kind == "rename_table" and op.table and op.other
+            (old, new) for old, new in renames
+            if created[old] <= 1 and not created[new] and sources[old] == 1 and targets[new] == 1
         ]
         indexes = self.index.migration_indexes
         for _ in range(len(renames)):  # a table renamed twice: `a` -> `b` -> `c`

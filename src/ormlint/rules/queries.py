@@ -659,6 +659,46 @@ def by_name(session: Session, name: str):
     ]
     INVALID = [
         {
+            # SuperAGI: the renamed table moved on, and a new `hook` was created without the index.
+            "models.py": """
+from sqlalchemy import Column, Integer, String, select
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Hook(Base):
+    __tablename__ = "hook"
+    id = Column(Integer, primary_key=True)
+    owner = Column(String, nullable=False)  # ORM302
+
+def find_by_owner(session, owner):
+    return session.execute(select(Hook).where(Hook.owner == owner)).scalars().all()
+""",
+            "migrations/versions/001_create.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "001"
+down_revision = None
+
+def upgrade():
+    op.create_table("hook_old", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("owner", sa.String(), nullable=False))
+    op.create_index("ix_hook_owner", "hook_old", ["owner"])
+""",
+            "migrations/versions/002_rename.py": """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "002"
+down_revision = "001"
+
+def upgrade():
+    op.rename_table("hook_old", "hook")
+    op.rename_table("hook", "hook_archive")
+    op.create_table("hook", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("owner", sa.String(), nullable=False))
+""",
+        },
+        {
             # The index is on another table than the one renamed to `hook`.
             "models.py": """
 from sqlalchemy import Column, Integer, String, select
