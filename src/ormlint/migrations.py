@@ -4,8 +4,9 @@ Project-level (after the index): finds the environments (`alembic.ini`
 `script_location` / `version_locations`, an `env.py` with a `versions/`
 beside it, Flask-Migrate's `migrations/`, or any directory of revision
 files, except below a script directory (of an ini, or with env.py and
-`versions/`) outside its version locations, which Alembic never reads; without `recursive_version_locations`, one graph per directory of
-revision files, as Alembic reads them), orders each environment's
+`versions/`) outside its version locations, which Alembic never reads;
+without `recursive_version_locations`, one graph per directory of revision
+files, as Alembic reads them), orders each environment's
 revisions by their `down_revision` / `depends_on` graph and replays their
 operations (`ormlint.migration_extract`)
 into a migrated schema: tables, columns with type family and nullability,

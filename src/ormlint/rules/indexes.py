@@ -22,6 +22,9 @@ class IndexDefinition(NamedTuple):
     span: Span
     unique: bool
     primary: bool = False
+    # A partial or special index (a condition, an operator class): it does not
+    # serve every lookup of its columns.
+    partial: bool = False
 
 
 def index_definitions(table: TableInfo) -> list[IndexDefinition]:
@@ -44,7 +47,7 @@ def index_definitions(table: TableInfo) -> list[IndexDefinition]:
             kind = "unique Index" if constraint.unique else constraint.kind
             kind = f"{kind} (partial or special)" if constraint.qualified else kind
             found.append(IndexDefinition(constraint.columns, kind, constraint.path, constraint.span, unique,
-                                         constraint.kind == "PrimaryKeyConstraint"))
+                                         constraint.kind == "PrimaryKeyConstraint", constraint.qualified))
     return found
 
 
@@ -81,7 +84,7 @@ def foreign_key_served(index: ProjectIndex, table: TableInfo, ref: ForeignKeyRef
         return True
     keys = {c.column_key for c in columns}
     return len(keys) > 1 and any(
-        d.unique and d.columns and set(d.columns) <= keys and "partial" not in d.kind for d in index_definitions(table)
+        d.unique and d.columns and set(d.columns) <= keys and not d.partial for d in index_definitions(table)
     )
 
 
@@ -612,7 +615,7 @@ class RedundantIndex(Rule):
             kept: dict[tuple[Optional[str], ...], IndexDefinition] = {}
             for definition in definitions:
                 columns = definition.columns
-                if None in columns or "partial or special" in definition.kind:
+                if None in columns or definition.partial:
                     continue
                 first = kept.setdefault(columns, definition)
                 if first is definition:

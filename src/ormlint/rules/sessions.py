@@ -800,6 +800,18 @@ def reset_library(session: Session):
     ]
 
 
+def _transaction_block(block: WithFact) -> Optional[tuple[str, str]]:
+    """(receiver, method) of `with receiver.begin():` or `with
+    receiver.begin_nested():`, blocks that roll their transaction back when
+    a failure leaves them (receiver "" for a bare call); None for any other block."""
+    context = block.context
+    if isinstance(context, Call) and isinstance(context.func, Name):
+        receiver, _, method = context.func.dotted.rpartition(".")
+        if method in ("begin", "begin_nested"):
+            return receiver, method
+    return None
+
+
 def _inside(frames: tuple[tuple[str, int], ...], inner: tuple[str, int], outer: tuple[str, int]) -> bool:
     """Whether block `inner` is nested in block `outer` among `frames` (outermost first)."""
     return inner in frames and outer in frames and frames.index(inner) > frames.index(outer)
@@ -808,11 +820,7 @@ def _inside(frames: tuple[tuple[str, int], ...], inner: tuple[str, int], outer: 
 def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFunction) -> Iterator[tuple[SessionOp, str]]:
     """(commit/flush, why) for each failed commit that is swallowed while the session is used again."""
     trys = {t.id: t for t in fn.trys}
-    begin_nested = {w.id for w in fn.withs if isinstance(w.context, Call) and isinstance(w.context.func, Name)
-                    and w.context.func.last == "begin_nested"}
-    # `with session.begin():` blocks, by id: the session they begin on.
-    begins = {w.id: w.context.func.dotted[: -len(".begin")] for w in fn.withs if isinstance(w.context, Call)
-              and isinstance(w.context.func, Name) and w.context.func.dotted.endswith(".begin")}
+    transactions = {w.id: transaction for w in fn.withs if (transaction := _transaction_block(w)) is not None}
     for op in fn.ops:
         if op.method not in ("commit", "flush"):
             continue
@@ -823,9 +831,10 @@ def _swallowed_commits(resolver: SessionResolver, module: str, fn: SessionFuncti
         position = op.frames.index(("try", try_id))
         if any(kind in ("except", "finally", "else") for kind, _ in op.frames[position + 1:]):
             continue
-        if any(kind == "with" and ident in begin_nested for kind, ident in op.frames[position:]):
+        blocks = [transactions[ident] for kind, ident in op.frames[position:] if kind == "with" and ident in transactions]
+        if any(method == "begin_nested" for _, method in blocks):
             continue  # a savepoint rolls itself back
-        if any(kind == "with" and begins.get(ident) == op.receiver for kind, ident in op.frames[position:]):
+        if any(method == "begin" and receiver and receiver == op.receiver for receiver, method in blocks):
             continue  # `with session.begin():` rolls the transaction back on the failure's way out
         statement = trys[try_id]
         if statement.finally_resets and op.receiver in statement.finally_resets:
@@ -1505,9 +1514,9 @@ def _rollback_path(resolver: SessionResolver, module: str, fn: SessionFunction, 
             block = next((b for b in fn.withs if b.id == ident), None)
             if block is None:
                 continue
-            if isinstance(block.context, Call) and isinstance(block.context.func, Name) and \
-                    block.context.func.dotted in (f"{op.receiver}.begin", f"{op.receiver}.begin_nested"):
-                return True
+            transaction = _transaction_block(block)
+            if transaction is not None and transaction[0] and transaction[0] == op.receiver:
+                return True  # `with session.begin()` / `begin_nested()`
             if block.target == op.receiver or (isinstance(block.context, Name) and block.context.dotted == op.receiver):
                 inner = resolver.with_origin(module, fn, block)
                 if inner is not None and inner.kind in ("ctx", "begin") or \
