@@ -388,8 +388,12 @@ class UsageResolver:
             return None
         return inferred
 
-    def annotation_type(self, module: str, annotation: Optional[Expr]) -> Optional[Type]:
-        """`user: User` / `Optional[User]` / `list[User]`."""
+    def annotation_type(self, module: str, annotation: Optional[Expr], depth: int = 0) -> Optional[Type]:
+        """`user: User` / `Optional[User]` / `list[User]` / `Annotated[User, ...]`,
+        and a module's alias of one (`CurrentUser = Annotated[User, Depends(...)]`,
+        FastAPI's way of naming a dependency: `user: CurrentUser`)."""
+        if depth > 8:
+            return None
         if isinstance(annotation, Name):
             # A string annotation names a class lazily (it may not be imported at
             # run time), but a name the module does bind, even only under
@@ -398,21 +402,43 @@ class UsageResolver:
                 model = self._by_name(annotation.dotted)
             else:
                 model = self.mapped(module, annotation)
+                if model is None:
+                    return self._alias_type(module, annotation.dotted, depth)
             return Type("instance", model) if model is not None else None
         if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
             head = annotation.value.last
             if head == "Optional":
-                return self.annotation_type(module, annotation.index)
+                return self.annotation_type(module, annotation.index, depth + 1)
+            if head == "Annotated":
+                # `Annotated[User, Depends(get_user)]`: the type is the first item,
+                # the rest is metadata for frameworks.
+                index = annotation.index
+                first = index.items[0] if isinstance(index, Seq) and index.items else index
+                return self.annotation_type(module, first, depth + 1)
             if head in ("list", "List", "Sequence", "Iterable", "set", "Set"):
-                inner = self.annotation_type(module, annotation.index)
+                inner = self.annotation_type(module, annotation.index, depth + 1)
                 return Type("list", inner.model) if inner is not None and inner.kind == "instance" else None
-        from ormlint.expr import Union_
-
         if isinstance(annotation, Union_):
             rest = [item for item in annotation.items if not (isinstance(item, Const) and item.value is None) and not (isinstance(item, Name) and item.dotted == "None")]
             if len(rest) == 1:
-                return self.annotation_type(module, rest[0])
+                return self.annotation_type(module, rest[0], depth + 1)
         return None
+
+    def _alias_type(self, module: str, dotted: str, depth: int) -> Optional[Type]:
+        """What a type alias stands for: a name bound once, unconditionally, at the
+        top of its module, to a subscripted or `|` annotation (`CurrentUser =
+        Annotated[User, Depends(current_user)]`, `MaybeUser = Optional[User]`).
+        A plain `Alias = User` already resolves as the class itself."""
+        symbol = self.symbols.resolve(module, dotted)
+        if not isinstance(symbol, ValueRef):
+            return None
+        assign = self.symbols.assignment(symbol)
+        if assign is None or assign.conditional or not isinstance(assign.value, (Subscript, Union_)):
+            return None
+        facts = self.index.modules.get(symbol.module)
+        if facts is None or sum(1 for other in facts.assignments if other.target == symbol.name) != 1:
+            return None  # bound again below: which binding a parameter sees is not certain
+        return self.annotation_type(symbol.module, assign.value, depth + 1)
 
     def _by_name(self, name: str) -> Optional[MappedClass]:
         found = [c for c in self.index.classes if c.name == name]

@@ -844,7 +844,10 @@ def _method_name(call: Call) -> Optional[str]:
 class UnknownInstanceAttribute(Rule):
     """## What it does
     Flags an attribute read on an instance of a mapped class when the
-    instance's type is certain: a parameter annotated `user: User`, the result
+    instance's type is certain: a parameter annotated `user: User` (also
+    `Annotated[User, Depends(...)]`, or a module's alias of it bound once and
+    unconditionally: `CurrentUser = Annotated[User, Depends(current_user)]`,
+    FastAPI's way of naming a dependency), the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
     a constructor call, or a relationship attribute of such an instance. An
@@ -1018,6 +1021,42 @@ def count(manager: Manager, cache: dict):
     cached = cache.get(Team, None)  # a dict keyed by class
     return len(found.data), cached.data
 """,
+        """
+import os
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import BaseModel
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class UserOut(BaseModel):
+    id: int
+    display_name: str
+
+def current_user() -> User: ...
+
+def current_profile() -> UserOut: ...
+
+# Which alias a route sees depends on the environment, or on the last binding:
+# what the parameter holds is not certain.
+if os.environ.get("AUTH") != "off":
+    Requester = Annotated[User, Depends(current_user)]
+else:
+    Requester = Annotated[UserOut, Depends(current_profile)]
+Viewer = Annotated[UserOut, Depends(current_profile)]
+Viewer = Annotated[User, Depends(current_user)]
+Profile = Annotated[UserOut, Depends(current_profile)]  # not a mapped class
+
+def show(requester: Requester, viewer: Viewer, profile: Profile):
+    return requester.display_name, viewer.display_name, profile.display_name
+""",
     ]
     INVALID = [
         """
@@ -1114,6 +1153,48 @@ def first_child(session: Session):
     parent = session.scalars(select(Parent)).first()
     return parent.children[0].name  # ORM204
 """,
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(200))
+""",
+            "app/deps.py": """
+from typing import Annotated, Optional
+
+from fastapi import Depends
+
+from app.models import User
+
+def get_current_user() -> User: ...
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+MaybeUser = Optional[CurrentUser]
+""",
+            "app/routes.py": """
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.deps import CurrentUser, MaybeUser, get_current_user
+from app.models import User
+
+def me(current_user: CurrentUser):
+    return current_user.emial  # ORM204
+
+def maybe(user: MaybeUser):
+    return user.name  # ORM204
+
+def inline(user: Annotated[User, Depends(get_current_user)]):
+    return user.username  # ORM204
+""",
+        },
     ]
 
 
