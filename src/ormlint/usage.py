@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from ormlint.expr import Attr, Call, Const, Expr, Name, Seq, Subscript, Union_
-from ormlint.facts import ModuleFacts
+from ormlint.facts import FunctionFact, ModuleFacts
 from ormlint.index import ProjectIndex, relationship_direction
 from ormlint.schema import MappedClass, RelationshipInfo
-from ormlint.symbols import ClassRef, SymbolTable, ValueRef, sqlalchemy_name
+from ormlint.symbols import ClassRef, FunctionRef, SymbolTable, ValueRef, sqlalchemy_name
 from ormlint.usage_extract import ScopeFacts
 
 # What the libraries add to every mapped class, by style (data, not logic).
@@ -62,6 +62,28 @@ def _unwrapped(annotation: Expr) -> Expr:
         else:
             break
     return annotation
+
+
+def _bound_once(facts: ModuleFacts, name: str) -> bool:
+    """The module binds `name` with one `def` and nothing else: a second `def`
+    (under `if`, `@overload`) or an import of the name (`try: from fast import
+    lookup` / `except ImportError: def lookup(...)`) leaves open which one runs."""
+    return (
+        sum(1 for other in facts.functions if other.name == name) == 1
+        and not any(local == name for local, _, _, _, _ in facts.imports)
+        and not any(assign.target == name for assign in facts.assignments)
+        and not any(cls.name == name for cls in facts.classes)
+    )
+
+
+# Decorators that keep what the function returns.
+_CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
+
+
+def _caching(decorator: Expr) -> bool:
+    """`@lru_cache`, `@functools.cache`, `@lru_cache(maxsize=None)`."""
+    named = decorator.func if isinstance(decorator, Call) else decorator
+    return isinstance(named, Name) and named.last in _CACHING_DECORATORS
 
 
 def _session_like(name: str) -> bool:
@@ -162,6 +184,7 @@ class UsageResolver:
         self._family_universes: dict[tuple[int, bool], Optional[frozenset[str]]] = {}
         self._contexts: Optional[list[ScopeContext]] = None
         self._mapped: dict[tuple[str, str], Optional[MappedClass]] = {}
+        self._returns: dict[FunctionRef, Optional[Type]] = {}
 
     # -- universes --------------------------------------------------------
     def _collect_instance_attributes(self) -> dict[tuple[str, str], set[str]]:
@@ -453,6 +476,9 @@ class UsageResolver:
             if len(call.args) == 1 and sqlalchemy_name(self.symbols.resolve_expr(ctx.module, func)) in _SELECT_FUNCTIONS:
                 target = self.mapped(ctx.module, call.args[0], ctx)
                 return Type("select", target) if target is not None else None
+            returned = self._returned_type(ctx, func.dotted)
+            if returned is not None:
+                return returned
             if "." not in func.dotted:
                 return None
             receiver, method = func.dotted.rsplit(".", 1)
@@ -476,6 +502,35 @@ class UsageResolver:
                 kind = {"scalars": "scalars", "execute": "result", "scalar": "instance"}[method]
                 return Type(kind, statement.model)
         return self._method_result(base, method)
+
+    def _returned_type(self, ctx: ScopeContext, dotted: str) -> Optional[Type]:
+        """What calling a project function returns, by its return annotation
+        (`def get_user(...) -> Optional[User]`, `crud.list_users() -> list[User]`).
+        Only a module-level function defined once in its module, undecorated or
+        only cached (a decorator may return something else), named through the
+        module's own names (a local variable or import may be anything)."""
+        head = dotted.partition(".")[0]
+        names = ctx.local_names()
+        if head in names.hiding or head in names.imported:
+            return None
+        symbol = self.symbols.resolve(ctx.module, dotted)
+        if not isinstance(symbol, FunctionRef):
+            return None
+        if symbol in self._returns:
+            return self._returns[symbol]
+        found = self._returns[symbol] = self._declared_return(symbol)
+        return found
+
+    def _declared_return(self, ref: FunctionRef) -> Optional[Type]:
+        facts = self.index.modules.get(ref.module)
+        fact = self.symbols.bindings(ref.module).get(ref.name) if facts is not None else None
+        if not isinstance(fact, FunctionFact) or fact.return_annotation is None or facts is None:
+            return None
+        if not _bound_once(facts, ref.name):
+            return None
+        if not all(_caching(decorator) for decorator in fact.decorators):
+            return None
+        return self.annotation_type(ref.module, fact.return_annotation)
 
     def _may_be_session(self, ctx: ScopeContext, func: Expr) -> bool:
         """Whether `receiver.get(Model, key)` may be `Session.get`: the receiver is

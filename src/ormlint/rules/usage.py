@@ -847,7 +847,9 @@ class UnknownInstanceAttribute(Rule):
     instance's type is certain: a parameter annotated `user: User` (also
     `Annotated[User, Depends(...)]`, or a module's alias of it bound once and
     unconditionally: `CurrentUser = Annotated[User, Depends(current_user)]`,
-    FastAPI's way of naming a dependency), the result
+    FastAPI's way of naming a dependency), the result of a project function
+    whose return annotation says so (`def get_user(...) -> Optional[User]`,
+    defined once, undecorated or only cached), the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
     a constructor call, or a relationship attribute of such an instance. An
@@ -1057,6 +1059,53 @@ Profile = Annotated[UserOut, Depends(current_profile)]  # not a mapped class
 def show(requester: Requester, viewer: Viewer, profile: Profile):
     return requester.display_name, viewer.display_name, profile.display_name
 """,
+        """
+import sys
+from functools import wraps
+from typing import Optional, overload
+
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Source(Base):
+    __tablename__ = "sources"
+    id = Column(Integer, primary_key=True)
+
+def as_dict(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs).__dict__
+    return wrapper
+
+@as_dict  # the decorator decides what a call returns
+def load(source_id: int) -> Source: ...
+
+@overload
+def find(key: int) -> Source: ...
+@overload
+def find(key: str) -> Optional[dict]: ...
+def find(key): ...
+
+if sys.version_info >= (3, 11):
+    def newest() -> dict: ...
+else:
+    def newest() -> Source: ...
+
+try:
+    from fastlookup import lookup
+except ImportError:
+    def lookup(key: str) -> Source: ...
+
+def fetch(source_id: int) -> Source: ...
+
+def show(source_id: int, fetch=None):
+    loaded = load(source_id)
+    found = find("name")
+    fetched = fetch(source_id)  # the parameter, not the module's function
+    return loaded.items(), found.keys(), fetched.title, newest().keys(), lookup("x").hits
+""",
     ]
     INVALID = [
         """
@@ -1193,6 +1242,53 @@ def maybe(user: MaybeUser):
 
 def inline(user: Annotated[User, Depends(get_current_user)]):
     return user.username  # ORM204
+""",
+        },
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Source(Base):
+    __tablename__ = "sources"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80))
+""",
+            "app/service.py": """
+from functools import lru_cache
+from typing import Optional
+
+from app.models import Source
+
+def get(*, db_session, source_id: int) -> Optional[Source]:
+    return db_session.get(Source, source_id)
+
+def get_all(*, db_session) -> list[Source]:
+    return db_session.query(Source).all()
+
+@lru_cache(maxsize=None)
+def default_source() -> Source: ...
+""",
+            "app/views.py": """
+from fastapi import HTTPException
+
+from app import service
+from app.service import get
+
+def show(db_session, source_id: int):
+    # dispatch: the local `status` hides the module it meant; in this branch it is None.
+    status = get(db_session=db_session, source_id=source_id)
+    if not status:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND)  # ORM204
+    return status
+
+def names(db_session):
+    return [source.title for source in service.get_all(db_session=db_session)]  # ORM204
+
+def default_name():
+    return service.default_source().label  # ORM204
 """,
         },
     ]
