@@ -65,15 +65,15 @@ def _unwrapped(annotation: Expr) -> Expr:
 
 
 def _bound_once(facts: ModuleFacts, name: str) -> bool:
-    """The module binds `name` with one `def` and nothing else: a second `def`
-    (under `if`, `@overload`) or an import of the name (`try: from fast import
-    lookup` / `except ImportError: def lookup(...)`) leaves open which one runs."""
-    return (
-        sum(1 for other in facts.functions if other.name == name) == 1
-        and not any(local == name for local, _, _, _, _ in facts.imports)
-        and not any(assign.target == name for assign in facts.assignments)
-        and not any(cls.name == name for cls in facts.classes)
-    )
+    """The module binds `name` at its top once: a second binding (a `def` under
+    `if` or `@overload`, an import in `try: from fast import lookup` / `except
+    ImportError: def lookup(...)`, an alias assigned again) leaves open which
+    one a use sees."""
+    count = sum(1 for other in facts.functions if other.name == name)
+    count += sum(1 for local, _, _, _, _ in facts.imports if local == name)
+    count += sum(1 for assign in facts.assignments if assign.target == name)
+    count += sum(1 for cls in facts.classes if cls.name == name)
+    return count == 1
 
 
 # Decorators that keep what the function returns.
@@ -459,8 +459,8 @@ class UsageResolver:
         if assign is None or assign.conditional or not isinstance(assign.value, (Subscript, Union_)):
             return None
         facts = self.index.modules.get(symbol.module)
-        if facts is None or sum(1 for other in facts.assignments if other.target == symbol.name) != 1:
-            return None  # bound again below: which binding a parameter sees is not certain
+        if facts is None or not _bound_once(facts, symbol.name):
+            return None
         return self.annotation_type(symbol.module, assign.value, depth + 1)
 
     def _by_name(self, name: str) -> Optional[MappedClass]:
