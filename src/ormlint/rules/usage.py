@@ -919,6 +919,11 @@ class UnknownInstanceAttribute(Rule):
                 hint = _unknown_attribute(resolver, model, attr, instance=True)
                 if hint is not None:
                     subject = f"`{base}` is" if base else "This value is"
+                    if not hint and base and "." not in base and attr.isupper():
+                        # `status.HTTP_404_NOT_FOUND` on a row named `status`: a
+                        # constant of the module or class the variable hides.
+                        hint = (f"`{attr}` reads like a constant of a module or class named `{base}`, which this "
+                                f"variable hides: rename the variable.")
                     yield self.diagnostic(scope.facts.path, span, f"{subject} a `{model.name}`, which has no attribute `{attr}`.",
                                           hint or f"Use an attribute `{model.name}` defines.")
 

@@ -1,0 +1,87 @@
+"""Where ORM204 learns an instance's type beyond a plain annotation: FastAPI's
+`Annotated[...]` dependencies and their aliases, and a project function's return
+annotation; and the hint for a variable that hides the module it meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import expected_marks, reported, write_example
+
+from ormlint.config import Config
+from ormlint.engine import run
+from ormlint.selection import resolve_selection
+
+MODELS = """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80))
+"""
+
+
+def test_a_pep_695_alias_of_an_annotated_dependency(tmp_path: Path) -> None:
+    # `type X = ...` is an assignment on every Python ormlint runs on.
+    write_example(tmp_path, {"models.py": MODELS, "deps.py": """
+from typing import Annotated
+
+from fastapi import Depends
+
+from models import Ticket
+
+def load_ticket() -> Ticket: ...
+
+type CurrentTicket = Annotated[Ticket, Depends(load_ticket)]
+""", "views.py": """
+from deps import CurrentTicket
+
+def show(ticket: CurrentTicket):
+    return ticket.title, ticket.subject  # ORM204
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_a_returned_list_types_the_loop_and_a_method_is_not_followed(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS, "service.py": """
+from models import Ticket
+
+def open_tickets(session) -> "list[Ticket]":
+    return session.query(Ticket).all()
+
+class Desk:
+    def first(self) -> Ticket: ...
+""", "views.py": """
+import service
+
+def titles(session, desk: service.Desk):
+    head = desk.first()  # a method's annotation is not read: `desk` is not a model
+    return [t.name for t in service.open_tickets(session)], head.name  # ORM204
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_a_variable_hiding_a_module_gets_a_rename_hint(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS, "views.py": """
+from typing import Optional
+
+from models import Ticket
+
+def get(session, ticket_id: int) -> Optional[Ticket]: ...
+
+def show(session, ticket_id: int):
+    status = get(session, ticket_id)
+    if not status:
+        return status.HTTP_404_NOT_FOUND  # ORM204
+    return status.titel  # ORM204
+"""})
+    result = run([tmp_path], Config(), resolve_selection(["ORM204"], [], []))
+    hints = {d.location.row: d.hint for d in result.diagnostics}
+    assert set(hints) == {line for _, line, _ in expected_marks(tmp_path)}
+    assert hints[10] == ("`HTTP_404_NOT_FOUND` reads like a constant of a module or class named `status`, "
+                         "which this variable hides: rename the variable.")
+    assert "HTTP" not in hints[11] and "hides" not in hints[11]
