@@ -60,7 +60,8 @@ import service
 
 def titles(session, desk: service.Desk):
     head = desk.first()  # a method's annotation is not read: `desk` is not a model
-    return [t.name for t in service.open_tickets(session)], head.name  # ORM204
+    names = [t.name for t in service.open_tickets(session)]  # ORM204
+    return names, head.name
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
 
@@ -85,3 +86,55 @@ def show(session, ticket_id: int):
     assert hints[10] == ("`HTTP_404_NOT_FOUND` reads like a constant of a module or class named `status`, "
                          "which this variable hides: rename the variable.")
     assert "HTTP" not in hints[11] and "hides" not in hints[11]
+
+
+def test_a_dependency_decides_what_an_annotated_parameter_holds(tmp_path: Path) -> None:
+    # A dependency whose own annotation says it returns something else is what
+    # the parameter gets (FastAPI does not check `Annotated`'s first item); one
+    # that yields a model gives that model.
+    write_example(tmp_path, {"models.py": MODELS, "deps.py": """
+from typing import Annotated, AsyncIterator
+
+from fastapi import Depends
+
+from models import Ticket
+
+def claims() -> dict:
+    return {"sub": "1"}
+
+async def open_ticket() -> AsyncIterator[Ticket]:
+    yield Ticket()
+
+Claims = Annotated[Ticket, Depends(claims)]
+OpenTicket = Annotated[Ticket, Depends(open_ticket)]
+""", "views.py": """
+from deps import Claims, OpenTicket
+
+def who(claims: Claims):
+    return claims.get("sub")
+
+def show(ticket: OpenTicket):
+    return ticket.subject  # ORM204
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_setattr_with_a_literal_name_stores_the_attribute(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS, "deps.py": """
+from typing import Optional
+
+from models import Ticket
+
+def find(session, ticket_id: int) -> Optional[Ticket]: ...
+
+def with_owner(session, ticket_id: int):
+    ticket = find(session, ticket_id)
+    setattr(ticket, "owner_name", "x")  # added per request
+    return ticket
+
+def show(session, ticket_id: int):
+    ticket = find(session, ticket_id)
+    owner = ticket.owner_name
+    return owner, ticket.priority  # ORM204
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

@@ -76,6 +76,19 @@ def _bound_once(facts: ModuleFacts, name: str) -> bool:
     return count == 1
 
 
+# FastAPI's markers of a dependency in `Annotated[...]` metadata.
+_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+_GENERATORS = frozenset({"Iterator", "Generator", "AsyncIterator", "AsyncGenerator", "Iterable", "AsyncIterable"})
+
+
+def _yielded(annotation: Expr) -> Expr:
+    """`User` for `Iterator[User]`, `AsyncGenerator[User, None]`; else the annotation."""
+    if isinstance(annotation, Subscript) and isinstance(annotation.value, Name) and annotation.value.last in _GENERATORS:
+        index = annotation.index
+        return index.items[0] if isinstance(index, Seq) and index.items else index
+    return annotation
+
+
 # Decorators that keep what the function returns.
 _CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
 
@@ -437,7 +450,10 @@ class UsageResolver:
                 # the rest is metadata for frameworks.
                 index = annotation.index
                 first = index.items[0] if isinstance(index, Seq) and index.items else index
-                return self.annotation_type(module, first, depth + 1)
+                typed = self.annotation_type(module, first, depth + 1)
+                if typed is not None and isinstance(index, Seq) and not self._dependencies_agree(module, index.items[1:], typed, depth):
+                    return None
+                return typed
             if head in ("list", "List", "Sequence", "Iterable", "set", "Set"):
                 inner = self.annotation_type(module, annotation.index, depth + 1)
                 return Type("list", inner.model) if inner is not None and inner.kind == "instance" else None
@@ -446,6 +462,27 @@ class UsageResolver:
             if len(rest) == 1:
                 return self.annotation_type(module, rest[0], depth + 1)
         return None
+
+    def _dependencies_agree(self, module: str, metadata: tuple[Expr, ...], typed: Type, depth: int) -> bool:
+        """False when a `Depends(fn)` of the metadata names a project function
+        whose return annotation says it gives something else than `typed`
+        (`Annotated[User, Depends(get_claims)]` with `def get_claims() -> dict`):
+        what the parameter holds is what the dependency returns."""
+        for item in metadata:
+            if not (isinstance(item, Call) and isinstance(item.func, Name) and item.func.last in _DEPENDENCY_MARKERS and item.args):
+                continue
+            dependency = item.args[0]
+            symbol = self.symbols.resolve(module, dependency.dotted) if isinstance(dependency, Name) else None
+            if not isinstance(symbol, FunctionRef):
+                continue
+            fact = self.symbols.bindings(symbol.module).get(symbol.name)
+            if not isinstance(fact, FunctionFact) or fact.return_annotation is None:
+                continue
+            # A dependency that yields gives what it yields.
+            returned = self.annotation_type(symbol.module, _yielded(fact.return_annotation), depth + 1)
+            if returned is None or returned.kind != typed.kind or returned.model is not typed.model:
+                return False
+        return True
 
     def _alias_type(self, module: str, dotted: str, depth: int) -> Optional[Type]:
         """What a type alias stands for: a name bound once, unconditionally, at the

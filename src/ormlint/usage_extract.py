@@ -17,7 +17,7 @@ from ormlint.expr import (
 _INTERESTING_METHODS = frozenset({
     "filter_by", "values", "update", "bulk_insert_mappings", "bulk_update_mappings", "get", "get_or_404",
     "first", "first_or_404", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "scalar_one_or_none",
-    "execute", "query", "select", "getattr", "hasattr", "insert", "delete",
+    "execute", "query", "select", "getattr", "hasattr", "setattr", "insert", "delete",
 })
 
 

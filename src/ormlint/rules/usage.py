@@ -847,7 +847,8 @@ class UnknownInstanceAttribute(Rule):
     instance's type is certain: a parameter annotated `user: User` (also
     `Annotated[User, Depends(...)]`, or a module's alias of it bound once and
     unconditionally: `CurrentUser = Annotated[User, Depends(current_user)]`,
-    FastAPI's way of naming a dependency), the result of a project function
+    FastAPI's way of naming a dependency; not when the `Depends(fn)` it names
+    is annotated to return something else), the result of a project function
     whose return annotation says so (`def get_user(...) -> Optional[User]`,
     defined once, undecorated or only cached), the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
@@ -1300,7 +1301,8 @@ def default_name():
 
 
 def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
-    """Attributes code sets on instances (`user.score = 3`): they exist afterwards."""
+    """Attributes code sets on instances (`user.score = 3`, `setattr(user,
+    "score", 3)`): they exist afterwards."""
     stored: dict[int, set[str]] = {}
     for scope in resolver.contexts():
         for base, attr, _, store, _, _ in scope.scope.attributes:
@@ -1309,6 +1311,14 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
             inferred = resolver.infer_name(scope, base)
             if inferred is not None and inferred.kind == "instance":
                 stored.setdefault(id(inferred.model), set()).add(attr)
+        for call in scope.scope.calls:
+            if not (isinstance(call.func, Name) and call.func.dotted == "setattr" and len(call.args) == 3):
+                continue
+            target, named, _ = call.args
+            if isinstance(target, Name) and isinstance(named, Const) and isinstance(named.value, str) and scope.may_be_instance(target.dotted):
+                inferred = resolver.infer_name(scope, target.dotted)
+                if inferred is not None and inferred.kind == "instance":
+                    stored.setdefault(id(inferred.model), set()).add(named.value)
     return stored
 
 
