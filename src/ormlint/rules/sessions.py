@@ -433,18 +433,38 @@ def _universal(ctx: RuleContext, model: MappedClass, column: str) -> bool:
     return len(peers) >= 5 and len(having) >= 0.8 * len(peers)
 
 
+def _column_stem(column: str) -> str:
+    """What a soft-delete column marks: `deleted` for `deleted_at` and `is_deleted`."""
+    stem = column.lower()
+    stem = stem[3:] if stem.startswith("is_") else stem
+    for suffix in ("_at", "_on", "_date", "_time"):
+        if stem.endswith(suffix):
+            return stem[: -len(suffix)]
+    return stem
+
+
 def _named_for(model: MappedClass, column: str) -> bool:
     """The model is named for what the column marks (`ArchivedBook.is_archived`,
     `DeletedMessage.deleted_at`): its rows are the archive or the trash, and the
     column is what they record, not a promise to keep them (deleting from the
     trash is the purge)."""
-    stem = column.lower()
-    stem = stem[3:] if stem.startswith("is_") else stem
-    for suffix in ("_at", "_on", "_date", "_time"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
+    stem = _column_stem(column)
     return len(stem) >= 4 and stem.replace("_", "") in model.name.lower()
+
+
+def _loads_marked_rows(scope: ScopeContext, column: str) -> bool:
+    """The function asks for the rows the column marks, by a keyword set to True
+    (`get_source(fs_id, include_deleted=True)`, `query(with_archived=True)`):
+    it works on soft-deleted rows on purpose, such as the purge of those queued
+    for it (securedrop's `delete_collection()`)."""
+    stem = _column_stem(column)
+    if len(stem) < 4:
+        return False
+    calls = [*scope.scope.calls, *(value for _, _, value in scope.scope.bindings if isinstance(value, Call))]
+    return any(
+        stem in key.lower() and isinstance(value, Const) and value.value is True
+        for call in calls for key, value in call.kwargs
+    )
 
 
 def _named_as_purge(scope: ScopeContext) -> bool:
@@ -512,7 +532,10 @@ class HardDeleteOfSoftDeleteModel(Rule):
     archive or a trash, the column is the data they record, and deleting them
     is the purge (calibre-web's per-user "archived on the reader" table),
     nor in a function whose name says the delete is for real
-    (`purge_expired`, `hard_delete_profile`, `delete_permanently`).
+    (`purge_expired`, `hard_delete_profile`, `delete_permanently`), or that
+    asks for the marked rows with a keyword set to True
+    (`get_source(fs_id, include_deleted=True)`: securedrop's purge of the
+    sources queued for it).
     Tests are left alone, as by the other session rules: a test deletes the
     rows it made to clean up after itself (letta's and rucio's fixtures), or
     exercises the purge.
@@ -554,8 +577,8 @@ class HardDeleteOfSoftDeleteModel(Rule):
                     continue
                 if _constructs(resolver, scope, model):
                     continue  # the row is replaced: a soft-deleted one would still hold its keys
-                if _named_as_purge(scope):
-                    continue  # the name says the hard delete is meant
+                if _named_as_purge(scope) or _loads_marked_rows(scope, column):
+                    continue  # the name, or loading the marked rows, says the hard delete is meant
                 span = call.span
                 assert span is not None
                 message = f"Hard delete of `{model.name}`, which has the soft-delete column `{column}`."
@@ -720,8 +743,51 @@ def purge_expired(session: Session, token_ids: list[str]) -> None:
 def hard_delete_token(session: Session, token_id: str) -> None:
     session.delete(session.get(AuthToken, token_id))
 """,
+        """
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Source(Base):
+    __tablename__ = "sources"
+    id = Column(Integer, primary_key=True)
+    filesystem_id = Column(String(96), unique=True)
+    deleted_at = Column(DateTime)  # queued for the purge
+
+def get_source(session: Session, filesystem_id: str, include_deleted: bool = False) -> Source:
+    query = session.query(Source).filter(Source.filesystem_id == filesystem_id)
+    if not include_deleted:
+        query = query.filter(Source.deleted_at.is_(None))
+    return query.one()
+
+def delete_collection(session: Session, filesystem_id: str) -> None:
+    # securedrop: the purge of a source queued for it loads it deleted or not.
+    source = get_source(session, filesystem_id, include_deleted=True)
+    session.delete(source)
+    session.commit()
+""",
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Source(Base):
+    __tablename__ = "sources"
+    id = Column(Integer, primary_key=True)
+    filesystem_id = Column(String(96), unique=True)
+    deleted_at = Column(DateTime)
+
+def get_source(session: Session, filesystem_id: str, include_deleted: bool = False, lock: bool = False) -> Source:
+    return session.query(Source).filter(Source.filesystem_id == filesystem_id).one()
+
+def remove_source(session: Session, filesystem_id: str) -> None:
+    source = get_source(session, filesystem_id, include_deleted=False, lock=True)
+    session.delete(source)  # ORM504
+""",
         """
 from sqlalchemy import Column, DateTime, String, delete
 from sqlalchemy.orm import Session, declarative_base
