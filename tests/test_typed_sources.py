@@ -138,3 +138,72 @@ def show(session, ticket_id: int):
     return owner, ticket.priority  # ORM204
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_the_mapped_class_own_methods_return_what_they_say(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS + '''
+LEGACY = False
+
+def paginated(method):
+    return lambda *args: {"items": method(*args)}
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id = Column(Integer, primary_key=True)
+
+    @classmethod
+    def by_email(cls, session, email: str) -> Optional["Customer"]:
+        return session.query(cls).filter_by(email=email).first()
+
+    @classmethod
+    def create(cls, **values) -> Self:
+        return cls(**values)
+
+    @staticmethod
+    def first_ticket(session) -> Ticket: ...
+
+    def latest_ticket(self) -> Ticket: ...
+
+    def owner(self) -> "Customer": ...
+
+    @overload
+    def find(self, key: str) -> dict: ...
+    @overload
+    def find(self, key: int) -> Ticket: ...
+
+    if LEGACY:  # which one the class has is decided at import
+        def settings(self) -> Ticket: ...
+    else:
+        def settings(self) -> dict: ...
+
+    @classmethod
+    @paginated  # decides what a call returns
+    def page(cls, number: int) -> "Customer": ...
+
+    @hybrid_method
+    def ticket_for(self, key) -> Ticket: ...
+
+    def describe(self) -> dict: ...
+'''.replace("from sqlalchemy.orm import declarative_base", "from typing import Optional, Self, overload\\n"
+            "from sqlalchemy.ext.hybrid import hybrid_method\\nfrom sqlalchemy.orm import declarative_base"),
+        "views.py": """
+from models import Customer
+
+def show(session, email: str):
+    customer = Customer.by_email(session, email)
+    made = Customer.create(id=1)
+    first = Customer.first_ticket(session)
+    latest = customer.latest_ticket()
+    unbound = Customer.owner(customer)  # a plain method called on the class: not followed
+    found = customer.find("key")
+    hybrid = customer.ticket_for("key")
+    described = customer.describe()
+    page = Customer.page(1)
+    settings = customer.settings()
+    a = customer.nickname  # ORM204
+    b = made.nickname  # ORM204
+    c = first.subject  # ORM204
+    d = latest.subject  # ORM204
+    return a, b, c, d, unbound.nickname, found.keys(), hybrid.anything, described.items(), page["items"], page.get("n"), settings.get("theme")
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

@@ -93,10 +93,19 @@ def _yielded(annotation: Expr) -> Expr:
 _CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
 
 
+# Decorators through which a method is called on its class.
+_CLASS_CALLABLE = frozenset({"classmethod", "staticmethod"})
+
+
+def _decorator_name(decorator: Expr) -> str:
+    """`lru_cache` for `@lru_cache`, `@functools.lru_cache(maxsize=None)`; "" when not a name."""
+    named = decorator.func if isinstance(decorator, Call) else decorator
+    return named.last if isinstance(named, Name) else ""
+
+
 def _caching(decorator: Expr) -> bool:
     """`@lru_cache`, `@functools.cache`, `@lru_cache(maxsize=None)`."""
-    named = decorator.func if isinstance(decorator, Call) else decorator
-    return isinstance(named, Name) and named.last in _CACHING_DECORATORS
+    return _decorator_name(decorator) in _CACHING_DECORATORS
 
 
 def _session_like(name: str) -> bool:
@@ -538,7 +547,7 @@ class UsageResolver:
             if statement is not None and statement.kind == "select":
                 kind = {"scalars": "scalars", "execute": "result", "scalar": "instance"}[method]
                 return Type(kind, statement.model)
-        return self._method_result(base, method)
+        return self._method_result(base, method) or self._own_method_result(base, method)
 
     def _returned_type(self, ctx: ScopeContext, dotted: str) -> Optional[Type]:
         """What calling a project function returns, by its return annotation
@@ -591,6 +600,32 @@ class UsageResolver:
                     return "session" in name.lower()
                 return isinstance(annotation, Name) and "session" in annotation.last.lower()
         return _session_like(receiver.rsplit(".", 1)[-1])
+
+    def _own_method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
+        """What a method the mapped class itself defines returns, by its return
+        annotation: `User.by_email(email) -> Optional["User"]` (a classmethod or
+        staticmethod, called on the class), `order.buyer() -> Customer` (called
+        on an instance); `-> Self` is the class itself. Only a method defined
+        once in the class body (an inherited one may be overridden below it),
+        with no decorator but those that keep the return value."""
+        if base is None or base.kind not in ("class", "instance"):
+            return None
+        fact = self.symbols.class_fact(ClassRef(base.model.module, base.model.name))
+        if fact is None:
+            return None
+        found = [f for f in fact.functions if f.name == method]
+        if len(found) != 1 or found[0].return_annotation is None:
+            return None
+        function = found[0]
+        kinds = {_decorator_name(d) for d in function.decorators} - _CACHING_DECORATORS
+        if base.kind == "class" and len(kinds & _CLASS_CALLABLE) != 1 or kinds - _CLASS_CALLABLE:
+            return None
+        if base.kind == "instance" and kinds:
+            return None  # a classmethod or staticmethod called on an instance: as above, but rare
+        annotation = function.return_annotation
+        if isinstance(annotation, Name) and annotation.last == "Self":
+            return Type("instance", base.model)
+        return self.annotation_type(base.model.module, annotation)
 
     def _method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
         if base is None:

@@ -850,7 +850,10 @@ class UnknownInstanceAttribute(Rule):
     FastAPI's way of naming a dependency; not when the `Depends(fn)` it names
     is annotated to return something else), the result of a project function
     whose return annotation says so (`def get_user(...) -> Optional[User]`,
-    defined once, undecorated or only cached), the result
+    defined once, undecorated or only cached), the result of a method the
+    mapped class itself defines once and annotates (`User.by_email(...) ->
+    Optional["User"]` as a classmethod or staticmethod, `order.buyer() ->
+    Customer` on an instance, `-> Self`), the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
     a constructor call, or a relationship attribute of such an instance. An
