@@ -207,3 +207,37 @@ def show(session, email: str):
     return a, b, c, d, unbound.nickname, found.keys(), hybrid.anything, described.items(), page["items"], page.get("n"), settings.get("theme")
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_a_property_of_the_mapped_class_gives_its_getter_annotation(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS + '''
+class Order(Base):
+    __tablename__ = "orders"
+    id = Column(Integer, primary_key=True)
+
+    @property
+    def ticket(self) -> Ticket: ...
+
+    @ticket.setter
+    def ticket(self, value: Ticket) -> None: ...
+
+    @property
+    def receipt(self) -> Ticket: ...
+
+    def receipt(self):  # redefined: a plain method now
+        return {"total": 1}
+
+    @property
+    def summary(self) -> dict: ...
+
+    @lru_cache
+    def latest(self) -> Ticket: ...  # read as an attribute: the cached function
+'''.replace("from sqlalchemy import", "from functools import lru_cache\nfrom sqlalchemy import"), "views.py": """
+from models import Order
+
+def show(order: Order):
+    subject = order.ticket.subject  # ORM204
+    order.latest.cache_clear()
+    return subject, order.ticket.title, order.receipt().get("total"), order.summary.get("x")
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

@@ -93,6 +93,8 @@ def _yielded(annotation: Expr) -> Expr:
 _CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
 
 
+# Decorators that make a method an attribute read on the instance.
+_PROPERTIES = frozenset({"property", "cached_property", "hybrid_property"})
 # Decorators through which a method is called on its class.
 _CLASS_CALLABLE = frozenset({"classmethod", "staticmethod"})
 
@@ -668,7 +670,35 @@ class UsageResolver:
                     return Type("list", rel.target)
                 if collection is False:
                     return Type("instance", rel.target)
+            if rel is None:
+                return self._own_property_type(base.model, attr)
         return None
+
+    def _own_property_type(self, model: MappedClass, attr: str) -> Optional[Type]:
+        """What a property the mapped class itself defines gives, by its getter's
+        return annotation (`@property def owner(self) -> "User"`; also
+        `cached_property` and `hybrid_property`, read on an instance). Its
+        setter and the like (`@owner.setter`) may sit beside it; any other
+        definition of the name leaves open what the class has."""
+        fact = self.symbols.class_fact(ClassRef(model.module, model.name))
+        if fact is None:
+            return None
+        getters = []
+        for function in fact.functions:
+            if function.name != attr:
+                continue
+            names = [d.dotted if isinstance(d, Name) else "" for d in function.decorators]
+            if any(name.startswith(f"{attr}.") for name in names):
+                continue  # `@owner.setter`, `@owner.expression`
+            if len(names) != 1 or names[0].rsplit(".", 1)[-1] not in _PROPERTIES:
+                return None
+            getters.append(function)
+        if len(getters) != 1 or getters[0].return_annotation is None:
+            return None
+        annotation = getters[0].return_annotation
+        if isinstance(annotation, Name) and annotation.last == "Self":
+            return Type("instance", model)
+        return self.annotation_type(model.module, annotation)
 
     def is_collection(self, rel: RelationshipInfo) -> Optional[bool]:
         if rel.uselist is not None:

@@ -853,7 +853,8 @@ class UnknownInstanceAttribute(Rule):
     defined once, undecorated or only cached), the result of a method the
     mapped class itself defines once and annotates (`User.by_email(...) ->
     Optional["User"]` as a classmethod or staticmethod, `order.buyer() ->
-    Customer` on an instance, `-> Self`), the result
+    Customer` on an instance, `-> Self`) or of a property's getter (`@property
+    def owner(self) -> "User"`), the result
     of `session.get(User, id)`, `User.query.get()/first()/one()`,
     `session.scalars(select(User)).first()`, a loop over `query(User).all()`,
     a constructor call, or a relationship attribute of such an instance. An
