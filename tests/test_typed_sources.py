@@ -241,3 +241,29 @@ def show(order: Order):
     return subject, order.ticket.title, order.receipt().get("total"), order.summary.get("x")
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_an_annotation_over_rows_of_columns_is_not_taken_at_its_word(tmp_path: Path) -> None:
+    # packit: `get_merged_chroots() -> Iterable["CoprBuildTargetModel"]` returns
+    # rows of labelled columns, one of them `packit_id_per_chroot`.
+    write_example(tmp_path, {"models.py": MODELS.replace("from sqlalchemy import", "from sqlalchemy import func,") + '''
+    @classmethod
+    def merged(cls, session) -> "list[Ticket]":
+        return session.query(cls, func.count(cls.id).label("copies")).group_by(cls.id).all()
+
+    @classmethod
+    def titled(cls, session) -> "list[Ticket]":
+        return session.query(cls).filter(cls.title.isnot(None)).all()
+
+def slim(session) -> "list[Ticket]":  # the rows are (id, n)
+    return session.query(Ticket).with_entities(Ticket.id, func.count().label("n")).all()
+''', "views.py": """
+from models import Ticket, slim
+
+def show(session):
+    firsts = [merged.copies for merged in Ticket.merged(session)]
+    ids = [row.n for row in slim(session)]
+    titles = [ticket.headline for ticket in Ticket.titled(session)]  # ORM204
+    return firsts, ids, titles
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

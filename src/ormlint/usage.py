@@ -93,6 +93,8 @@ def _yielded(annotation: Expr) -> Expr:
 _CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
 
 
+# Query methods after which the rows are not the entity's instances.
+_ROW_SHAPING = frozenset({"with_entities", "add_columns", "add_entity", "values", "with_only_columns"})
 # Decorators that make a method an attribute read on the instance.
 _PROPERTIES = frozenset({"property", "cached_property", "hybrid_property"})
 # Decorators through which a method is called on its class.
@@ -578,7 +580,33 @@ class UsageResolver:
             return None
         if not all(_caching(decorator) for decorator in fact.decorators):
             return None
+        if self._builds_other_rows(ref.module, ref.name):
+            return None
         return self.annotation_type(ref.module, fact.return_annotation)
+
+    def _builds_other_rows(self, module: str, function: str) -> bool:
+        """The function builds a query whose rows are not instances of one mapped
+        class: several entities or columns (`session.query(func.min(M.id).label("new_id"),
+        M.build_id, ...)`), or `with_entities()`, `add_columns()`... Its return
+        annotation may then name the model while it returns rows of columns
+        (packit's `get_merged_chroots() -> Iterable["CoprBuildTargetModel"]`):
+        the annotation is not taken at its word."""
+        facts = self.index.modules.get(module)
+        if facts is None:
+            return False
+        for queries in facts.queries:
+            if queries.name != function:
+                continue
+            for query in queries.queries:
+                if any(method in _ROW_SHAPING for method in query.methods):
+                    return True
+                if query.root in ("query", "select") and query.entities:
+                    if len(query.entities) != 1:
+                        return True
+                    entity = query.entities[0]
+                    if not (isinstance(entity, Name) and entity.dotted == "cls") and self.mapped(module, entity) is None:
+                        return True
+        return False
 
     def _may_be_session(self, ctx: ScopeContext, func: Expr) -> bool:
         """Whether `receiver.get(Model, key)` may be `Session.get`: the receiver is
@@ -624,6 +652,8 @@ class UsageResolver:
             return None
         if base.kind == "instance" and kinds:
             return None  # a classmethod or staticmethod called on an instance: as above, but rare
+        if self._builds_other_rows(base.model.module, f"{base.model.name}.{method}"):
+            return None
         annotation = function.return_annotation
         if isinstance(annotation, Name) and annotation.last == "Self":
             return Type("instance", base.model)
@@ -694,6 +724,8 @@ class UsageResolver:
                 return None
             getters.append(function)
         if len(getters) != 1 or getters[0].return_annotation is None:
+            return None
+        if self._builds_other_rows(model.module, f"{model.name}.{attr}"):
             return None
         annotation = getters[0].return_annotation
         if isinstance(annotation, Name) and annotation.last == "Self":
