@@ -267,3 +267,32 @@ def show(session):
     return firsts, ids, titles
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_a_query_the_method_returns_or_gets_from_a_helper_is_read(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS.replace("from sqlalchemy import", "from sqlalchemy import func,") + '''
+    @classmethod
+    def _merged(cls, session):
+        return session.query(func.min(cls.id).label("merged_id"), cls.title)
+
+    @classmethod
+    def merged(cls, session) -> "list[Ticket]":
+        return cls._merged(session).group_by(cls.title).all()
+
+    @classmethod
+    def by_owner(cls, session, owner: int) -> "Ticket":
+        return session.query(cls).filter_by(owner_id=owner)  # a Query, whatever it says
+
+    @classmethod
+    def newest(cls, session) -> "Ticket":
+        return session.query(cls).order_by(cls.id.desc()).first()
+''', "views.py": """
+from models import Ticket
+
+def show(session):
+    firsts = [row.merged_id for row in Ticket.merged(session)]
+    count = Ticket.by_owner(session, 1).count()
+    newest = Ticket.newest(session)
+    return firsts, count, newest.headline  # ORM204
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

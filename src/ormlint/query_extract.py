@@ -345,7 +345,7 @@ class _Where:
     own_transaction: bool = False
 
 
-_ONE_METHODS = frozenset({
+ONE_METHODS = frozenset({
     "first", "one", "one_or_none", "get", "scalar_one", "scalar_one_or_none", "first_or_404", "get_or_404",
     "one_or_404", "@scalar",
 })
@@ -814,7 +814,7 @@ class _Extractor:
                 fact = fn.queries[index]
                 if where.assigned_to:
                     last = fact.methods[-1] if fact.methods else ""
-                    if last in _ONE_METHODS or fact.root == "get":
+                    if last in ONE_METHODS or fact.root == "get":
                         fn.one_vars.append((where.assigned_to, index))
                     else:
                         # A query, statement or result: later chains on the variable continue it.

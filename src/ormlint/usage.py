@@ -12,6 +12,7 @@ from typing import NamedTuple, Optional
 from ormlint.expr import Attr, Call, Const, Expr, Name, Seq, Subscript, Union_
 from ormlint.facts import FunctionFact, ModuleFacts
 from ormlint.index import ProjectIndex, relationship_direction
+from ormlint.query_extract import ONE_METHODS, FunctionQueries
 from ormlint.schema import MappedClass, RelationshipInfo
 from ormlint.symbols import ClassRef, FunctionRef, SymbolTable, ValueRef, sqlalchemy_name
 from ormlint.usage_extract import ScopeFacts
@@ -580,32 +581,62 @@ class UsageResolver:
             return None
         if not all(_caching(decorator) for decorator in fact.decorators):
             return None
-        if self._builds_other_rows(ref.module, ref.name):
-            return None
-        return self.annotation_type(ref.module, fact.return_annotation)
+        return self._trusted_return(ref.module, ref.name, fact.return_annotation, None)
 
-    def _builds_other_rows(self, module: str, function: str) -> bool:
-        """The function builds a query whose rows are not instances of one mapped
-        class: several entities or columns (`session.query(func.min(M.id).label("new_id"),
-        M.build_id, ...)`), or `with_entities()`, `add_columns()`... Its return
-        annotation may then name the model while it returns rows of columns
-        (packit's `get_merged_chroots() -> Iterable["CoprBuildTargetModel"]`):
-        the annotation is not taken at its word."""
+    def _trusted_return(self, module: str, function: str, annotation: Optional[Expr], owner: Optional[MappedClass]) -> Optional[Type]:
+        """The type a function's (or a method's of `owner`) return annotation
+        gives, unless its queries say it returns something else (`_returns_other`).
+        `-> Self` is `owner`."""
+        if annotation is None:
+            return None
+        if owner is not None and isinstance(annotation, Name) and annotation.last == "Self":
+            typed: Optional[Type] = Type("instance", owner)
+        else:
+            typed = self.annotation_type(module, annotation)
+        if typed is None or self._returns_other(module, function, typed):
+            return None
+        return typed
+
+    def _returns_other(self, module: str, function: str, typed: Type) -> bool:
+        """Whether the function's queries say the annotation is not the whole truth:
+        - a query of its own, or of a method of its class it calls (`cls._merged(...)`,
+          `self._base_query()`), whose rows are not instances of one mapped class:
+          several entities or columns (`session.query(func.min(M.id).label("new_id"),
+          M.build_id, ...)`), or `with_entities()`, `add_columns()`... (packit's
+          `get_merged_chroots() -> Iterable["CoprBuildTargetModel"]` returns rows
+          of labelled columns);
+        - annotated as one instance, it returns a query not run for one row
+          (`return cls.query.filter_by(owner_id=uid)`: a Query)."""
         facts = self.index.modules.get(module)
         if facts is None:
             return False
-        for queries in facts.queries:
-            if queries.name != function:
-                continue
-            for query in queries.queries:
-                if any(method in _ROW_SHAPING for method in query.methods):
+        by_name = {queries.name: queries for queries in facts.queries}
+        own = by_name.get(function)
+        if own is not None and typed.kind == "instance":
+            for position in own.returns:
+                returned = own.queries[position]
+                last = returned.methods[-1] if returned.methods else ""
+                if returned.root != "get" and last not in ONE_METHODS:
                     return True
-                if query.root in ("query", "select") and query.entities:
-                    if len(query.entities) != 1:
-                        return True
-                    entity = query.entities[0]
-                    if not (isinstance(entity, Name) and entity.dotted == "cls") and self.mapped(module, entity) is None:
-                        return True
+        inspected = [own] if own is not None else []
+        owner_class, _, _ = function.rpartition(".")
+        if owner_class:
+            # The class's own helpers the method calls through `cls` or `self`.
+            scope = next((s for s in facts.scopes if s.name == function), None)
+            called = {attr for base, attr, _, store, _, _ in scope.attributes if base in ("cls", "self") and not store} if scope else set()
+            inspected += [by_name[f"{owner_class}.{name}"] for name in sorted(called) if f"{owner_class}.{name}" in by_name]
+        return any(self._other_rows(module, queries) for queries in inspected)
+
+    def _other_rows(self, module: str, queries: FunctionQueries) -> bool:
+        for query in queries.queries:
+            if any(method in _ROW_SHAPING for method in query.methods):
+                return True
+            if query.root in ("query", "select") and query.entities:
+                if len(query.entities) != 1:
+                    return True
+                entity = query.entities[0]
+                if not (isinstance(entity, Name) and entity.dotted == "cls") and self.mapped(module, entity) is None:
+                    return True
         return False
 
     def _may_be_session(self, ctx: ScopeContext, func: Expr) -> bool:
@@ -652,12 +683,7 @@ class UsageResolver:
             return None
         if base.kind == "instance" and kinds:
             return None  # a classmethod or staticmethod called on an instance: as above, but rare
-        if self._builds_other_rows(base.model.module, f"{base.model.name}.{method}"):
-            return None
-        annotation = function.return_annotation
-        if isinstance(annotation, Name) and annotation.last == "Self":
-            return Type("instance", base.model)
-        return self.annotation_type(base.model.module, annotation)
+        return self._trusted_return(base.model.module, f"{base.model.name}.{method}", function.return_annotation, base.model)
 
     def _method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
         if base is None:
@@ -725,12 +751,7 @@ class UsageResolver:
             getters.append(function)
         if len(getters) != 1 or getters[0].return_annotation is None:
             return None
-        if self._builds_other_rows(model.module, f"{model.name}.{attr}"):
-            return None
-        annotation = getters[0].return_annotation
-        if isinstance(annotation, Name) and annotation.last == "Self":
-            return Type("instance", model)
-        return self.annotation_type(model.module, annotation)
+        return self._trusted_return(model.module, f"{model.name}.{attr}", getters[0].return_annotation, model)
 
     def is_collection(self, rel: RelationshipInfo) -> Optional[bool]:
         if rel.uselist is not None:
