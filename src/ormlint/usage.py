@@ -212,6 +212,8 @@ class UsageResolver:
         self._contexts: Optional[list[ScopeContext]] = None
         self._mapped: dict[tuple[str, str], Optional[MappedClass]] = {}
         self._returns: dict[FunctionRef, Optional[Type]] = {}
+        # (id of the mapped class, "class" / "instance" / "property", name) -> type.
+        self._own_results: dict[tuple[int, str, str], Optional[Type]] = {}
 
     # -- universes --------------------------------------------------------
     def _collect_instance_attributes(self) -> dict[tuple[str, str], set[str]]:
@@ -663,14 +665,20 @@ class UsageResolver:
         return _session_like(receiver.rsplit(".", 1)[-1])
 
     def _own_method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
+        if base is None or base.kind not in ("class", "instance"):
+            return None
+        key = (id(base.model), base.kind, method)
+        if key not in self._own_results:
+            self._own_results[key] = self._own_method_result_uncached(base, method)
+        return self._own_results[key]
+
+    def _own_method_result_uncached(self, base: Type, method: str) -> Optional[Type]:
         """What a method the mapped class itself defines returns, by its return
         annotation: `User.by_email(email) -> Optional["User"]` (a classmethod or
         staticmethod, called on the class), `order.buyer() -> Customer` (called
         on an instance); `-> Self` is the class itself. Only a method defined
         once in the class body (an inherited one may be overridden below it),
         with no decorator but those that keep the return value."""
-        if base is None or base.kind not in ("class", "instance"):
-            return None
         fact = self.symbols.class_fact(ClassRef(base.model.module, base.model.name))
         if fact is None:
             return None
@@ -727,7 +735,10 @@ class UsageResolver:
                 if collection is False:
                     return Type("instance", rel.target)
             if rel is None:
-                return self._own_property_type(base.model, attr)
+                key = (id(base.model), "property", attr)
+                if key not in self._own_results:
+                    self._own_results[key] = self._own_property_type(base.model, attr)
+                return self._own_results[key]
         return None
 
     def _own_property_type(self, model: MappedClass, attr: str) -> Optional[Type]:
