@@ -296,3 +296,29 @@ def show(session):
     return firsts, count, newest.headline  # ORM204
 """})
     assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)
+
+
+def test_self_in_optional_and_in_a_list(tmp_path: Path) -> None:
+    write_example(tmp_path, {"models.py": MODELS.replace("from sqlalchemy.orm import declarative_base",
+                                                         "from typing import Optional, Self\nfrom sqlalchemy.orm import declarative_base") + '''
+    @classmethod
+    def maybe(cls, session, key: int) -> Optional[Self]:
+        return session.get(cls, key)
+
+    @classmethod
+    def every(cls, session) -> list[Self]:
+        return session.query(cls).all()
+
+    @classmethod
+    def pair(cls, session) -> tuple[Self, Self]: ...
+''', "views.py": """
+from models import Ticket
+
+def show(session):
+    found = Ticket.maybe(session, 1)
+    subject = found.subject  # ORM204
+    names = [ticket.name for ticket in Ticket.every(session)]  # ORM204
+    first, second = Ticket.pair(session)
+    return subject, names, first.anything
+"""})
+    assert reported(tmp_path, select=["ORM204"]) == expected_marks(tmp_path)

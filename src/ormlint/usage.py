@@ -94,6 +94,22 @@ def _yielded(annotation: Expr) -> Expr:
 _CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
 
 
+_COLLECTIONS = ("list", "List", "Sequence", "Iterable", "set", "Set")
+
+
+def _self_type(annotation: Expr, owner: MappedClass) -> Optional["Type"]:
+    """`-> Self`, `-> Optional[Self]`, `-> Self | None`, `-> list[Self]` of a
+    method of `owner`; None for any other annotation."""
+    unwrapped = _unwrapped(annotation)
+    if isinstance(unwrapped, Name) and unwrapped.last == "Self":
+        return Type("instance", owner)
+    if isinstance(unwrapped, Subscript) and isinstance(unwrapped.value, Name) and unwrapped.value.last in _COLLECTIONS:
+        item = unwrapped.index
+        if isinstance(item, Name) and item.last == "Self":
+            return Type("list", owner)
+    return None
+
+
 # Query methods after which the rows are not the entity's instances.
 _ROW_SHAPING = frozenset({"with_entities", "add_columns", "add_entity", "values", "with_only_columns"})
 # Decorators that make a method an attribute read on the instance.
@@ -470,7 +486,7 @@ class UsageResolver:
                 if typed is not None and isinstance(index, Seq) and not self._dependencies_agree(module, index.items[1:], typed, depth):
                     return None
                 return typed
-            if head in ("list", "List", "Sequence", "Iterable", "set", "Set"):
+            if head in _COLLECTIONS:
                 inner = self.annotation_type(module, annotation.index, depth + 1)
                 return Type("list", inner.model) if inner is not None and inner.kind == "instance" else None
         if isinstance(annotation, Union_):
@@ -591,9 +607,8 @@ class UsageResolver:
         `-> Self` is `owner`."""
         if annotation is None:
             return None
-        if owner is not None and isinstance(annotation, Name) and annotation.last == "Self":
-            typed: Optional[Type] = Type("instance", owner)
-        else:
+        typed = _self_type(annotation, owner) if owner is not None else None
+        if typed is None:
             typed = self.annotation_type(module, annotation)
         if typed is None or self._returns_other(module, function, typed):
             return None
