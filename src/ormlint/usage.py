@@ -507,8 +507,8 @@ class UsageResolver:
             symbol = self.symbols.resolve(module, dependency.dotted) if isinstance(dependency, Name) else None
             if not isinstance(symbol, FunctionRef):
                 continue
-            fact = self.symbols.bindings(symbol.module).get(symbol.name)
-            if not isinstance(fact, FunctionFact) or fact.return_annotation is None:
+            fact = self._function_fact(symbol)
+            if fact is None or fact.return_annotation is None:
                 continue
             # A dependency that yields gives what it yields.
             returned = self.annotation_type(symbol.module, _yielded(fact.return_annotation), depth + 1)
@@ -590,10 +590,15 @@ class UsageResolver:
         found = self._returns[symbol] = self._declared_return(symbol)
         return found
 
+    def _function_fact(self, ref: FunctionRef) -> Optional[FunctionFact]:
+        """The `def` a module-level function reference names."""
+        fact = self.symbols.bindings(ref.module).get(ref.name) if ref.module in self.index.modules else None
+        return fact if isinstance(fact, FunctionFact) else None
+
     def _declared_return(self, ref: FunctionRef) -> Optional[Type]:
         facts = self.index.modules.get(ref.module)
-        fact = self.symbols.bindings(ref.module).get(ref.name) if facts is not None else None
-        if not isinstance(fact, FunctionFact) or fact.return_annotation is None or facts is None:
+        fact = self._function_fact(ref)
+        if fact is None or fact.return_annotation is None or facts is None:
             return None
         if not _bound_once(facts, ref.name):
             return None
@@ -694,10 +699,7 @@ class UsageResolver:
         on an instance); `-> Self` is the class itself. Only a method defined
         once in the class body (an inherited one may be overridden below it),
         with no decorator but those that keep the return value."""
-        fact = self.symbols.class_fact(ClassRef(base.model.module, base.model.name))
-        if fact is None:
-            return None
-        found = [f for f in fact.functions if f.name == method]
+        found = self._own_functions(base.model, method)
         if len(found) != 1 or found[0].return_annotation is None:
             return None
         function = found[0]
@@ -756,19 +758,19 @@ class UsageResolver:
                 return self._own_results[key]
         return None
 
+    def _own_functions(self, model: MappedClass, name: str) -> list[FunctionFact]:
+        """The `def`s named `name` in the body of the mapped class itself."""
+        fact = self.symbols.class_fact(ClassRef(model.module, model.name))
+        return [function for function in fact.functions if function.name == name] if fact is not None else []
+
     def _own_property_type(self, model: MappedClass, attr: str) -> Optional[Type]:
         """What a property the mapped class itself defines gives, by its getter's
         return annotation (`@property def owner(self) -> "User"`; also
         `cached_property` and `hybrid_property`, read on an instance). Its
         setter and the like (`@owner.setter`) may sit beside it; any other
         definition of the name leaves open what the class has."""
-        fact = self.symbols.class_fact(ClassRef(model.module, model.name))
-        if fact is None:
-            return None
         getters = []
-        for function in fact.functions:
-            if function.name != attr:
-                continue
+        for function in self._own_functions(model, attr):
             names = [d.dotted if isinstance(d, Name) else "" for d in function.decorators]
             if any(name.startswith(f"{attr}.") for name in names):
                 continue  # `@owner.setter`, `@owner.expression`

@@ -21,17 +21,22 @@ def _resolver(ctx: RuleContext) -> UsageResolver:
     return ctx.usage
 
 
+def _named_attributes(scope: ScopeContext, builtin: str, arity: int) -> Iterator[tuple[str, str]]:
+    """(base, attr) of each `builtin(base, "attr", ...)` call of the scope with
+    `arity` arguments, the base a name and the attribute a literal:
+    `hasattr(user, "x")`, `setattr(user, "x", value)`."""
+    for call in scope.scope.calls:
+        if isinstance(call.func, Name) and call.func.dotted == builtin and len(call.args) == arity:
+            base, named = call.args[0], call.args[1]
+            if isinstance(base, Name) and isinstance(named, Const) and isinstance(named.value, str):
+                yield base.dotted, named.value
+
+
 def _probed(scope: ScopeContext) -> frozenset[tuple[str, str]]:
     """(base, attr) of each `hasattr(base, "attr")` in the scope: code that asks
     whether an attribute exists knows it may not (a column a later release adds,
     a model of an optional plugin), and reads it only when it does."""
-    found = set()
-    for call in scope.scope.calls:
-        if isinstance(call.func, Name) and call.func.dotted == "hasattr" and len(call.args) == 2:
-            base, named = call.args
-            if isinstance(base, Name) and isinstance(named, Const) and isinstance(named.value, str):
-                found.add((base.dotted, named.value))
-    return frozenset(found)
+    return frozenset(_named_attributes(scope, "hasattr", 2))
 
 
 def _unknown_attribute(resolver: UsageResolver, model: MappedClass, attr: str, instance: bool = False) -> Optional[str]:
@@ -1315,14 +1320,11 @@ def _stored_attributes(resolver: UsageResolver) -> dict[int, set[str]]:
             inferred = resolver.infer_name(scope, base)
             if inferred is not None and inferred.kind == "instance":
                 stored.setdefault(id(inferred.model), set()).add(attr)
-        for call in scope.scope.calls:
-            if not (isinstance(call.func, Name) and call.func.dotted == "setattr" and len(call.args) == 3):
-                continue
-            target, named, _ = call.args
-            if isinstance(target, Name) and isinstance(named, Const) and isinstance(named.value, str) and scope.may_be_instance(target.dotted):
-                inferred = resolver.infer_name(scope, target.dotted)
+        for target, attr in _named_attributes(scope, "setattr", 3):
+            if scope.may_be_instance(target):
+                inferred = resolver.infer_name(scope, target)
                 if inferred is not None and inferred.kind == "instance":
-                    stored.setdefault(id(inferred.model), set()).add(named.value)
+                    stored.setdefault(id(inferred.model), set()).add(attr)
     return stored
 
 
