@@ -204,4 +204,4 @@ def _tokenized_comments(text: str) -> list[tuple[int, str]]:
 )
 def test_scanned_comments_are_the_tokenized_ones(text: str) -> None:
     # The fast path (the string scanner) finds what tokenize finds, on the same lines.
-    assert list(noqa._comments(text)) == _tokenized_comments(text)
+    assert list(noqa.comments(text)) == _tokenized_comments(text)

@@ -7,6 +7,7 @@ import re
 from typing import Iterable, Optional
 
 from ormlint.ast_walk import subtree
+from ormlint.comment_facts import no_foreign_key_lines
 from ormlint.expr import Expr, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
@@ -362,6 +363,8 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         # is then unknown to session resolution, which stays silent.
         sessions=extract_sessions(tree, is_migration) if not is_test_path(path) else (),
         query_listeners=_query_listeners(tree) if text is None or _QUERY_EVENT in text else (),
+        # Only `<name>_id` columns are asked about (ORM115).
+        no_foreign_key_lines=no_foreign_key_lines(text) if text is not None and "_id" in text else frozenset(),
     )
 
 

@@ -116,6 +116,9 @@ class ModuleFacts:
     # (`@event.listens_for(Session, "do_orm_execute")`; "" for one passed as
     # something else than a name): they may add conditions to every query.
     query_listeners: tuple[str, ...] = ()
+    # The lines of statements a comment says are deliberately not foreign keys
+    # (`# not a foreign key: ...` at the end of the line or just above it).
+    no_foreign_key_lines: frozenset[int] = frozenset()
 
 
 @record

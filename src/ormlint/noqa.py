@@ -43,8 +43,8 @@ def _leading_codes(rest: str) -> list[str]:
     return tokens
 
 
-def _comments(text: str) -> Iterator[tuple[int, str]]:
-    """(line, comment text) for every comment in `text`."""
+def comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment text) for every comment in `text`, in order."""
     try:
         # The string scanner finds comments about 20 times faster than `tokenize`.
         _, comments = scan(text)
@@ -110,7 +110,7 @@ def noqa_comments(text: str) -> tuple[tuple[int, str], ...]:
     before rule names are looked up (so it can be cached whatever rules exist)."""
     if not _mentions_noqa(text):
         return ()
-    return tuple((number, comment) for number, comment in _comments(text) if "noqa" in comment.lower())
+    return tuple((number, comment) for number, comment in comments(text) if "noqa" in comment.lower())
 
 
 def _mentions_noqa(text: str) -> bool:

@@ -1176,7 +1176,9 @@ class IdColumnWithoutForeignKey(Rule):
     by no one environment together (two databases: a foreign key cannot
     cross them); nor when
     its default is 0 or an empty string, which stands for "no link" and which
-    a foreign key would refuse; nor on
+    a foreign key would refuse; nor when a comment at the end of the column's
+    line, or in the comments right above it, says it is not a foreign key
+    (`# Not a foreign key: the log outlives the process instance.`); nor on
     tables defined in tests (a `tests/` directory, `test_*.py`, `conftest.py`),
     which live in a throwaway database.
 
@@ -1206,6 +1208,8 @@ class IdColumnWithoutForeignKey(Rule):
         apart: Optional[dict[str, set[int]]] = None  # `_migrated_apart`, when first needed
         if _drops_foreign_keys_by_policy(ctx):
             return  # a revision dropped foreign keys by the dozen: the project does without them
+        # Lines a comment says are not foreign keys, by file.
+        declined = {facts.path: facts.no_foreign_key_lines for facts in ctx.index.modules.values() if facts.no_foreign_key_lines}
         for table in ctx.index.tables:
             if is_test_path(table.path):
                 continue  # a test's table lives in a throwaway database (as for ORM301)
@@ -1221,6 +1225,8 @@ class IdColumnWithoutForeignKey(Rule):
                     continue
                 if _placeholder_default(column):
                     continue  # `default=0`: "no link" is a value no foreign key would accept
+                if span_line(column.span) in declined.get(column.path, ()):
+                    continue  # `# not a foreign key: ...`: the author says why
                 if any(name.lower() in dropped_name for dropped_name in dropped.get((table.name or "").lower(), ())):
                     continue  # a revision dropped its foreign key: left out on purpose
                 candidates = _candidate_tables(name[:-3])
@@ -1511,8 +1517,62 @@ def upgrade():
     op.create_table("events", sa.Column("id", sa.Integer, primary_key=True), sa.Column("project_id", sa.Integer, nullable=False))
 """,
         },
+        """
+from sqlalchemy import Column, Integer, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class ApiLog(Base):
+    # spiff-arena: the author says why the constraint is left out.
+    __tablename__ = "api_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # not a foreign key so we can create and keep the log regardless of the
+    # state or process instance
+    process_instance_id: Mapped[int | None] = mapped_column(index=True)
+
+audit = Table(
+    "audit",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_instance_id", Integer),  # Intentionally NOT a foreign key: append-only.
+)
+""",
     ]
     INVALID = [
+        """
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Run(Base):
+    __tablename__ = "run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class Job(Base):
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+class ApiLog(Base):
+    __tablename__ = "api_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # TODO: make this a foreign key
+    process_instance_id: Mapped[int] = mapped_column(index=True)  # ORM115
+    # not a foreign key: a comment with a blank line below it says nothing of the next column
+
+    run_id: Mapped[int] = mapped_column(index=True)  # ORM115
+    note = "# not a foreign key"; job_id: Mapped[int] = mapped_column()  # ORM115
+""",
         {
             # The core migrations create `events` too: one database.
             "app/__init__.py": "",
