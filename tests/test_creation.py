@@ -108,6 +108,23 @@ def test_tables_created_one_by_one_or_by_a_revision_are_created() -> None:
     assert _never_created(sources) == set()
 
 
+def test_a_create_method_of_a_mapped_class_creates_no_table() -> None:
+    """datanommer: `Message.create(**kw)` is the model's own classmethod (it adds
+    a row); SQLAlchemy gives mapped classes no `create`, only their `__table__`."""
+    library = _LIBRARY.replace(
+        "    __tablename__ = \"books\"\n",
+        "    __tablename__ = \"books\"\n\n    @classmethod\n    def create(cls, **kw):\n        return cls(**kw)\n",
+    )
+    sources = {
+        "app/library.py": library,
+        "app/init.py": (
+            "from app.settings import SettingsBase\nfrom app.library import Book\n"
+            "def init(engine):\n    SettingsBase.metadata.create_all(engine)\n    Book.create(title='x')\n"
+        ),
+    }
+    assert _never_created(sources) == _LIBRARY_TABLES
+
+
 def test_a_revision_running_create_all_may_create_any_table() -> None:
     sources = {
         "app/init.py": "from app.settings import SettingsBase\ndef init(engine):\n    SettingsBase.metadata.create_all(engine)\n",

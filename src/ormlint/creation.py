@@ -76,8 +76,14 @@ def project_creation(
                         return Creation()
                     metadata.update(keys)
                 elif attr == "create":
-                    owner = base[: -len(".__table__")] if base.endswith(".__table__") else base
-                    created = table_of(symbols.resolve(module, owner))
+                    of_table = base.endswith(".__table__")
+                    owner = base[: -len(".__table__")] if of_table else base
+                    symbol = symbols.resolve(module, owner)
+                    if isinstance(symbol, ClassRef) and not of_table:
+                        # A mapped class has no `create` of SQLAlchemy's: `Message.create(**kw)`
+                        # is a method of the project's (datanommer's inserts a row).
+                        continue
+                    created = table_of(symbol)
                     if created is not None and created.name is not None:
                         tables.add(created.name)
     return Creation(True, frozenset(metadata), frozenset(tables))
