@@ -52,6 +52,25 @@ def make(name):
     assert reported(tmp_path) == expected_marks(tmp_path)
 
 
+def test_a_distribution_directory_named_like_its_package(tmp_path: Path) -> None:
+    """datanommer: `datanommer.models/` holds the namespace package `datanommer`
+    with the package `models` in it, and tests beside them. The tests, outside
+    any package, are named by path (`datanommer.models.tests.test_model`), yet
+    no package `datanommer.models` holds them: the package keeps its alias."""
+    write_example(tmp_path, {
+        "datanommer.models/datanommer/models/__init__.py": MODELS,
+        "datanommer.models/tests/test_model.py": "def test_nothing():\n    pass\n",
+        "tools/report.py": """
+from datanommer.models import User
+
+
+def find(session, name):
+    return session.query(User).filter(User.name == name).first()  # ORM201
+""",
+    })
+    assert reported(tmp_path) == expected_marks(tmp_path)
+
+
 def test_an_application_run_from_a_directory_below_the_root(tmp_path: Path) -> None:
     # No __init__.py anywhere: run from `backend/`, it imports `database.models`.
     write_example(tmp_path, {

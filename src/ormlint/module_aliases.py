@@ -89,7 +89,9 @@ def module_aliases(modules: Mapping[str, ModuleFacts]) -> dict[str, str]:
             for start in range(1, len(own) - 1):
                 owners.setdefault(".".join(own[start:]), set()).add(name)
     taken = set(modules)
-    for name in modules:
+    for name, facts in modules.items():
+        if _through_dotted_directory(name, facts.path):
+            continue  # its leading parts are pieces of one directory's name: no package has them
         parts = name.split(".")
         taken.update(".".join(parts[:end]) for end in range(1, len(parts)))
     return {
@@ -97,6 +99,16 @@ def module_aliases(modules: Mapping[str, ModuleFacts]) -> dict[str, str]:
         for alias, named in owners.items()
         if len(named) == 1 and alias not in taken and alias.partition(".")[0] not in _LIBRARY_ROOTS
     }
+
+
+def _through_dotted_directory(name: str, path: str) -> bool:
+    """Whether `name` was made from a path through a directory with a dot in its
+    name: datanommer's `datanommer.models/tests/conftest.py`, outside any
+    package, is named `datanommer.models.tests.conftest`, yet no package
+    `datanommer` or `datanommer.models` holds it (that name is the alias of the
+    package `datanommer.models/datanommer/models/`)."""
+    directories = path.replace("\\", "/").split("/")[:-1]
+    return any("." in directory and directory.strip(".") and directory in name for directory in directories)
 
 
 def _dotted_path(path: str, is_package: bool) -> list[str]:
