@@ -7,11 +7,12 @@ from collections import defaultdict
 from typing import Iterator, Optional
 
 from ormlint.diagnostics import Diagnostic, Severity
-from ormlint.expr import Const, span_line
+from ormlint.expr import Const, Name, span_line
 from ormlint.index import foreign_key_target
 from ormlint.knowledge import COMPARABLE_FAMILIES
 from ormlint.rules.base import Rule, RuleContext, suggestion
 from ormlint.schema import ColumnInfo, TableInfo
+from ormlint.symbols import ClassRef
 from ormlint.test_paths import is_test_path
 
 
@@ -282,6 +283,27 @@ def _same_application(ctx: RuleContext, first: TableInfo, second: TableInfo, app
     return not _is_auxiliary(first.path, first.module) and not _is_auxiliary(second.path, second.module)
 
 
+def _refers_to(ctx: RuleContext, table: TableInfo, other: TableInfo) -> bool:
+    """Whether the module mapping `table` uses the class mapping `other`: reads
+    an attribute of it (`dm.Message.id`, `Message.query`) or calls it
+    (`Message(...)`), not only imports it. datanommer's migration script maps
+    the old database's `messages` table as `OldMessage` and writes each row
+    into the new one through `dm.Message`: the code itself holds them apart,
+    as the tables of two databases."""
+    mapped, wanted = table.mapped_class, other.mapped_class
+    facts = ctx.index.modules.get(table.module)
+    if mapped is None or wanted is None or facts is None or ctx.index.symbols is None or mapped.module == wanted.module:
+        return False
+    imported = {name for name, _, _, _, _ in facts.imports}
+    used: set[str] = set()
+    for scope in facts.scopes:
+        used.update(base for base, _, _, _, _, _ in scope.attributes)
+        used.update(call.func.dotted for call in scope.calls if isinstance(call.func, Name))
+    target = ClassRef(wanted.module, wanted.name)
+    symbols = ctx.index.symbols
+    return any(name.partition(".")[0] in imported and symbols.resolve(table.module, name) == target for name in used)
+
+
 def _truth_of(tables: list[TableInfo], globs: tuple[str, ...]) -> Optional[TableInfo]:
     if globs:
         matching = [t for t in tables if any(fnmatch.fnmatch(t.path, g) or fnmatch.fnmatch(t.path, f"*/{g}") for g in globs)]
@@ -305,7 +327,9 @@ class TableMappedTwiceDiffers(Rule):
     for an in-memory database),
     and a mapping in an Alembic environment's code (`migrations/shared/*.py`,
     imported by revisions) is a partial snapshot of the table for one data
-    migration.
+    migration. Nor are two mappings compared when the module of one uses the
+    class of the other (`new.Message(topic=old.topic)` beside `OldMessage`):
+    the code copies rows between two databases' tables of one name.
 
     ## Why is this bad?
     Two pictures of one table drift apart: code that uses one mapping writes
@@ -354,6 +378,8 @@ class TableMappedTwiceDiffers(Rule):
             for other in tables:
                 if other.metadata == truth.metadata or not _same_application(ctx, truth, other, application_metadata):
                     continue
+                if _refers_to(ctx, truth, other) or _refers_to(ctx, other, truth):
+                    continue  # one module holds both, as two tables: a copy from one database to another
                 yield from self._compare(truth, other)
 
     def _compare(self, truth: TableInfo, other: TableInfo) -> Iterator[Diagnostic]:
@@ -523,8 +549,68 @@ def test_create():
     TestBase.metadata.create_all(create_engine("sqlite://"))
 """,
         },
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Message(Base):
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    topic = Column(Text, nullable=False)
+    headers = Column(Text)
+""",
+            # datanommer: the rows of the old database's `messages`, copied into the new one.
+            "app/copy_old.py": """
+from sqlalchemy import Column, Integer, Text, select
+from sqlalchemy.orm import declarative_base
+
+import app.models as new
+
+OldBase = declarative_base()
+
+class OldMessage(OldBase):
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    topic = Column(Text)
+
+def copy(old_session, new_session):
+    for old in old_session.scalars(select(OldMessage)):
+        new_session.add(new.Message(topic=old.topic))
+""",
+        },
     ]
     INVALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Message(Base):
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    topic = Column(Text, nullable=False)
+    headers = Column(Text)
+""",
+            # Only the engine's URL comes from the models: not a copy between two tables.
+            "app/copy_old.py": """
+from sqlalchemy import Column, Integer, Text
+from sqlalchemy.orm import declarative_base
+
+from app.models import Base as NewBase
+
+OldBase = declarative_base()
+
+class OldMessage(OldBase):  # ORM110
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    topic = Column(Text)  # ORM110
+""",
+        },
         {
             "app/__init__.py": "",
             "app/models.py": """
