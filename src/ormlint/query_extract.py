@@ -1413,6 +1413,9 @@ def _is_retry(node: Union[ast.For, ast.AsyncFor], own: list[ast.AST]) -> bool:
         return True
     # `session.flush(); session.expunge_all()` per item: each iteration loads a
     # chunk of rows and empties the session to bound memory (mlflow's import).
+    # `session.flush(); session.expire_all()` per item: each pass starts from
+    # what the database holds (tracim's cleanup; the flush must come first, as
+    # `expire_all()` discards what is not flushed).
     # A loop that sleeps is paced on purpose (a progress report committed on
     # each pass for another process to read, a rate limit): one round trip per
     # pass is its design. `sleep(0)` only yields to other tasks: not pacing.
@@ -1501,7 +1504,7 @@ def _empties_session_or_sleeps(node: ast.AST) -> bool:
     if type(node) is not ast.Call:
         return False
     name = _called_name(node)
-    if name == "expunge_all":
+    if name == "expunge_all" or name == "expire_all":
         return True
     if name != "sleep" or not node.args:
         return False

@@ -1860,7 +1860,8 @@ class RoundTripInLoop(Rule):
     failure (the next pass's `begin_nested()` would flush the same), `IN` queries (a chunk at a
     time), batch and retry loops (`for chunk in chunks(...)`,
     `for start in range(0, n, size)`, `for attempt in range(3)`, a loop that
-    empties the session with `expunge_all()` to bound memory), loops that
+    empties the session with `expunge_all()` to bound memory, or expires it
+    with `expire_all()` to start each pass from the database), loops that
     take a lock named after the item (`with cache.lock(f"claim:{item_id}"):`:
     each pass checks and acts while only its item is locked), loops that
     sleep on each pass (`time.sleep(5)`: paced on purpose, say to publish
@@ -2657,6 +2658,27 @@ def import_all(session: Session, experiments):
     session.commit()
 """,
         """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Space(Base):
+    __tablename__ = "spaces"
+    id = Column(Integer, primary_key=True)
+    is_deleted = Column(Boolean, default=False)
+
+def delete_spaces(session: Session, spaces):
+    # tracim's cleanup: each pass starts from what the database holds, so what
+    # it changed must be flushed before `expire_all()` discards it.
+    for space in spaces:
+        space.is_deleted = True
+        session.flush()
+        session.expire_all()
+        session.delete(space)
+    session.commit()
+""",
+        """
 import time
 
 from sqlalchemy import Column, Integer
@@ -2942,6 +2964,25 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Boolean, Column, Integer
+from sqlalchemy.orm import Session, declarative_base
+
+Base = declarative_base()
+
+class Space(Base):
+    __tablename__ = "spaces"
+    id = Column(Integer, primary_key=True)
+    is_deleted = Column(Boolean, default=False)
+
+def delete_spaces(session: Session, spaces):
+    # Only the space is expired, not the whole session: nothing makes a flush per pass needed.
+    for space in spaces:
+        space.is_deleted = True
+        session.flush()  # ORM305
+        session.expire(space)
+    session.commit()
+""",
         {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String
