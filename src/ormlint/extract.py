@@ -201,11 +201,14 @@ def _naming_shape(body: list[ast.stmt]) -> Optional[tuple[str, str, str]]:
     return None
 
 
-def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool:
+def _dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> tuple[bool, bool]:
+    """Whether the class calls `setattr` on `self`, `cls` or itself, and whether
+    on `cls` or itself (attributes of the class, which may be columns)."""
     if lines is not None:
         segment = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
         if not any("setattr" in line for line in segment):
-            return False  # the common case, without walking the class
+            return False, False  # the common case, without walking the class
+    on_instance = False
     for sub in subtree(node):
         if (
             isinstance(sub, ast.Call)
@@ -215,8 +218,10 @@ def _has_dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> bool
             and isinstance(sub.args[0], ast.Name)
             and sub.args[0].id in ("cls", "self", node.name)
         ):
-            return True
-    return False
+            if sub.args[0].id != "self":
+                return True, True
+            on_instance = True
+    return on_instance, False
 
 
 def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]] = None, may_call_super: bool = True) -> ClassFact:
@@ -231,7 +236,8 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
             functions.append(_function_fact(stmt, may_call_super))
         elif kind is ast.ClassDef:
             nested.append(stmt.name)  # type: ignore[attr-defined]
-    dynamic = any(f.name == "__getattr__" for f in functions) or _has_dynamic_setattr(node, lines)
+    sets_any, sets_on_class = _dynamic_setattr(node, lines)
+    dynamic = sets_any or any(f.name == "__getattr__" for f in functions)
     set_on_class = _class_method_attributes(node)
     return ClassFact(
         name=node.name,
@@ -243,6 +249,7 @@ def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]
         functions=tuple(functions),
         nested_classes=tuple(nested),
         dynamic_attributes=dynamic,
+        dynamic_class_attributes=sets_on_class,
         conditional=conditional,
         class_method_attributes=set_on_class,
     )

@@ -77,6 +77,11 @@ class ClassFact:
     # Attributes a class method sets on the class (`cls.current = column_property(...)`
     # in `__declare_last__`): they exist once the class is configured.
     class_method_attributes: tuple[str, ...] = ()
+    # `setattr(cls, name, ...)` or `setattr(ClassName, ...)` in the class: attributes
+    # set on the class itself, which may be columns. (`dynamic_attributes` also
+    # counts `setattr(self, ...)` and `__getattr__`, which only make instance
+    # attributes.)
+    dynamic_class_attributes: bool = False
 
 
 @record

@@ -236,6 +236,7 @@ class IndexBuilder:
             style=base.style, parent=parent, complete=not analysis.unresolved and not analysis.fact.dynamic_attributes,
             is_declarative_2=base.is_declarative_2,
         )
+        mapped.columns_complete = not analysis.unresolved and not analysis.fact.dynamic_class_attributes
         mro = self.bases.mro(ref)
         mapped.dataclass_style = any(self.bases.uses_dataclass_mixin(a) for a in mro)
         mapped.constructors = self._constructors(mro)
@@ -320,6 +321,8 @@ class IndexBuilder:
             mapped.attribute_names.update(source.fact.class_method_attributes)
             if source.fact.dynamic_attributes or source.unresolved:
                 mapped.complete = False
+            if source.fact.dynamic_class_attributes or source.unresolved:
+                mapped.columns_complete = False
             for assign in source.fact.body:
                 self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=source is own, scope=source.fact)
             for function in source.fact.functions:
@@ -328,12 +331,12 @@ class IndexBuilder:
                 if function.name.startswith("__"):
                     continue
                 if function.returns is None:
-                    mapped.complete = False
+                    mapped.complete = mapped.columns_complete = False
                     continue
                 assign = AssignFact(function.name, function.returns, function.return_annotation, function.span)
                 spec = self._add_attribute(mapped, source.ref.module, facts.path, assign, base_info, own_body=False, scope=source.fact)
                 if spec == "unknown":
-                    mapped.complete = False
+                    mapped.complete = mapped.columns_complete = False
         if own.defines("__allow_unmapped__"):
             mapped.allow_unmapped = True
         for ancestor_source in sources:
@@ -432,7 +435,7 @@ class IndexBuilder:
                 mapped.properties.add(assign.target)
             if spec.kind == "unknown":
                 # An attribute ormlint cannot interpret may be a column.
-                mapped.complete = False
+                mapped.complete = mapped.columns_complete = False
             # (An annotation under `if TYPE_CHECKING:` never reaches the class.)
             if own_body and spec.kind == "other" and assign.value is None and not assign.conditional:
                 self._check_unmapped_annotation(mapped, module, assign)
@@ -639,7 +642,7 @@ class IndexBuilder:
         table_override = own.body_value("__table__")
         if table_override is not None:
             mapped.has_table_override = True
-            mapped.complete = False
+            mapped.complete = mapped.columns_complete = False
             table = self._table_from_call(own.ref.module, table_override, mapped.path, default_metadata=mapped.metadata)
             if table is not None:
                 table.mapped_class = mapped
@@ -678,7 +681,7 @@ class IndexBuilder:
         args = self._table_args(own, sources)
         table = TableInfo(
             name=name if name_known else None, schema=args.get("schema"), metadata=mapped.metadata, path=mapped.path,
-            span=mapped.span, defined_by=mapped.qualname, complete=mapped.complete, mapped_class=mapped,
+            span=mapped.span, defined_by=mapped.qualname, complete=mapped.columns_complete, mapped_class=mapped,
             module=mapped.module,
         )
         table.extend_existing = bool(args.get("extend_existing"))

@@ -236,6 +236,11 @@ class MappedClass:
     properties: set[str] = field(default_factory=set)
     # False when bases, mixins or attributes could not all be resolved.
     complete: bool = True
+    # False when columns may be missing: unresolved bases or mixins, attributes
+    # that cannot be interpreted, `setattr(cls, ...)`. (Attributes set on
+    # instances, by `setattr(self, ...)` in a dict-like `update()`, leave the
+    # class's attributes open, `complete`, but add no column to its table.)
+    columns_complete: bool = True
     # The `__init__` methods the class and its project ancestors (mixins, mapped
     # parents, the declarative base) define, in method resolution order: the
     # first one runs when the class is called. None: an ancestor could not be read.

@@ -697,6 +697,29 @@ class Tag(Base):
     slug: Mapped[str] = mapped_column(String(50), unique=True)
     __table_args__ = (Index("ix_tags_slug", "slug"),)  # ORM307
 """,
+        """
+import sqlalchemy as sa
+from sqlalchemy import Column, Index, Integer, String
+from sqlalchemy.orm import declarative_base
+
+class ModelBase:
+    # aodh: a dict-like model. Attributes set on an instance add no column.
+    def update(self, values):
+        for key, value in values.items():
+            setattr(self, key, value)
+
+Base = declarative_base(cls=ModelBase)
+
+class Quota(Base):
+    __tablename__ = "quota"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "resource"),
+        Index("ix_%s_project_id_resource" % __tablename__, "project_id", "resource"),  # ORM307
+    )
+    id = Column(Integer, primary_key=True)
+    project_id = Column(String(128), nullable=False)
+    resource = Column(String(50), nullable=False)
+""",
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
             "app/models.py": """
