@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from ormlint.ast_walk import subtree
 from ormlint.comment_facts import no_foreign_key_lines
-from ormlint.expr import Expr, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
+from ormlint.expr import Call, Expr, Name, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
 from ormlint.usage_extract import extract_usage
@@ -370,8 +370,16 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         # is then unknown to session resolution, which stays silent.
         sessions=extract_sessions(tree, is_migration) if not is_test_path(path) else (),
         query_listeners=_query_listeners(tree) if text is None or _QUERY_EVENT in text else (),
-        # Only `<name>_id` columns are asked about (ORM115).
-        no_foreign_key_lines=no_foreign_key_lines(text) if text is not None and "_id" in text else frozenset(),
+        no_foreign_key_lines=no_foreign_key_lines(text) if text is not None and _declares_id_columns(classes, assignments) else frozenset(),
+    )
+
+
+def _declares_id_columns(classes: list[ClassFact], assignments: list[AssignFact]) -> bool:
+    """Whether the file may declare a `<name>_id` column, the only ones whose
+    comments are read (ORM115): in a class body, or in a module-level `Table(...)`."""
+    return any(a.target.endswith("_id") for c in classes for a in c.body) or any(
+        isinstance(a.value, Call) and isinstance(a.value.func, Name) and a.value.func.dotted.rpartition(".")[2] == "Table"
+        for a in assignments
     )
 
 
