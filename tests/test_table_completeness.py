@@ -50,6 +50,9 @@ def test_attributes_set_on_instances_add_no_column(methods: str) -> None:
 @pytest.mark.parametrize("methods", [
     "def __init_subclass__(cls, **kw):\n            setattr(cls, 'extra', Column(Integer))\n            super().__init_subclass__(**kw)",
     "@classmethod\n        def add(cls, name):\n            setattr(cls, name, Column(Integer))",
+    # The first parameter of a classmethod is the class, whatever its name.
+    "def __init_subclass__(self, **kw):\n            setattr(self, 'tenant_id', Column(Integer))\n            super().__init_subclass__(**kw)",
+    "@classmethod\n        def add(self, name):\n            setattr(self, name, Column(Integer))",
 ])
 def test_attributes_set_on_the_class_may_be_columns(methods: str) -> None:
     assert not _table(_QUOTA.format(methods=methods)).complete

@@ -202,26 +202,48 @@ def _naming_shape(body: list[ast.stmt]) -> Optional[tuple[str, str, str]]:
 
 
 def _dynamic_setattr(node: ast.ClassDef, lines: Optional[list[str]]) -> tuple[bool, bool]:
-    """Whether the class calls `setattr` on `self`, `cls` or itself, and whether
-    on `cls` or itself (attributes of the class, which may be columns)."""
+    """Whether the class calls `setattr` on an instance or on a class (`self`,
+    `cls`, itself, a method's first parameter), and whether on a class: the
+    class itself in a classmethod, `__init_subclass__` (a classmethod whatever
+    its first parameter is named) or any method of a metaclass. Attributes set
+    on a class may be columns; those set on an instance are not."""
     if lines is not None:
         segment = lines[node.lineno - 1 : (node.end_lineno or node.lineno)]
         if not any("setattr" in line for line in segment):
             return False, False  # the common case, without walking the class
+    metaclass = any(_names_metaclass(base) for base in node.bases)
     on_instance = False
-    for sub in subtree(node):
-        if (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Name)
-            and sub.func.id == "setattr"
-            and sub.args
-            and isinstance(sub.args[0], ast.Name)
-            and sub.args[0].id in ("cls", "self", node.name)
-        ):
-            if sub.args[0].id != "self":
+    for function in subtree(node):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        parameters = [*function.args.posonlyargs, *function.args.args]
+        first = parameters[0].arg if parameters else None
+        on_class = metaclass or function.name in _IMPLICIT_CLASSMETHODS or any(
+            isinstance(decorator, ast.Name) and decorator.id == "classmethod" for decorator in function.decorator_list
+        )
+        for sub in subtree(function):
+            if not (
+                isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "setattr"
+                and sub.args and isinstance(sub.args[0], ast.Name)
+            ):
+                continue
+            target = sub.args[0].id
+            if target in ("cls", node.name) or (target == first and on_class):
                 return True, True
-            on_instance = True
+            if target in ("self", first):
+                on_instance = True
     return on_instance, False
+
+
+# Methods Python makes classmethods without a decorator.
+_IMPLICIT_CLASSMETHODS = frozenset({"__init_subclass__", "__class_getitem__"})
+
+
+def _names_metaclass(base: ast.expr) -> bool:
+    """`type`, `DeclarativeMeta`, `ABCMeta`: a base that makes the class a metaclass."""
+    name = dotted_name(base) or ""
+    last = name.rpartition(".")[2]
+    return last == "type" or last.endswith("Meta")
 
 
 def _class_fact(node: ast.ClassDef, conditional: bool, lines: Optional[list[str]] = None, may_call_super: bool = True) -> ClassFact:
