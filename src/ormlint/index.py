@@ -928,14 +928,16 @@ class IndexBuilder:
         return table
 
     def _evaluate_tablename(self, module: str, function: FunctionFact, class_name: str) -> Optional[str]:
-        """Table names from `declared_attr` functions of the common shapes."""
+        """Table names from `declared_attr` functions of the common shapes. The
+        class is the function's first parameter, `cls` or, as fides names it, `self`."""
         expr = function.returns
-        if isinstance(expr, Name) and expr.dotted == "cls.__name__":
+        own_name = f"{function.params[0] if function.params else 'cls'}.__name__"
+        if isinstance(expr, Name) and expr.dotted == own_name:
             return class_name
         if isinstance(expr, Call) and isinstance(expr.func, Name):
-            if not expr.args and expr.func.dotted == "cls.__name__.lower":
+            if not expr.args and expr.func.dotted == f"{own_name}.lower":
                 return class_name.lower()
-            if len(expr.args) == 1 and isinstance(expr.args[0], Name) and expr.args[0].dotted == "cls.__name__":
+            if len(expr.args) == 1 and isinstance(expr.args[0], Name) and expr.args[0].dotted == own_name:
                 helper = self.symbols.resolve_expr(module, expr.func)
                 if isinstance(helper, FunctionRef):
                     binding = self.symbols.bindings(helper.module).get(helper.name)
