@@ -1,21 +1,24 @@
-"""Which databases a project is written for, as far as its imports tell.
+"""Which databases a project is written for, as far as its code tells.
 
 Read from the imports of every module: SQLAlchemy's dialect packages
 (`from sqlalchemy.dialects import mysql`, `sqlalchemy.dialects.postgresql.JSONB`)
-and the database drivers (`pymysql`, `psycopg2`, `sqlite3`...). A project that
-names no database stays unknown: rules that depend on the database then keep
-to what holds on most of them.
+and the database drivers (`pymysql`, `psycopg2`, `sqlite3`...); and from the
+database URLs written in it (`"mysql+aiomysql://..."`, `URL.create(drivername=
+"postgresql+psycopg")`): most applications name their driver only there. A
+project that names no database stays unknown: rules that depend on the
+database then keep to what holds on most of them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 from ormlint.facts import ModuleFacts
 from ormlint.test_paths import is_test_path
 
 _DIALECT_PACKAGES = {
-    "mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql", "sqlite": "sqlite",
+    "mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql", "postgres": "postgresql", "sqlite": "sqlite",
     "mssql": "mssql", "oracle": "oracle",
 }
 _DRIVERS = {
@@ -46,7 +49,7 @@ class ProjectDatabases(NamedTuple):
 
 
 def _named_databases(facts: ModuleFacts) -> set[str]:
-    found: set[str] = set()
+    found: set[str] = {_DIALECT_PACKAGES[scheme] for scheme in facts.database_urls if scheme in _DIALECT_PACKAGES}
     for _, source, name, _, full in facts.imports:
         dotted = full or source
         root = dotted.split(".", 1)[0]
@@ -69,3 +72,27 @@ def foreign_keys_auto_indexed(databases: ProjectDatabases) -> bool:
     (which autogenerate writes for whichever database it ran against) or in
     tests is not enough: such projects often run on SQLite or PostgreSQL too."""
     return databases.application == {"mysql"} and databases.everywhere == {"mysql"}
+
+
+# A URL's scheme, the dialect with an optional driver, right before its `://`
+# (not part of a longer word: `mysql://`, `"postgresql+asyncpg://`).
+_URL_SCHEME = re.compile(r"(?<![\w.+-])(mysql|mariadb|postgresql|postgres|sqlite|mssql|oracle)(?:\+\w+)?$")
+# The same given to `URL.create(drivername=...)` or yarl's `URL.build(scheme=...)`.
+_URL_PART = re.compile(r"""\b(?:drivername|scheme)\s*=\s*["'](mysql|mariadb|postgresql|postgres|sqlite|mssql|oracle)(?:\+\w+)?["']""")
+
+
+def databases_in_urls(text: str) -> frozenset[str]:
+    """The dialects the database URLs written in `text` name: `mysql` for
+    `"mysql+pymysql://u@h/db"`. Found from each `://` (rare in code, so the
+    text is searched for it, not for every quote), and from `drivername=` or
+    `scheme=` in a file that builds a `URL.` itself."""
+    found: set[str] = set()
+    position = text.find("://")
+    while position >= 0:
+        match = _URL_SCHEME.search(text, max(0, position - 30), position)
+        if match is not None:
+            found.add(match.group(1))
+        position = text.find("://", position + 3)
+    if "URL." in text:
+        found.update(match.group(1) for match in _URL_PART.finditer(text))
+    return frozenset(found)

@@ -8,6 +8,7 @@ from typing import Iterable, Optional
 
 from ormlint.ast_walk import subtree
 from ormlint.comment_facts import no_foreign_key_lines
+from ormlint.dialects import databases_in_urls
 from ormlint.expr import Call, Expr, Name, annotation_to_expr, dotted_name, parse_evaluated_strings, span_of, to_expr
 from ormlint.query_extract import extract_queries
 from ormlint.session_extract import extract_sessions
@@ -393,6 +394,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         sessions=extract_sessions(tree, is_migration) if not is_test_path(path) else (),
         query_listeners=_query_listeners(tree) if text is None or _QUERY_EVENT in text else (),
         no_foreign_key_lines=no_foreign_key_lines(text) if text is not None and _declares_id_columns(classes, assignments) else frozenset(),
+        database_urls=databases_in_urls(text) if text is not None else frozenset(),
     )
 
 

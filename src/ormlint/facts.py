@@ -124,6 +124,9 @@ class ModuleFacts:
     # The lines of statements a comment says are deliberately not foreign keys
     # (`# not a foreign key: ...` at the end of the line or just above it).
     no_foreign_key_lines: frozenset[int] = frozenset()
+    # The dialects the database URLs written in the file name (`mysql` for
+    # `"mysql+aiomysql://..."`): `ormlint.dialects`.
+    database_urls: frozenset[str] = frozenset()
 
 
 @record

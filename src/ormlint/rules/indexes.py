@@ -115,8 +115,10 @@ class ForeignKeyWithoutIndex(Rule):
     and no load an index would serve (ORM302 leaves tests' queries alone so).
 
     Not reported in a project written for MySQL (or MariaDB) alone, whose
-    modules import its dialect or a driver of it and no other database's:
-    InnoDB creates an index for every foreign key that has none.
+    modules import its dialect or a driver of it, or write its URLs
+    (`"mysql+pymysql://..."`, `URL.create(drivername="mysql+aiomysql")`),
+    and name no other database: InnoDB creates an index for every foreign
+    key that has none.
 
     ## Why is this bad?
     PostgreSQL and most engines do not index foreign keys. Every "rows of this
@@ -270,6 +272,34 @@ class Child(Base):
     body = Column(LONGTEXT)
     parent_id = Column(Integer, ForeignKey("parents.id"), nullable=False)
 """,
+        {
+            # AgentGPT: MySQL named only by the URL its settings build.
+            "app/settings.py": """
+from yarl import URL
+
+def db_url(host: str) -> URL:
+    return URL.build(scheme="mysql+aiomysql", host=host, path="/app")
+""",
+            "app/models.py": """
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+engine = create_async_engine("mysql+aiomysql://app@db/app")
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+class UserSession(Base):
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+""",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlalchemy.orm import declarative_base
@@ -392,6 +422,30 @@ def upgrade():
         },
     ]
     INVALID = [
+        {
+            # MySQL in the application's URL, SQLite in its tests: not MySQL alone.
+            "app/models.py": """
+from sqlalchemy import Column, ForeignKey, Integer, create_engine
+from sqlalchemy.orm import declarative_base
+
+engine = create_engine("mysql+pymysql://app@db/app")
+Base = declarative_base()
+
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(Integer, primary_key=True)
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(Integer, ForeignKey("parents.id"), nullable=False)  # ORM301
+""",
+            "tests/conftest.py": """
+from sqlalchemy import create_engine
+
+engine = create_engine("sqlite:///:memory:")
+""",
+        },
         """
 from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
