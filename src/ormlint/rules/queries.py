@@ -318,13 +318,22 @@ def _columns_listeners_may_add(ctx: RuleContext) -> frozenset[str]:
     return frozenset(found)
 
 
+# Directories of code that runs once: an Alembic environment's helpers, a
+# `data_migrations/` backfill run by hand (spiff-arena's `bin/data_migrations`).
+_MIGRATION_DIRECTORIES = frozenset({"migrations", "alembic", "data_migrations"})
+
+
+def _in_migration_code(path: str) -> bool:
+    return not _MIGRATION_DIRECTORIES.isdisjoint(path.replace("\\", "/").split("/")[:-1])
+
+
 def _scan_sites(ctx: RuleContext) -> Iterator[tuple[ResolvedQuery, TableInfo, list[tuple[ColumnInfo, str]]]]:
     """Queries whose conditions are certainly read, on one table: (query, table, columns)."""
     data = analysis(ctx)
     rewritten = _columns_listeners_may_add(ctx)
     for module, path, function, scope in data.functions:
-        if is_test_path(path):
-            continue  # a test's queries say nothing of the load an index would serve
+        if is_test_path(path) or _in_migration_code(path):
+            continue  # a test's queries, or a migration's, say nothing of the load an index would serve
         intermediate = data.intermediate(function)
         for position in range(len(function.queries)):
             if position in intermediate:
@@ -363,7 +372,9 @@ class FullScanCondition(Rule):
     is a column that says `index=False` (its author decided), and
     tables listed in `small-tables` are skipped. Queries in tests (a `tests/`
     directory, `test_*.py`, `conftest.py`) are not counted: they say nothing
-    of the load an index would serve. In a project written for MySQL alone, a
+    of the load an index would serve; nor are those of code that runs once
+    (a `migrations/`, `alembic/` or `data_migrations/` directory: a backfill).
+    In a project written for MySQL alone, a
     foreign key column counts as indexed (InnoDB indexes every foreign key;
     see ORM301). Nor are the tables of a database the project maps but never
     creates, while it creates another (see ORM301). Flask-SQLAlchemy's
@@ -431,6 +442,28 @@ class FullScanCondition(Rule):
             yield self.line_diagnostic(path, column.span, message, hint)
 
     VALID = [
+        {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String, update
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id = Column(Integer, primary_key=True)
+    serializer_version = Column(String(50))
+""",
+            # spiff-arena: a backfill run once, by hand.
+            "bin/data_migrations/version_2.py": """
+from sqlalchemy import update
+
+from app.models import ProcessInstance
+
+def run(session):
+    session.execute(update(ProcessInstance).where(ProcessInstance.serializer_version == "1").values(serializer_version="2"))
+""",
+        },
         {
             # OpenHands: the index follows its table through `op.rename_table`.
             "models.py": """
@@ -659,6 +692,28 @@ def by_name(session: Session, name: str):
     ]
     INVALID = [
         {
+            "app/models.py": """
+from sqlalchemy import Column, Integer, String, update
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id = Column(Integer, primary_key=True)
+    serializer_version = Column(String(50))  # ORM302
+""",
+            # The same update in the application: it runs again and again.
+            "app/upgrade.py": """
+from sqlalchemy import update
+
+from app.models import ProcessInstance
+
+def run(session):
+    session.execute(update(ProcessInstance).where(ProcessInstance.serializer_version == "1").values(serializer_version="2"))
+""",
+        },
+        {
             # SuperAGI: the renamed table moved on, and a new `hook` was created without the index.
             "models.py": """
 from sqlalchemy import Column, Integer, String, select
@@ -878,8 +933,8 @@ class CompositeIndexCandidate(Rule):
     least `composite-min-sites` places (default 2) when no index has exactly
     those columns as its leading columns (Boolean flags left out). Suggests the `Index(...)` to add.
     Reported on the class (or `Table(`) line. Only single-table queries whose
-    conditions ormlint reads completely count (none of tests, nor tables the
-    project never creates, as for ORM302), and no set with a unique or primary
+    conditions ormlint reads completely count (none of tests or migrations,
+    nor tables the project never creates, as for ORM302), and no set with a unique or primary
     key column is suggested.
 
     ## Why is this bad?
