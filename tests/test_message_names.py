@@ -1,11 +1,13 @@
 """Names in messages and hints: ORM109 and ORM110 name both definitions of a
 table (by their modules when the two classes have the same name, so that the
 message and the hint say which class is which); ORM403 names the callable as
-the module writes it."""
+the module writes it; ORM505 fits its hint to the statement."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from ormlint.config import Config
 from ormlint.diagnostics import Position
@@ -163,3 +165,21 @@ class Sketch(Base):
 """})
     hints = [hint for _, hint in _messages(tmp_path, "ORM403")]
     assert hints == ["Pass a callable instead: `default=lambda: str(uuid4())`.", "Pass a callable instead: `default=lambda: ...`."]
+
+
+@pytest.mark.parametrize(("statement", "hint_start"), [
+    # freqtrade: `ALTER SEQUENCE ... RESTART WITH` takes no bound parameter.
+    ('f"ALTER SEQUENCE orders_id_seq RESTART WITH {value}"', "A schema statement takes no bound parameters"),
+    ('"DROP TABLE %s" % value', "A schema statement takes no bound parameters"),
+    ('f"SELECT * FROM orders WHERE id = {value}"', "Use bound parameters"),
+])
+def test_orm505_hint_fits_the_statement(tmp_path: Path, statement: str, hint_start: str) -> None:
+    write_example(tmp_path, {"app/db.py": f"""
+        from sqlalchemy import text
+
+
+        def run(connection, value):
+            connection.execute(text({statement}))
+    """})
+    [(_, hint)] = _messages(tmp_path, "ORM505")
+    assert hint.startswith(hint_start)

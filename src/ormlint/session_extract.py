@@ -100,6 +100,9 @@ class SqlSink:
     span: Span  # the call
     construction: str  # f-string / % / .format() / + / join
     sources: tuple[str, ...]  # where outside data comes from: parameter names, `request`
+    # The SQL is a schema statement (`ALTER SEQUENCE ... RESTART WITH {n}`,
+    # `CREATE`, `DROP`, `SET`...): one that takes no bound parameters.
+    ddl: bool = False
 
 
 @record
@@ -134,6 +137,29 @@ class SessionFunction:
 
 
 _RESET_METHODS = frozenset({"rollback", "close"})
+
+
+# Statements whose values cannot be bound parameters: schema changes and settings.
+_UNPARAMETRIZED = frozenset({"ALTER", "CREATE", "DROP", "TRUNCATE", "GRANT", "REVOKE", "COMMENT", "SET", "PRAGMA", "VACUUM"})
+
+
+def _leading_word(sql: ast.AST) -> str:
+    """The first word of SQL built from a literal start (an f-string, `%`,
+    `+`, `.format()`), upper-cased; "" when it does not start with text."""
+    head: ast.AST = sql
+    while True:
+        if type(head) is ast.JoinedStr and head.values:
+            head = head.values[0]
+        elif type(head) is ast.BinOp:
+            head = head.left
+        elif type(head) is ast.Call and type(head.func) is ast.Attribute and head.func.attr == "format":
+            head = head.func.value
+        else:
+            break
+    if type(head) is ast.Constant and isinstance(head.value, str):
+        words = head.value.split(None, 1)
+        return words[0].upper() if words else ""
+    return ""
 
 
 def _receiver(func: ast.AST) -> tuple[str, str]:
@@ -900,7 +926,8 @@ class _SqlTaint:
             finally:
                 self._at = None
             if sources:
-                found.append(SqlSink(kind, to_expr(func), receiver, span_of(call), construction, tuple(sorted(sources))))
+                found.append(SqlSink(kind, to_expr(func), receiver, span_of(call), construction, tuple(sorted(sources)),
+                                     _leading_word(arg) in _UNPARAMETRIZED))
         return tuple(found)
 
     def reaching_value(self, call: ast.Call, name: str) -> Optional[ast.expr]:
@@ -1367,7 +1394,7 @@ def _exposed_sinks(functions: list[SessionFunction], public: Callable[[str], boo
             for sink in fn.sinks:
                 sources = tuple(source for source in sink.sources if exposed(fn, source))
                 if sources:
-                    kept.append(SqlSink(sink.kind, sink.func, sink.receiver, sink.span, sink.construction, sources))
+                    kept.append(SqlSink(sink.kind, sink.func, sink.receiver, sink.span, sink.construction, sources, sink.ddl))
             if len(kept) != len(fn.sinks) or any(k.sources != f.sources for k, f in zip(kept, fn.sinks)):
                 fn = replace_record(fn, sinks=tuple(kept))
         result.append(fn)

@@ -1410,7 +1410,12 @@ class SqlBuiltFromInput(Rule):
                 what = "request data" if sink.sources == ("request",) else f"{sources} (a parameter of `{fn.name}`)" \
                     if "request" not in sink.sources else f"{sources}"
                 message = f"SQL built with {_article(sink.construction)} from {what} is passed to `{called}`: SQL injection."
-                hint = "Use bound parameters (`text(\"... WHERE name = :name\")` with a dict of values); for identifiers, check them against a literal allow-list first."
+                if sink.ddl:
+                    hint = ("A schema statement takes no bound parameters: turn the value into what it must be first "
+                            "(`int(value)`), or check it against a literal allow-list (identifiers).")
+                else:
+                    hint = ("Use bound parameters (`text(\"... WHERE name = :name\")` with a dict of values); "
+                            "for identifiers, check them against a literal allow-list first.")
                 yield self.diagnostic(facts.path, sink.span, message, hint)
 
     def _is_sink(self, resolver: SessionResolver, module: str, fn: SessionFunction, kind: str, func: Expr, receiver: str) -> bool:
