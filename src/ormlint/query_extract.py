@@ -1795,8 +1795,12 @@ def _one_transaction_per_item(body: list[ast.stmt], own: list[ast.AST]) -> bool:
 
 
 # Methods that queue work for another process: Celery (`delay`, `apply_async`,
-# `send_task`), RQ (`enqueue`), taskiq (`kiq`).
-_TASK_QUEUE_METHODS = frozenset({"delay", "apply_async", "send_task", "enqueue", "enqueue_call", "kiq"})
+# `send_task`), RQ (`enqueue`), Flask-RQ2 (`job.queue()`, `job.schedule()`),
+# arq (`enqueue_job`), Dramatiq (`send_with_options`), taskiq (`kiq`).
+_TASK_QUEUE_METHODS = frozenset({
+    "delay", "apply_async", "send_task", "enqueue", "enqueue_call", "queue", "schedule", "enqueue_job",
+    "send_with_options", "kiq",
+})
 
 
 def _rolls_back_per_item(body: list[ast.stmt]) -> bool:

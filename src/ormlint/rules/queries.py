@@ -1908,7 +1908,8 @@ class RoundTripInLoop(Rule):
     item on purpose, so that one failure does not undo the others; the UPDATE,
     DELETE or INSERT the item's transaction makes is its own too), a commit in a loop that hands each
     item to a task queue (`task.delay(row.id)`, `apply_async`, `send_task`,
-    `enqueue`: the worker reads the row, which must be committed first),
+    `enqueue`, Flask-RQ2's `job.queue()`: the worker reads the row, which must
+    be committed first),
     a `flush()` right after a `commit()` or `flush()` of the same session,
     or after a bulk `query.update()`/`.delete()` (nothing is pending: it sends nothing),
     or after a `try:` that opens a savepoint on each pass and catches its
@@ -2494,6 +2495,13 @@ def resume(session: Session, waiting):
         execution.status = "RUNNING"
         session.commit()
         run_execution.delay(execution.id)
+
+def record(session: Session, waiting):
+    # hasjob: Flask-RQ2 queues a job with `job.queue(...)`.
+    for execution in waiting:
+        execution.status = "QUEUED"
+        session.commit()
+        run_execution.queue(execution.id)
 
 def finish(session: Session, steps, workspaces):
     for step in steps[:3]:  # faraday: at most three
