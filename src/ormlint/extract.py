@@ -395,6 +395,7 @@ def extract_module(tree: ast.Module, path: str, module: str, is_package: bool, t
         query_listeners=_query_listeners(tree) if text is None or _QUERY_EVENT in text else (),
         no_foreign_key_lines=no_foreign_key_lines(text) if text is not None and _declares_id_columns(classes, assignments) else frozenset(),
         database_urls=databases_in_urls(text) if text is not None else frozenset(),
+        is_migrate_script=any(f.name == "upgrade" and f.params[:1] == ("migrate_engine",) for f in functions),
     )
 
 

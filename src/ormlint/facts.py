@@ -127,6 +127,10 @@ class ModuleFacts:
     # The dialects the database URLs written in the file name (`mysql` for
     # `"mysql+aiomysql://..."`): `ormlint.dialects`.
     database_urls: frozenset[str] = frozenset()
+    # A sqlalchemy-migrate change script (`def upgrade(migrate_engine):`): the
+    # tables it defines are snapshots of a past schema, as an Alembic
+    # revision's are, though it is no revision of Alembic's.
+    is_migrate_script: bool = False
 
 
 @record

@@ -1266,7 +1266,9 @@ class IdColumnWithoutForeignKey(Rule):
     line, or in the comments right above it, says it is not a foreign key
     (`# Not a foreign key: the log outlives the process instance.`); nor on
     tables defined in tests (a `tests/` directory, `test_*.py`, `conftest.py`),
-    which live in a throwaway database.
+    which live in a throwaway database. (No table rule reads the tables of a
+    migration: an Alembic revision, or a sqlalchemy-migrate change script,
+    `def upgrade(migrate_engine):`, whose tables are a past schema.)
 
     ## Example
     ```python
@@ -1629,8 +1631,41 @@ audit = Table(
     Column("process_instance_id", Integer),  # Intentionally NOT a foreign key: append-only.
 )
 """,
+        {
+            # balrog: a sqlalchemy-migrate change script, a snapshot of the first schema.
+            "migrate/versions/001_initial.py": """
+from sqlalchemy import Column, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+rules = Table("rules", metadata, Column("rule_id", Integer, primary_key=True), Column("mapping", String(100)))
+rules_history = Table(
+    "rules_history", metadata,
+    Column("change_id", Integer, primary_key=True),
+    Column("rule_id", Integer, nullable=False),
+)
+
+def upgrade(migrate_engine):
+    metadata.bind = migrate_engine
+    metadata.create_all()
+""",
+        },
     ]
     INVALID = [
+        {
+            "app/tables.py": """
+from sqlalchemy import Column, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+rules = Table("rules", metadata, Column("rule_id", Integer, primary_key=True), Column("mapping", String(100)))
+rules_history = Table(
+    "rules_history", metadata,
+    Column("change_id", Integer, primary_key=True),
+    Column("rule_id", Integer, nullable=False),  # ORM115
+)
+""",
+        },
         """
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
