@@ -22,6 +22,9 @@ VALUE_FACTORIES = frozenset({
     "time.time", "time.time_ns", "time.monotonic",
     "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes",
     "random.random", "random.randint", "random.getrandbits",
+    # Libraries: arrow and pendulum times, other id generators.
+    "arrow.now", "arrow.utcnow", "pendulum.now", "pendulum.today",
+    "uuid6.uuid6", "uuid6.uuid7", "shortuuid.uuid", "nanoid.generate", "bson.ObjectId", "bson.objectid.ObjectId",
 })
 
 
@@ -767,7 +770,9 @@ class DefaultEvaluatedOnce(Rule):
     """## What it does
     Flags `default=`/`onupdate=` given the *result* of a call that produces a
     fresh value each time: `default=uuid.uuid4()`, `default=datetime.now()`,
-    `default=datetime.utcnow()`, `default=secrets.token_hex()`.
+    `default=datetime.utcnow()`, `default=secrets.token_hex()`, also arrow's
+    and pendulum's `now()`/`utcnow()` and other id generators (`shortuuid`,
+    `nanoid`, `bson.ObjectId`).
 
     ## Why is this bad?
     The call runs once, when the module is imported: every row gets the same
@@ -875,6 +880,19 @@ class Token(Base):
     id = Column(String(36), primary_key=True, default=uuid.uuid4())  # ORM403
 """,
         """
+import arrow
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Post(Base):
+    # flask-admin's example: the time the module was imported, for every post.
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, default=arrow.utcnow())  # ORM403
+""",
+        """
 from datetime import datetime
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -916,6 +934,19 @@ Base = declarative_base()
 class Token(Base):
     __tablename__ = "tokens"
     id = Column(String(36), primary_key=True, default=uuid.uuid4)  # ORM403
+""",
+        """
+import arrow
+from sqlalchemy import Column, DateTime, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Post(Base):
+    # flask-admin's example: the time the module was imported, for every post.
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, default=arrow.utcnow)  # ORM403
 """,
         """
 from datetime import datetime
