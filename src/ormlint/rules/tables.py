@@ -883,7 +883,9 @@ class ConstraintUnknownColumn(Rule):
     """## What it does
     Checks that every column an `Index`, `UniqueConstraint`,
     `PrimaryKeyConstraint` or `ForeignKeyConstraint` names (as a string, in
-    `__table_args__` or `Table()`) exists in the table.
+    `__table_args__` or `Table()`) exists in the table, and that an `Index`
+    names a column at all (`Index("user_id")` is an index named `user_id`
+    over nothing).
 
     ## Why is this bad?
     SQLAlchemy raises a `KeyError`/`ArgumentError` while building the table, so
@@ -913,6 +915,12 @@ class ConstraintUnknownColumn(Rule):
             if any(c.column_key is None for c in table.columns):
                 continue
             for constraint in table.constraints:
+                if constraint.kind == "Index" and not constraint.columns and not constraint.qualified:
+                    # AgentGPT's `Index("user_id")`: the column taken for the index's name.
+                    message = f"Index `{constraint.name or '?'}` on table `{table.display}` names no column: it indexes nothing."
+                    hint = "An Index's first argument is its name, the columns follow: `Index(\"ix_<table>_<column>\", \"<column>\")`."
+                    yield self.line_diagnostic(constraint.path, constraint.span, message, hint)
+                    continue
                 for column in constraint.columns:
                     if column is None or table.column(column) is not None:
                         continue
@@ -921,6 +929,22 @@ class ConstraintUnknownColumn(Rule):
                     yield self.line_diagnostic(constraint.path, constraint.span, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+COLUMNS = ("user_id",)
+
+class Agent(Base):
+    # The columns unpacked: ormlint cannot count them.
+    __tablename__ = "agent"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    __table_args__ = (Index("ix_agent_user_id", *COLUMNS),)
+""",
         """
 from sqlalchemy import Column, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import declarative_base
@@ -962,6 +986,20 @@ tags = db.Table(
         },
     ]
     INVALID = [
+        """
+from sqlalchemy import Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class Agent(Base):
+    # AgentGPT: the column given where the name goes.
+    __tablename__ = "agent"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    __table_args__ = (Index("user_id"),)  # ORM113
+""",
         """
 from sqlalchemy import Column, Index, Integer, String
 from sqlalchemy.orm import declarative_base
