@@ -413,12 +413,37 @@ class IndexBuilder:
                     return True
         return False
 
+    def _borrowed_attribute(self, module: str, assign: AssignFact) -> Optional[tuple[str, AssignFact]]:
+        """For `name = Other.name` in a class body, `Other` a project class whose
+        body assigns `name` a value: (Other's module, that assignment, as if
+        written here). None otherwise."""
+        value = assign.value
+        if not isinstance(value, Name) or "." not in value.dotted or assign.annotation is not None:
+            return None
+        owner, _, attribute = value.dotted.rpartition(".")
+        symbol = self.symbols.resolve(module, owner)
+        if not isinstance(symbol, ClassRef):
+            return None
+        fact = self.symbols.class_fact(symbol)
+        if fact is None:
+            return None
+        found = [a for a in fact.body if a.target == attribute and a.value is not None]
+        if len(found) != 1 or found[0].conditional:
+            return None
+        source = found[0]
+        return symbol.module, AssignFact(assign.target, source.value, source.annotation, assign.span, assign.conditional)
+
     def _add_attribute(
         self, mapped: MappedClass, module: str, path: str, assign: AssignFact,
         base: Optional[DeclarativeBaseInfo], own_body: bool, scope: Optional[ClassFact] = None,
     ) -> str:
         if assign.target.startswith("__") and assign.target.endswith("__"):
             return "special"
+        borrowed = self._borrowed_attribute(module, assign)
+        if borrowed is not None:
+            # `id = BaseMixin.id` (zou): the very column the other class's body
+            # declares, read where it is written.
+            module, assign = borrowed
         spec = self.columns.interpret(module, path, assign, base, mapped.style)
         if spec.kind == "column" and spec.column is not None:
             column = spec.column

@@ -282,6 +282,24 @@ from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
 
+class BaseMixin:
+    id = Column(Integer, primary_key=True)
+
+class Entity(Base, BaseMixin):
+    # zou: the mixin's column, named in the class body.
+    __tablename__ = "entity"
+    id = BaseMixin.id
+
+class Task(Base, BaseMixin):
+    __tablename__ = "task"
+    entity_id = Column(Integer, ForeignKey("entity.id"), index=True)
+""",
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
 class User(Base):
     __tablename__ = "users"
     id = Column(Integer, primary_key=True)
@@ -319,6 +337,24 @@ class Hero(SQLModel, table=True):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class BaseMixin:
+    id = Column(Integer, primary_key=True)
+
+class Entity(Base, BaseMixin):
+    # zou: the mixin's column, named in the class body.
+    __tablename__ = "entity"
+    id = BaseMixin.id
+
+class Task(Base, BaseMixin):
+    __tablename__ = "task"
+    entity_id = Column(Integer, ForeignKey("entity.uid"), index=True)  # ORM102
+""",
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base
