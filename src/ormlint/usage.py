@@ -421,7 +421,11 @@ class UsageResolver:
             if len(types) == 1:
                 return types.pop()
             annotated = [b for b in bindings if b[1] == "annotation"]
-            if len(annotated) == 1:
+            if len(annotated) == 1 and bindings[0] is annotated[0]:
+                # Declared first (`user: User | None = None`, then assigned):
+                # the declared type holds. Declared after another value
+                # (simple-login: `domain = kwargs.get("domain")`, later
+                # `domain: CustomDomain = ...`), the name held something else before.
                 return self._binding_type(ctx, "annotation", annotated[0][2], depth)
             return None
         head, _, rest = dotted.partition(".")

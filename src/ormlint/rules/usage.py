@@ -939,6 +939,24 @@ class UnknownInstanceAttribute(Rule):
 
     VALID = [
         """
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class CustomDomain(Base):
+    __tablename__ = "custom_domain"
+    id = sa.Column(sa.Integer, primary_key=True)
+    domain = sa.Column(sa.String(128))
+
+def create(**kwargs):
+    # simple-login: a string first, then declared as the new row.
+    domain = kwargs.get("domain")
+    kwargs["domain"] = domain.replace("\\n", "")
+    domain: CustomDomain = CustomDomain(**kwargs)
+    return domain
+""",
+        """
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.orm import Session, declarative_base
 
@@ -1123,6 +1141,23 @@ def show(source_id: int, fetch=None):
 """,
     ]
     INVALID = [
+        """
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class CustomDomain(Base):
+    __tablename__ = "custom_domain"
+    id = sa.Column(sa.Integer, primary_key=True)
+    domain = sa.Column(sa.String(128))
+
+def create(session, key):
+    # Declared first: the declared type holds for every value after.
+    domain: CustomDomain = None
+    domain = session.get(CustomDomain, key)
+    return domain.name  # ORM204
+""",
         """
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import declarative_base
