@@ -74,11 +74,13 @@ def foreign_keys_auto_indexed(databases: ProjectDatabases) -> bool:
     return databases.application == {"mysql"} and databases.everywhere == {"mysql"}
 
 
+# The dialects a URL's scheme names, longer names first (`postgresql` before `postgres`).
+_SCHEMES = "|".join(sorted(_DIALECT_PACKAGES, key=len, reverse=True))
 # A URL's scheme, the dialect with an optional driver, right before its `://`
 # (not part of a longer word: `mysql://`, `"postgresql+asyncpg://`).
-_URL_SCHEME = re.compile(r"(?<![\w.+-])(mysql|mariadb|postgresql|postgres|sqlite|mssql|oracle)(?:\+\w+)?$")
+_URL_SCHEME = re.compile(rf"(?<![\w.+-])({_SCHEMES})(?:\+\w+)?$")
 # The same given to `URL.create(drivername=...)` or yarl's `URL.build(scheme=...)`.
-_URL_PART = re.compile(r"""\b(?:drivername|scheme)\s*=\s*["'](mysql|mariadb|postgresql|postgres|sqlite|mssql|oracle)(?:\+\w+)?["']""")
+_URL_PART = re.compile(rf"""\b(?:drivername|scheme)\s*=\s*["']({_SCHEMES})(?:\+\w+)?["']""")
 
 
 def databases_in_urls(text: str) -> frozenset[str]:

@@ -132,6 +132,12 @@ class ModuleFacts:
     # revision's are, though it is no revision of Alembic's.
     is_migrate_script: bool = False
 
+    @property
+    def holds_past_schema(self) -> bool:
+        """An Alembic revision or a sqlalchemy-migrate script: its classes and
+        tables are snapshots of a past schema, not the models."""
+        return self.is_migration or self.is_migrate_script
+
 
 @record
 class MigrationIndex:

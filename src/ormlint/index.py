@@ -144,12 +144,12 @@ class IndexBuilder:
             self.index.project_names.update(a.target for a in facts.assignments if "." not in a.target)
             self.index.project_names.update(local for local, _, _, _, _ in facts.imports)
             self.index.project_names.update(name for _, _, name, _, _ in facts.imports if name)
-            if facts.is_migration or facts.is_migrate_script:
-                continue  # snapshots of a past schema
+            if facts.holds_past_schema:
+                continue
             for cls in facts.classes:
                 self.mapped_class(ClassRef(module, cls.name))
         for module in sorted(self.modules):
-            if self.modules[module].is_migration or self.modules[module].is_migrate_script:
+            if self.modules[module].holds_past_schema:
                 continue
             self._module_tables(module)
             self._attached_attributes(module)

@@ -1394,7 +1394,7 @@ def _exposed_sinks(functions: list[SessionFunction], public: Callable[[str], boo
             for sink in fn.sinks:
                 sources = tuple(source for source in sink.sources if exposed(fn, source))
                 if sources:
-                    kept.append(SqlSink(sink.kind, sink.func, sink.receiver, sink.span, sink.construction, sources, sink.ddl))
+                    kept.append(replace_record(sink, sources=sources))
             if len(kept) != len(fn.sinks) or any(k.sources != f.sources for k, f in zip(kept, fn.sinks)):
                 fn = replace_record(fn, sinks=tuple(kept))
         result.append(fn)

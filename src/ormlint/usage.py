@@ -7,7 +7,7 @@ either certain or None; usage rules report only certain answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional
 
 from ormlint.expr import Attr, Call, Const, Expr, Name, Seq, Subscript, Union_
 from ormlint.facts import FunctionFact, ModuleFacts
@@ -691,9 +691,14 @@ class UsageResolver:
     def _own_method_result(self, base: Optional[Type], method: str) -> Optional[Type]:
         if base is None or base.kind not in ("class", "instance"):
             return None
-        key = (id(base.model), base.kind, method)
+        return self._own_result(base.model, base.kind, method, lambda: self._own_method_result_uncached(base, method))
+
+    def _own_result(self, model: MappedClass, kind: str, name: str, compute: Callable[[], Optional[Type]]) -> Optional[Type]:
+        """What a model's own method or property gives, remembered per class,
+        kind ("class", "instance", "property") and name: asked at every use."""
+        key = (id(model), kind, name)
         if key not in self._own_results:
-            self._own_results[key] = self._own_method_result_uncached(base, method)
+            self._own_results[key] = compute()
         return self._own_results[key]
 
     def _own_method_result_uncached(self, base: Type, method: str) -> Optional[Type]:
@@ -756,10 +761,8 @@ class UsageResolver:
                 if collection is False:
                     return Type("instance", rel.target)
             if rel is None:
-                key = (id(base.model), "property", attr)
-                if key not in self._own_results:
-                    self._own_results[key] = self._own_property_type(base.model, attr)
-                return self._own_results[key]
+                model = base.model
+                return self._own_result(model, "property", attr, lambda: self._own_property_type(model, attr))
         return None
 
     def _own_functions(self, model: MappedClass, name: str) -> list[FunctionFact]:
