@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 from helpers import expected_marks, filter_codes, reported, write_example
@@ -406,7 +405,9 @@ with op.batch_alter_table("a") as batch_op:
     assert [(op.kind, op.table) for op in ops] == [("uncertain", ANY_TABLE), ("uncertain", ANY_TABLE), ("uncertain", "a")]
 
 
-def test_replaying_a_long_history_is_fast() -> None:
+def test_replaying_a_long_history() -> None:
+    # How long it takes is for the benchmarks (`benchmarks/generate.py` writes
+    # an Alembic history with the models); here: 400 revisions replay whole.
     from ormlint.migrations import Revision
     from ormlint.schema import ColumnType
 
@@ -423,11 +424,9 @@ with op.batch_alter_table("t{number // 2}") as batch_op:
         revisions.append(Revision(f"r{number}", (f"r{number - 1}",) if number else (), f"v/{number}.py", "m", span, span, False, (),
                                   extract_migration_ops(ast.parse(source))))
     env = Environment("v", revisions)
-    start = time.perf_counter()
     schema = replay(env, lambda module, expr: ColumnType("Integer", "integer"))
-    elapsed = time.perf_counter() - start
     assert len(schema.tables) == 400 and not schema.uncertain
-    assert elapsed < 1.0
+    assert all(not schema.tables[f"t{n}"].columns[f"c{n * 2}"].nullable for n in range(200))
 
 
 def test_flask_subclass_naming_a_table_without_a_key_is_single_table(tmp_path: Path) -> None:
@@ -745,3 +744,48 @@ def test_a_parent_in_a_revision_file_that_cannot_be_parsed_is_not_missing(tmp_pa
         ("migrations/versions/b2.py", 3, "ORM001"),
         ("migrations/versions/d4.py", 2, "ORM605"),
     }
+
+
+def test_types_and_sequences_created_in_a_revision_leave_the_tables_alone() -> None:
+    # simple-login: a local ENUM, and one built by a function of the file, are
+    # created with `.create(op.get_bind())`; neither is a table, so the history
+    # stays readable (before, every ORM6xx rule went silent on its 274 revisions).
+    tree = ast.parse(revision("1", None, """
+enum = ENUM("free", "trial", name="plan_enum", create_type=False)
+enum.create(op.get_bind(), checkfirst=False)
+behaviour = __create_enum()
+behaviour.create(op.get_bind())
+sa.Sequence("invoice_number").create(op.get_bind())
+op.add_column("users", sa.Column("plan", enum, nullable=False))
+""", extra="""from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ENUM
+
+def __create_enum():
+    return postgresql.ENUM("return_2xx", "return_5xx", name="block_behaviour_enum")
+"""))
+    assert [(op.kind, op.table) for op in extract_migration_ops(tree)] == [("add_column", "users")]
+
+
+def test_create_on_other_objects_is_still_uncertain() -> None:
+    tree = ast.parse(revision("1", None, """
+table = make_table("audit")
+table.create(op.get_bind())
+helper = build_helper()
+helper.create(op.get_bind())
+""", extra="""
+def build_helper():
+    if FLAG:
+        return sa.Enum("a", name="kind")
+    return sa.Table("kind", sa.MetaData())
+"""))
+    assert [(op.kind, op.table) for op in extract_migration_ops(tree)] == [("uncertain", ANY_TABLE), ("uncertain", ANY_TABLE)]
+
+
+def test_setting_a_column_default_in_sql_changes_nothing_compared() -> None:
+    ops = list(sql_operations("ALTER TABLE users ALTER unsub_behaviour SET DEFAULT 0", 3))
+    assert ops == []
+    ops = list(sql_operations("ALTER TABLE users ALTER COLUMN a DROP DEFAULT, ADD COLUMN b TEXT", 3))
+    assert [(op.kind, op.table) for op in ops] == [("add_column", "users")]
+    # A clause not understood still makes the table uncertain.
+    ops = list(sql_operations("ALTER TABLE users ALTER COLUMN a SET DEFAULT 0, CLUSTER ON ix", 3))
+    assert [(op.kind, op.table) for op in ops] == [("uncertain", "users")]

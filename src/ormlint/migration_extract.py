@@ -123,20 +123,23 @@ class _Reader:
     def __init__(self, tree: ast.Module) -> None:
         self.ops: list[MigrationOp] = []
         self.functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        # Functions of the file that build a type or a sequence
+        # (`def __create_enum(): return postgresql.ENUM(..., name="behaviour")`).
+        self.schema_factories = frozenset(name for name, function in self.functions.items() if _returns_schema_object(function))
         self.constants: dict[str, object] = {}
         for stmt in tree.body:
             self._bind(stmt, self.constants)
-        # Module-level type objects (`status = sa.Enum(..., name="status")`).
-        self.types = {
-            t.id for stmt in tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
-            and _last(stmt.value.func) in ("Enum", "ENUM") for t in stmt.targets if isinstance(t, ast.Name)
-        }
         self.depth = 0
         self.stack: list[str] = []
 
     # -- values --------------------------------------------------------
-    @staticmethod
-    def _bind(stmt: ast.stmt, scope: dict[str, object]) -> None:
+    def schema_object(self, node: Optional[ast.AST]) -> bool:
+        """A call building a type or a sequence, directly or through a function of the file."""
+        return _is_schema_object(node) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.schema_factories
+        )
+
+    def _bind(self, stmt: ast.stmt, scope: dict[str, object]) -> None:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -150,6 +153,8 @@ class _Reader:
                         value = tuple(k.value for k in stmt.value.keys if isinstance(k, ast.Constant))
                     if value is None and _is_data(stmt.value):
                         value = _DATA
+                    if value is None and self.schema_object(stmt.value):
+                        value = _SCHEMA_OBJECT
                     scope[target.id] = value if value is not None else _UNSET
 
     def string(self, node: Optional[ast.AST], scope: dict[str, object]) -> Optional[str]:
@@ -290,8 +295,11 @@ class _Reader:
         if isinstance(receiver, ast.Name) and receiver.id in batch:
             self.op(call, method, scope, conditional, batch[receiver.id])
             return
-        if method in ("create", "drop") and isinstance(receiver, ast.Name) and receiver.id in self.types:
-            return  # `some_enum.create(op.get_bind())`: a type, not a table
+        if method in ("create", "drop") and receiver is not None and (
+            self.schema_object(receiver)
+            or isinstance(receiver, ast.Name) and scope.get(receiver.id, self.constants.get(receiver.id)) is _SCHEMA_OBJECT
+        ):
+            return  # `some_enum.create(op.get_bind())`: a type or a sequence, not a table
         if isinstance(func, ast.Name) and func.id in self.functions:
             self.inline(call, self.functions[func.id], scope, conditional, batch)
             return
@@ -651,6 +659,22 @@ def _scope_of(method: str, call: ast.Call) -> str:
 _HANDLE_NAMES = frozenset({"conn", "connection", "bind", "session", "engine", "connectable", "db", "cursor", "cur", "sess"})
 _UNSET = object()
 _DATA = object()  # a variable holding a row-moving statement
+_SCHEMA_OBJECT = object()  # a variable holding a type or a sequence: its create() and drop() leave the tables alone
+
+# Schema objects that are not tables, whose `create(bind)` and `drop(bind)` a
+# revision calls itself (`sa.Enum(..., name="plan").create(op.get_bind())`).
+_SCHEMA_OBJECTS = frozenset({"Enum", "ENUM", "Sequence", "DOMAIN"})
+
+
+def _is_schema_object(node: Optional[ast.AST]) -> bool:
+    """`sa.Enum(...)`, `postgresql.ENUM(...)`, `sa.Sequence(...)`: a call building one."""
+    return isinstance(node, ast.Call) and _last(node.func) in _SCHEMA_OBJECTS
+
+
+def _returns_schema_object(function: ast.AST) -> bool:
+    """Whether every `return` of the function (one at least) gives a new type or sequence."""
+    returns = [node for node in subtree(function) if isinstance(node, ast.Return)]
+    return bool(returns) and all(_is_schema_object(node.value) for node in returns)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -807,7 +831,7 @@ _IGNORED_SQL = re.compile(
     r"COLLATION|DOMAIN|AGGREGATE|STATISTICS)|"
     r"DROP\s+(EXTENSION|TYPE|SEQUENCE|FUNCTION|PROCEDURE|TRIGGER|(MATERIALIZED\s+)?VIEW|SCHEMA|ROLE|POLICY|RULE|DOMAIN)|"
     r"ALTER\s+(TYPE|SEQUENCE|FUNCTION|SCHEMA|ROLE|DATABASE|EXTENSION|DOMAIN|(MATERIALIZED\s+)?VIEW)|DO\s|TRUNCATE|"
-    r"ALTER\s+TABLE\s+\S+\s+(ENABLE|DISABLE|OWNER|SET\s+\(|ALTER\s+COLUMN\s+\S+\s+SET\s+(DEFAULT|STATISTICS)|ALTER\s+COLUMN\s+\S+\s+DROP\s+DEFAULT))",
+    r"ALTER\s+TABLE\s+\S+\s+(ENABLE|DISABLE|OWNER|SET\s+\())",
     re.IGNORECASE)
 _CONSTRAINT_START = re.compile(r"^(CONSTRAINT\s+\S+\s+)?(PRIMARY\s+KEY|UNIQUE|FOREIGN\s+KEY|CHECK|EXCLUDE|INDEX|KEY)\b", re.IGNORECASE)
 _REFERENCES = re.compile(rf"\bREFERENCES\s+{_QUALIFIED}", re.IGNORECASE)
@@ -967,7 +991,8 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         table = match.group(1)
         parsed = list(_alter_clauses(table, match.group(2), line))
         if parsed and all(op is not None for op in parsed):
-            yield from (op for op in parsed if op is not None)
+            # Every clause understood; `ALTER col SET DEFAULT 0` alone changes nothing ormlint compares.
+            yield from (op for op in parsed if op is not None and op is not _NO_CHANGE)
         else:
             yield MigrationOp("uncertain", table, line)
         return
@@ -1027,10 +1052,16 @@ def _alter_clauses(table: str, text: str, line: int) -> Iterator[Optional[Migrat
             yield MigrationOp("alter_column", table, line, names=(retype.group(1),), nullable_known=True,
                               sql_type=type_match.group(1).upper() if type_match else "?")
             continue
-        default = re.match(rf"^ALTER\s+(?:COLUMN\s+)?{_NAME}\s+(SET\s+DEFAULT|DROP\s+DEFAULT)", flat, re.IGNORECASE)
+        # A default, statistics, storage: nothing ormlint compares changes.
+        default = re.match(rf"^ALTER\s+(?:COLUMN\s+)?{_NAME}\s+(SET\s+(DEFAULT|STATISTICS|STORAGE|COMPRESSION)|DROP\s+DEFAULT)", flat, re.IGNORECASE)
         if default:
+            yield _NO_CHANGE
             continue
         yield None
+
+
+# A clause of `ALTER TABLE` understood to change nothing ormlint compares (a column's default).
+_NO_CHANGE = MigrationOp("uncertain", ANY_TABLE, 0)
 
 
 def extract_migration_ops(tree: ast.Module) -> tuple[MigrationOp, ...]:
