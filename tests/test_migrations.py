@@ -789,3 +789,30 @@ def test_setting_a_column_default_in_sql_changes_nothing_compared() -> None:
     # A clause not understood still makes the table uncertain.
     ops = list(sql_operations("ALTER TABLE users ALTER COLUMN a SET DEFAULT 0, CLUSTER ON ix", 3))
     assert [(op.kind, op.table) for op in ops] == [("uncertain", "users")]
+
+
+def test_sequences_index_renames_and_fstrings_over_literal_tables() -> None:
+    # h: sequences created with DDL elements, an index renamed in SQL, and a
+    # storage setting written as an f-string in a loop over literal table names.
+    tree = ast.parse(revision("1", None, """
+op.execute(CreateSequence(Sequence("job_id_seq", cycle=True)))
+op.execute(sa.text("ALTER INDEX ix__user__userid RENAME TO ix__user__userid_old"))
+for table in BIG_TABLES:
+    op.execute(f'ALTER TABLE "{table}" SET (autovacuum_vacuum_scale_factor = 0.05);')
+for table in BIG_TABLES:
+    op.execute(f"ALTER TABLE {table} ADD COLUMN note TEXT")
+op.execute(DropSequence(Sequence("annotation_id_seq")))
+""", extra='BIG_TABLES = ["annotation", "user"]'))
+    assert [(op.kind, op.table, op.other) for op in extract_migration_ops(tree)] == [
+        ("uncertain", ANY_TABLE, "constraints"), ("add_column", "annotation", ""), ("add_column", "user", "")]
+
+
+def test_fstrings_with_unknown_parts_stay_uncertain() -> None:
+    tree = ast.parse(revision("1", None, """
+op.execute(f"ALTER TABLE {get_table()} ADD COLUMN note TEXT")
+for table in tables_of(op):
+    op.execute(f"ALTER TABLE {table} ADD COLUMN note TEXT")
+op.execute(f"ALTER TABLE {NAME!r} ADD COLUMN note TEXT")
+op.execute(DropSchema("archive", cascade=True))
+""", extra='NAME = "users"'))
+    assert [(op.kind, op.table) for op in extract_migration_ops(tree)] == [("uncertain", ANY_TABLE)] * 4

@@ -602,6 +602,8 @@ class _Reader:
         if not call.args:
             return
         argument = call.args[0]
+        if isinstance(argument, ast.Call) and _last(argument.func) in _NO_TABLE_DDL:
+            return  # `op.execute(CreateSequence(Sequence("job_id_seq")))`
         text = _sql_text(argument, scope, self.constants)
         inner = _unwrap(argument)
         if isinstance(inner, ast.Name) and scope.get(inner.id, self.constants.get(inner.id)) is _DATA:
@@ -660,6 +662,9 @@ _HANDLE_NAMES = frozenset({"conn", "connection", "bind", "session", "engine", "c
 _UNSET = object()
 _DATA = object()  # a variable holding a row-moving statement
 _SCHEMA_OBJECT = object()  # a variable holding a type or a sequence: its create() and drop() leave the tables alone
+
+# DDL elements that create or drop no table and no column.
+_NO_TABLE_DDL = frozenset({"CreateSequence", "DropSequence", "CreateSchema"})
 
 # Schema objects that are not tables, whose `create(bind)` and `drop(bind)` a
 # revision calls itself (`sa.Enum(..., name="plan").create(op.get_bind())`).
@@ -743,6 +748,19 @@ def _sql_text(node: ast.AST, scope: dict[str, object], constants: dict[str, obje
     if isinstance(node, ast.Name):
         value = scope.get(node.id, constants.get(node.id))
         return value if isinstance(value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        # `f'ALTER TABLE "{table}" ...'` in a loop over literal table names: known on each pass.
+        parts: list[str] = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion not in (-1, ord("s")):
+                    return None
+                part = part.value
+            text = _sql_text(part, scope, constants) if isinstance(part, (ast.Constant, ast.Name)) else None
+            if text is None:
+                return None
+            parts.append(text)
+        return "".join(parts)
     if isinstance(node, ast.Call) and _last(node.func) in ("text", "DDL", "dedent", "strip") and node.args:
         return _sql_text(node.args[0], scope, constants)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "strip" and not node.args:
@@ -833,6 +851,7 @@ _IGNORED_SQL = re.compile(
     r"ALTER\s+(TYPE|SEQUENCE|FUNCTION|SCHEMA|ROLE|DATABASE|EXTENSION|DOMAIN|(MATERIALIZED\s+)?VIEW)|DO\s|TRUNCATE|"
     r"ALTER\s+TABLE\s+\S+\s+(ENABLE|DISABLE|OWNER|SET\s+\())",
     re.IGNORECASE)
+_ALTER_INDEX = re.compile(r"^ALTER\s+INDEX\s", re.IGNORECASE)
 _CONSTRAINT_START = re.compile(r"^(CONSTRAINT\s+\S+\s+)?(PRIMARY\s+KEY|UNIQUE|FOREIGN\s+KEY|CHECK|EXCLUDE|INDEX|KEY)\b", re.IGNORECASE)
 _REFERENCES = re.compile(rf"\bREFERENCES\s+{_QUALIFIED}", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:TABLE|INTO|UPDATE|FROM|JOIN|ON)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:ONLY\s+)?[\"`]?(?:\w+[\"`]?\.[\"`]?)?(\w+)", re.IGNORECASE)
@@ -985,6 +1004,10 @@ def _sql_statement(statement: str, line: int) -> Iterator[MigrationOp]:
         yield MigrationOp("drop_index", match.group(2) or ANY_TABLE, line, name=match.group(1))
         return
     if _IGNORED_SQL.match(flat):
+        return
+    if _ALTER_INDEX.match(flat):
+        # `ALTER INDEX ix RENAME TO ix_old`: some table's index, which one is not said.
+        yield MigrationOp("uncertain", ANY_TABLE, line, other="constraints")
         return
     match = _ALTER_TABLE.match(statement)
     if match:
