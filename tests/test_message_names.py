@@ -1,7 +1,8 @@
 """Names in messages and hints: ORM109 and ORM110 name both definitions of a
 table (by their modules when the two classes have the same name, so that the
 message and the hint say which class is which); ORM403 names the callable as
-the module writes it; ORM505 fits its hint to the statement."""
+the module writes it; ORM505 fits its hint to the statement; ORM103 tells a
+wrong annotation from a wrong column type."""
 
 from __future__ import annotations
 
@@ -183,3 +184,32 @@ def test_orm505_hint_fits_the_statement(tmp_path: Path, statement: str, hint_sta
     """})
     [(_, hint)] = _messages(tmp_path, "ORM505")
     assert hint.startswith(hint_start)
+
+
+def test_orm103_tells_a_wrong_annotation_from_a_wrong_column_type(tmp_path: Path) -> None:
+    # warehouse: `release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"))`.
+    # With no SQL type, SQLAlchemy gives the column the key's (UUID): the
+    # database is right, the annotation is what misleads the code.
+    write_example(tmp_path, {"app/models.py": """
+        import uuid
+        from sqlalchemy import ForeignKey, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Release(Base):
+            __tablename__ = "releases"
+            id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+        class Vulnerability(Base):
+            __tablename__ = "vulnerabilities"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"))
+            other_release_id: Mapped[str] = mapped_column(String(36), ForeignKey("releases.id"))
+    """})
+    (annotation, annotation_hint), (column, column_hint) = _messages(tmp_path, "ORM103")
+    assert "annotated as str" in annotation and "gives the column the type of its ForeignKey" in annotation
+    assert annotation_hint == "Annotate `release_id` with the Python type of `Release.id` (UUID)."
+    assert column.startswith("`Vulnerability.other_release_id` is String(36) (string)")
+    assert column_hint.startswith("Declare `other_release_id` with the type of `Release.id` (UUID)")

@@ -358,6 +358,12 @@ class ColumnInterpreter:
                     column.type = ColumnType(column.type.display, "string", max_length.value)
             if style == "sqlmodel" and column.type.family == "string":
                 column.type = ColumnType("AutoString", "string", column.type.size)
+            if column.foreign_keys and factory in ("mapped_column", "Column"):
+                # `x: Mapped[str] = mapped_column(ForeignKey("t.id"))`: SQLAlchemy
+                # reads no SQL type from the annotation of a column with a
+                # ForeignKey (`_init_column_for_annotation`); the target's type
+                # is taken. The annotation only types the Python side.
+                column.sql_type_from_foreign_key = True
         elif column.foreign_keys:
             column.type_from_foreign_key = True
         elif factory == "Column" or factory == "mapped_column" and annotation is None:

@@ -81,6 +81,9 @@ class ColumnInfo:
     explicit_none_type: bool = False
     # The column gives no type of its own (it takes the ForeignKey target's).
     type_from_foreign_key: bool = False
+    # Only an annotation types it (`Mapped[str] = mapped_column(ForeignKey(...))`):
+    # `type` is the annotation's, the database column has the ForeignKey target's.
+    sql_type_from_foreign_key: bool = False
     owner_class: Optional[str] = None  # qualified class name, for messages
     explicit_key: Optional[str] = None  # `Column(..., key="uid")`
     # `default=`, `onupdate=`, `default_factory=` as written, the module to

@@ -417,6 +417,12 @@ class ForeignKeyTypeMismatch(Rule):
     ormlint's seeds found `user_id = Column(String(100), ForeignKey('users.id'))`
     against an `Integer` key in eleven models.
 
+    A column typed only by its annotation (`account_id: Mapped[str] =
+    mapped_column(ForeignKey("accounts.id"))`) is reported too, with its own
+    message: SQLAlchemy takes such a column's SQL type from the ForeignKey, so
+    the database is consistent, but the attribute holds the key's values
+    (integers) while every reader and type checker trusts the annotation (`str`).
+
     ## Example
     ```python
     class UserPoints(db.Model):
@@ -441,17 +447,27 @@ class ForeignKeyTypeMismatch(Rule):
             if target.status != "resolved" or referenced is None:
                 continue
             mine, theirs = column.type, referenced.type
-            if column.type_from_foreign_key or referenced.type_from_foreign_key:
+            if column.type_from_foreign_key or referenced.type_from_foreign_key or referenced.sql_type_from_foreign_key:
                 continue
             if not (mine.known and theirs.known) or mine.family == theirs.family:
                 continue
             if mine.family not in COMPARABLE_FAMILIES or theirs.family not in COMPARABLE_FAMILIES:
                 continue
-            message = (
-                f"`{column.label}` is {mine.display} ({mine.family}) but references "
-                f"`{referenced.label}` of type {theirs.display} ({theirs.family})."
-            )
-            hint = f"Declare `{column.key}` with the type of `{referenced.label}` ({theirs.display}), or drop the column type and let the ForeignKey supply it."
+            if column.sql_type_from_foreign_key:
+                # The database column gets the key's type; what is wrong is the
+                # annotation, which every reader of the attribute trusts.
+                message = (
+                    f"`{column.label}` is annotated as {mine.display} ({mine.family}) but references "
+                    f"`{referenced.label}` of type {theirs.display} ({theirs.family}): SQLAlchemy gives the column "
+                    f"the type of its ForeignKey, so the attribute holds {theirs.family} values, not {mine.family}."
+                )
+                hint = f"Annotate `{column.key}` with the Python type of `{referenced.label}` ({theirs.display})."
+            else:
+                message = (
+                    f"`{column.label}` is {mine.display} ({mine.family}) but references "
+                    f"`{referenced.label}` of type {theirs.display} ({theirs.family})."
+                )
+                hint = f"Declare `{column.key}` with the type of `{referenced.label}` ({theirs.display}), or drop the column type and let the ForeignKey supply it."
             yield self.line_diagnostic(column.path, column.span, message, hint)
 
     VALID = [
@@ -593,8 +609,8 @@ class ForeignKeySizeMismatch(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for _table, column, ref, target in _foreign_keys(ctx):
             referenced = target.column
-            if target.status != "resolved" or referenced is None or column.type_from_foreign_key:
-                continue
+            if target.status != "resolved" or referenced is None or column.type_from_foreign_key or column.sql_type_from_foreign_key:
+                continue  # the column takes the target's type: same size
             mine, theirs = column.type, referenced.type
             if not (mine.known and theirs.known) or mine.family != theirs.family:
                 continue
@@ -636,6 +652,24 @@ class City(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     country_code: Mapped[str] = mapped_column(String(2), ForeignKey("countries.code"))
     other_code: Mapped[str] = mapped_column(String, ForeignKey("countries.code"))
+""",
+        # Typed only by its annotation, a ForeignKey column takes the key's SQL
+        # type (`BigInteger`): `Mapped[int]` sets no size.
+        """
+from sqlalchemy import BigInteger, ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 """,
         {
             "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",

@@ -442,17 +442,18 @@ _ACCEPTED_PAIRS = frozenset({
 
 def model_family(column: "ColumnInfo", index: Optional["ProjectIndex"] = None) -> Optional[str]:
     """The type family of a model column; a column typed by its foreign key
-    (`Column(ForeignKey("users.id"))`) takes its target's."""
-    if column.type.family is not None:
+    (`Column(ForeignKey("users.id"))`, or `Mapped[int] = mapped_column(ForeignKey(...))`,
+    whose annotation types only the Python side) takes its target's."""
+    if column.type.family is not None and not column.sql_type_from_foreign_key:
         return column.type.family
-    if column.type_from_foreign_key and len(column.foreign_keys) == 1:
+    if (column.type_from_foreign_key or column.sql_type_from_foreign_key) and len(column.foreign_keys) == 1:
         fk = column.foreign_keys[0]
         target = fk.target_column
         split = fk.split_target()
         if target is None and split is not None and index is not None and column.table is not None:
             tables = index.find_tables(column.table.metadata, split[1], split[0])
             target = tables[0].column(split[2]) if len(tables) == 1 else None
-        if target is not None and not target.type_from_foreign_key:
+        if target is not None and not target.type_from_foreign_key and not target.sql_type_from_foreign_key:
             return target.type.family
     return None
 
@@ -763,6 +764,26 @@ class Subscription(Base):
     id = Column(Integer, primary_key=True)
     user_id = Column(ForeignKey("users.id"), nullable=False)
     plan = Column(String(20))
+""", "migrations/versions/0001_init.py": _MIGRATION_TABLES},
+        # A ForeignKey column typed only by its annotation has the target's SQL
+        # type (integer here); the annotation types the Python side (ORM103's matter).
+        {"app/models.py": """
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    pass
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(Text, unique=True, index=True)
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    plan: Mapped[str | None] = mapped_column(Text)
 """, "migrations/versions/0001_init.py": _MIGRATION_TABLES},
         # Enum vs VARCHAR and a GUID TypeDecorator stored as CHAR(32) are accepted.
         {"app/models.py": """
