@@ -213,3 +213,78 @@ def test_orm103_tells_a_wrong_annotation_from_a_wrong_column_type(tmp_path: Path
     assert annotation_hint == "Annotate `release_id` with the Python type of `Release.id` (UUID)."
     assert column.startswith("`Vulnerability.other_release_id` is String(36) (string)")
     assert column_hint.startswith("Declare `other_release_id` with the type of `Release.id` (UUID)")
+
+
+def test_orm301_on_a_mixin_column_names_every_table_using_it(tmp_path: Path) -> None:
+    # letta: `OrganizationMixin.organization_id` is one line for many tables;
+    # the one diagnostic there names them all, not the first one met.
+    write_example(tmp_path, {"app/models.py": """
+        from sqlalchemy import ForeignKey
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Organization(Base):
+            __tablename__ = "organizations"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class OrganizationMixin:
+            organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+
+        class Group(OrganizationMixin, Base):
+            __tablename__ = "groups"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Job(OrganizationMixin, Base):
+            __tablename__ = "jobs"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Block(OrganizationMixin, Base):
+            __tablename__ = "blocks"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    """})
+    assert _messages(tmp_path, "ORM301") == [(
+        "`Group.organization_id` and `Job.organization_id` are foreign keys without an index: queries by them and "
+        "deletes of the parent scan tables `groups` and `jobs`.",
+        "Add `index=True` to `organization_id` (or an Index that leads with it).",
+    )]
+
+
+def test_listed_names() -> None:
+    from ormlint.rules.base import listed
+
+    assert listed(["a"]) == "`a`"
+    assert listed(["a", "b", "c"]) == "`a`, `b` and `c`"
+    assert listed([str(n) for n in range(7)]) == "`0`, `1`, `2`, `3`, `4` and 2 more"
+
+
+def test_a_default_written_in_a_mixin_is_named_by_the_mixin(tmp_path: Path) -> None:
+    # indico, Flask-AppBuilder: a mixin's `default=datetime.utcnow` is one line
+    # for every class using it; the message names where it is written.
+    write_example(tmp_path, {"app/models.py": """
+        import datetime
+        from sqlalchemy import Column, DateTime, Integer, JSON
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class AuditMixin:
+            created_on = Column(DateTime, default=datetime.datetime.utcnow)
+            settings = Column(JSON, default={})
+
+        class Contact(AuditMixin, Base):
+            __tablename__ = "contacts"
+            id = Column(Integer, primary_key=True)
+            updated_on = Column(DateTime, default=datetime.datetime.utcnow)
+
+        class Project(AuditMixin, Base):
+            __tablename__ = "projects"
+            id = Column(Integer, primary_key=True)
+    """})
+    assert [m for m, _ in _messages(tmp_path, "ORM402")] == [
+        "`AuditMixin.created_on` uses default=datetime.utcnow: deprecated, and it stores naive datetimes.",
+        "`Contact.updated_on` uses default=datetime.utcnow: deprecated, and it stores naive datetimes.",
+    ]
+    assert [m for m, _ in _messages(tmp_path, "ORM404")] == ["`AuditMixin.settings` has a mutable default (dict) shared by every row."]

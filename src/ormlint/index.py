@@ -448,6 +448,8 @@ class IndexBuilder:
         if spec.kind == "column" and spec.column is not None:
             column = spec.column
             column.owner_class = mapped.name
+            if not own_body and scope is not None and borrowed is None:
+                column.declared_in = scope.name
             mapped.columns[assign.target] = column
         elif spec.kind == "relationship" and spec.relationship is not None:
             mapped.columns.pop(assign.target, None)

@@ -85,6 +85,8 @@ class ColumnInfo:
     # `type` is the annotation's, the database column has the ForeignKey target's.
     sql_type_from_foreign_key: bool = False
     owner_class: Optional[str] = None  # qualified class name, for messages
+    # The mixin or base class whose body declares the column, when not the owner's own.
+    declared_in: Optional[str] = None
     explicit_key: Optional[str] = None  # `Column(..., key="uid")`
     # `default=`, `onupdate=`, `default_factory=` as written, the module to
     # resolve them in, and the factory (`Column`, `mapped_column`, `Field`).
@@ -105,6 +107,12 @@ class ColumnInfo:
     def label(self) -> str:
         owner = self.owner_class or (self.table.name if self.table else "?")
         return f"{owner}.{self.key}"
+
+    @property
+    def definition_label(self) -> str:
+        """`Mixin.created_at` for a mixin's column, as its definition is written
+        (for what is wrong on that line whatever class uses it); else `label`."""
+        return f"{self.declared_in}.{self.key}" if self.declared_in else self.label
 
 
 @dataclass(eq=False)

@@ -90,3 +90,14 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
 def suggestion(name: str, candidates: Iterable[str]) -> str:
     match = did_you_mean(name, candidates)
     return f" Did you mean `{match}`?" if match else ""
+
+
+def listed(names: list[str], shown: int = 5) -> str:
+    """Names in backquotes for a message: "`a`, `b` and `c`"; beyond `shown`,
+    the rest as a count ("`a`, ..., `e` and 3 more")."""
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) > shown:
+        return ", ".join(quoted[:shown]) + f" and {len(quoted) - shown} more"
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]

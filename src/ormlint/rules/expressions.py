@@ -654,7 +654,7 @@ class UtcnowDefault(Rule):
         for column in ctx.index.all_columns():
             for key, value in column.defaults:
                 if _qualname(ctx, column.module, value) == "datetime.datetime.utcnow":
-                    message = f"`{column.label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
+                    message = f"`{column.definition_label}` uses {key}=datetime.utcnow: deprecated, and it stores naive datetimes."
                     diagnostic = self.line_diagnostic(column.path, column.span, message, "Use `lambda: datetime.now(timezone.utc)` or `server_default=func.now()`.")
                     if value.span is not None:
                         fix = Fix(UNSAFE, "utcnow", span_parts(value.span), (), "Replace with `lambda: datetime.now(timezone.utc)`")
@@ -811,7 +811,7 @@ class DefaultEvaluatedOnce(Rule):
                 qualname = _factory_called(ctx, column.module, value)
                 if qualname is not None:
                     short = qualname.rsplit(".", 1)[-1] if qualname else "?"
-                    message = f"`{column.label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
+                    message = f"`{column.definition_label}` has {key}= calling {short}(): evaluated once at import, so every row gets the same value."
                     # The callable as the module spells it (`datetime.now` after `from datetime import datetime`).
                     written = value.func.dotted if isinstance(value.func, Name) else qualname
                     if _qualname(ctx, column.module, value.func) == qualname:
@@ -1117,7 +1117,7 @@ class MutableDefault(Rule):
                 if kind is not None:
                     if owner is not None and column.key in _set_by_constructor(ctx, owner, set_by_constructor):
                         continue  # the class's `__init__` gives each instance its own value
-                    message = f"`{column.label}` has a mutable default ({kind}) shared by every row."
+                    message = f"`{column.definition_label}` has a mutable default ({kind}) shared by every row."
                     diagnostic = self.line_diagnostic(column.path, column.span, message, f"Pass the type instead: `default={kind}`.")
                     span = getattr(value, "span", None)
                     if id(column) not in blocked and span is not None:
@@ -1417,7 +1417,7 @@ class ContradictoryDeleteRule(Rule):
             for ref in column.foreign_keys:
                 rule = (ref.ondelete or "").upper()
                 if rule == "SET NULL" and not_null:
-                    message = f"`{column.label}` is NOT NULL but its ForeignKey says ondelete='SET NULL'."
+                    message = f"`{column.definition_label}` is NOT NULL but its ForeignKey says ondelete='SET NULL'."
                     yield self.line_diagnostic(column.path, column.span, message, "Make the column nullable, or change the ondelete rule.")
                 elif rule == "CASCADE" and not_null and column.table is not None:
                     target = foreign_key_target(ctx.index, ref, column.table.metadata)

@@ -8,7 +8,7 @@ from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.dialects import foreign_keys_auto_indexed
 from ormlint.expr import Span, span_line, span_col
 from ormlint.index import ProjectIndex
-from ormlint.rules.base import Rule, RuleContext
+from ormlint.rules.base import Rule, RuleContext, listed
 from ormlint.schema import ColumnInfo, ForeignKeyRef, TableInfo
 from ormlint.test_paths import is_test_path
 
@@ -143,6 +143,9 @@ class ForeignKeyWithoutIndex(Rule):
     summary = "a foreign key column has no index"
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        # A mixin's column is one line shared by every table that uses it: one
+        # diagnostic there, naming each of them.
+        by_line: dict[tuple[str, Span], list[ColumnInfo]] = {}
         for table in ctx.index.tables:
             # Unknown attributes do not matter here (they cannot be indexes);
             # unknown `__table_args__` or base classes might hold one.
@@ -159,9 +162,20 @@ class ForeignKeyWithoutIndex(Rule):
                 # index that leads with all the key's columns.
                 if all(foreign_key_served(ctx.index, table, ref) for ref in column.foreign_keys):
                     continue
-                message = f"`{column.label}` is a foreign key without an index: queries by it and deletes of the parent scan table `{table.display}`."
-                hint = f"Add `index=True` to `{column.key}` (or an Index that leads with it)."
-                yield self.line_diagnostic(column.path, column.span, message, hint)
+                by_line.setdefault((column.path, column.span), []).append(column)
+        for (path, span), columns in by_line.items():
+            column = columns[0]
+            labels = list(dict.fromkeys(c.label for c in columns))
+            tables = list(dict.fromkeys(c.table.display for c in columns if c.table is not None))
+            if len(labels) == 1:
+                message = f"`{labels[0]}` is a foreign key without an index: queries by it and deletes of the parent scan table `{tables[0]}`."
+            else:
+                message = (
+                    f"{listed(labels)} are foreign keys without an index: queries by them and deletes of the "
+                    f"parent scan tables {listed(tables)}."
+                )
+            hint = f"Add `index=True` to `{column.key}` (or an Index that leads with it)."
+            yield self.line_diagnostic(path, span, message, hint)
 
     VALID = [
         """

@@ -13,7 +13,7 @@ from ormlint.creation import extends_target_metadata
 from ormlint.diagnostics import Diagnostic, Severity
 from ormlint.expr import Span, make_span, span_line
 from ormlint.facts import AssignFact
-from ormlint.rules.base import Rule, RuleContext
+from ormlint.rules.base import Rule, RuleContext, listed
 
 if TYPE_CHECKING:
     from ormlint.migrations import Environment as AlembicEnvironment, MigratedTable, ProjectMigrations
@@ -1064,7 +1064,7 @@ class ModelsOutsideTargetMetadata(Rule):
             names.setdefault(metadata, base.display if base is not None else mapped.base_key)
         for metadata in sorted(missing):
             classes = sorted(missing[metadata])
-            shown = ", ".join(f"`{c}`" for c in classes[:5]) + (f" and {len(classes) - 5} more" if len(classes) > 5 else "")
+            shown = listed(classes)
             # Several environments: which one should include it is unclear; say it once.
             for assign, path, _ in targets[:1]:
                 message = (f"`target_metadata` leaves out the metadata of `{names[metadata]}`: autogenerate never sees its "
