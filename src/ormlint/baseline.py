@@ -14,16 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Optional
 
 from ormlint.diagnostics import Diagnostic
+from ormlint.line_breaks import LINE_BREAK
 from ormlint.parsing import decode_source
 
 FORMAT_VERSION = 1
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 Fingerprint = tuple[str, str, str, int]  # code, file, line hash, occurrence
 
@@ -56,7 +55,7 @@ def fingerprints(diagnostics: list[Diagnostic], base: Path) -> list[Fingerprint]
                 text = decode_source(Path(diagnostic.filename).read_bytes())
             except OSError:
                 text = None
-            texts[diagnostic.filename] = _LINE_BREAK.split(text) if isinstance(text, str) else None
+            texts[diagnostic.filename] = LINE_BREAK.split(text) if isinstance(text, str) else None
         keyed.append((diagnostic.code, _relative(diagnostic.filename, base), _line_hash(texts[diagnostic.filename], diagnostic.location.row)))
     # Occurrences count in line order, whatever order the diagnostics come in.
     order = sorted(range(len(diagnostics)), key=lambda i: (keyed[i], diagnostics[i].location.row, diagnostics[i].location.column))

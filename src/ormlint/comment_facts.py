@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ormlint.line_breaks import LINE_BREAK
 from ormlint.noqa import comments
 
 # A comment saying there is no foreign key: "not a foreign key", "no FK",
@@ -19,7 +20,6 @@ _NO_FOREIGN_KEY = re.compile(r"\b(?:not|no|without)[ \t]+(?:an?[ \t]+|any[ \t]+)
 # first, because the comment scanner costs far more than this search, and the
 # phrase is in few files. Starting with `#` keeps the search fast.
 _MAY_SAY_NO_FOREIGN_KEY = re.compile(r"#[^\n]*?" + _NO_FOREIGN_KEY.pattern, re.IGNORECASE)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMENT_LINE = re.compile(r"[ \t\f]*#")
 
 
@@ -29,7 +29,7 @@ def no_foreign_key_lines(text: str) -> frozenset[int]:
     comment block it is in (when that block is directly above a statement)."""
     if not _MAY_SAY_NO_FOREIGN_KEY.search(text):
         return frozenset()
-    lines: list[str] = _LINE_BREAK.split(text)
+    lines: list[str] = LINE_BREAK.split(text)
     found: set[int] = set()
     for number, comment in comments(text):
         if not _NO_FOREIGN_KEY.search(comment):

@@ -6,7 +6,6 @@ import fnmatch
 import gc
 import hashlib
 import os
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from ormlint.cache import FactsCache, key_from_digest, package_fingerprint
 from ormlint.config import Config
 from ormlint.diagnostics import Diagnostic, Position, Severity
 from ormlint.discover import SourceFile, discover, find_alembic_configs
+from ormlint.line_breaks import LINE_BREAK
 from ormlint.selection import codes_for, resolve_selection, select_codes
 
 # A run whose diagnostics come from the cache (an unchanged project: the flake8
@@ -344,7 +344,6 @@ def project_root(config: Config) -> Optional[Path]:
     return config.path.resolve().parent if config.path is not None else None
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _SourceLines:
@@ -363,7 +362,7 @@ class _SourceLines:
 
         data = self._bytes.get(filename)
         text = decode_source(data) if data is not None else None
-        lines = _LINE_BREAK.split(text) if isinstance(text, str) and not text.isascii() else None
+        lines = LINE_BREAK.split(text) if isinstance(text, str) and not text.isascii() else None
         self._lines[filename] = lines
         return lines
 

@@ -33,6 +33,7 @@ from libcst.metadata import ExpressionContext, ExpressionContextProvider, Metada
 
 from ormlint.atomic import write_atomically
 from ormlint.diagnostics import SAFE, Diagnostic, Edit, Fix, Position
+from ormlint.line_breaks import LINE_BREAK
 from ormlint.noqa import _CODE
 from ormlint.quiet_parse import parse_quietly
 from ormlint.selection import is_rule_name
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 MAX_PASSES = 10
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # --- text and positions --------------------------------------------------------------
@@ -91,7 +91,7 @@ class FileContext:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         try:
             module = cst.parse_module(text)
         except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:

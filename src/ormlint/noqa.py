@@ -12,6 +12,7 @@ import re
 import tokenize
 from typing import Iterable, Iterator, Optional
 
+from ormlint.line_breaks import LINE_BREAK
 from ormlint.literals import Unreadable, scan
 from ormlint.selection import codes_for, is_rule_name
 
@@ -19,7 +20,6 @@ _NOQA = re.compile(r"#\s*noqa\b(?P<colon>:\s*(?P<rest>.*))?", re.IGNORECASE)
 _ORMLINT_NOQA = re.compile(r"#\s*ormlint:\s*noqa(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 _TOKEN = re.compile(r"[^,\s]+")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # line -> None (every code suppressed) or the suppressed codes
 Suppressions = dict[int, Optional[frozenset[str]]]
@@ -64,7 +64,7 @@ def comments(text: str) -> Iterator[tuple[int, str]]:
     except (tokenize.TokenError, SyntaxError, ValueError):
         pass
     # Not tokenizable: fall back to every line's text from its first `#`.
-    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if "#" in line:
             yield number, line[line.index("#"):]
 
@@ -79,7 +79,7 @@ class _LineNumbers:
 
     def of(self, position: int) -> int:
         # `\r\n` is one line break: never stop between its two characters.
-        self.line += len(_LINE_BREAK.findall(self.text, self.position, position))
+        self.line += len(LINE_BREAK.findall(self.text, self.position, position))
         self.position = position
         return self.line
 
