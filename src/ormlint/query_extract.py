@@ -18,10 +18,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from ormlint.ast_walk import WALK_FIELDS as _WALK_FIELDS, subtree as _subtree, walk_fields as _walk_fields
-from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, span_col, span_line, span_of, span_parts, to_expr
+from ormlint.expr import Expr, Span, attribute_span, dotted_name, make_span, record, replace_record, span_col, span_line, span_of, span_parts, to_expr
 
 
 @record
@@ -86,6 +86,8 @@ class QueryFact:
     # In a loop body that certainly makes each item its own transaction
     # (`_Where.own_transaction`): its writes are that transaction's.
     isolated: bool = False
+    # The iterable of a `for` loop or of a comprehension: a Query runs there.
+    iterated: bool = False
 
 
 @record
@@ -610,7 +612,7 @@ class _Extractor:
             self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated, own_transaction=where.own_transaction))
             return
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self._top(fn, stmt.iter, where)
+            self._iterable(fn, stmt.iter, where)
             loop_target = stmt.target.id if isinstance(stmt.target, ast.Name) else ""
             iterable: Optional[ast.AST] = stmt.iter
             if not loop_target:
@@ -756,6 +758,16 @@ class _Extractor:
         return ("", "", "")
 
     # -- expressions ------------------------------------------------------
+    def _iterable(self, fn: _Function, node: ast.AST, where: _Where, walk: Optional[Callable[[_Function, ast.AST, _Where], None]] = None) -> None:
+        """A loop's iterable: a query chain there (`for post in session.query(Post)...:`)
+        is iterated, so it runs, with no `.all()` written."""
+        recorded = len(fn.queries)
+        (walk or self._top)(fn, node, where)
+        span = span_of(node)
+        for index in range(recorded, len(fn.queries)):
+            if fn.queries[index].span == span:
+                fn.queries[index] = replace_record(fn.queries[index], iterated=True)
+
     def _top(self, fn: _Function, node: ast.AST, where: _Where, word_free: bool = False) -> None:
         """`_expr` on an expression of a statement, skipped outside loops when
         nothing in it can make a fact (no query root, commit/flush, loop)."""
@@ -856,7 +868,7 @@ class _Extractor:
         generators = node.generators  # type: ignore[attr-defined]
         for position, generator in enumerate(generators):
             # The first iterable is evaluated once, outside the comprehension.
-            self._expr(fn, generator.iter, _Where(loops if position else where.loops, where.exits, where.batched))
+            self._iterable(fn, generator.iter, _Where(loops if position else where.loops, where.exits, where.batched), walk=self._expr)
             target = generator.target.id if isinstance(generator.target, ast.Name) else ""
             iterable = generator.iter
             if not target:

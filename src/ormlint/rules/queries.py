@@ -1810,6 +1810,8 @@ def _executed(query: ResolvedQuery) -> Optional[str]:
     terminal = query.methods[-1] if query.methods else ""
     if terminal in _ONE or terminal in ("all", "count", "delete", "update", "paginate", "exists"):
         return terminal
+    if query.fact.iterated and query.kind in ("query", "model_query"):
+        return "for ... in"  # a Query runs when iterated
     return None
 
 
@@ -3027,6 +3029,32 @@ def flush_batches(session: Session, rows):
 """,
     ]
     INVALID = [
+        """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Author(Base):
+    __tablename__ = "authors"
+    id = Column(Integer, primary_key=True)
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(Integer, ForeignKey("authors.id"), index=True)
+
+def posts_of(session, authors):
+    found = []
+    for author in authors:
+        # A Query runs when iterated: no `.all()` needed for a round trip per author.
+        for post in session.query(Post).filter(Post.author_id == author.id):  # ORM305
+            found.append(post)
+    # Iterated once, outside any loop: one query.
+    for post in session.query(Post).filter(Post.author_id.in_([a.id for a in authors])):
+        found.append(post)
+    return found
+""",
         """
 from sqlalchemy import Boolean, Column, Integer
 from sqlalchemy.orm import Session, declarative_base
