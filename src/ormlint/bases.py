@@ -138,7 +138,7 @@ class BaseResolver:
         self._value_bases[ref] = None
         result: Optional[DeclarativeBaseInfo] = None
         assign = self.symbols.assignment(ref)
-        value = assign.value if assign is not None else None
+        value = self._uncast(ref.module, assign.value) if assign is not None else None
         if isinstance(value, Call):
             target = self.symbols.call_target(ref.module, value)
             name = sqlalchemy_name(target)
@@ -158,6 +158,15 @@ class BaseResolver:
                     result = DeclarativeBaseInfo(key, "declarative", registry[0], registry[1], ref.name)
         self._value_bases[ref] = result
         return result
+
+    def _uncast(self, module: str, value: Optional[Expr]) -> Optional[Expr]:
+        """`cast(DeclarativeMeta, declarative_base())` (osparc-simcore, for type
+        checkers): `typing.cast` returns its second argument unchanged."""
+        if isinstance(value, Call) and len(value.args) == 2 and not value.kwargs:
+            target = self.symbols.call_target(module, value)
+            if isinstance(target, External) and target.qualname in ("typing.cast", "typing_extensions.cast"):
+                return value.args[1]
+        return value
 
     def registry_key(self, symbol: Symbol) -> Optional[tuple[str, str]]:
         """(registry, metadata) identities of a `registry()` object."""

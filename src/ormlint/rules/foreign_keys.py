@@ -145,6 +145,31 @@ class Hero(SQLModel, table=True):
 """,
     ]
     INVALID = [
+        {
+            # osparc-simcore: the base wrapped in `typing.cast` for type checkers
+            # (`cast` returns its argument); its metadata holds Core tables.
+            "pkg/base.py": """
+from typing import cast
+
+import sqlalchemy.orm
+from sqlalchemy.orm import DeclarativeMeta
+
+Base = cast(DeclarativeMeta, sqlalchemy.orm.declarative_base())
+metadata = Base.metadata
+""",
+            "pkg/models.py": """
+import sqlalchemy as sa
+
+from pkg.base import metadata
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("product", sa.String, sa.ForeignKey("products.name"), index=True),  # ORM101
+)
+""",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
 from sqlalchemy.orm import declarative_base
