@@ -75,6 +75,10 @@ class BaseResolver:
         self._analyses: dict[ClassRef, Optional[ClassAnalysis]] = {}
         self._value_bases: dict[ValueRef, Optional[DeclarativeBaseInfo]] = {}
         self._root_bases: dict[ClassRef, DeclarativeBaseInfo] = {}
+        self._root_bases_in_progress: set[ClassRef] = set()
+        # The default schema of each MetaData made with `schema=` (by identity):
+        # its tables without a schema of their own are in it. "?" when computed.
+        self.metadata_schemas: dict[str, str] = {}
 
     # -- metadata -------------------------------------------------------
     def metadata_key(self, module: str, expr: Optional[Expr]) -> Optional[str]:
@@ -82,10 +86,16 @@ class BaseResolver:
         if isinstance(expr, Call):
             target = self.symbols.call_target(module, expr)
             if sqlalchemy_name(target) == "MetaData" and expr.span is not None:
-                return f"inline:{module}:{span_line(expr.span)}:{span_col(expr.span)}"
+                return self._noting_schema(f"inline:{module}:{span_line(expr.span)}:{span_col(expr.span)}", expr)
             return None
         symbol = self.symbols.resolve_expr(module, expr)
         return self.metadata_of_symbol(symbol)
+
+    def _noting_schema(self, key: str, call: Call) -> str:
+        """`key`, after noting the default schema of `MetaData(schema=...)`."""
+        if call.has_kwarg("schema"):
+            self.metadata_schemas[key] = const_str(call.kwarg("schema")) or "?"
+        return key
 
     def metadata_keys(self, module: str, value: Expr) -> Optional[list[str]]:
         """Identities of the MetaData a value names (Alembic's `target_metadata`):
@@ -101,7 +111,7 @@ class BaseResolver:
             if assign is not None and isinstance(assign.value, Call):
                 target = self.symbols.call_target(symbol.module, assign.value)
                 if sqlalchemy_name(target) == "MetaData":
-                    return f"metadata:{symbol.module}.{symbol.name}"
+                    return self._noting_schema(f"metadata:{symbol.module}.{symbol.name}", assign.value)
             return None
         if isinstance(symbol, AttrOf) and symbol.attr == "metadata":
             base = self.base_of_symbol(symbol.owner)
@@ -168,6 +178,25 @@ class BaseResolver:
                 return value.args[1]
         return value
 
+    def registry_of(self, module: str, expr: Expr, depth: int = 0) -> Optional[tuple[str, str]]:
+        """(registry, metadata) identities of an existing registry an expression
+        names: another base's `registry` attribute (`Base.registry`), a `registry()`
+        object, or a variable holding either."""
+        symbol = self.symbols.resolve_expr(module, expr)
+        if isinstance(symbol, AttrOf) and symbol.attr == "registry":
+            if isinstance(symbol.owner, ClassRef) and symbol.owner in self._root_bases_in_progress:
+                return None  # bases naming each other's registry: not resolved
+            base = self.base_of_symbol(symbol.owner)
+            return (base.registry, base.metadata) if base is not None else None
+        if isinstance(symbol, ValueRef) and depth < 5:
+            made = self.registry_key(symbol)
+            if made is not None:
+                return made
+            assign = self.symbols.assignment(symbol)
+            if assign is not None and assign.value is not None and not isinstance(assign.value, Call):
+                return self.registry_of(symbol.module, assign.value, depth + 1)
+        return None
+
     def registry_key(self, symbol: Symbol) -> Optional[tuple[str, str]]:
         """(registry, metadata) identities of a `registry()` object."""
         if not isinstance(symbol, ValueRef):
@@ -188,18 +217,30 @@ class BaseResolver:
         if found is not None:
             return found
         key = f"base:{ref.qualname}"
-        metadata = key
+        metadata: Optional[str] = None
+        registry = key
+        registry_metadata = key
         annotation_map: tuple[tuple[str, Expr, Expr], ...] = ()
-        for assign in fact.body:
-            if assign.target == "metadata" and assign.value is not None:
-                metadata = self.metadata_key(ref.module, assign.value) or key
-            elif assign.target == "registry" and assign.value is not None:
-                if isinstance(assign.value, Call) and assign.value.has_kwarg("metadata"):
-                    metadata = self.metadata_key(ref.module, assign.value.kwarg("metadata")) or key
-            elif assign.target == "type_annotation_map" and isinstance(assign.value, Dict):
-                annotation_map = tuple((ref.module, k, v) for k, v in assign.value.items)
+        self._root_bases_in_progress.add(ref)
+        try:
+            for assign in fact.body:
+                if assign.target == "metadata" and assign.value is not None:
+                    metadata = self.metadata_key(ref.module, assign.value) or key
+                elif assign.target == "registry" and assign.value is not None:
+                    if isinstance(assign.value, Call) and assign.value.has_kwarg("metadata"):
+                        registry_metadata = self.metadata_key(ref.module, assign.value.kwarg("metadata")) or key
+                    elif not isinstance(assign.value, Call):
+                        # `registry = COMMON_ORM_REGISTRY` (renku): the bases share one
+                        # registry, so string targets resolve across them.
+                        shared = self.registry_of(ref.module, assign.value)
+                        if shared is not None:
+                            registry, registry_metadata = shared
+                elif assign.target == "type_annotation_map" and isinstance(assign.value, Dict):
+                    annotation_map = tuple((ref.module, k, v) for k, v in assign.value.items)
+        finally:
+            self._root_bases_in_progress.discard(ref)
         info = DeclarativeBaseInfo(
-            key, "declarative", key, metadata, ref.name, is_declarative_2=True,
+            key, "declarative", registry, metadata or registry_metadata, ref.name, is_declarative_2=True,
             type_annotation_map=annotation_map, root=ref,
         )
         self._root_bases[ref] = info

@@ -63,6 +63,8 @@ class ProjectIndex:
     # What the project creates (`ormlint.creation`): a table it never creates
     # belongs to a database something else writes.
     creation: Creation = Creation()
+    # The default schema of each MetaData made with `schema=`, by identity ("?": computed).
+    metadata_schemas: dict[str, str] = field(default_factory=dict)
     _table_lookup: Optional[tuple[int, dict[tuple[str, Optional[str]], list[TableInfo]]]] = field(default=None, repr=False)
     _class_lookup: Optional[tuple[int, dict[tuple[str, str], list[MappedClass]]]] = field(default=None, repr=False)
 
@@ -176,6 +178,7 @@ class IndexBuilder:
         for mapped in list(self.index.classes):
             for rel in list(mapped.relationships.values()):
                 self._add_backref(rel)
+        self.index.metadata_schemas = self.bases.metadata_schemas
         return self.index
 
     def _follow_renamed_tables(self) -> None:

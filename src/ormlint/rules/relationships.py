@@ -64,6 +64,48 @@ class RelationshipUnknownTarget(Rule):
             yield self.line_diagnostic(rel.path, rel.span, message, hint)
 
     VALID = [
+        {
+            # renku: each component's base has its own MetaData (a schema each)
+            # and shares one registry, so a string target resolves across them.
+            "app/registry.py": """
+from sqlalchemy.orm import DeclarativeBase
+
+class _CommonBase(DeclarativeBase):
+    pass
+
+COMMON_REGISTRY = _CommonBase.registry
+""",
+            "app/projects.py": """
+from sqlalchemy import Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.registry import COMMON_REGISTRY
+
+class ProjectsBase(DeclarativeBase):
+    metadata = MetaData(schema="projects")
+    registry = COMMON_REGISTRY
+
+class Project(ProjectsBase):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped["EntitySlug"] = relationship(primaryjoin="Project.id == EntitySlug.project_id", foreign_keys="EntitySlug.project_id", viewonly=True)
+""",
+            "app/slugs.py": """
+from sqlalchemy import Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.registry import COMMON_REGISTRY
+
+class SlugsBase(DeclarativeBase):
+    metadata = MetaData(schema="common")
+    registry = COMMON_REGISTRY
+
+class EntitySlug(SlugsBase):
+    __tablename__ = "entity_slugs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(Integer, index=True)
+""",
+        },
         """
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy.orm import declarative_base, relationship

@@ -367,7 +367,11 @@ class TableMappedTwiceDiffers(Rule):
         groups: dict[tuple[Optional[str], str], list[TableInfo]] = defaultdict(list)
         for table in ctx.index.tables:
             if table.name is not None and table.mapped_class is not None and table.complete:
-                groups[(table.schema, table.name)].append(table)
+                # A MetaData's `schema=` holds its tables without a schema of their
+                # own (renku: `users.users` and `resource_pools.users`).
+                schema = table.schema or ctx.index.metadata_schemas.get(table.metadata)
+                if schema != "?":
+                    groups[(schema, table.name)].append(table)
         application_metadata = frozenset(t.metadata for t in ctx.index.tables if not _is_auxiliary(t.path, t.module))
         for tables in groups.values():
             if len({t.metadata for t in tables}) < 2:
@@ -405,6 +409,36 @@ class TableMappedTwiceDiffers(Rule):
                 yield self.line_diagnostic(mine.path, mine.span, message, f"Remove `{mine.key}` or add it to {truth_label}.")
 
     VALID = [
+        {
+            # renku: two bases whose MetaData have their own schemas: `users.users`
+            # and `resource_pools.users` are two tables.
+            "app/users.py": """
+from sqlalchemy import Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class UsersBase(DeclarativeBase):
+    metadata = MetaData(schema="users")
+
+class User(UsersBase):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+""",
+            "app/pools.py": """
+from sqlalchemy import Boolean, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+metadata_obj = MetaData(schema="resource_pools")
+
+class PoolsBase(DeclarativeBase):
+    metadata = metadata_obj
+
+class User(PoolsBase):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    no_default_access: Mapped[bool] = mapped_column(Boolean, default=False)
+""",
+        },
         {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String, Text
