@@ -287,6 +287,9 @@ class _Function:
     # Names a loop over a display written in the code binds (`for entry in
     # [{"refs": [...]}, ...]`): what they hold is part of that display.
     literal_items: set[str] = field(default_factory=set)
+    # Collections the enclosing `if` tests to hold one item (`if len(realms) == 1:`):
+    # a loop over one of them runs once.
+    single_items: set[str] = field(default_factory=set)
     # `_Extractor._known_values`, made once: the bindings are all collected
     # before the body is walked.
     known_values: Optional[dict[str, list[ast.AST]]] = None
@@ -597,7 +600,10 @@ class _Extractor:
                     self._expr(fn, returned, _Where(where.loops, True, where.batched, "", True, where.isolated, where.own_transaction))
                 return
         elif isinstance(stmt, ast.If):
-            memo = _memo_branch(stmt.test, stmt.body) or self._filled_by_method(fn, stmt.test, stmt.body)
+            # A guard that holds once filled holds as one operand of an `and` too:
+            # `if self.use_tunnel and not self.tunnel_created:` (pgadmin).
+            guards = _conjuncts(stmt.test)
+            memo = any(_memo_branch(guard, stmt.body) or self._filled_by_method(fn, guard, stmt.body) for guard in guards)
             if memo:  # runs once per object: not on every call of this function
                 _add_branch(fn, stmt.body)
             elif fn.params and _caller_chooses(stmt.test, fn.params):
@@ -605,10 +611,13 @@ class _Extractor:
                 _add_branch(fn, stmt.orelse)
             self._top(fn, stmt.test, where)
             batched = where.batched or (bool(where.loops) and (
-                memo or _batch_test(stmt.test) or _memoizes(stmt.body) or _fills_once(fn, stmt.test, stmt.body)
+                memo or _batch_test(stmt.test) or _memoizes(stmt.body) or any(_fills_once(fn, guard, stmt.body) for guard in guards)
                 or _runs_once_per_key(stmt.test, {fn.key_targets.get(where.loops[-1], "")})
             ))
+            single = {name for guard in guards for name in _one_item_names(guard)} - fn.single_items
+            fn.single_items |= single
             self._block(fn, stmt.body, _Where(where.loops, where.exits, batched, isolated=where.isolated, own_transaction=where.own_transaction))
+            fn.single_items -= single
             self._block(fn, stmt.orelse, _Where(where.loops, where.exits, batched, isolated=where.isolated, own_transaction=where.own_transaction))
             return
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -622,6 +631,7 @@ class _Extractor:
             display_part = _part_of_display(fn.literal_items, stmt.iter)
             repeating = (
                 _is_retry(stmt, own) or module_collection or _is_local_display(fn, stmt.iter) or display_part
+                or isinstance(stmt.iter, ast.Name) and stmt.iter.id in fn.single_items
             )
             # The loop's names hold parts of a display, or, when it iterates
             # something else, no longer do.
@@ -1698,6 +1708,28 @@ def _fills_once(fn: _Function, test: ast.AST, body: list[ast.stmt]) -> bool:
     inside = [v for v in values if first <= getattr(v, "lineno", 0) <= last]
     outside = [v for v in values if not first <= getattr(v, "lineno", 0) <= last]
     return bool(inside or unpacked) and bool(outside) and all(_is_blank(v) for v in outside)
+
+
+def _one_item_names(test: ast.expr) -> list[str]:
+    """`x` in a test `len(x) == 1` (either way round): a collection of one item."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return []
+    for sized, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+        if (
+            isinstance(other, ast.Constant) and other.value == 1 and type(other.value) is int
+            and isinstance(sized, ast.Call) and isinstance(sized.func, ast.Name) and sized.func.id == "len"
+            and len(sized.args) == 1 and isinstance(sized.args[0], ast.Name) and not sized.keywords
+        ):
+            return [sized.args[0].id]
+    return []
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    """The operands of a test's top-level `and` (the test itself otherwise): the
+    branch runs only when each of them holds."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [part for value in test.values for part in _conjuncts(value)]
+    return [test]
 
 
 def _tested_for_none(test: ast.AST) -> Optional[ast.expr]:

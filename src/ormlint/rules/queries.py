@@ -2104,6 +2104,44 @@ class RoundTripInLoop(Rule):
             yield _Site(_execution_span(function, fact), fact.loops, fact.exits, fact.batched, message, hint)
 
     VALID = [
+        """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+class Manager:
+    # pgadmin: the guard is one operand of an `and`; once the tunnel is made
+    # (or the value loaded) the branch never runs again.
+    def create_tunnel(self, session):
+        user = session.query(User).filter_by(id=1).first()
+        self.tunnel_created = True
+        return user
+
+    def restore(self, session, connections):
+        for connection in connections:
+            if self.use_ssh_tunnel == 1 and not self.tunnel_created:
+                self.create_tunnel(session)
+
+def first_user(session, items, enabled):
+    loaded = None
+    for item in items:
+        if enabled and loaded is None:
+            loaded = session.query(User).filter_by(id=1).first()
+    return loaded
+
+def only_user(session, users):
+    # privacyidea: the loop takes the only key of a one-item collection.
+    found = None
+    if len(users) == 1:
+        for name in users:
+            found = session.query(User).filter_by(id=name).first()
+    return found
+""",
         {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String
@@ -3054,6 +3092,19 @@ def posts_of(session, authors):
     for post in session.query(Post).filter(Post.author_id.in_([a.id for a in authors])):
         found.append(post)
     return found
+
+def first_post(session, authors, refresh):
+    loaded = None
+    for author in authors:
+        # `or` is no guard: with `refresh` set, every pass queries.
+        if refresh or loaded is None:
+            loaded = session.query(Post).filter_by(author_id=author.id).first()  # ORM305
+    return loaded
+
+def several_posts(session, authors):
+    if len(authors) > 1:
+        for author in authors:
+            session.query(Post).filter_by(author_id=author.id).delete()  # ORM305
 """,
         """
 from sqlalchemy import Boolean, Column, Integer
