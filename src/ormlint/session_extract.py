@@ -833,6 +833,7 @@ class _SqlTaint:
         self.checked: set[str] = set()
         self.comprehension_vars: dict[str, ast.AST] = {}
         self.opaque: set[str] = set()
+        lookups: list[tuple[str, ast.AST]] = []  # (dict variable, key) of `.get()` calls
         kinds = _TAINT_KINDS
         for sub in _walk_no_functions(list(node.body)):  # type: ignore[attr-defined]
             if type(sub) not in kinds:
@@ -881,8 +882,16 @@ class _SqlTaint:
                     for arg in sub.args:
                         if isinstance(arg, ast.Name):
                             self.checked.add(arg.id)
+                elif called == "get" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and sub.args:
+                    # `rev = schemas.get(name)` on a dict written in the function
+                    # (renku): an allow-list lookup, as `name in schemas` is.
+                    lookups.append((func.value.id, sub.args[0]))
             elif isinstance(sub, (ast.Global, ast.Nonlocal)):
                 self.opaque.update(sub.names)
+        for table, key in lookups:
+            values = self.assigned.get(table, [])
+            if isinstance(key, ast.Name) and values and all(_literal_keys(value) for value in values):
+                self.checked.add(key.id)
         self._blocks: Optional[dict[int, tuple[list[ast.stmt], int]]] = None
         self.rebound = _rebound_first(node.body, [name for name in self.params if name in self.assigned])  # type: ignore[attr-defined]
         self._memo: dict[str, frozenset[str]] = {}
@@ -1270,6 +1279,13 @@ def extract_sessions(tree: ast.Module, is_migration: bool = False) -> tuple[Sess
 # Parameters that are SQL by contract (a WHERE fragment, an ORDER BY clause):
 # the caller builds them, so the caller is where injection would be.
 _SQL_PARAMS = re.compile(r"^(where|where_clause|clause|conditions?|predicate|sql|fragment|filters?_sql|order_by_sql|.*_sql)$")
+
+
+def _literal_keys(value: ast.AST) -> bool:
+    """A dict display whose keys are all literal strings."""
+    return isinstance(value, ast.Dict) and bool(value.keys) and all(
+        isinstance(key, ast.Constant) and isinstance(key.value, str) for key in value.keys
+    )
 
 
 def _escapes_quotes(call: ast.Call) -> bool:
