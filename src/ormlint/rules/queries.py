@@ -1794,6 +1794,20 @@ def _execution_span(function: FunctionQueries, fact: QueryFact) -> Span:
     return fact.span
 
 
+def _runs_itself(fact: QueryFact) -> bool:
+    """The expression ends with what runs it (`.all()`, `.first()`, an executor
+    such as `session.scalars(...)`, `session.get()`): its value is rows, so the
+    statement runs where it is written, even when a variable keeps the rows."""
+    if fact.root == "get":
+        return True
+    last = fact.methods[-1] if fact.methods else ""
+    return last in _ONE or last in _RUNNING_METHODS or last.startswith("@")
+
+
+# Query methods that run the query and return its rows or their number.
+_RUNNING_METHODS = frozenset({"all", "count", "delete", "update", "paginate", "exists"})
+
+
 def _executed(query: ResolvedQuery) -> Optional[str]:
     """How an expression that runs in place talks to the database, or None."""
     if query.kind == "get":
@@ -1808,7 +1822,7 @@ def _executed(query: ResolvedQuery) -> Optional[str]:
     if query.model is None:
         return None
     terminal = query.methods[-1] if query.methods else ""
-    if terminal in _ONE or terminal in ("all", "count", "delete", "update", "paginate", "exists"):
+    if terminal in _ONE or terminal in _RUNNING_METHODS:
         return terminal
     if query.fact.iterated and query.kind in ("query", "model_query"):
         return "for ... in"  # a Query runs when iterated
@@ -2073,8 +2087,8 @@ class RoundTripInLoop(Rule):
                 yield _Site(call.span, call.loops, call.exits, call.batched, message, hint, commits=True, transaction=call.name == "commit")
         intermediate = data.intermediate(function)
         for position, fact in enumerate(function.queries):
-            if position in intermediate:
-                continue
+            if position in intermediate and not _runs_itself(fact):
+                continue  # a statement built further: where it runs is the site
             query = data.resolve(module, path, function, scope, position)
             if query is None:
                 continue
@@ -3105,6 +3119,15 @@ def several_posts(session, authors):
     if len(authors) > 1:
         for author in authors:
             session.query(Post).filter_by(author_id=author.id).delete()  # ORM305
+
+def titles_by_author(session, authors):
+    titles = {}
+    for author in authors:
+        # The rows kept in a variable and walked by an inner loop: still one query per author.
+        posts = session.query(Post).filter(Post.author_id == author.id).all()  # ORM305
+        for post in posts:
+            titles.setdefault(author.id, []).append(post.id)
+    return titles
 """,
         """
 from sqlalchemy import Boolean, Column, Integer
