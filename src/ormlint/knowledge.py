@@ -132,4 +132,7 @@ def snake_case_v2(name: str) -> str:
 KNOWN_EXTERNAL_MIXINS: dict[str, frozenset[str]] = {
     "flask_login.UserMixin": frozenset({"is_active", "is_authenticated", "is_anonymous", "get_id"}),
     "flask_login.mixins.UserMixin": frozenset({"is_active", "is_authenticated", "is_anonymous", "get_id"}),
+    # oslo.db's mixins, under every OpenStack service's models (manila's ManilaBase).
+    "oslo_db.sqlalchemy.models.SoftDeleteMixin": frozenset({"deleted_at", "deleted", "soft_delete"}),
+    "oslo_db.sqlalchemy.models.TimestampMixin": frozenset({"created_at", "updated_at"}),
 }

@@ -429,7 +429,8 @@ def _universal(ctx: RuleContext, model: MappedClass, column: str) -> bool:
     base: it says nothing about this model's delete policy (polar's RecordModel
     gives every table a `deleted_at`, and its auth tokens are deleted for real)."""
     peers = [c for c in ctx.index.classes if c.registry == model.registry and c.own_table]
-    having = [c for c in peers if column in c.all_columns()]
+    # A library's mixin gives it too (oslo.db's SoftDeleteMixin: `deleted`, `deleted_at`).
+    having = [c for c in peers if column in c.all_columns() or column in c.attribute_names]
     return len(peers) >= 5 and len(having) >= 0.8 * len(peers)
 
 
@@ -605,6 +606,49 @@ class HardDeleteOfSoftDeleteModel(Rule):
         return None
 
     VALID = [
+        {
+            # manila: oslo.db's SoftDeleteMixin gives every model `deleted` and
+            # `deleted_at`; a few redeclare `deleted`. The column says nothing of
+            # one model's policy, and the purge of expired messages is deliberate.
+            "app/models.py": """
+from oslo_db.sqlalchemy import models
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import declarative_base
+
+BASE = declarative_base()
+
+class AppBase(models.ModelBase, models.TimestampMixin, models.SoftDeleteMixin):
+    pass
+
+class Share(BASE, AppBase):
+    __tablename__ = "shares"
+    id = Column(Integer, primary_key=True)
+
+class Snapshot(BASE, AppBase):
+    __tablename__ = "snapshots"
+    id = Column(Integer, primary_key=True)
+
+class Quota(BASE, AppBase):
+    __tablename__ = "quotas"
+    id = Column(Integer, primary_key=True)
+
+class Network(BASE, AppBase):
+    __tablename__ = "networks"
+    id = Column(Integer, primary_key=True)
+
+class Message(BASE, AppBase):
+    __tablename__ = "messages"
+    id = Column(String(36), primary_key=True)
+    expires_at = Column(DateTime)
+    deleted = Column(String(36), default="False")
+""",
+            "app/api.py": """
+from app.models import Message
+
+def cleanup_expired_messages(session, now):
+    return session.query(Message).filter(Message.expires_at < now).delete()
+""",
+        },
         {"app/models.py": """
 from sqlalchemy import Boolean, Column, Integer
 from sqlalchemy.orm import declarative_base
