@@ -230,6 +230,16 @@ def _strip(node: ast.AST) -> ast.AST:
     return node
 
 
+def _uncol(node: ast.AST, col_names: frozenset[str]) -> ast.AST:
+    """`col(Item.owner)` -> `Item.owner`, when `col` is SQLModel's."""
+    if (
+        col_names and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in col_names
+        and len(node.args) == 1 and not node.keywords
+    ):
+        return node.args[0]
+    return node
+
+
 def _last_name(func: ast.AST) -> Optional[str]:
     if isinstance(func, ast.Name):
         return func.id
@@ -365,6 +375,12 @@ class _Extractor:
         # see `_module_ints`), found when a loop first asks (most files: never).
         self._module = module or []
         self._module_ints: Optional[dict[str, ast.AST]] = None
+        # The names SQLModel's `col()` is imported as: `col(Item.owner) == x` is
+        # the column itself (a helper for type checkers).
+        self.col_names = frozenset(
+            alias.asname or alias.name for stmt in self._module if isinstance(stmt, ast.ImportFrom) and stmt.module == "sqlmodel"
+            for alias in stmt.names if alias.name == "col"
+        )
         # The methods of each class of the file, by class (`Outer.Inner`) and name;
         # and what attributes of `self` a method sets, found when first asked.
         self.methods: dict[str, dict[str, ast.AST]] = {}
@@ -1037,7 +1053,7 @@ class _Extractor:
 
     def _condition(self, fn: _Function, node: ast.AST, out: list[ColumnRef], group: list[int], depth: int) -> bool:
         """Record the column refs of a condition; False when part of it cannot be read."""
-        node = _strip(node)
+        node = _uncol(_strip(node), self.col_names)
         if depth > 8:
             return False
         if isinstance(node, ast.Starred):
@@ -1049,7 +1065,7 @@ class _Extractor:
             operands = [node.left, *node.comparators]
             negative = any(isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)) for op in node.ops)
             for operand in operands:
-                _operand_refs(operand, out, group[0], op="ne" if negative else "cmp")
+                _operand_refs(_uncol(operand, self.col_names), out, group[0], op="ne" if negative else "cmp")
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
             return self._condition(fn, node.left, out, group, depth + 1) and self._condition(fn, node.right, out, group, depth + 1)
@@ -1072,8 +1088,9 @@ class _Extractor:
                 for arg in node.args:
                     ok = self._condition(fn, arg, out, group, depth + 1) and ok
                 return ok
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
-                column = node.func.value
+            if isinstance(node.func, ast.Attribute) and isinstance(_uncol(node.func.value, self.col_names), ast.Attribute):
+                column = _uncol(node.func.value, self.col_names)
+                assert isinstance(column, ast.Attribute)
                 base = dotted_name(column.value)
                 if base is not None and name is not None:
                     group[0] += 1

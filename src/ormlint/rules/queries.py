@@ -691,6 +691,24 @@ def by_name(session: Session, name: str):
 """,
     ]
     INVALID = [
+        """
+from typing import Optional
+
+from sqlmodel import Field, Session, SQLModel, col, select
+
+class Item(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    owner: str  # ORM302
+    status: str
+
+def by_owner(session: Session, owner: str):
+    # `col()` is SQLModel's helper for type checkers: the condition is on `owner`.
+    return session.exec(select(Item).where(col(Item.owner) == owner)).all()
+
+def by_ids(session: Session, ids: list[int]):
+    # The key leads an index: no scan.
+    return session.exec(select(Item).where(col(Item.id).in_(ids), Item.status == "open")).all()
+""",
         {
             "app/models.py": """
 from sqlalchemy import Column, Integer, String, update
