@@ -931,6 +931,14 @@ class IndexBuilder:
             table.complete = False
             table.constraints_known = False
         table.extend_existing = const_bool(call.kwarg("extend_existing")) is True or const_bool(call.kwarg("keep_existing")) is True
+        if not call.args[start:] and not call.has_star:
+            # `Table("editors", Base.metadata)` (graphene-sqlalchemy), perhaps with
+            # `autoload=True`: no column, so the table the MetaData already holds,
+            # looked up rather than defined again (SQLAlchemy's `Table._new`).
+            # Its columns are the other definition's, or the database's.
+            table.extend_existing = True
+            table.complete = False
+            table.constraints_known = False
         if call.has_kwarg("schema") and schema is None:
             table.complete = False
         constraint_items: list[tuple[str, str, Expr]] = []

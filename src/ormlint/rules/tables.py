@@ -86,6 +86,24 @@ class DuplicateTableName(Rule):
 
     VALID = [
         """
+from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+class Editor(Base):
+    __tablename__ = "editors"
+    editor_id = Column(Integer, primary_key=True)
+    name = Column(String(100))
+
+class ReflectedEditor:
+    pass
+
+# graphene-sqlalchemy: no column given, so the MetaData's table is looked up, not defined again.
+editor_table = Table("editors", Base.metadata, autoload=True)
+Base.registry.map_imperatively(ReflectedEditor, editor_table)
+""",
+        """
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import declared_attr
 
