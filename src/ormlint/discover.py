@@ -264,6 +264,11 @@ def _walk(
                 if entry.name == "__init__.py":
                     package = _is_file(entry)
         packages.is_package[directory] = package
+        if prefix and any(name.endswith(".dist-info") for name, _ in directories):
+            # Where pip installed distributions (`pip install --target libs`, as
+            # bazarr vendors SQLAlchemy itself): third-party code. Analysed, its
+            # `sqlalchemy` package would pass for the project's own module.
+            continue
         under_anchor: Optional[str] = None
         if anchor is not None:
             under_anchor = os.path.relpath(directory, anchor)

@@ -212,6 +212,8 @@ class SymbolTable:
         return module_named(name, self.modules, self.aliases)
 
     def module_symbol(self, module: str) -> Symbol:
+        if _library_module(module):
+            return External(module)
         module = self.module_named(module)
         if module in self.modules or self._is_package_prefix(module):
             return ModuleRef(module)
@@ -227,6 +229,8 @@ class SymbolTable:
         return module in self._prefixes
 
     def import_from(self, source: str, attr: str, depth: int = 0) -> Optional[Symbol]:
+        if _library_module(source):
+            return External(f"{source}.{attr}")
         source = self.module_named(source)
         if source in self.modules:
             found = self.lookup(source, attr, depth + 1)
@@ -293,3 +297,14 @@ class SymbolTable:
                 for base in fact.bases
             )
         return False
+
+
+# The libraries whose names ormlint knows. A project module of one of these
+# names is a vendored copy of the library (bazarr's `libs/sqlalchemy`, put on
+# `sys.path` at start-up), never the project's own code: importing from it is
+# importing the library.
+_LIBRARY_ROOTS = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel", "alembic"})
+
+
+def _library_module(module: str) -> bool:
+    return module.partition(".")[0] in _LIBRARY_ROOTS
