@@ -56,7 +56,7 @@ _LINE_REWRITES: tuple[tuple["re.Pattern[str]", Any], ...] = (
     (re.compile(r"\n([ \t]*class[ \t]+[A-Za-z_]\w*)(\[[^\n]*?\])(?=[(:])"), _blank),
 )
 
-_NOTLINE_BREAK = re.compile(r"[^\r\n]")
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 # Matched in the text with a line break in front, as `_LINE_REWRITES` are.
 _GENERIC_HEADER = re.compile(r"\n[ \t]*(?:async[ \t]+(?:def|class)|def|class)[ \t]+[^\W\d]\w*[ \t]*(\[)")
 
@@ -118,7 +118,7 @@ def _generic_header_edits(text: str, strings: list[tuple[int, int, str]]) -> lis
         closing = closing_bracket(text, opening + 1)
         breaks = line_breaks(text[opening:closing])
         if breaks and text[closing: closing + 1] in ("(", ":"):
-            blanked = _NOTLINE_BREAK.sub(" ", text[opening:closing])
+            blanked = _NOT_LINE_BREAK.sub(" ", text[opening:closing])
             edits.append((opening, closing, LINE_BREAK.sub(lambda m: " \\" + m.group(), blanked)))
     return edits
 

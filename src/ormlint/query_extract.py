@@ -1088,9 +1088,8 @@ class _Extractor:
                 for arg in node.args:
                     ok = self._condition(fn, arg, out, group, depth + 1) and ok
                 return ok
-            if isinstance(node.func, ast.Attribute) and isinstance(_uncol(node.func.value, self.col_names), ast.Attribute):
-                column = _uncol(node.func.value, self.col_names)
-                assert isinstance(column, ast.Attribute)
+            column = _uncol(node.func.value, self.col_names) if isinstance(node.func, ast.Attribute) else None
+            if isinstance(column, ast.Attribute):
                 base = dotted_name(column.value)
                 if base is not None and name is not None:
                     group[0] += 1

@@ -109,6 +109,12 @@ class ColumnInfo:
         return f"{owner}.{self.key}"
 
     @property
+    def typed_by_foreign_key(self) -> bool:
+        """The database column has its ForeignKey target's type: it gives none
+        (`type_from_foreign_key`) or only an annotation (`sql_type_from_foreign_key`)."""
+        return self.type_from_foreign_key or self.sql_type_from_foreign_key
+
+    @property
     def definition_label(self) -> str:
         """`Mixin.created_at` for a mixin's column, as its definition is written
         (for what is wrong on that line whatever class uses it); else `label`."""

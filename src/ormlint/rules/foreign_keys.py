@@ -472,7 +472,7 @@ class ForeignKeyTypeMismatch(Rule):
             if target.status != "resolved" or referenced is None:
                 continue
             mine, theirs = column.type, referenced.type
-            if column.type_from_foreign_key or referenced.type_from_foreign_key or referenced.sql_type_from_foreign_key:
+            if column.type_from_foreign_key or referenced.typed_by_foreign_key:
                 continue
             if not (mine.known and theirs.known) or mine.family == theirs.family:
                 continue
@@ -634,7 +634,7 @@ class ForeignKeySizeMismatch(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for _table, column, ref, target in _foreign_keys(ctx):
             referenced = target.column
-            if target.status != "resolved" or referenced is None or column.type_from_foreign_key or column.sql_type_from_foreign_key:
+            if target.status != "resolved" or referenced is None or column.typed_by_foreign_key:
                 continue  # the column takes the target's type: same size
             mine, theirs = column.type, referenced.type
             if not (mine.known and theirs.known) or mine.family != theirs.family:

@@ -446,14 +446,14 @@ def model_family(column: "ColumnInfo", index: Optional["ProjectIndex"] = None) -
     whose annotation types only the Python side) takes its target's."""
     if column.type.family is not None and not column.sql_type_from_foreign_key:
         return column.type.family
-    if (column.type_from_foreign_key or column.sql_type_from_foreign_key) and len(column.foreign_keys) == 1:
+    if column.typed_by_foreign_key and len(column.foreign_keys) == 1:
         fk = column.foreign_keys[0]
         target = fk.target_column
         split = fk.split_target()
         if target is None and split is not None and index is not None and column.table is not None:
             tables = index.find_tables(column.table.metadata, split[1], split[0])
             target = tables[0].column(split[2]) if len(tables) == 1 else None
-        if target is not None and not target.type_from_foreign_key and not target.sql_type_from_foreign_key:
+        if target is not None and not target.typed_by_foreign_key:
             return target.type.family
     return None
 
